@@ -1,0 +1,304 @@
+"""The item bank: areas, statements, the rating scale, prompts, exercises and band cut points.
+
+The bank is a YAML file a counselor can edit (``data/item_bank.yaml``). Loading validates all of
+it and reports every problem at once, naming the file, the area and the statement.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import ItemBankError, Problem
+from .paths import item_bank_path
+
+AREA_IDS = ("self_esteem", "distrust", "insecurity", "communication", "foundation")
+NEGATIONS = re.compile(
+    r"\b(not|no|never|nothing|nobody|none|neither|nor|without|hardly|cannot)\b|n't\b", re.I
+)
+_ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    text: str
+    reverse: bool
+
+
+@dataclass(frozen=True)
+class Area:
+    id: str
+    number: int
+    title: str
+    introduction: str
+    items: tuple[Item, ...]
+    reflection_prompts: tuple[str, ...]
+    exercises: tuple[str, ...]
+    discussion_prompts: tuple[str, ...]
+
+    @property
+    def min_answered(self) -> int:
+        """Fewest answered statements that still give a score (the 75% rule)."""
+        return -(-3 * len(self.items) // 4)
+
+
+@dataclass(frozen=True)
+class ItemBank:
+    version: str
+    scale: tuple[tuple[int, str], ...]
+    growth_below: float
+    strength_from: float
+    non_diagnostic: str
+    help: tuple[str, ...]
+    areas: tuple[Area, ...]
+    path: str = ""
+
+    @property
+    def scale_min(self) -> int:
+        return self.scale[0][0]
+
+    @property
+    def scale_max(self) -> int:
+        return self.scale[-1][0]
+
+    def area(self, area_id: str) -> Area:
+        for area in self.areas:
+            if area.id == area_id:
+                return area
+        raise ItemBankError(
+            f"There is no area '{area_id}' in the item bank. Use one of: {', '.join(AREA_IDS)}."
+        )
+
+    def item_index(self) -> dict[tuple[str, str], Item]:
+        return {(a.id, i.id): i for a in self.areas for i in a.items}
+
+
+def load_item_bank(path: str | Path | None = None) -> ItemBank:
+    """Load and validate the item bank; raise :class:`ItemBankError` listing every problem.
+
+    Examples
+    --------
+    >>> bank = load_item_bank()
+    >>> [a.id for a in bank.areas][:2]
+    ['self_esteem', 'distrust']
+    """
+    path = Path(path) if path is not None else item_bank_path()
+    resolved = path.resolve() if path.exists() else path
+    stat = path.stat() if path.exists() else None
+    return _load_cached(str(resolved), stat.st_mtime_ns if stat else 0, stat.st_size if stat else 0)
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: str, _mtime: int, _size: int) -> ItemBank:
+    bank, problems = _parse(Path(path))
+    if problems:
+        raise ItemBankError(
+            f"The item bank {path} has {len(problems)} problem(s); nothing was changed.", problems
+        )
+    return bank  # type: ignore[return-value]  # no problems means a bank was built
+
+
+def validate_item_bank(path: str | Path) -> list[Problem]:
+    """Every problem in an item bank file (empty when it is valid)."""
+    return _parse(Path(path))[1]
+
+
+def _parse(path: Path) -> tuple[ItemBank | None, list[Problem]]:
+    import yaml
+
+    p = str(path)
+
+    def problem(location: str, reason: str, fix: str) -> list[Problem]:
+        return [Problem(p, location, reason, fix)]
+
+    try:
+        raw_bytes = path.read_bytes()
+    except FileNotFoundError:
+        return None, problem("", "the file does not exist", "check the path, or restore data/item_bank.yaml from the project")
+    except OSError as exc:
+        return None, problem("", f"the file cannot be read ({exc.strerror})", "check its permissions")
+    try:
+        text = raw_bytes.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, problem(
+            f"byte {exc.start}", "the file is not UTF-8 text", "save it again as UTF-8 in your text editor"
+        )
+    if not text.strip():
+        return None, problem("", "the file is empty", "restore it from the project or a backup")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        return None, problem(
+            where,
+            f"the YAML cannot be read ({getattr(exc, 'problem', None) or exc})",
+            "check indentation and put text containing ':' or '#' in quotes",
+        )
+    if not isinstance(data, dict):
+        return None, problem("", "the top level is not a set of named fields", "start from data/item_bank.yaml in the project")
+
+    problems: list[Problem] = []
+    add = problems.extend
+
+    version = data.get("version")
+    if not isinstance(version, (str, int, float)) or not str(version).strip():
+        add(problem("version", "the version is missing", 'add a line such as version: "1.0"'))
+
+    scale = _parse_scale(data.get("scale"), problem, problems)
+    growth, strength = _parse_bands(data.get("bands"), problem, problems)
+
+    safety = data.get("safety") if isinstance(data.get("safety"), dict) else {}
+    non_diag = safety.get("non_diagnostic")
+    if not _nonblank(non_diag):
+        add(problem("safety.non_diagnostic", "the note that results are not a diagnosis is missing", "write one or two sentences under safety: non_diagnostic:"))
+    help_lines = safety.get("help")
+    if not isinstance(help_lines, list) or not help_lines or not all(_nonblank(h) for h in help_lines):
+        add(problem("safety.help", "the list of help resources is missing or has blank lines", "list crisis and domestic-violence resources under safety: help:"))
+
+    areas_raw = data.get("areas")
+    areas: list[Area] = []
+    if not isinstance(areas_raw, list):
+        add(problem("areas", "the list of areas is missing", f"add the five areas: {', '.join(AREA_IDS)}"))
+        areas_raw = []
+    seen_items: dict[str, str] = {}
+    seen_areas: set[str] = set()
+    for index, raw in enumerate(areas_raw, start=1):
+        area = _parse_area(index, raw, problem, problems, seen_items, seen_areas)
+        if area is not None:
+            areas.append(area)
+    ids = [a.id for a in areas]
+    missing = [a for a in AREA_IDS if a not in seen_areas]
+    if areas_raw and missing:
+        add(problem("areas", f"area(s) missing: {', '.join(missing)}", "add them back; the notebooks need all five"))
+    if not problems and ids != list(AREA_IDS):
+        add(problem("areas", f"the areas are in the order {', '.join(ids)}", f"put them in this order: {', '.join(AREA_IDS)}"))
+
+    if problems:
+        return None, problems
+    return (
+        ItemBank(
+            version=str(version).strip(),
+            scale=scale,
+            growth_below=growth,
+            strength_from=strength,
+            non_diagnostic=str(non_diag).strip(),
+            help=tuple(str(h).strip() for h in help_lines),
+            areas=tuple(areas),
+            path=p,
+        ),
+        [],
+    )
+
+
+def _nonblank(value: object) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _parse_scale(raw, problem, problems) -> tuple[tuple[int, str], ...]:
+    fix = "use five points with values 1 to 5, each with a label, e.g. - {value: 1, label: \"Not at all true of me\"}"
+    if not isinstance(raw, list) or len(raw) != 5:
+        problems.extend(problem("scale", "the scale must have exactly five labelled points", fix))
+        return ()
+    points = []
+    for n, point in enumerate(raw, start=1):
+        if not isinstance(point, dict) or point.get("value") != n or isinstance(point.get("value"), bool):
+            problems.extend(problem(f"scale point {n}", f"the value should be {n}", fix))
+        elif not _nonblank(point.get("label")):
+            problems.extend(problem(f"scale point {n}", "the label is blank", "give every point a label"))
+        else:
+            points.append((n, point["label"].strip()))
+    return tuple(points)
+
+
+def _parse_bands(raw, problem, problems) -> tuple[float, float]:
+    fix = "write bands: {growth_below: 50, strength_from: 75} with 0 < growth_below < strength_from <= 100"
+    if not isinstance(raw, dict):
+        problems.extend(problem("bands", "the band cut points are missing", fix))
+        return 0.0, 0.0
+    growth, strength = raw.get("growth_below"), raw.get("strength_from")
+    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (growth, strength))
+    if not numbers or not (0 < growth < strength <= 100):
+        problems.extend(problem("bands", f"the cut points {growth!r} and {strength!r} are not usable", fix))
+        return 0.0, 0.0
+    return float(growth), float(strength)
+
+
+def _text_list(raw, where, what, problem, problems, lo=2, hi=3) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not (lo <= len(raw) <= hi) or not all(_nonblank(x) for x in raw):
+        n = len(raw) if isinstance(raw, list) else 0
+        problems.extend(problem(where, f"{what} should be a list of {lo}-{hi} non-blank lines (found {n})", f"write {lo} to {hi} {what}, one per line starting with '- '"))
+        return ()
+    return tuple(x.strip() for x in raw)
+
+
+def _parse_area(index, raw, problem, problems, seen_items, seen_areas) -> Area | None:
+    if not isinstance(raw, dict):
+        problems.extend(problem(f"area {index}", "this entry is not an area", "each area starts with '- id:' and has title, introduction, items, ..."))
+        return None
+    area_id = raw.get("id")
+    where = f"area {area_id}" if isinstance(area_id, str) else f"area {index}"
+    before = len(problems)
+    if area_id not in AREA_IDS:
+        problems.extend(problem(where, f"the id {area_id!r} is not one of the five areas", f"use one of: {', '.join(AREA_IDS)}"))
+    elif area_id in seen_areas:
+        problems.extend(problem(where, "this area appears twice", "keep one copy of it"))
+    else:
+        seen_areas.add(area_id)
+    number = raw.get("number")
+    if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= 5:
+        problems.extend(problem(f"{where}, number", "the number is missing or not 1-5", "give the area its notebook number, 1 to 5"))
+    for field in ("title", "introduction"):
+        if not _nonblank(raw.get(field)):
+            problems.extend(problem(f"{where}, {field}", f"the {field} is blank", f"write a {field}"))
+    items_raw = raw.get("items")
+    items: list[Item] = []
+    if not isinstance(items_raw, list) or not 4 <= len(items_raw) <= 6:
+        n = len(items_raw) if isinstance(items_raw, list) else 0
+        problems.extend(problem(f"{where}, items", f"an area needs 4 to 6 statements (found {n})", "add or remove statements"))
+        items_raw = items_raw if isinstance(items_raw, list) else []
+    for n, item in enumerate(items_raw, start=1):
+        parsed = _parse_item(where, n, item, problem, problems, seen_items)
+        if parsed:
+            items.append(parsed)
+    if sum(i.reverse for i in items) > 2:
+        problems.extend(problem(f"{where}, items", "more than two statements are marked reverse: true", "keep at most two reverse-worded statements per area"))
+    prompts = _text_list(raw.get("reflection_prompts"), f"{where}, reflection_prompts", "reflection prompts", problem, problems)
+    exercises = _text_list(raw.get("exercises"), f"{where}, exercises", "exercises", problem, problems)
+    discussion = _text_list(raw.get("discussion_prompts"), f"{where}, discussion_prompts", "discussion prompts", problem, problems)
+    if len(problems) > before:
+        return None
+    return Area(area_id, number, raw["title"].strip(), raw["introduction"].strip(), tuple(items), prompts, exercises, discussion)
+
+
+def _parse_item(where, n, item, problem, problems, seen_items) -> Item | None:
+    if not isinstance(item, dict):
+        problems.extend(problem(f"{where}, statement {n}", "this entry is not a statement", "write it as - {id: se1, text: \"...\", reverse: false}"))
+        return None
+    item_id = item.get("id")
+    label = f"{where}, statement {item_id if isinstance(item_id, str) else n}"
+    ok = True
+    if not isinstance(item_id, str) or not _ID_RE.match(item_id):
+        problems.extend(problem(label, f"the id {item_id!r} is missing or not usable", "use lower-case letters, digits and _, e.g. se1"))
+        ok = False
+    elif item_id in seen_items:
+        problems.extend(problem(label, f"the id {item_id} is also used in {seen_items[item_id]}", "give every statement its own id"))
+        ok = False
+    else:
+        seen_items[item_id] = where
+    text = item.get("text")
+    if not _nonblank(text):
+        problems.extend(problem(label, "the statement text is blank", "write the statement"))
+        ok = False
+    elif NEGATIONS.search(text):
+        word = NEGATIONS.search(text).group(0)
+        problems.extend(problem(label, f"the statement contains the negation '{word}'", "reword it positively, or with an antonym and reverse: true"))
+        ok = False
+    reverse = item.get("reverse", False)
+    if not isinstance(reverse, bool):
+        problems.extend(problem(label, f"reverse is {reverse!r}", "write reverse: true or reverse: false"))
+        ok = False
+    return Item(item_id, text.strip(), reverse) if ok else None

@@ -1,0 +1,120 @@
+"""Crash-safe file writing: a temporary name, flush + fsync, then a rename.
+
+A killed kernel leaves either the whole file or nothing (at most a hidden ``.tmp-*`` file, which
+loaders skip). :func:`write_new` never replaces an existing file.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import secrets
+from pathlib import Path
+
+from .errors import StoreError
+
+TEMP_PREFIX = ".tmp-"
+
+
+def random_id(nbytes: int = 12) -> str:
+    """A random hexadecimal id for file names (never derived from anything a person typed)."""
+    return secrets.token_hex(nbytes)
+
+
+def ensure_folder(folder: Path, *, mode: int = 0o700) -> Path:
+    """Create ``folder`` if needed; raise a :class:`StoreError` that says how to fix it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=mode)
+    except OSError as exc:
+        raise StoreError(_explain(folder, exc, "create the folder")) from None
+    if not folder.is_dir():
+        raise StoreError(f"{folder} exists but is not a folder. Move that file away, or choose another data folder.")
+    return folder
+
+
+def write_new(path: Path, data: bytes, *, mode: int = 0o600, sync: bool = True) -> Path:
+    """Write ``data`` to ``path`` atomically; fail rather than replace an existing file.
+
+    ``sync=False`` skips the fsync calls; only for bulk copies that can be redone (demo data).
+    """
+    ensure_folder(path.parent)
+    tmp = path.parent / f"{TEMP_PREFIX}{random_id(6)}-{path.name}"
+    try:
+        _write_synced(tmp, data, mode, sync)
+        try:
+            os.link(tmp, path)  # link() refuses to replace: an existing file is never touched
+        except FileExistsError:
+            raise StoreError(f"{path} already exists and was left as it is. Save again (a new name is chosen).") from None
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
+                raise
+            if path.exists():  # file systems without hard links: check, then rename
+                raise StoreError(f"{path} already exists and was left as it is. Save again.") from None
+            os.replace(tmp, path)
+        if sync:
+            _fsync_folder(path.parent)
+    except StoreError:
+        raise
+    except OSError as exc:
+        raise StoreError(_explain(path.parent, exc, "save into the folder")) from None
+    finally:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+    return path
+
+
+def replace_file(path: Path, data: bytes, *, mode: int = 0o600) -> Path:
+    """Atomically replace a small pointer file (e.g. which participant this machine is working as)."""
+    ensure_folder(path.parent)
+    tmp = path.parent / f"{TEMP_PREFIX}{random_id(6)}-{path.name}"
+    try:
+        _write_synced(tmp, data, mode, True)
+        os.replace(tmp, path)
+        _fsync_folder(path.parent)
+    except OSError as exc:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise StoreError(_explain(path.parent, exc, "save into the folder")) from None
+    return path
+
+
+def _write_synced(tmp: Path, data: bytes, mode: int, sync: bool) -> None:
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        if sync:
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _explain(folder: Path, exc: OSError, action: str) -> str:
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return (
+            f"Could not {action} {folder}: it is read-only or you lack permission. Nothing was saved "
+            "and nothing was lost. Ask whoever set up this computer to make it writable, or set "
+            "RECONNECT_HOME to a folder you can write to."
+        )
+    if exc.errno == errno.ENOSPC:
+        return f"Could not {action} {folder}: the disk is full. Free some space and save again; nothing was lost."
+    return f"Could not {action} {folder}: {exc.strerror or exc}. Check that the folder exists and is writable, then try again."

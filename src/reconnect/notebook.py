@@ -1,0 +1,58 @@
+"""One-line entry points for the notebooks. Each returns a widget that the cell displays.
+
+Views of one area share one form per kernel, so the result cell updates when the form saves.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from .errors import ReconnectError
+from .ui.area import AreaResult, RatingForm, ReflectionBox
+from .ui.start import StartPanel
+
+_forms: dict[str, RatingForm] = {}
+
+
+def _friendly(view):
+    """Show a problem (a broken item bank, an unreadable folder) as a message, never a traceback."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except ReconnectError as exc:
+            import ipywidgets as w
+
+            from .ui.common import error_message
+
+            return w.HTML(error_message(str(exc)))
+
+    return wrapper
+
+
+@_friendly
+def start_panel():
+    """00 Start here: create or resume a participant code and settings."""
+    return StartPanel().widget
+
+
+@_friendly
+def rating_form(area: str):
+    """The rating form of an area (a fresh one each time the cell runs)."""
+    _forms[area] = RatingForm(area)
+    return _forms[area].widget
+
+
+@_friendly
+def area_result(area: str):
+    """"Your result for this area", updated whenever the form above saves."""
+    form = _forms.get(area) or RatingForm(area)
+    _forms[area] = form
+    return AreaResult(form).widget
+
+
+@_friendly
+def reflection(area: str):
+    """The private reflection box of an area."""
+    return ReflectionBox(area).widget

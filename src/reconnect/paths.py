@@ -1,0 +1,58 @@
+"""Where Reconnect finds its item bank and keeps answers.
+
+Resolution order, so that tests, a workshop laptop and JupyterHub can each point elsewhere:
+1. environment variables ``RECONNECT_HOME`` (answers) and ``RECONNECT_ITEM_BANK`` (content);
+2. the project folder found by walking up from the working directory (a checkout: notebooks run
+   from ``notebooks/``), giving ``data/responses`` and ``data/item_bank.yaml``;
+3. next to the installed package source (an editable install), then ``~/reconnect-data``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ITEM_BANK_NAME = "item_bank.yaml"
+
+
+def project_root(start: Path | None = None) -> Path | None:
+    """Return the nearest folder at or above ``start`` holding ``data/item_bank.yaml``."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "data" / ITEM_BANK_NAME).is_file():
+            return folder
+    source_root = Path(__file__).resolve().parents[2]
+    if (source_root / "data" / ITEM_BANK_NAME).is_file():
+        return source_root
+    return None
+
+
+def item_bank_path() -> Path:
+    """The item bank in use."""
+    env = os.environ.get("RECONNECT_ITEM_BANK")
+    if env:
+        return Path(env)
+    root = project_root()
+    if root is None:
+        return Path(__file__).resolve().parents[2] / "data" / ITEM_BANK_NAME
+    return root / "data" / ITEM_BANK_NAME
+
+
+def data_home() -> Path:
+    """The folder where this person's answers, journal and settings are kept."""
+    env = os.environ.get("RECONNECT_HOME")
+    if env:
+        return Path(env)
+    root = project_root()
+    if root is not None:
+        return root / "data" / "responses"
+    return Path.home() / "reconnect-data"
+
+
+def demo_store() -> Path:
+    """The synthetic demo workshop made by ``reconnect demo`` (``make lab`` creates it)."""
+    env = os.environ.get("RECONNECT_DEMO")
+    if env:
+        return Path(env)
+    root = project_root()
+    return (root / "data" / "demo") if root else Path.home() / "reconnect-demo"

@@ -1,0 +1,218 @@
+"""An area notebook: the rating form, "your result for this area", and the private reflection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import ipywidgets as w
+
+from .. import participant as pt
+from ..content import ItemBank, load_item_bank
+from ..errors import ReconnectError
+from ..journal import load_journal, save_reflection
+from ..paths import data_home
+from ..scoring import SCORE_NOTE, score_ratings
+from ..store import Submission, latest_ratings, load_store, save_submission
+from .common import error_message, esc, info_message, local_time, ok_message, safety_html
+
+
+class RatingForm:
+    """Every statement of one area with its five labelled answers, progress, and Save."""
+
+    def __init__(self, area_id: str, *, home: str | Path | None = None, bank: ItemBank | None = None):
+        self.bank = bank or load_item_bank()
+        self.area = self.bank.area(area_id)
+        self.home = Path(home) if home is not None else data_home()
+        self.settings = pt.current_settings(self.home)
+        self.saved_ratings: dict[str, int | None] = {}
+        self.saved_at = None
+        self._listeners: list = []
+        options = [(label, value) for value, label in self.bank.scale]
+        self.header = w.HTML()
+        self.questions: dict[str, w.ToggleButtons] = {}
+        rows = []
+        for n, item in enumerate(self.area.items, start=1):
+            text = w.HTML(f'<div class="rc-statement" style="font-size:16px;margin-top:10px;"><b>{n}.</b> {esc(item.text)}</div>')
+            choice = w.ToggleButtons(
+                options=options, index=None, description="", style={"button_width": "11em"},
+                tooltips=[f"Statement {n}: {label}" for label, _ in options],
+            )
+            choice.add_class("rc-choice")
+            choice.observe(self._on_change, names="value")
+            self.questions[item.id] = choice
+            rows.append(w.VBox([text, choice]))
+        self.progress = w.HTML()
+        self.save_button = w.Button(description="Save my answers", button_style="primary", icon="check",
+                                    layout=w.Layout(width="auto"))
+        self.save_button.on_click(self._on_save)
+        self.message = w.HTML()
+        self.widget = w.VBox([self.header, *rows, self.progress, self.save_button, self.message])
+        self._restore()
+
+    # -- state ---------------------------------------------------------------------------------
+    @property
+    def ratings(self) -> dict[str, int | None]:
+        return {item_id: box.value for item_id, box in self.questions.items()}
+
+    @property
+    def answered(self) -> int:
+        return sum(v is not None for v in self.ratings.values())
+
+    def on_saved(self, callback) -> None:
+        """Call ``callback(form)`` after every successful save (the result view listens)."""
+        self._listeners.append(callback)
+
+    def _restore(self) -> None:
+        if self.settings is None:
+            self.header.value = error_message(
+                "You have no participant code yet, so answers cannot be saved. Open 00 Start here, "
+                "create your code, then come back to this notebook and run it again."
+            )
+            self.save_button.disabled = True
+        else:
+            s = self.settings
+            self.header.value = info_message(f"Answering as {s.code}, session '{s.session}'. Choose the answer that fits you best for each statement.")
+            data = load_store(self.home, bank=self.bank)
+            self.saved_ratings, self.saved_at = latest_ratings(
+                data.frame, participant=s.code, area=self.area.id, session=s.session
+            )
+            for item_id, value in self.saved_ratings.items():
+                if item_id in self.questions:
+                    self.questions[item_id].value = value
+            if self.saved_at is not None:
+                self.message.value = info_message(f"Your answers saved at {local_time(self.saved_at)} are shown again. Change any of them and save again if you like; earlier saves are kept.")
+        self._on_change()
+
+    def _on_change(self, _change=None) -> None:
+        total = len(self.questions)
+        done = self.answered
+        need = self.area.min_answered
+        hint = "" if done >= need else f" — answer at least {need} to see a result"
+        self.progress.value = f'<div class="rc-progress" role="status" style="font-size:15px;margin-top:8px;">{done} of {total} answered{hint}</div>'
+
+    def _on_save(self, _button=None) -> None:
+        if self.settings is None:
+            self.message.value = error_message("Open 00 Start here and create your participant code first; nothing was saved.")
+            return
+        ratings = self.ratings
+        missing = [n for n, v in enumerate(ratings.values(), start=1) if v is None]
+        need = self.area.min_answered
+        if self.answered < need:
+            self.message.value = error_message(
+                f"Please answer at least {need} of the {len(ratings)} statements before saving "
+                f"(you have answered {self.answered}). Still open: statement{'s' if len(missing) > 1 else ''} "
+                f"{', '.join(map(str, missing))}. Nothing was saved yet."
+            )
+            return
+        if self.saved_at is not None and ratings == {k: self.saved_ratings.get(k) for k in ratings}:
+            self.message.value = ok_message(f"Already saved at {local_time(self.saved_at)}; nothing has changed since.")
+            return
+        s = self.settings
+        sub = Submission(participant=s.code, area=self.area.id, ratings=ratings, session=s.session,
+                         workshop=s.workshop, couple=s.couple, bank_version=self.bank.version)
+        try:
+            self.save_button.disabled = True  # a quick second click cannot save twice
+            save_submission(self.home, sub, bank=self.bank)
+        except ReconnectError as exc:
+            self.message.value = error_message(str(exc) + "\nYour answers are still on screen; try again once this is fixed.")
+            return
+        finally:
+            self.save_button.disabled = False
+        self.saved_ratings, self.saved_at = dict(ratings), sub.saved_at
+        left = f" Statement{'s' if len(missing) > 1 else ''} {', '.join(map(str, missing))} left open, which is fine." if missing else ""
+        self.message.value = ok_message(f"Saved at {local_time(sub.saved_at)} ({self.answered} of {len(ratings)} answered).{left}")
+        for callback in self._listeners:
+            callback(self)
+
+
+class AreaResult:
+    """"Your result for this area": 0-100 score, band, a small chart, the exercises, the safety note."""
+
+    def __init__(self, form: RatingForm):
+        self.form = form
+        self.summary = w.HTML()
+        self.chart = w.Output()
+        self.widget = w.VBox([self.summary, self.chart])
+        form.on_saved(lambda _form: self.refresh())
+        self.refresh()
+
+    def refresh(self) -> None:
+        form, bank, area = self.form, self.form.bank, self.form.area
+        self.chart.clear_output()
+        if form.saved_at is None:
+            self.summary.value = info_message("Your result appears here once you have saved your answers above.") + safety_html(bank)
+            return
+        score, band = score_ratings(form.saved_ratings, area=area.id, bank=bank)
+        exercises = "".join(f"<li>{esc(e)}</li>" for e in area.exercises)
+        self.summary.value = (
+            f'<div class="rc-result" style="font-size:16px;"><p>Your score for <b>{esc(area.title)}</b>: '
+            f'<b class="rc-score">{score:.0f} of 100</b> — <b class="rc-band">{esc(band)}</b> '
+            f"<i>({SCORE_NOTE})</i>.</p><p>{esc(_band_words(band))}</p>"
+            f"<p><b>Things to try this week:</b></p><ul>{exercises}</ul></div>"
+        )
+        import matplotlib.pyplot as plt
+        import pandas as pd
+
+        from ..charts import score_bars
+
+        with self.chart:
+            ax = score_bars(pd.DataFrame({"label": [area.title], "score": [score]}), bank=bank)
+            plt.show()
+            plt.close(ax.figure)
+        self.summary.value += safety_html(bank)
+
+
+def _band_words(band: str) -> str:
+    return {
+        "strength": "You see this as a strength right now: something to build on and to thank yourself for.",
+        "in between": "You see this as partly in place: some parts work for you, some may need attention.",
+        "growth area": "You see room to grow here. That is useful to know, and the exercises below are a place to start.",
+    }.get(band, "")
+
+
+class ReflectionBox:
+    """A private note for the journal, with the area's prompts; earlier notes are listed below it."""
+
+    def __init__(self, area_id: str, *, home: str | Path | None = None, bank: ItemBank | None = None):
+        self.bank = bank or load_item_bank()
+        self.area = self.bank.area(area_id)
+        self.home = Path(home) if home is not None else data_home()
+        self.code = pt.current_code(self.home)
+        prompts = list(self.area.reflection_prompts) + ["Something else on my mind"]
+        self.prompt = w.Dropdown(options=prompts, value=prompts[0], description="Prompt",
+                                 layout=w.Layout(width="95%"))
+        self.text = w.Textarea(placeholder="Write for yourself. Only you see this; it is never collected or shared.",
+                               layout=w.Layout(width="95%", height="8em"))
+        self.save_button = w.Button(description="Save to my private journal", icon="book", layout=w.Layout(width="auto"))
+        self.save_button.on_click(self._on_save)
+        self.message = w.HTML()
+        self.earlier = w.HTML()
+        self.widget = w.VBox([self.prompt, self.text, self.save_button, self.message, self.earlier])
+        self._list()
+
+    def _on_save(self, _=None) -> None:
+        if self.code is None:
+            self.message.value = error_message("Open 00 Start here and create your participant code first; your text is still in the box.")
+            return
+        try:
+            save_reflection(self.home, participant=self.code, area=self.area.id, prompt=self.prompt.value, text=self.text.value)
+        except ReconnectError as exc:
+            self.message.value = error_message(str(exc))
+            return
+        self.text.value = ""
+        self.message.value = ok_message("Saved to your private journal.")
+        self._list()
+
+    def _list(self) -> None:
+        if self.code is None:
+            return
+        notes, problems = load_journal(self.home, self.code, area=self.area.id)
+        if not notes and not problems:
+            self.earlier.value = ""
+            return
+        items = "".join(
+            f'<li><i>{esc(local_time(n.saved_at))} — {esc(n.prompt)}</i><br><span class="rc-note">{esc(n.text)}</span></li>'
+            for n in notes
+        )
+        warn = "".join(error_message(str(p)) for p in problems)
+        self.earlier.value = f"<b>Your earlier notes on this area</b><ul>{items}</ul>{warn}"

@@ -1,0 +1,45 @@
+"""Pieces shared by the views: escaped text, status messages, the safety note."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+
+from ..content import ItemBank
+
+
+def esc(text: object) -> str:
+    """Escape anything that came from a person or a file before it goes into HTML."""
+    return html.escape(str(text), quote=True)
+
+
+def ok_message(text: str) -> str:
+    return f'<div class="rc-msg rc-ok" role="status" style="{_BOX}border-color:#009E73;">✔ {esc(text)}</div>'
+
+
+def error_message(text: str) -> str:
+    lines = "<br>".join(esc(line) for line in str(text).splitlines())
+    return f'<div class="rc-msg rc-error" role="alert" style="{_BOX}border-color:#D55E00;">⚠ {lines}</div>'
+
+
+def info_message(text: str) -> str:
+    return f'<div class="rc-msg rc-info" role="status" style="{_BOX}border-color:#0072B2;">{esc(text)}</div>'
+
+
+_BOX = "border-left:5px solid;padding:6px 10px;margin:6px 0;font-size:15px;"
+
+
+def local_time(moment: datetime) -> str:
+    """A saved time in the machine's local time zone, for people (e.g. '18:32 on 26 Nov 2026')."""
+    local = moment.astimezone()
+    return f"{local:%H:%M} on {local.day} {local:%b %Y}"
+
+
+def safety_html(bank: ItemBank) -> str:
+    """The non-diagnostic note and where to get help; shown with every result."""
+    items = "".join(f"<li>{esc(line)}</li>" for line in bank.help)
+    return (
+        '<div class="rc-safety" style="font-size:14px;background:#F5F5F5;padding:8px 12px;margin-top:8px;">'
+        f"<p><b>Please note:</b> {esc(bank.non_diagnostic)}</p>"
+        f"<p><b>If you need to talk to someone now:</b></p><ul>{items}</ul></div>"
+    )
