@@ -13,7 +13,7 @@ from ..journal import load_journal, save_reflection
 from ..paths import data_home
 from ..scoring import SCORE_NOTE, score_ratings
 from ..store import Submission, latest_ratings, load_store, save_submission
-from .common import error_message, esc, info_message, local_time, ok_message, safety_html
+from .common import STYLE, error_message, esc, info_message, local_time, ok_message, safety_html
 
 
 class RatingForm:
@@ -34,7 +34,7 @@ class RatingForm:
         for n, item in enumerate(self.area.items, start=1):
             text = w.HTML(f'<div class="rc-statement" style="font-size:16px;margin-top:10px;"><b>{n}.</b> {esc(item.text)}</div>')
             choice = w.ToggleButtons(
-                options=options, index=None, description="", style={"button_width": "11em"},
+                options=options, index=None, description="", style={"button_width": "auto"},
                 tooltips=[f"Statement {n}: {label}" for label, _ in options],
             )
             choice.add_class("rc-choice")
@@ -46,7 +46,7 @@ class RatingForm:
                                     layout=w.Layout(width="auto"))
         self.save_button.on_click(self._on_save)
         self.message = w.HTML()
-        self.widget = w.VBox([self.header, *rows, self.progress, self.save_button, self.message])
+        self.widget = w.VBox([w.HTML(STYLE), self.header, *rows, self.progress, self.save_button, self.message])
         self._restore()
 
     # -- state ---------------------------------------------------------------------------------
@@ -132,7 +132,8 @@ class AreaResult:
         self.form = form
         self.summary = w.HTML()
         self.chart = w.Output()
-        self.widget = w.VBox([self.summary, self.chart])
+        self.safety = w.HTML(safety_html(form.bank))
+        self.widget = w.VBox([self.summary, self.chart, self.safety])
         form.on_saved(lambda _form: self.refresh())
         self.refresh()
 
@@ -140,7 +141,7 @@ class AreaResult:
         form, bank, area = self.form, self.form.bank, self.form.area
         self.chart.clear_output()
         if form.saved_at is None:
-            self.summary.value = info_message("Your result appears here once you have saved your answers above.") + safety_html(bank)
+            self.summary.value = info_message("Your result appears here once you have saved your answers above.")
             return
         score, band = score_ratings(form.saved_ratings, area=area.id, bank=bank)
         exercises = "".join(f"<li>{esc(e)}</li>" for e in area.exercises)
@@ -159,7 +160,6 @@ class AreaResult:
             ax = score_bars(pd.DataFrame({"label": [area.title], "score": [score]}), bank=bank)
             plt.show()
             plt.close(ax.figure)
-        self.summary.value += safety_html(bank)
 
 
 def _band_words(band: str) -> str:

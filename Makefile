@@ -1,0 +1,41 @@
+# Reconnect: `make lab` to explore, `make test` to check everything. Needs Python 3.10+ and make.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+DEMO   := data/demo
+
+.PHONY: setup lab demo test lint format nav clean-venv
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Reconnect needs Python 3.10 or newer; found " + sys.version.split()[0])'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+demo: setup
+	@test -d $(DEMO)/submissions || $(BIN)/reconnect demo --out $(DEMO)
+
+lab: setup demo
+	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+
+test: setup
+	$(BIN)/ruff check src tests conftest.py
+	$(BIN)/python -m reconnect.navigation --check notebooks
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check src tests conftest.py
+	$(BIN)/ruff format --check src tests conftest.py
+
+format: setup
+	$(BIN)/ruff format src tests conftest.py
+
+nav: setup
+	$(BIN)/python -m reconnect.navigation notebooks
+
+clean-venv:
+	rm -rf $(VENV)

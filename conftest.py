@@ -1,0 +1,32 @@
+"""Test-wide set-up: notebooks executed by nbval never touch the real data folders.
+
+Before any kernel starts, RECONNECT_HOME and RECONNECT_DEMO point at a fresh temporary folder
+holding one participant with a saved area, and the synthetic demo workshop.
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def pytest_configure(config):
+    if os.environ.get("RECONNECT_TEST_DATA_READY"):
+        return
+    root = Path(tempfile.mkdtemp(prefix="reconnect-test-"))
+    home, demo = root / "home", root / "demo"
+    os.environ["RECONNECT_HOME"] = str(home)
+    os.environ["RECONNECT_DEMO"] = str(demo)
+    os.environ["RECONNECT_TEST_DATA_READY"] = "1"
+    os.environ.setdefault("MPLBACKEND", "agg")
+
+    from reconnect.content import load_item_bank
+    from reconnect.demo import write_demo
+    from reconnect.participant import Settings, save_settings
+    from reconnect.store import Submission, save_submission
+
+    bank = load_item_bank()
+    write_demo(demo, bank=bank, sync=False)
+    me = save_settings(home, Settings(code="KM7-4TX", workshop="DEMO", couple="DEMO-COUPLE-1", session="before"))
+    area = bank.area("self_esteem")
+    ratings = {item.id: 4 for item in area.items}
+    save_submission(home, Submission(me.code, area.id, ratings, me.session, me.workshop, me.couple, bank.version), bank=bank)
