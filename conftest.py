@@ -29,4 +29,6 @@ def pytest_configure(config):
     me = save_settings(home, Settings(code="KM7-4TX", workshop="DEMO", couple="DEMO-COUPLE-1", session="before"))
     area = bank.area("self_esteem")
     ratings = {item.id: 4 for item in area.items}
-    save_submission(home, Submission(me.code, area.id, ratings, me.session, me.workshop, me.couple, bank.version), bank=bank)
+    save_submission(
+        home, Submission(me.code, area.id, ratings, me.session, me.workshop, me.couple, bank.version), bank=bank
+    )

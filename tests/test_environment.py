@@ -42,7 +42,7 @@ def test_same_packages_in_conda_and_pip():
 def test_same_minimum_versions():
     pip, conda = _pip_packages(), _conda_packages()
     for name, spec in pip.items():
-        assert spec[len(name):] == conda[name][len(name):], f"{name}: pip says {spec}, conda says {conda[name]}"
+        assert spec[len(name) :] == conda[name][len(name) :], f"{name}: pip says {spec}, conda says {conda[name]}"
 
 
 def test_user_required_packages_are_listed():

@@ -20,8 +20,14 @@ def _load(path):
 
 def test_series_is_complete():
     names = [p.name for p in NOTEBOOKS]
-    for expected in ["00_start_here.ipynb", "01_self_esteem.ipynb", "02_distrust.ipynb", "03_insecurity.ipynb",
-                     "04_communication.ipynb", "05_foundation.ipynb"]:
+    for expected in [
+        "00_start_here.ipynb",
+        "01_self_esteem.ipynb",
+        "02_distrust.ipynb",
+        "03_insecurity.ipynb",
+        "04_communication.ipynb",
+        "05_foundation.ipynb",
+    ]:
         assert expected in names
 
 
@@ -78,9 +84,9 @@ def test_start_here_covers_privacy_and_help():
 @pytest.mark.skipif(not ARTICLE.exists(), reason="the source article is not beside this checkout")
 def test_no_sentence_copied_from_the_article():
     words = re.findall(r"[a-z']+", ARTICLE.read_text(encoding="utf-8").lower())
-    grams = {" ".join(words[i:i + 8]) for i in range(len(words) - 7)}
+    grams = {" ".join(words[i : i + 8]) for i in range(len(words) - 7)}
     sources = [*NOTEBOOKS, ROOT / "data" / "item_bank.yaml", ROOT / "README.md"]
     for path in sources:
         ours = re.findall(r"[a-z']+", path.read_text(encoding="utf-8").lower())
-        copied = [" ".join(ours[i:i + 8]) for i in range(len(ours) - 7) if " ".join(ours[i:i + 8]) in grams]
+        copied = [" ".join(ours[i : i + 8]) for i in range(len(ours) - 7) if " ".join(ours[i : i + 8]) in grams]
         assert not copied, f"{path.name} repeats the article word for word: {copied[:2]}"

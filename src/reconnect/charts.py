@@ -50,8 +50,16 @@ def score_bars(
     )
     for lo, hi, name in regions:
         ax.axvspan(lo, hi, color=BAND_COLOURS[name], alpha=0.35 if name != "in between" else 0.6, lw=0, zorder=0)
-        ax.text((lo + hi) / 2, 1.0, name, transform=ax.get_xaxis_transform(), ha="center", va="bottom",
-                fontsize=11, color=TEXT_COLOUR)
+        ax.text(
+            (lo + hi) / 2,
+            1.0,
+            name,
+            transform=ax.get_xaxis_transform(),
+            ha="center",
+            va="bottom",
+            fontsize=11,
+            color=TEXT_COLOUR,
+        )
     labels = list(data[label].astype(str))
     scores = list(data[score])
     positions = range(len(labels))[::-1]
@@ -61,9 +69,17 @@ def score_bars(
             continue
         ax.barh(y, value, height=0.6, color=BAR_COLOUR, zorder=2)
         inside = value > 88
-        ax.text(value - 1.5 if inside else value + 1.5, y, f"{value:.0f}", va="center",
-                ha="right" if inside else "left", fontsize=13, fontweight="bold",
-                color="white" if inside else TEXT_COLOUR, zorder=3)
+        ax.text(
+            value - 1.5 if inside else value + 1.5,
+            y,
+            f"{value:.0f}",
+            va="center",
+            ha="right" if inside else "left",
+            fontsize=13,
+            fontweight="bold",
+            color="white" if inside else TEXT_COLOUR,
+            zorder=3,
+        )
     ax.set_yticks(list(positions), labels, fontsize=12)
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.6, len(labels) - 0.4)

@@ -18,8 +18,12 @@ def _parser() -> argparse.ArgumentParser:
         prog="reconnect",
         description="Reconnect: check answer files, make the demo workshop.",
     )
-    parser.add_argument("--item-bank", type=Path, default=None,
-                        help="the item bank to check submissions against (default: data/item_bank.yaml)")
+    parser.add_argument(
+        "--item-bank",
+        type=Path,
+        default=None,
+        help="the item bank to check submissions against (default: data/item_bank.yaml)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     v = sub.add_parser("validate", help="check item-bank files, submission files and folders of them")
@@ -47,8 +51,11 @@ def main(argv: list[str] | None = None) -> int:
         print("reconnect: stopped; nothing already written was changed.", file=sys.stderr)
         return 2
     except Exception as exc:  # the promise is: never a traceback for a counselor
-        print(f"reconnect: unexpected problem ({type(exc).__name__}: {exc}). Nothing was changed. "
-              "Please report this with the command you ran.", file=sys.stderr)
+        print(
+            f"reconnect: unexpected problem ({type(exc).__name__}: {exc}). Nothing was changed. "
+            "Please report this with the command you ran.",
+            file=sys.stderr,
+        )
         return 2
     return 2
 
@@ -72,7 +79,14 @@ def _validate(args) -> int:
                 elif p.suffix.lower() == ".csv":
                     submission_files.append(p)
             if not found:
-                problems.append(Problem(str(path), "", "the folder holds no files to check", "point at a submission file, a store folder or an item bank"))
+                problems.append(
+                    Problem(
+                        str(path),
+                        "",
+                        "the folder holds no files to check",
+                        "point at a submission file, a store folder or an item bank",
+                    )
+                )
         elif path.suffix.lower() in (".yaml", ".yml"):
             checked += 1
             problems.extend(validate_item_bank(path))
@@ -82,7 +96,9 @@ def _validate(args) -> int:
         try:
             bank = load_item_bank(args.item_bank)
         except ReconnectError as exc:
-            problems.extend(exc.problems or [Problem(str(args.item_bank or "item bank"), "", str(exc), "fix the item bank first")])
+            problems.extend(
+                exc.problems or [Problem(str(args.item_bank or "item bank"), "", str(exc), "fix the item bank first")]
+            )
             bank = None
         if bank is not None:
             for path in submission_files:
@@ -104,10 +120,20 @@ def _demo(args) -> int:
         raise ReconnectError("--participants must be at least 2.")
     couples = args.couples if args.couples is not None else round(args.participants * 0.3)
     if not 0 <= couples <= args.participants // 2:
-        raise ReconnectError(f"--couples must be between 0 and {args.participants // 2} for {args.participants} participants.")
-    n = write_demo(args.out, participants=args.participants, couples=couples, seed=args.seed,
-                   bank=load_item_bank(args.item_bank), sync=False)
-    print(f"Wrote {n} synthetic submissions ({args.participants} made-up participants, {couples} couples) into {args.out}.")
+        raise ReconnectError(
+            f"--couples must be between 0 and {args.participants // 2} for {args.participants} participants."
+        )
+    n = write_demo(
+        args.out,
+        participants=args.participants,
+        couples=couples,
+        seed=args.seed,
+        bank=load_item_bank(args.item_bank),
+        sync=False,
+    )
+    print(
+        f"Wrote {n} synthetic submissions ({args.participants} made-up participants, {couples} couples) into {args.out}."
+    )
     return 0
 
 

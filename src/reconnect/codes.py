@@ -76,9 +76,7 @@ def normalise_display_name(text: str) -> str:
     """A display name is free text kept on this machine only; limit length and control characters."""
     value = " ".join(str(text or "").split())
     if len(value) > MAX_NAME:
-        raise InputError(
-            f"The name is {len(value)} characters long; use at most {MAX_NAME} (a first name is enough)."
-        )
+        raise InputError(f"The name is {len(value)} characters long; use at most {MAX_NAME} (a first name is enough).")
     if any(ord(ch) < 32 for ch in value):
         raise InputError("The name contains control characters; type it again using plain letters.")
     return value

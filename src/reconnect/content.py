@@ -15,9 +15,7 @@ from .errors import ItemBankError, Problem
 from .paths import item_bank_path
 
 AREA_IDS = ("self_esteem", "distrust", "insecurity", "communication", "foundation")
-NEGATIONS = re.compile(
-    r"\b(not|no|never|nothing|nobody|none|neither|nor|without|hardly|cannot)\b|n't\b", re.I
-)
+NEGATIONS = re.compile(r"\b(not|no|never|nothing|nobody|none|neither|nor|without|hardly|cannot)\b|n't\b", re.I)
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
 
 
@@ -68,9 +66,7 @@ class ItemBank:
         for area in self.areas:
             if area.id == area_id:
                 return area
-        raise ItemBankError(
-            f"There is no area '{area_id}' in the item bank. Use one of: {', '.join(AREA_IDS)}."
-        )
+        raise ItemBankError(f"There is no area '{area_id}' in the item bank. Use one of: {', '.join(AREA_IDS)}.")
 
     def item_index(self) -> dict[tuple[str, str], Item]:
         return {(a.id, i.id): i for a in self.areas for i in a.items}
@@ -95,9 +91,7 @@ def load_item_bank(path: str | Path | None = None) -> ItemBank:
 def _load_cached(path: str, _mtime: int, _size: int) -> ItemBank:
     bank, problems = _parse(Path(path))
     if problems:
-        raise ItemBankError(
-            f"The item bank {path} has {len(problems)} problem(s); nothing was changed.", problems
-        )
+        raise ItemBankError(f"The item bank {path} has {len(problems)} problem(s); nothing was changed.", problems)
     return bank  # type: ignore[return-value]  # no problems means a bank was built
 
 
@@ -117,7 +111,9 @@ def _parse(path: Path) -> tuple[ItemBank | None, list[Problem]]:
     try:
         raw_bytes = path.read_bytes()
     except FileNotFoundError:
-        return None, problem("", "the file does not exist", "check the path, or restore data/item_bank.yaml from the project")
+        return None, problem(
+            "", "the file does not exist", "check the path, or restore data/item_bank.yaml from the project"
+        )
     except OSError as exc:
         return None, problem("", f"the file cannot be read ({exc.strerror})", "check its permissions")
     try:
@@ -139,7 +135,9 @@ def _parse(path: Path) -> tuple[ItemBank | None, list[Problem]]:
             "check indentation and put text containing ':' or '#' in quotes",
         )
     if not isinstance(data, dict):
-        return None, problem("", "the top level is not a set of named fields", "start from data/item_bank.yaml in the project")
+        return None, problem(
+            "", "the top level is not a set of named fields", "start from data/item_bank.yaml in the project"
+        )
 
     problems: list[Problem] = []
     add = problems.extend
@@ -154,10 +152,22 @@ def _parse(path: Path) -> tuple[ItemBank | None, list[Problem]]:
     safety = data.get("safety") if isinstance(data.get("safety"), dict) else {}
     non_diag = safety.get("non_diagnostic")
     if not _nonblank(non_diag):
-        add(problem("safety.non_diagnostic", "the note that results are not a diagnosis is missing", "write one or two sentences under safety: non_diagnostic:"))
+        add(
+            problem(
+                "safety.non_diagnostic",
+                "the note that results are not a diagnosis is missing",
+                "write one or two sentences under safety: non_diagnostic:",
+            )
+        )
     help_lines = safety.get("help")
     if not isinstance(help_lines, list) or not help_lines or not all(_nonblank(h) for h in help_lines):
-        add(problem("safety.help", "the list of help resources is missing or has blank lines", "list crisis and domestic-violence resources under safety: help:"))
+        add(
+            problem(
+                "safety.help",
+                "the list of help resources is missing or has blank lines",
+                "list crisis and domestic-violence resources under safety: help:",
+            )
+        )
 
     areas_raw = data.get("areas")
     areas: list[Area] = []
@@ -175,7 +185,13 @@ def _parse(path: Path) -> tuple[ItemBank | None, list[Problem]]:
     if areas_raw and missing:
         add(problem("areas", f"area(s) missing: {', '.join(missing)}", "add them back; the notebooks need all five"))
     if not problems and ids != list(AREA_IDS):
-        add(problem("areas", f"the areas are in the order {', '.join(ids)}", f"put them in this order: {', '.join(AREA_IDS)}"))
+        add(
+            problem(
+                "areas",
+                f"the areas are in the order {', '.join(ids)}",
+                f"put them in this order: {', '.join(AREA_IDS)}",
+            )
+        )
 
     if problems:
         return None, problems
@@ -199,7 +215,7 @@ def _nonblank(value: object) -> bool:
 
 
 def _parse_scale(raw, problem, problems) -> tuple[tuple[int, str], ...]:
-    fix = "use five points with values 1 to 5, each with a label, e.g. - {value: 1, label: \"Not at all true of me\"}"
+    fix = 'use five points with values 1 to 5, each with a label, e.g. - {value: 1, label: "Not at all true of me"}'
     if not isinstance(raw, list) or len(raw) != 5:
         problems.extend(problem("scale", "the scale must have exactly five labelled points", fix))
         return ()
@@ -230,27 +246,43 @@ def _parse_bands(raw, problem, problems) -> tuple[float, float]:
 def _text_list(raw, where, what, problem, problems, lo=2, hi=3) -> tuple[str, ...]:
     if not isinstance(raw, list) or not (lo <= len(raw) <= hi) or not all(_nonblank(x) for x in raw):
         n = len(raw) if isinstance(raw, list) else 0
-        problems.extend(problem(where, f"{what} should be a list of {lo}-{hi} non-blank lines (found {n})", f"write {lo} to {hi} {what}, one per line starting with '- '"))
+        problems.extend(
+            problem(
+                where,
+                f"{what} should be a list of {lo}-{hi} non-blank lines (found {n})",
+                f"write {lo} to {hi} {what}, one per line starting with '- '",
+            )
+        )
         return ()
     return tuple(x.strip() for x in raw)
 
 
 def _parse_area(index, raw, problem, problems, seen_items, seen_areas) -> Area | None:
     if not isinstance(raw, dict):
-        problems.extend(problem(f"area {index}", "this entry is not an area", "each area starts with '- id:' and has title, introduction, items, ..."))
+        problems.extend(
+            problem(
+                f"area {index}",
+                "this entry is not an area",
+                "each area starts with '- id:' and has title, introduction, items, ...",
+            )
+        )
         return None
     area_id = raw.get("id")
     where = f"area {area_id}" if isinstance(area_id, str) else f"area {index}"
     before = len(problems)
     if area_id not in AREA_IDS:
-        problems.extend(problem(where, f"the id {area_id!r} is not one of the five areas", f"use one of: {', '.join(AREA_IDS)}"))
+        problems.extend(
+            problem(where, f"the id {area_id!r} is not one of the five areas", f"use one of: {', '.join(AREA_IDS)}")
+        )
     elif area_id in seen_areas:
         problems.extend(problem(where, "this area appears twice", "keep one copy of it"))
     else:
         seen_areas.add(area_id)
     number = raw.get("number")
     if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= 5:
-        problems.extend(problem(f"{where}, number", "the number is missing or not 1-5", "give the area its notebook number, 1 to 5"))
+        problems.extend(
+            problem(f"{where}, number", "the number is missing or not 1-5", "give the area its notebook number, 1 to 5")
+        )
     for field in ("title", "introduction"):
         if not _nonblank(raw.get(field)):
             problems.extend(problem(f"{where}, {field}", f"the {field} is blank", f"write a {field}"))
@@ -258,34 +290,60 @@ def _parse_area(index, raw, problem, problems, seen_items, seen_areas) -> Area |
     items: list[Item] = []
     if not isinstance(items_raw, list) or not 4 <= len(items_raw) <= 6:
         n = len(items_raw) if isinstance(items_raw, list) else 0
-        problems.extend(problem(f"{where}, items", f"an area needs 4 to 6 statements (found {n})", "add or remove statements"))
+        problems.extend(
+            problem(f"{where}, items", f"an area needs 4 to 6 statements (found {n})", "add or remove statements")
+        )
         items_raw = items_raw if isinstance(items_raw, list) else []
     for n, item in enumerate(items_raw, start=1):
         parsed = _parse_item(where, n, item, problem, problems, seen_items)
         if parsed:
             items.append(parsed)
     if sum(i.reverse for i in items) > 2:
-        problems.extend(problem(f"{where}, items", "more than two statements are marked reverse: true", "keep at most two reverse-worded statements per area"))
-    prompts = _text_list(raw.get("reflection_prompts"), f"{where}, reflection_prompts", "reflection prompts", problem, problems)
+        problems.extend(
+            problem(
+                f"{where}, items",
+                "more than two statements are marked reverse: true",
+                "keep at most two reverse-worded statements per area",
+            )
+        )
+    prompts = _text_list(
+        raw.get("reflection_prompts"), f"{where}, reflection_prompts", "reflection prompts", problem, problems
+    )
     exercises = _text_list(raw.get("exercises"), f"{where}, exercises", "exercises", problem, problems)
-    discussion = _text_list(raw.get("discussion_prompts"), f"{where}, discussion_prompts", "discussion prompts", problem, problems)
+    discussion = _text_list(
+        raw.get("discussion_prompts"), f"{where}, discussion_prompts", "discussion prompts", problem, problems
+    )
     if len(problems) > before:
         return None
-    return Area(area_id, number, raw["title"].strip(), raw["introduction"].strip(), tuple(items), prompts, exercises, discussion)
+    return Area(
+        area_id, number, raw["title"].strip(), raw["introduction"].strip(), tuple(items), prompts, exercises, discussion
+    )
 
 
 def _parse_item(where, n, item, problem, problems, seen_items) -> Item | None:
     if not isinstance(item, dict):
-        problems.extend(problem(f"{where}, statement {n}", "this entry is not a statement", "write it as - {id: se1, text: \"...\", reverse: false}"))
+        problems.extend(
+            problem(
+                f"{where}, statement {n}",
+                "this entry is not a statement",
+                'write it as - {id: se1, text: "...", reverse: false}',
+            )
+        )
         return None
     item_id = item.get("id")
     label = f"{where}, statement {item_id if isinstance(item_id, str) else n}"
     ok = True
     if not isinstance(item_id, str) or not _ID_RE.match(item_id):
-        problems.extend(problem(label, f"the id {item_id!r} is missing or not usable", "use lower-case letters, digits and _, e.g. se1"))
+        problems.extend(
+            problem(
+                label, f"the id {item_id!r} is missing or not usable", "use lower-case letters, digits and _, e.g. se1"
+            )
+        )
         ok = False
     elif item_id in seen_items:
-        problems.extend(problem(label, f"the id {item_id} is also used in {seen_items[item_id]}", "give every statement its own id"))
+        problems.extend(
+            problem(label, f"the id {item_id} is also used in {seen_items[item_id]}", "give every statement its own id")
+        )
         ok = False
     else:
         seen_items[item_id] = where
@@ -295,7 +353,13 @@ def _parse_item(where, n, item, problem, problems, seen_items) -> Item | None:
         ok = False
     elif NEGATIONS.search(text):
         word = NEGATIONS.search(text).group(0)
-        problems.extend(problem(label, f"the statement contains the negation '{word}'", "reword it positively, or with an antonym and reverse: true"))
+        problems.extend(
+            problem(
+                label,
+                f"the statement contains the negation '{word}'",
+                "reword it positively, or with an antonym and reverse: true",
+            )
+        )
         ok = False
     reverse = item.get("reverse", False)
     if not isinstance(reverse, bool):

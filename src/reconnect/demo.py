@@ -32,8 +32,14 @@ def _code(rng: random.Random) -> str:
     return f"{chars[:3]}-{chars[3:]}"
 
 
-def demo_submissions(*, participants: int = 28, couples: int = 8, seed: int = 2026,
-                     bank: ItemBank | None = None, workshop: str = DEMO_WORKSHOP) -> list[Submission]:
+def demo_submissions(
+    *,
+    participants: int = 28,
+    couples: int = 8,
+    seed: int = 2026,
+    bank: ItemBank | None = None,
+    workshop: str = DEMO_WORKSHOP,
+) -> list[Submission]:
     """Build the demo workshop's submissions in memory (deterministic for a given seed)."""
     bank = bank or load_item_bank()
     if couples * 2 > participants:
@@ -73,16 +79,31 @@ def demo_submissions(*, participants: int = 28, couples: int = 8, seed: int = 20
                 for item in rng.sample(list(ratings), k=open_slots) if rng.random() < 0.12 else []:
                     ratings[item] = None
                 moment += timedelta(minutes=rng.randint(3, 9))
-                subs.append(Submission(
-                    participant=person, area=area.id, ratings=ratings, session=session,
-                    workshop=workshop, couple=couple, bank_version=bank.version, saved_at=moment,
-                    submission_id=f"{rng.getrandbits(96):024x}",
-                ))
+                subs.append(
+                    Submission(
+                        participant=person,
+                        area=area.id,
+                        ratings=ratings,
+                        session=session,
+                        workshop=workshop,
+                        couple=couple,
+                        bank_version=bank.version,
+                        saved_at=moment,
+                        submission_id=f"{rng.getrandbits(96):024x}",
+                    )
+                )
     return subs
 
 
-def write_demo(out: str | Path, *, participants: int = 28, couples: int = 8, seed: int = 2026,
-               bank: ItemBank | None = None, sync: bool = True) -> int:
+def write_demo(
+    out: str | Path,
+    *,
+    participants: int = 28,
+    couples: int = 8,
+    seed: int = 2026,
+    bank: ItemBank | None = None,
+    sync: bool = True,
+) -> int:
     """Write the demo workshop as a store into ``out``; refuse to touch an existing store."""
     out = Path(out)
     folder = submissions_folder(out)

@@ -44,7 +44,9 @@ def write_new(path: Path, data: bytes, *, mode: int = 0o600, sync: bool = True) 
         try:
             os.link(tmp, path)  # link() refuses to replace: an existing file is never touched
         except FileExistsError:
-            raise StoreError(f"{path} already exists and was left as it is. Save again (a new name is chosen).") from None
+            raise StoreError(
+                f"{path} already exists and was left as it is. Save again (a new name is chosen)."
+            ) from None
         except OSError as exc:
             if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
                 raise

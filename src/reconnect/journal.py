@@ -46,7 +46,9 @@ def save_reflection(home: str | Path, *, participant: str, area: str, prompt: st
     if not body:
         raise InputError("The reflection is empty. Write a few words first; nothing was saved.")
     if len(body) > MAX_REFLECTION:
-        raise InputError(f"The reflection is {len(body):,} characters; keep it under {MAX_REFLECTION:,} or split it in two. Nothing was saved.")
+        raise InputError(
+            f"The reflection is {len(body):,} characters; keep it under {MAX_REFLECTION:,} or split it in two. Nothing was saved."
+        )
     now = datetime.now(timezone.utc)
     record = {
         "format_version": 1,
@@ -61,7 +63,9 @@ def save_reflection(home: str | Path, *, participant: str, area: str, prompt: st
     return write_new(journal_folder(home, participant) / name, data)
 
 
-def load_journal(home: str | Path, participant: str, *, area: str | None = None) -> tuple[list[Reflection], list[Problem]]:
+def load_journal(
+    home: str | Path, participant: str, *, area: str | None = None
+) -> tuple[list[Reflection], list[Problem]]:
     """Every reflection of a participant (oldest first), optionally for one area, and problems."""
     folder = journal_folder(home, participant)
     notes: list[Reflection] = []
@@ -73,9 +77,22 @@ def load_journal(home: str | Path, participant: str, *, area: str | None = None)
             continue
         try:
             rec = json.loads(path.read_text(encoding="utf-8"))
-            note = Reflection(rec["participant"], rec["area"], rec.get("prompt", ""), rec["text"], datetime.fromisoformat(rec["saved_at"]))
+            note = Reflection(
+                rec["participant"],
+                rec["area"],
+                rec.get("prompt", ""),
+                rec["text"],
+                datetime.fromisoformat(rec["saved_at"]),
+            )
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
-            problems.append(Problem(str(path), "", f"this journal note cannot be read ({type(exc).__name__})", "open it in a text editor; it was left untouched"))
+            problems.append(
+                Problem(
+                    str(path),
+                    "",
+                    f"this journal note cannot be read ({type(exc).__name__})",
+                    "open it in a text editor; it was left untouched",
+                )
+            )
             continue
         if area is None or note.area == area:
             notes.append(note)

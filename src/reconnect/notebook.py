@@ -46,7 +46,7 @@ def rating_form(area: str):
 
 @_friendly
 def area_result(area: str):
-    """"Your result for this area", updated whenever the form above saves."""
+    """ "Your result for this area", updated whenever the form above saves."""
     form = _forms.get(area) or RatingForm(area)
     _forms[area] = form
     return AreaResult(form).widget

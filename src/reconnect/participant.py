@@ -35,7 +35,7 @@ class Settings:
     session: str = DEFAULT_SESSION
     share_with_partner: bool = False
 
-    def checked(self) -> "Settings":
+    def checked(self) -> Settings:
         """Return a normalised copy, or raise :class:`~reconnect.errors.InputError` saying what to fix."""
         return replace(
             self,

@@ -52,9 +52,7 @@ def keyed(frame: pd.DataFrame, bank: ItemBank, *, rating: str = "rating") -> pd.
     values = frame[rating].astype("Float64").astype(float)
     if not reverse:
         return values
-    is_rev = pd.Series(
-        [(a, i) in reverse for a, i in zip(frame["area"], frame["item"])], index=frame.index
-    )
+    is_rev = pd.Series([(a, i) in reverse for a, i in zip(frame["area"], frame["item"])], index=frame.index)
     return values.where(~is_rev, bank.scale_min + bank.scale_max - values)
 
 
@@ -85,9 +83,7 @@ def area_scores(frame: pd.DataFrame, bank: ItemBank) -> pd.DataFrame:
 def score_ratings(ratings: dict[str, int | None], *, area: str, bank: ItemBank) -> tuple[float, str]:
     """Score one person's answers to one area (for the form): (0-100 score or NaN, band)."""
     items = bank.area(area).items
-    frame = pd.DataFrame(
-        {"area": area, "item": [i.id for i in items], "rating": [ratings.get(i.id) for i in items]}
-    )
+    frame = pd.DataFrame({"area": area, "item": [i.id for i in items], "rating": [ratings.get(i.id) for i in items]})
     frame["rating"] = frame["rating"].astype("Int64")
     values = keyed(frame, bank).dropna()
     if len(values) < bank.area(area).min_answered:

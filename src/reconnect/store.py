@@ -61,9 +61,19 @@ class Submission:
         stamp = self.saved_at.astimezone(timezone.utc).isoformat(timespec="milliseconds")
         for item, rating in self.ratings.items():
             writer.writerow(
-                (FORMAT_VERSION, self.submission_id, self.participant, self.workshop, self.couple,
-                 self.session, self.area, item, "" if rating is None else int(rating), stamp,
-                 self.bank_version)
+                (
+                    FORMAT_VERSION,
+                    self.submission_id,
+                    self.participant,
+                    self.workshop,
+                    self.couple,
+                    self.session,
+                    self.area,
+                    item,
+                    "" if rating is None else int(rating),
+                    stamp,
+                    self.bank_version,
+                )
             )
         return out.getvalue().encode("utf-8")
 
@@ -72,7 +82,7 @@ class Submission:
 class StoreData:
     """What :func:`load_store` found: a tidy frame (one row per rated item) and the problems."""
 
-    frame: "pd.DataFrame"  # noqa: F821
+    frame: pd.DataFrame  # noqa: F821
     problems: list[Problem]
     files_read: int = 0
 
@@ -109,10 +119,15 @@ def check_submission(sub: Submission, bank: ItemBank) -> None:
             if item not in known:
                 bad(f"statement {item}", f"not a statement of {area.id}", "use the statements of the current item bank")
             elif rating is not None and (
-                isinstance(rating, bool) or not isinstance(rating, int)
+                isinstance(rating, bool)
+                or not isinstance(rating, int)
                 or not bank.scale_min <= rating <= bank.scale_max
             ):
-                bad(f"statement {item}", f"rating {rating!r} is not a whole number from {bank.scale_min} to {bank.scale_max}", "choose one of the five answers")
+                bad(
+                    f"statement {item}",
+                    f"rating {rating!r} is not a whole number from {bank.scale_min} to {bank.scale_max}",
+                    "choose one of the five answers",
+                )
     if problems:
         raise SubmissionError("These answers cannot be saved yet; nothing was saved.", problems)
 
@@ -146,7 +161,11 @@ def read_submission_file(path: str | Path, bank: ItemBank | None = None) -> tupl
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return fail("", f"the file is {size:,} bytes, far larger than a submission can be", "check that this is a Reconnect submission; it was left untouched")
+            return fail(
+                "",
+                f"the file is {size:,} bytes, far larger than a submission can be",
+                "check that this is a Reconnect submission; it was left untouched",
+            )
         data = path.read_bytes()
     except OSError as exc:
         return fail("", f"the file cannot be read ({exc.strerror or exc})", "check the file's permissions")
@@ -155,18 +174,32 @@ def read_submission_file(path: str | Path, bank: ItemBank | None = None) -> tupl
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return fail(f"byte {exc.start}", "the file is not UTF-8 text", "if it was edited in a spreadsheet, save it again as 'CSV UTF-8'")
+        return fail(
+            f"byte {exc.start}",
+            "the file is not UTF-8 text",
+            "if it was edited in a spreadsheet, save it again as 'CSV UTF-8'",
+        )
     if not text.endswith("\n"):
-        return fail("last line", "the file ends in the middle of a line, so it looks cut off", "save the answers again; keep this file for reference")
+        return fail(
+            "last line",
+            "the file ends in the middle of a line, so it looks cut off",
+            "save the answers again; keep this file for reference",
+        )
     reader = csv.reader(io.StringIO(text))
     try:
         rows = list(reader)
     except csv.Error as exc:
-        return fail(f"line {reader.line_num}", f"the CSV cannot be read ({exc})", "open it in a text editor and check quotes")
+        return fail(
+            f"line {reader.line_num}", f"the CSV cannot be read ({exc})", "open it in a text editor and check quotes"
+        )
     header, body = rows[0], [r for r in rows[1:] if r]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        return fail("header", f"column(s) missing: {', '.join(missing)}", f"the first line must name the columns {','.join(COLUMNS)}")
+        return fail(
+            "header",
+            f"column(s) missing: {', '.join(missing)}",
+            f"the first line must name the columns {','.join(COLUMNS)}",
+        )
     col = {name: header.index(name) for name in COLUMNS}
     if not body:
         return fail("", "the file has a header but no ratings", "save the answers again from the notebook")
@@ -183,7 +216,11 @@ def read_submission_file(path: str | Path, bank: ItemBank | None = None) -> tupl
     except ValueError:
         return fail("row 2, column format_version", f"'{version_text}' is not a format version", "it should be 1")
     if version > FORMAT_VERSION:
-        return fail("row 2, column format_version", f"the file uses format {version}, made by a newer Reconnect (this one reads up to {FORMAT_VERSION})", "update Reconnect (git pull, then make lab) and load again")
+        return fail(
+            "row 2, column format_version",
+            f"the file uses format {version}, made by a newer Reconnect (this one reads up to {FORMAT_VERSION})",
+            "update Reconnect (git pull, then make lab) and load again",
+        )
     if version < 1:
         return fail("row 2, column format_version", f"format version {version} does not exist", "it should be 1")
 
@@ -193,27 +230,49 @@ def read_submission_file(path: str | Path, bank: ItemBank | None = None) -> tupl
     constants: dict[str, str] = {}
     for n, row in enumerate(body, start=2):
         if len(row) != len(header):
-            problems.append(Problem(p, f"row {n}", f"the row has {len(row)} fields but the header has {len(header)}", "the file may be cut off or edited by hand; save the answers again"))
+            problems.append(
+                Problem(
+                    p,
+                    f"row {n}",
+                    f"the row has {len(row)} fields but the header has {len(header)}",
+                    "the file may be cut off or edited by hand; save the answers again",
+                )
+            )
             continue
         rec = {c: row[col[c]].strip() for c in COLUMNS}
         for c in _CONSTANT + _OPTIONAL_CONSTANT:
             if c in _CONSTANT and not rec[c]:
                 bad(n, c, "this field is blank", "every row needs it; save the answers again")
             elif constants.setdefault(c, rec[c]) != rec[c]:
-                bad(n, c, f"'{rec[c]}' differs from '{constants[c]}' in row 2", "a file holds one submission; split it or save again")
+                bad(
+                    n,
+                    c,
+                    f"'{rec[c]}' differs from '{constants[c]}' in row 2",
+                    "a file holds one submission; split it or save again",
+                )
         if rec["participant"] and not is_participant_code(rec["participant"]):
             bad(n, "participant", f"'{rec['participant'][:20]}' is not a participant code", "codes look like KM7-4TX")
         for c, what in (("workshop", "workshop code"), ("couple", "couple code"), ("session", "session label")):
             try:
                 normalise_label(rec[c], what=what)
             except ValueError:
-                bad(n, c, f"the {what} has characters that are not allowed", "use letters, digits, spaces, dots, dashes, underscores")
+                bad(
+                    n,
+                    c,
+                    f"the {what} has characters that are not allowed",
+                    "use letters, digits, spaces, dots, dashes, underscores",
+                )
         area, item = rec["area"], rec["item"]
         if (area, item) not in items:
             if area and area not in {a.id for a in bank.areas}:
                 bad(n, "area", f"unknown area '{area[:30]}'", "use one of the five area ids")
             else:
-                bad(n, "item", f"'{item[:30]}' is not a statement of area {area} in item bank {bank.version}", "use the item bank this file was made with, or remove the row")
+                bad(
+                    n,
+                    "item",
+                    f"'{item[:30]}' is not a statement of area {area} in item bank {bank.version}",
+                    "use the item bank this file was made with, or remove the row",
+                )
         if item in seen_items:
             bad(n, "item", f"statement {item} appears twice", "keep one row per statement")
         seen_items.add(item)
@@ -222,10 +281,20 @@ def read_submission_file(path: str | Path, bank: ItemBank | None = None) -> tupl
             try:
                 rating = int(rec["rating"])
             except ValueError:
-                bad(n, "rating", f"'{rec['rating'][:20]}' is not a whole number", f"use {bank.scale_min} to {bank.scale_max}, or leave it blank for unanswered")
+                bad(
+                    n,
+                    "rating",
+                    f"'{rec['rating'][:20]}' is not a whole number",
+                    f"use {bank.scale_min} to {bank.scale_max}, or leave it blank for unanswered",
+                )
             else:
                 if not bank.scale_min <= rating <= bank.scale_max:
-                    bad(n, "rating", f"{rating} is outside the scale {bank.scale_min}-{bank.scale_max}", f"use {bank.scale_min} to {bank.scale_max}, or leave it blank for unanswered")
+                    bad(
+                        n,
+                        "rating",
+                        f"{rating} is outside the scale {bank.scale_min}-{bank.scale_max}",
+                        f"use {bank.scale_min} to {bank.scale_max}, or leave it blank for unanswered",
+                    )
         rec["rating"] = rating
         out.append(rec)
     if not problems:
@@ -234,7 +303,12 @@ def read_submission_file(path: str | Path, bank: ItemBank | None = None) -> tupl
             if stamp.tzinfo is None:
                 raise ValueError
         except ValueError:
-            bad(2, "saved_at", f"'{constants['saved_at'][:40]}' is not a time with a time zone", "write it like 2026-11-26T18:30:00+00:00")
+            bad(
+                2,
+                "saved_at",
+                f"'{constants['saved_at'][:40]}' is not a time with a time zone",
+                "write it like 2026-11-26T18:30:00+00:00",
+            )
     if problems:
         return [], problems
     for rec in out:
@@ -257,13 +331,19 @@ def load_store(store: str | Path, *, bank: ItemBank | None = None) -> StoreData:
         try:
             entries = sorted(folder.iterdir())
         except OSError as exc:
-            problems.append(Problem(str(folder), "", f"the folder cannot be read ({exc.strerror})", "check its permissions"))
+            problems.append(
+                Problem(str(folder), "", f"the folder cannot be read ({exc.strerror})", "check its permissions")
+            )
             entries = []
         for path in entries:
             if path.name.startswith(TEMP_PREFIX) or path.name.startswith("."):
                 continue  # an unfinished save: never a submission
             if path.suffix.lower() != ".csv" or not path.is_file():
-                problems.append(Problem(str(path), "", "this is not a submission file (.csv)", "move it out of the submissions folder"))
+                problems.append(
+                    Problem(
+                        str(path), "", "this is not a submission file (.csv)", "move it out of the submissions folder"
+                    )
+                )
                 continue
             files += 1
             got, bad = read_submission_file(path, bank)
@@ -280,7 +360,17 @@ def to_frame(rows: list[dict]):
     frame["format_version"] = pd.to_numeric(frame["format_version"]).astype("int64")
     frame["rating"] = frame["rating"].astype("Int64")
     frame["saved_at"] = pd.to_datetime(frame["saved_at"], utc=True, format="ISO8601")
-    for c in ("submission_id", "participant", "workshop", "couple", "session", "area", "item", "bank_version", "source"):
+    for c in (
+        "submission_id",
+        "participant",
+        "workshop",
+        "couple",
+        "session",
+        "area",
+        "item",
+        "bank_version",
+        "source",
+    ):
         frame[c] = frame[c].astype("string")
     return frame
 
@@ -289,14 +379,15 @@ def latest_submissions(frame):
     """Keep, per participant, session and area, only the newest submission (history stays on disk)."""
     if frame.empty:
         return frame
-    newest = (
-        frame.sort_values(["saved_at", "submission_id"])
-        .drop_duplicates(["participant", "session", "area"], keep="last")["submission_id"]
-    )
+    newest = frame.sort_values(["saved_at", "submission_id"]).drop_duplicates(
+        ["participant", "session", "area"], keep="last"
+    )["submission_id"]
     return frame[frame["submission_id"].isin(newest)].reset_index(drop=True)
 
 
-def latest_ratings(frame, *, participant: str, area: str, session: str) -> tuple[dict[str, int | None], datetime | None]:
+def latest_ratings(
+    frame, *, participant: str, area: str, session: str
+) -> tuple[dict[str, int | None], datetime | None]:
     """The newest saved ratings of one participant for one area and session, and when they were saved."""
     rows = frame[(frame["participant"] == participant) & (frame["area"] == area) & (frame["session"] == session)]
     if rows.empty:

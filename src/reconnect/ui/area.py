@@ -32,9 +32,14 @@ class RatingForm:
         self.questions: dict[str, w.ToggleButtons] = {}
         rows = []
         for n, item in enumerate(self.area.items, start=1):
-            text = w.HTML(f'<div class="rc-statement" style="font-size:16px;margin-top:10px;"><b>{n}.</b> {esc(item.text)}</div>')
+            text = w.HTML(
+                f'<div class="rc-statement" style="font-size:16px;margin-top:10px;"><b>{n}.</b> {esc(item.text)}</div>'
+            )
             choice = w.ToggleButtons(
-                options=options, index=None, description="", style={"button_width": "auto"},
+                options=options,
+                index=None,
+                description="",
+                style={"button_width": "auto"},
                 tooltips=[f"Statement {n}: {label}" for label, _ in options],
             )
             choice.add_class("rc-choice")
@@ -42,8 +47,9 @@ class RatingForm:
             self.questions[item.id] = choice
             rows.append(w.VBox([text, choice]))
         self.progress = w.HTML()
-        self.save_button = w.Button(description="Save my answers", button_style="primary", icon="check",
-                                    layout=w.Layout(width="auto"))
+        self.save_button = w.Button(
+            description="Save my answers", button_style="primary", icon="check", layout=w.Layout(width="auto")
+        )
         self.save_button.on_click(self._on_save)
         self.message = w.HTML()
         self.widget = w.VBox([w.HTML(STYLE), self.header, *rows, self.progress, self.save_button, self.message])
@@ -71,7 +77,9 @@ class RatingForm:
             self.save_button.disabled = True
         else:
             s = self.settings
-            self.header.value = info_message(f"Answering as {s.code}, session '{s.session}'. Choose the answer that fits you best for each statement.")
+            self.header.value = info_message(
+                f"Answering as {s.code}, session '{s.session}'. Choose the answer that fits you best for each statement."
+            )
             data = load_store(self.home, bank=self.bank)
             self.saved_ratings, self.saved_at = latest_ratings(
                 data.frame, participant=s.code, area=self.area.id, session=s.session
@@ -80,7 +88,9 @@ class RatingForm:
                 if item_id in self.questions:
                     self.questions[item_id].value = value
             if self.saved_at is not None:
-                self.message.value = info_message(f"Your answers saved at {local_time(self.saved_at)} are shown again. Change any of them and save again if you like; earlier saves are kept.")
+                self.message.value = info_message(
+                    f"Your answers saved at {local_time(self.saved_at)} are shown again. Change any of them and save again if you like; earlier saves are kept."
+                )
         self._on_change()
 
     def _on_change(self, _change=None) -> None:
@@ -92,7 +102,9 @@ class RatingForm:
 
     def _on_save(self, _button=None) -> None:
         if self.settings is None:
-            self.message.value = error_message("Open 00 Start here and create your participant code first; nothing was saved.")
+            self.message.value = error_message(
+                "Open 00 Start here and create your participant code first; nothing was saved."
+            )
             return
         ratings = self.ratings
         missing = [n for n, v in enumerate(ratings.values(), start=1) if v is None]
@@ -108,25 +120,40 @@ class RatingForm:
             self.message.value = ok_message(f"Already saved at {local_time(self.saved_at)}; nothing has changed since.")
             return
         s = self.settings
-        sub = Submission(participant=s.code, area=self.area.id, ratings=ratings, session=s.session,
-                         workshop=s.workshop, couple=s.couple, bank_version=self.bank.version)
+        sub = Submission(
+            participant=s.code,
+            area=self.area.id,
+            ratings=ratings,
+            session=s.session,
+            workshop=s.workshop,
+            couple=s.couple,
+            bank_version=self.bank.version,
+        )
         try:
             self.save_button.disabled = True  # a quick second click cannot save twice
             save_submission(self.home, sub, bank=self.bank)
         except ReconnectError as exc:
-            self.message.value = error_message(str(exc) + "\nYour answers are still on screen; try again once this is fixed.")
+            self.message.value = error_message(
+                str(exc) + "\nYour answers are still on screen; try again once this is fixed."
+            )
             return
         finally:
             self.save_button.disabled = False
         self.saved_ratings, self.saved_at = dict(ratings), sub.saved_at
-        left = f" Statement{'s' if len(missing) > 1 else ''} {', '.join(map(str, missing))} left open, which is fine." if missing else ""
-        self.message.value = ok_message(f"Saved at {local_time(sub.saved_at)} ({self.answered} of {len(ratings)} answered).{left}")
+        left = (
+            f" Statement{'s' if len(missing) > 1 else ''} {', '.join(map(str, missing))} left open, which is fine."
+            if missing
+            else ""
+        )
+        self.message.value = ok_message(
+            f"Saved at {local_time(sub.saved_at)} ({self.answered} of {len(ratings)} answered).{left}"
+        )
         for callback in self._listeners:
             callback(self)
 
 
 class AreaResult:
-    """"Your result for this area": 0-100 score, band, a small chart, the exercises, the safety note."""
+    """ "Your result for this area": 0-100 score, band, a small chart, the exercises, the safety note."""
 
     def __init__(self, form: RatingForm):
         self.form = form
@@ -179,11 +206,14 @@ class ReflectionBox:
         self.home = Path(home) if home is not None else data_home()
         self.code = pt.current_code(self.home)
         prompts = list(self.area.reflection_prompts) + ["Something else on my mind"]
-        self.prompt = w.Dropdown(options=prompts, value=prompts[0], description="Prompt",
-                                 layout=w.Layout(width="95%"))
-        self.text = w.Textarea(placeholder="Write for yourself. Only you see this; it is never collected or shared.",
-                               layout=w.Layout(width="95%", height="8em"))
-        self.save_button = w.Button(description="Save to my private journal", icon="book", layout=w.Layout(width="auto"))
+        self.prompt = w.Dropdown(options=prompts, value=prompts[0], description="Prompt", layout=w.Layout(width="95%"))
+        self.text = w.Textarea(
+            placeholder="Write for yourself. Only you see this; it is never collected or shared.",
+            layout=w.Layout(width="95%", height="8em"),
+        )
+        self.save_button = w.Button(
+            description="Save to my private journal", icon="book", layout=w.Layout(width="auto")
+        )
         self.save_button.on_click(self._on_save)
         self.message = w.HTML()
         self.earlier = w.HTML()
@@ -192,10 +222,14 @@ class ReflectionBox:
 
     def _on_save(self, _=None) -> None:
         if self.code is None:
-            self.message.value = error_message("Open 00 Start here and create your participant code first; your text is still in the box.")
+            self.message.value = error_message(
+                "Open 00 Start here and create your participant code first; your text is still in the box."
+            )
             return
         try:
-            save_reflection(self.home, participant=self.code, area=self.area.id, prompt=self.prompt.value, text=self.text.value)
+            save_reflection(
+                self.home, participant=self.code, area=self.area.id, prompt=self.prompt.value, text=self.text.value
+            )
         except ReconnectError as exc:
             self.message.value = error_message(str(exc))
             return

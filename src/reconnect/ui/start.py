@@ -18,31 +18,45 @@ class StartPanel:
     def __init__(self, *, home: str | Path | None = None):
         self.home = Path(home) if home is not None else data_home()
         self.status = w.HTML()
-        self.new_button = w.Button(description="Create my participant code", button_style="primary",
-                                   layout=w.Layout(width="auto"))
-        self.resume_code = w.Text(description="My code", placeholder="e.g. KM7-4TX",
-                                  style={"description_width": "initial"})
+        self.new_button = w.Button(
+            description="Create my participant code", button_style="primary", layout=w.Layout(width="auto")
+        )
+        self.resume_code = w.Text(
+            description="My code", placeholder="e.g. KM7-4TX", style={"description_width": "initial"}
+        )
         self.resume_button = w.Button(description="Resume with this code", layout=w.Layout(width="auto"))
         wide = {"description_width": "12em"}
         self.display_name = w.Text(description="Name (optional)", placeholder="only on this computer", style=wide)
         self.workshop = w.Text(description="Workshop code (optional)", placeholder="from your facilitator", style=wide)
-        self.couple = w.Text(description="Couple code (optional)", placeholder="the same word for both partners", style=wide)
-        self.session = w.Combobox(description="Session", options=["before", "after"], value=pt.DEFAULT_SESSION,
-                                  placeholder="before, after or a date", ensure_option=False, style=wide)
-        self.save_button = w.Button(description="Save my settings", button_style="success", layout=w.Layout(width="auto"))
+        self.couple = w.Text(
+            description="Couple code (optional)", placeholder="the same word for both partners", style=wide
+        )
+        self.session = w.Combobox(
+            description="Session",
+            options=["before", "after"],
+            value=pt.DEFAULT_SESSION,
+            placeholder="before, after or a date",
+            ensure_option=False,
+            style=wide,
+        )
+        self.save_button = w.Button(
+            description="Save my settings", button_style="success", layout=w.Layout(width="auto")
+        )
         self.message = w.HTML()
         self.new_button.on_click(self._on_new)
         self.resume_button.on_click(self._on_resume)
         self.save_button.on_click(self._on_save)
         self.settings_box = w.VBox([self.display_name, self.workshop, self.couple, self.session, self.save_button])
-        self.widget = w.VBox([
-            self.status,
-            w.HBox([self.new_button]),
-            w.HBox([self.resume_code, self.resume_button]),
-            w.HTML("<b>Your settings</b> (you can change them at any time):"),
-            self.settings_box,
-            self.message,
-        ])
+        self.widget = w.VBox(
+            [
+                self.status,
+                w.HBox([self.new_button]),
+                w.HBox([self.resume_code, self.resume_button]),
+                w.HTML("<b>Your settings</b> (you can change them at any time):"),
+                self.settings_box,
+                self.message,
+            ]
+        )
         self._show(pt.current_settings(self.home))
 
     # -- actions -------------------------------------------------------------------------------
@@ -62,7 +76,9 @@ class StartPanel:
             code = pt.normalise_participant_code(self.resume_code.value)
             settings = pt.load_settings(self.home, code)
             known = settings is not None
-            settings = pt.save_settings(self.home, settings or pt.Settings(code=code, session=self.session.value or pt.DEFAULT_SESSION))
+            settings = pt.save_settings(
+                self.home, settings or pt.Settings(code=code, session=self.session.value or pt.DEFAULT_SESSION)
+            )
         except ReconnectError as exc:
             self.message.value = error_message(str(exc))
             return
@@ -78,11 +94,15 @@ class StartPanel:
     def _on_save(self, _=None) -> None:
         code = pt.current_code(self.home)
         if code is None:
-            self.message.value = error_message("Create a participant code first (the blue button above), then save your settings.")
+            self.message.value = error_message(
+                "Create a participant code first (the blue button above), then save your settings."
+            )
             return
         try:
             old = pt.load_settings(self.home, code) or pt.Settings(code=code)
-            settings = pt.save_settings(self.home, pt.Settings(code=code, share_with_partner=old.share_with_partner, **self._typed_fields()))
+            settings = pt.save_settings(
+                self.home, pt.Settings(code=code, share_with_partner=old.share_with_partner, **self._typed_fields())
+            )
         except ReconnectError as exc:
             self.message.value = error_message(str(exc) + "\nYour earlier settings are unchanged.")
             return
