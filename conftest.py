@@ -5,14 +5,18 @@ holding one participant with a saved area, and the synthetic demo workshop.
 """
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
+
+_made: list[Path] = []
 
 
 def pytest_configure(config):
     if os.environ.get("RECONNECT_TEST_DATA_READY"):
         return
     root = Path(tempfile.mkdtemp(prefix="reconnect-test-"))
+    _made.append(root)
     home, demo = root / "home", root / "demo"
     os.environ["RECONNECT_HOME"] = str(home)
     os.environ["RECONNECT_DEMO"] = str(demo)
@@ -32,3 +36,8 @@ def pytest_configure(config):
     save_submission(
         home, Submission(me.code, area.id, ratings, me.session, me.workshop, me.couple, bank.version), bank=bank
     )
+
+
+def pytest_unconfigure(config):
+    for root in _made:
+        shutil.rmtree(root, ignore_errors=True)
