@@ -30,7 +30,7 @@ def new_participant_code() -> str:
 
 
 def is_participant_code(text: str) -> bool:
-    return bool(_CODE_RE.match(text or ""))
+    return isinstance(text, str) and bool(_CODE_RE.fullmatch(text))
 
 
 def normalise_participant_code(text: str) -> str:
@@ -41,7 +41,8 @@ def normalise_participant_code(text: str) -> str:
     >>> normalise_participant_code(" km7 4tx ")
     'KM7-4TX'
     """
-    raw = re.sub(r"[\s\-]", "", str(text or "")).upper()
+    raw = re.sub(r"[\s\-]", "", str(text or ""))
+    raw = raw.upper() if raw.isascii() else raw  # so that e.g. 'ﬀ' cannot turn into 'FF'
     code = f"{raw[:3]}-{raw[3:]}" if len(raw) == 6 else raw
     if not is_participant_code(code):
         raise InputError(

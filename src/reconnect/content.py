@@ -15,7 +15,7 @@ from .errors import ItemBankError, Problem
 from .paths import item_bank_path
 
 AREA_IDS = ("self_esteem", "distrust", "insecurity", "communication", "foundation")
-NEGATIONS = re.compile(r"\b(not|no|never|nothing|nobody|none|neither|nor|without|hardly|cannot)\b|n't\b", re.I)
+NEGATIONS = re.compile(r"\b(not|no|never|nothing|nobody|none|neither|nor|without|hardly|cannot)\b|n['’]t\b", re.I)
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
 
 
@@ -298,11 +298,12 @@ def _parse_area(index, raw, problem, problems, seen_items, seen_areas) -> Area |
         parsed = _parse_item(where, n, item, problem, problems, seen_items)
         if parsed:
             items.append(parsed)
-    if sum(i.reverse for i in items) > 2:
+    reversed_ids = [i.id for i in items if i.reverse]
+    if len(reversed_ids) > 2:
         problems.extend(
             problem(
                 f"{where}, items",
-                "more than two statements are marked reverse: true",
+                f"more than two statements are marked reverse: true ({', '.join(reversed_ids)})",
                 "keep at most two reverse-worded statements per area",
             )
         )
