@@ -4,10 +4,10 @@ import math
 
 import pandas as pd
 import pytest
-from _group_helpers import BANK, code, make_store, submission
 from hypothesis import given
 from hypothesis import strategies as st
 
+from _group_helpers import BANK, code, make_store, submission
 from reconnect import group as g
 from reconnect.errors import InputError
 from reconnect.store import load_store, save_submission
@@ -192,7 +192,7 @@ def test_csv_neutralises_formulas():
     lines = g.to_csv_text(table).splitlines()
     assert lines[1].startswith("'=SUM(A1)") and lines[2].startswith("'+1") and lines[3].startswith("'-2")
     assert lines[4].startswith("'@x")
-    assert "\"'\tx\"" in g.to_csv_text(table) or "'\tx" in g.to_csv_text(table)
+    assert '"\'\tx"' in g.to_csv_text(table) or "'\tx" in g.to_csv_text(table)
     assert lines[-1] == "ok,hidden"
 
 

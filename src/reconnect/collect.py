@@ -373,7 +373,9 @@ def _import_one(cand: _Candidate, target: Path, known: dict[str, str], bank, wor
         result.rejected.append(Problem(cand.label, "", f"{path.name} already exists and was kept", "nothing to do"))
         return
     except OSError as exc:
-        raise StoreError(f"Could not write into {target}: {exc.strerror or exc}. Files already collected are safe.") from None
+        raise StoreError(
+            f"Could not write into {target}: {exc.strerror or exc}. Files already collected are safe."
+        ) from None
     known[sid] = digest
     result.imported.append(cand.label)
 
@@ -445,7 +447,9 @@ def make_drop_folder(folder: str | Path, *, group: str | None = None) -> Path:
         try:
             gid = grp.getgrnam(group).gr_gid
         except KeyError:
-            raise StoreError(f"There is no group '{group}' on this computer. Create it first, or leave out --group.") from None
+            raise StoreError(
+                f"There is no group '{group}' on this computer. Create it first, or leave out --group."
+            ) from None
         os.chown(folder, -1, gid)
         mode = DROP_FOLDER_MODE_GROUP
     os.chmod(folder, mode)

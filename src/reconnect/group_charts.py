@@ -375,8 +375,8 @@ def change_chart(
     >>> from reconnect.content import load_item_bank
     >>> data = pd.DataFrame({"area": ["a"], "title": ["Trust"], "n_paired": [9], "mean_first": [50.0],
     ...     "mean_second": [58.0], "change": [8.0], "note": [""]})
-    >>> change_chart(data, bank=load_item_bank(), first="before", second="after").get_xlim()
-    (0.0, 100.0)
+    >>> [float(x) for x in change_chart(data, bank=load_item_bank(), first="before", second="after").get_xlim()]
+    [0.0, 100.0]
     """
     if order:
         change = change.set_index("area").loc[order].reset_index()
@@ -442,8 +442,8 @@ def couples_chart(couples: pd.DataFrame, *, order: list[str] | None = None, ax=N
     >>> import pandas as pd
     >>> data = pd.DataFrame({"area": ["a", "a"], "title": ["Trust", "Trust"], "n_couples": [6, 6],
     ...     "category": ["shared strength", "other"], "count": [3, 3], "share": [50.0, 50.0], "note": ["", ""]})
-    >>> couples_chart(data).get_xlim()
-    (0.0, 100.0)
+    >>> [float(x) for x in couples_chart(data).get_xlim()]
+    [0.0, 100.0]
     """
     order = order or list(dict.fromkeys(couples["area"]))
     ax = _axes(ax, len(order))
