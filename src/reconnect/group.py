@@ -313,11 +313,11 @@ def summary(
             return float(hit["share"].iloc[0]) if len(hit) else None
 
         if pd.isna(first["n"]):
-            status = "hidden: " + too_few(k)
+            status = f"hidden: fewer than {k} people"
         elif first["category"] == "not shown":
-            status = "bands hidden: " + no_split_note()
+            status = "bands not shown"
         elif first["note"]:
-            status = "bands combined: " + first["note"]
+            status = "bands combined"
         else:
             status = "shown"
         rows.append(
@@ -348,6 +348,17 @@ def summary_text(table: pd.DataFrame) -> str:
             f"{str(r.title)[:34]:<34} {cell(r.n, '{:d}'):>4} {cell(r.mean_score, '{:.0f}'):>5} "
             f"{cell(r.pct_strength, '{:d}%'):>11} {cell(r.pct_growth_area, '{:d}%'):>14}  {r.status}"
         )
+    statuses = set(table["status"])
+    if any(s.startswith("hidden") for s in statuses):
+        lines.append(
+            "hidden: too few people rated the area, so nothing is shown and nobody's answers can be worked out."
+        )
+    if "bands combined" in statuses:
+        lines.append(
+            "bands combined: a band chosen by too few people is counted with its neighbour, so its own % shows as '-'."
+        )
+    if "bands not shown" in statuses:
+        lines.append("bands not shown: everybody is in the same band, which would tell each person's answer.")
     return "\n".join(lines)
 
 
