@@ -16,7 +16,7 @@ from .errors import Problem, ReconnectError
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reconnect",
-        description="Reconnect: check answer files, make the demo workshop.",
+        description="Reconnect: check answer files, make the demo workshop, collect and summarise a workshop.",
     )
     parser.add_argument(
         "--item-bank",
@@ -34,6 +34,31 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--participants", type=int, default=28, help="how many made-up people (default 28)")
     d.add_argument("--couples", type=int, default=None, help="how many couples among them (default: about 30%%)")
     d.add_argument("--seed", type=int, default=2026, help="random seed (the same seed gives the same data)")
+
+    c = sub.add_parser("collect", help="import handed-in files, folders and zip archives into a store")
+    c.add_argument("sources", nargs="+", type=Path, metavar="SOURCE")
+    c.add_argument("--into", type=Path, required=True, metavar="STORE", help="the facilitator's store folder")
+    c.add_argument("--workshop", default=None, help="only accept submissions of this workshop code")
+
+    s = sub.add_parser("summary", help="per area: n, mean, %% strength, %% growth area, strongest first")
+    s.add_argument("store", type=Path, metavar="STORE")
+    s.add_argument("--workshop", default=None, help="workshop code (needed when the store holds several)")
+    s.add_argument("--session", default=None, help="session label (default: every session, one table each)")
+    s.add_argument("--min-group", type=int, default=None, help="minimum group size (default 5, never below 3)")
+    s.add_argument("--csv", type=Path, default=None, metavar="OUT", help="also write the table to a new CSV file")
+
+    r = sub.add_parser("report", help="print a PDF report")
+    who = r.add_mutually_exclusive_group(required=True)
+    who.add_argument("--participant", default=None, help="a participant's personal report")
+    who.add_argument("--workshop", default=None, help="the group handout of a workshop")
+    r.add_argument("--store", type=Path, default=None, help="the store folder (for --workshop)")
+    r.add_argument("--session", default=None, help="session label (default: the latest session)")
+    r.add_argument("--min-group", type=int, default=None, help="minimum group size (default 5, never below 3)")
+    r.add_argument("--pdf", type=Path, required=True, metavar="OUT", help="the PDF file to write (must be new)")
+
+    f = sub.add_parser("collection-folder", help="create a folder participants can add to but not read")
+    f.add_argument("folder", type=Path, metavar="DIR")
+    f.add_argument("--group", default=None, help="a group only facilitators belong to (files readable by it only)")
     return parser
 
 
@@ -44,6 +69,14 @@ def main(argv: list[str] | None = None) -> int:
             return _validate(args)
         if args.command == "demo":
             return _demo(args)
+        if args.command == "collect":
+            return _collect(args)
+        if args.command == "summary":
+            return _summary(args)
+        if args.command == "report":
+            return _report(args)
+        if args.command == "collection-folder":
+            return _collection_folder(args)
     except ReconnectError as exc:
         print(f"reconnect: {exc}", file=sys.stderr)
         return 1
@@ -133,6 +166,112 @@ def _demo(args) -> int:
     )
     print(
         f"Wrote {n} synthetic submissions ({args.participants} made-up participants, {couples} couples) into {args.out}."
+    )
+    return 0
+
+
+def _collect(args) -> int:
+    from .collect import collect, progress_stream
+    from .content import load_item_bank
+
+    result = collect(
+        args.sources,
+        args.into,
+        bank=load_item_bank(args.item_bank),
+        workshop=args.workshop,
+        progress=progress_stream(),
+    )
+    for problem in result.rejected:
+        print(f"rejected: {problem}")
+    print(f"{result.summary()} (store: {args.into})")
+    return 0 if result.ok else 1
+
+
+def _group_input(args):
+    from .content import load_item_bank
+    from .group import check_min_group, workshops
+    from .store import load_store
+
+    k = check_min_group(args.min_group)
+    if not args.store.is_dir():
+        raise ReconnectError(f"There is no store folder {args.store}. Check the path, or run reconnect collect first.")
+    bank = load_item_bank(args.item_bank)
+    data = load_store(args.store, bank=bank)
+    for problem in data.problems:
+        print(f"skipped: {problem}", file=sys.stderr)
+    found = workshops(data.frame)
+    if not found:
+        raise ReconnectError(f"The store {args.store} holds no submissions yet. Collect some first.")
+    workshop = args.workshop
+    if workshop is None:
+        if len(found) > 1:
+            raise ReconnectError(
+                f"The store holds several workshops ({', '.join(w or '(no code)' for w in found)}). "
+                "Choose one with --workshop."
+            )
+        workshop = found[0]
+    elif workshop not in found:
+        raise ReconnectError(
+            f"There is no workshop '{workshop}' in the store. It holds: {', '.join(w or '(no code)' for w in found)}."
+        )
+    return bank, data.frame, workshop, k
+
+
+def _summary(args) -> int:
+    import pandas as pd
+
+    from .group import sessions, summary, summary_text, write_csv
+
+    bank, frame, workshop, k = _group_input(args)
+    chosen = [args.session] if args.session else sessions(frame, workshop=workshop)
+    if args.session and args.session not in sessions(frame, workshop=workshop):
+        raise ReconnectError(
+            f"Workshop '{workshop}' has no session '{args.session}'. "
+            f"It has: {', '.join(sessions(frame, workshop=workshop))}."
+        )
+    tables = []
+    for session in chosen:
+        table = summary(frame, bank, workshop=workshop, session=session, min_group=k)
+        tables.append(table)
+        print(
+            f"Workshop {workshop or '(no code)'}, session {session} (minimum group size {k}; self-ratings, not a diagnosis):"
+        )
+        print(summary_text(table))
+        print()
+    if args.csv:
+        write_csv(pd.concat(tables, ignore_index=True), args.csv)
+        print(f"Wrote {args.csv}.")
+    return 0
+
+
+def _report(args) -> int:
+    if args.participant is not None:
+        print("reconnect: the personal report is not part of this build yet", file=sys.stderr)
+        return 2
+    from .group import sessions
+    from .group_report import write_handout
+
+    if args.store is None:
+        raise ReconnectError("Give the store folder with --store DIR (where the answers were collected).")
+    bank, frame, workshop_arg, k = _group_input(args)
+    available = sessions(frame, workshop=workshop_arg)
+    if not available:
+        raise ReconnectError(f"There is no workshop '{workshop_arg}' in the store {args.store}.")
+    session = args.session or available[-1]
+    if session not in available:
+        raise ReconnectError(f"Workshop '{workshop_arg}' has no session '{session}'. It has: {', '.join(available)}.")
+    pages = write_handout(frame, bank, workshop=workshop_arg, session=session, out=args.pdf, min_group=k)
+    print(f"Wrote the group handout for workshop {workshop_arg}, session {session}: {args.pdf} ({pages} pages).")
+    return 0
+
+
+def _collection_folder(args) -> int:
+    from .collect import make_drop_folder
+
+    folder = make_drop_folder(args.folder, group=args.group)
+    print(
+        f"{folder} is ready: participants can add files but cannot list or read them. "
+        f"Set RECONNECT_COLLECT={folder} for every participant (see docs/facilitator-guide.md)."
     )
     return 0
 

@@ -56,3 +56,19 @@ def area_result(area: str):
 def reflection(area: str):
     """The private reflection box of an area."""
     return ReflectionBox(area).widget
+
+
+@_friendly
+def export_button():
+    """00 Start here: "Export my answers" writes one file to hand in to a facilitator."""
+    from .ui.export import ExportPanel
+
+    return ExportPanel().widget
+
+
+@_friendly
+def facilitator_dashboard():
+    """07 Group discussion: the room's anonymous results (the demo workshop unless RECONNECT_STORE is set)."""
+    from .ui.facilitator import FacilitatorDashboard
+
+    return FacilitatorDashboard().widget

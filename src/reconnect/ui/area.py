@@ -7,6 +7,7 @@ from pathlib import Path
 import ipywidgets as w
 
 from .. import participant as pt
+from ..collect import drop_copy
 from ..content import ItemBank, load_item_bank
 from ..errors import ReconnectError
 from ..journal import load_journal, save_reflection
@@ -145,8 +146,9 @@ class RatingForm:
             if missing
             else ""
         )
+        handed_in = drop_copy(sub.to_csv(), sub.submission_id, workshop=s.workshop)  # workshop collection folder
         self.message.value = ok_message(
-            f"Saved at {local_time(sub.saved_at)} ({self.answered} of {len(ratings)} answered).{left}"
+            f"Saved at {local_time(sub.saved_at)} ({self.answered} of {len(ratings)} answered).{left} {handed_in}".strip()
         )
         for callback in self._listeners:
             callback(self)

@@ -1,0 +1,522 @@
+"""Collecting submissions into a facilitator's store, and dropping copies into a collection folder.
+
+Two ways in, one file format (``docs/data-format.md``):
+
+* :func:`collect` imports submission files, folders of them and zip archives (e.g. the file from
+  "Export my answers") into a store. A submission is identified by its ``submission_id`` and its
+  content: collecting the same thing twice imports nothing the second time. Anything invalid is
+  reported with its reason and left untouched. Nothing is written outside the store's
+  ``submissions/`` folder, and nothing already collected is changed or removed.
+* :func:`drop_copy` is called after a participant's Save: when ``RECONNECT_COLLECT`` names a
+  collection folder and the participant has a workshop code, a copy of the submission (ratings
+  only: never reflections, never the display name) is written there. Participants can add files to
+  such a folder but cannot list or read others' (see :func:`make_drop_folder`).
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import io
+import os
+import re
+import stat
+import sys
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path, PurePosixPath
+
+from .content import ItemBank, load_item_bank
+from .errors import Problem, StoreError
+from .files import TEMP_PREFIX, ensure_folder, random_id
+from .store import MAX_FILE_BYTES, load_store, read_submission_file, submissions_folder
+
+COLLECT_ENV = "RECONNECT_COLLECT"
+DROP_FILE_MODE = 0o644  # readable by the facilitator; others cannot list the folder nor guess the name
+DROP_FILE_MODE_GROUP = 0o640  # when the folder is set-group-id: only the facilitators' group can read
+DROP_FOLDER_MODE = 0o1733  # owner: all; others: add files only (no listing); sticky: no deleting others'
+DROP_FOLDER_MODE_GROUP = 0o3733  # the same plus set-group-id, so new files belong to the facilitators' group
+STORE_FILE_MODE = 0o600
+MAX_ARCHIVE_MEMBERS = 20_000
+MAX_ARCHIVE_TOTAL = 200 * 1024 * 1024  # declared uncompressed size of one archive
+MAX_RATIO = 200  # uncompressed / compressed: more than this is a zip bomb, not a CSV
+_ID_RE = re.compile(r"^[A-Za-z0-9]{8,64}$")
+_JUNK_NAMES = {".ds_store", "thumbs.db", "desktop.ini"}
+
+
+@dataclass
+class CollectResult:
+    """What :func:`collect` did: new files, submissions already there, and rejects with reasons."""
+
+    imported: list[str] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)
+    rejected: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+    def summary(self) -> str:
+        """One line, e.g. ``3 imported, 1 already there, 2 rejected``."""
+        line = f"{len(self.imported)} imported, {len(self.already)} already there, {len(self.rejected)} rejected"
+        if not self.imported and self.already and not self.rejected:
+            line += " (everything in the source was collected before; nothing new)"
+        return line
+
+
+@dataclass
+class _Candidate:
+    label: str  # where it came from, for messages (never used as a path to write)
+    data: bytes | None = None
+    problem: Problem | None = None
+
+
+class _Progress:
+    """A one-line progress bar on a text stream (no dependency)."""
+
+    def __init__(self, total: int, stream, *, width: int = 30):
+        self.total, self.stream, self.width, self.done = total, stream, width, 0
+
+    def step(self) -> None:
+        self.done += 1
+        if self.stream is None:
+            return
+        filled = int(self.width * self.done / max(self.total, 1))
+        self.stream.write(f"\rcollecting [{'#' * filled}{'.' * (self.width - filled)}] {self.done}/{self.total}")
+        if self.done == self.total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def collect(
+    sources: list[str | Path],
+    into: str | Path,
+    *,
+    bank: ItemBank | None = None,
+    workshop: str | None = None,
+    progress=None,
+    progress_from: int = 20,
+) -> CollectResult:
+    """Import submissions from files, folders and zip archives into the store ``into``.
+
+    ``workshop``, when given, rejects submissions of other workshops. Submissions made with another
+    item-bank version are rejected (their statements may differ). ``progress`` is a text stream for a
+    progress bar, shown when there are at least ``progress_from`` files.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> collect([tempfile.mkdtemp()], tempfile.mkdtemp()).summary()
+    '0 imported, 0 already there, 1 rejected'
+    """
+    bank = bank or load_item_bank()
+    store = Path(into)
+    target = _writable_store(store)
+    result = CollectResult()
+    known = _index_store(store, bank)
+    candidates: list[_Candidate] = []
+    for source in sources:
+        candidates.extend(_candidates(Path(source), store))
+    bar = _Progress(len(candidates), progress if len(candidates) >= progress_from else None)
+    for cand in candidates:
+        bar.step()
+        if cand.problem is not None:
+            result.rejected.append(cand.problem)
+            continue
+        _import_one(cand, target, known, bank, workshop, result)
+    return result
+
+
+def _writable_store(store: Path) -> Path:
+    target = submissions_folder(store)
+    if store.exists() and not store.is_dir():
+        raise StoreError(f"The store {store} is a file, not a folder. Choose a folder for --into.")
+    ensure_folder(target)
+    probe = target / f"{TEMP_PREFIX}probe-{random_id(4)}"
+    try:
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, STORE_FILE_MODE)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise StoreError(
+                f"The store {store} is read-only, so nothing can be collected into it. Nothing was changed. "
+                "Make the folder writable, or collect into another folder with --into."
+            ) from None
+        raise StoreError(f"Cannot write into the store {store}: {exc.strerror or exc}. Nothing was changed.") from None
+    return target
+
+
+def _index_store(store: Path, bank: ItemBank) -> dict[str, str]:
+    """submission_id -> content hash of everything already in the store."""
+    known: dict[str, str] = {}
+    folder = submissions_folder(store)
+    for path in folder.glob("*.csv"):
+        if path.name.startswith("."):
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        sid = _submission_id(data) or path.stem.removeprefix("sub-")
+        known[sid] = _digest(data)
+    return known
+
+
+def _submission_id(data: bytes) -> str | None:
+    try:
+        lines = data.decode("utf-8-sig").splitlines()
+        header = lines[0].split(",")
+        return lines[1].split(",")[header.index("submission_id")].strip()
+    except (UnicodeDecodeError, IndexError, ValueError):
+        return None
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data.replace(b"\r\n", b"\n")).hexdigest()
+
+
+def _reject(label: str, reason: str, fix: str) -> _Candidate:
+    return _Candidate(label, problem=Problem(label, "", reason, fix))
+
+
+def _candidates(source: Path, store: Path) -> list[_Candidate]:
+    label = str(source)
+    if source.is_symlink():
+        return [_reject(label, "this is a link, and links are not followed", "collect the file or folder itself")]
+    if not source.exists():
+        return [_reject(label, "there is no such file or folder", "check the spelling of the path")]
+    if source.is_dir():
+        return _folder_candidates(source, store)
+    if zipfile.is_zipfile(source):
+        return _zip_candidates(source)
+    return [_file_candidate(source, label)]
+
+
+def _file_candidate(path: Path, label: str) -> _Candidate:
+    name = path.name.lower()
+    if name in _JUNK_NAMES or path.suffix.lower() != ".csv":
+        return _reject(label, _not_a_submission(path.name), "leave it out; only submission .csv files are collected")
+    try:
+        info = path.lstat()
+        if not stat.S_ISREG(info.st_mode):
+            return _reject(label, "this is not a regular file", "collect submission .csv files only")
+        if info.st_size > MAX_FILE_BYTES:
+            return _reject(label, f"the file is {info.st_size:,} bytes, far too large for a submission", "check it")
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return _reject(label, f"the file cannot be read ({exc.strerror or exc})", "check its permissions")
+    if len(data) > MAX_FILE_BYTES:
+        return _reject(label, "the file is far too large for a submission", "check that it is a Reconnect submission")
+    return _Candidate(label, data)
+
+
+def _not_a_submission(name: str) -> str:
+    lower = name.lower()
+    if lower.startswith("note-") and lower.endswith(".json"):
+        return "this looks like a private journal note; reflections are never collected"
+    if lower.endswith(".zip"):
+        return "this is an archive inside an archive; it is not opened"
+    return "this is not a submission file (.csv)"
+
+
+def _folder_candidates(folder: Path, store: Path) -> list[_Candidate]:
+    out: list[_Candidate] = []
+    store_sub = submissions_folder(store).resolve()
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        here = Path(root)
+        if here.resolve() == store_sub:
+            continue  # collecting the store into itself: nothing to do
+        for d in list(dirs):
+            if (here / d).is_symlink():
+                out.append(_reject(str(here / d), "this is a link, and links are not followed", "copy the folder"))
+        dirs[:] = sorted(d for d in dirs if not (here / d).is_symlink() and d not in ("journal", "participants"))
+        for name in sorted(files):
+            path = here / name
+            if name.startswith(TEMP_PREFIX) or name == "current.json" or name.startswith("README"):
+                continue  # an unfinished save, or a participant's own pointer/readme: never a submission
+            if path.is_symlink():
+                out.append(_reject(str(path), "this is a link, and links are not followed", "copy the file itself"))
+            elif path.suffix.lower() == ".zip":
+                out.extend(_zip_candidates(path))
+            else:
+                out.append(_file_candidate(path, str(path)))
+    if not out:
+        out.append(
+            _reject(str(folder), "the folder holds no files to collect", "point at the folder of handed-in files")
+        )
+    return out
+
+
+def _zip_candidates(archive: Path) -> list[_Candidate]:
+    label = str(archive)
+    try:
+        zf = zipfile.ZipFile(archive)
+    except (zipfile.BadZipFile, OSError) as exc:
+        return [_reject(label, f"the archive cannot be opened ({exc})", "ask for the file again")]
+    out: list[_Candidate] = []
+    with zf:
+        members = zf.infolist()
+        if len(members) > MAX_ARCHIVE_MEMBERS:
+            return [_reject(label, f"the archive has {len(members):,} entries, far too many", "check the archive")]
+        declared = sum(m.file_size for m in members)
+        if declared > MAX_ARCHIVE_TOTAL:
+            return [_reject(label, f"the archive unpacks to {declared:,} bytes, far too much", "check the archive")]
+        for m in members:
+            where = f"{label}!{m.filename}"
+            if m.is_dir():
+                continue
+            problem = _member_problem(m)
+            if problem:
+                out.append(_reject(where, *problem))
+                continue
+            name = PurePosixPath(m.filename).name
+            if {"journal", "participants"} & set(PurePosixPath(m.filename).parts[:-1]):
+                continue  # a participant's private notes or settings: never collected, not even looked at
+            if name.startswith(TEMP_PREFIX) or name.lower() in ("current.json",) or name.startswith("README"):
+                continue
+            if name.lower() in _JUNK_NAMES or not name.lower().endswith(".csv"):
+                out.append(_reject(where, _not_a_submission(name), "leave it out; only submission .csv files count"))
+                continue
+            try:
+                with zf.open(m) as handle:
+                    data = handle.read(MAX_FILE_BYTES + 1)
+            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
+                out.append(_reject(where, f"this entry cannot be unpacked ({exc})", "ask for the file again"))
+                continue
+            if len(data) > MAX_FILE_BYTES:
+                out.append(
+                    _reject(where, "this entry unpacks to far more than a submission can be", "check the archive")
+                )
+                continue
+            out.append(_Candidate(where, data))
+    if not out:
+        out.append(_reject(label, "the archive holds no files", "ask for the file again"))
+    return out
+
+
+def _member_problem(m: zipfile.ZipInfo) -> tuple[str, str] | None:
+    name = m.filename
+    parts = name.replace("\\", "/").split("/")
+    if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
+        return "the entry has an absolute path", "this archive was not made by Reconnect; it was not unpacked"
+    if ".." in parts:
+        return "the entry's path climbs out of the folder (../)", "this archive is unsafe; it was not unpacked"
+    kind = stat.S_IFMT(m.external_attr >> 16)
+    if kind == stat.S_IFLNK:
+        return "the entry is a symbolic link", "links are never followed; collect the real files"
+    if kind not in (0, stat.S_IFREG):
+        return "the entry is not a regular file", "collect submission .csv files only"
+    if m.flag_bits & 0x1:
+        return "the entry is encrypted", "ask for the file again without a password"
+    if m.file_size > MAX_FILE_BYTES:
+        return f"the entry says it unpacks to {m.file_size:,} bytes, far too large", "check the archive"
+    if m.compress_size and m.file_size / m.compress_size > MAX_RATIO:
+        return "the entry is packed far more tightly than any CSV (a zip bomb?)", "it was not unpacked"
+    return None
+
+
+def _import_one(cand: _Candidate, target: Path, known: dict[str, str], bank, workshop, result) -> None:
+    data = cand.data or b""
+    sid = _submission_id(data)
+    digest = _digest(data)
+    if sid and _ID_RE.match(sid) and known.get(sid) == digest:
+        result.already.append(cand.label)
+        return
+    rows, problems = _validate(data, target, bank)
+    if problems:
+        result.rejected.extend(Problem(cand.label, p.location, p.reason, p.fix) for p in problems)
+        return
+    first = rows[0]
+    sid = first["submission_id"]
+    if not _ID_RE.match(sid):
+        result.rejected.append(
+            Problem(cand.label, "submission_id", "the id is not a Reconnect id", "save the answers again")
+        )
+        return
+    if workshop is not None and first["workshop"] != workshop:
+        result.rejected.append(
+            Problem(
+                cand.label,
+                "workshop",
+                f"the submission belongs to workshop '{first['workshop'] or '(none)'}', not '{workshop}'",
+                "collect it into that workshop's store, or leave out --workshop",
+            )
+        )
+        return
+    if first["bank_version"] != bank.version:
+        result.rejected.append(
+            Problem(
+                cand.label,
+                "bank_version",
+                f"it was made with item bank version {first['bank_version']}, this store uses {bank.version}",
+                "collect it with the item bank it was made with (--item-bank), into a separate store",
+            )
+        )
+        return
+    if sid in known:
+        result.rejected.append(
+            Problem(
+                cand.label,
+                "submission_id",
+                f"a different submission with the same id {sid} is already collected; the collected one was kept",
+                "check where this file came from; nothing was changed",
+            )
+        )
+        return
+    path = target / f"sub-{sid}.csv"
+    try:
+        _link_new(target, path, data, STORE_FILE_MODE)
+    except FileExistsError:
+        result.rejected.append(Problem(cand.label, "", f"{path.name} already exists and was kept", "nothing to do"))
+        return
+    except OSError as exc:
+        raise StoreError(
+            f"Could not write into {target}: {exc.strerror or exc}. Files already collected are safe."
+        ) from None
+    known[sid] = digest
+    result.imported.append(cand.label)
+
+
+def _validate(data: bytes, target: Path, bank: ItemBank) -> tuple[list[dict], list[Problem]]:
+    """Validate bytes with the store's own reader, through a hidden temporary file inside the store."""
+    tmp = target / f"{TEMP_PREFIX}check-{random_id(6)}.csv"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, STORE_FILE_MODE)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        return read_submission_file(tmp, bank)
+    finally:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+
+
+def _link_new(folder: Path, path: Path, data: bytes, mode: int) -> None:
+    """Write ``data`` to ``path`` whole or not at all, never replacing a file, with exactly ``mode``."""
+    tmp = folder / f"{TEMP_PREFIX}{random_id(6)}-{path.name}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        try:
+            os.fchmod(fd, mode)  # the umask must not decide who can read a dropped file
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, path)
+        except OSError as exc:
+            if isinstance(exc, FileExistsError) or exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EXDEV):
+                raise
+            if path.exists():
+                raise FileExistsError(str(path)) from None
+            os.replace(tmp, path)
+    finally:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+
+
+# -- the collection folder ("drop") -----------------------------------------------------------------
+def collection_folder() -> Path | None:
+    """The collection folder set by whoever runs the workshop (``RECONNECT_COLLECT``), or ``None``."""
+    value = os.environ.get(COLLECT_ENV, "").strip()
+    return Path(value).expanduser() if value else None
+
+
+def make_drop_folder(folder: str | Path, *, group: str | None = None) -> Path:
+    """Create (or fix the modes of) a collection folder that participants can add to but not read.
+
+    Mode 1733 (``drwx-wx-wt``): the owner (facilitator) reads everything; everyone else can add
+    files but cannot list the folder, and the sticky bit stops them deleting or renaming others'
+    files. With ``group`` (a group only facilitators belong to), the folder is also set-group-id
+    (3733), so new files belong to that group and are written readable by it alone (0640).
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    mode = DROP_FOLDER_MODE
+    if group is not None:
+        import grp
+
+        try:
+            gid = grp.getgrnam(group).gr_gid
+        except KeyError:
+            raise StoreError(
+                f"There is no group '{group}' on this computer. Create it first, or leave out --group."
+            ) from None
+        os.chown(folder, -1, gid)
+        mode = DROP_FOLDER_MODE_GROUP
+    os.chmod(folder, mode)
+    return folder
+
+
+def drop_file_mode(folder: Path) -> int:
+    """0640 in a set-group-id folder (the facilitators' group reads), else 0644 (see the guide)."""
+    try:
+        return DROP_FILE_MODE_GROUP if folder.stat().st_mode & stat.S_ISGID else DROP_FILE_MODE
+    except OSError:
+        return DROP_FILE_MODE
+
+
+def drop_copy(submission_csv: bytes, submission_id: str, *, workshop: str, folder: Path | None = None) -> str:
+    """After a Save: drop a copy of the submission into the collection folder, if one is set up.
+
+    Returns a sentence for the participant ('' when no collection folder or no workshop code).
+    Never raises: the answers are already saved on this computer whatever happens here.
+    """
+    folder = folder if folder is not None else collection_folder()
+    if folder is None or not workshop:
+        return ""
+    if not folder.is_dir():
+        return (
+            f"Your answers are saved on this computer, but the workshop collection folder {folder} does not "
+            "exist, so no copy was handed in. Tell your facilitator, or use 'Export my answers' in 00 Start here."
+        )
+    try:
+        _link_new(folder, folder / f"sub-{submission_id}.csv", submission_csv, drop_file_mode(folder))
+    except OSError as exc:
+        return (
+            f"Your answers are saved on this computer, but a copy could not be handed in to {folder} "
+            f"({exc.strerror or exc}). Tell your facilitator, or use 'Export my answers' in 00 Start here."
+        )
+    return "A copy of your ratings (no reflections, no name) was handed in to the workshop's collection folder."
+
+
+# -- export for handing in --------------------------------------------------------------------------
+def export_answers(home: str | Path, participant: str, *, bank: ItemBank | None = None) -> Path:
+    """Write every submission of ``participant`` into one new zip file in ``home/exports/``.
+
+    The zip holds only submission files (ratings): never reflections, settings or the display name.
+    Each export gets a new name, so an earlier export is never replaced. ``reconnect collect``
+    imports it as it is.
+    """
+    from .files import write_new
+
+    bank = bank or load_item_bank()
+    data = load_store(home, bank=bank)
+    mine = data.frame[data.frame["participant"] == participant] if not data.frame.empty else data.frame
+    sources = sorted(set(mine["source"])) if not mine.empty else []
+    if not sources:
+        raise StoreError(
+            "There are no saved answers for this participant code yet, so there is nothing to export. "
+            "Save your answers in one of the area notebooks first."
+        )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for source in sources:
+            path = Path(source)
+            zf.writestr(f"submissions/{path.name}", path.read_bytes())
+    now = datetime.now(timezone.utc)
+    name = f"reconnect-answers-{now:%Y%m%d-%H%M%S}-{random_id(3)}.zip"
+    return write_new(Path(home) / "exports" / name, buffer.getvalue(), mode=0o600)
+
+
+def progress_stream():
+    """stderr when it is a terminal (a progress bar makes sense there), else ``None``."""
+    return sys.stderr if sys.stderr.isatty() else None

@@ -1,0 +1,499 @@
+"""Group charts for the projector: protected tidy frames from :mod:`reconnect.group` in, Axes out.
+
+Every chart draws only what the protected frame holds (combined categories stay combined, hidden
+areas are written as text), uses the Okabe-Ito palette, puts its values on the chart, uses large type
+for a projector, and never rests meaning on colour alone: categories keep a fixed position (growth
+left, strength right) and carry names or patterns. Each chart has a ``*_text`` function beside it:
+one sentence plus the values, for screen readers and for the handout.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+
+from .content import ItemBank
+from .scoring import SCORE_NOTE
+
+# Okabe-Ito
+ORANGE, SKY, GREEN, YELLOW, BLUE, VERMILLION, PURPLE = (
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#F0E442",
+    "#0072B2",
+    "#D55E00",
+    "#CC79A7",
+)
+GREY, LIGHT_GREY, TEXT = "#BBBBBB", "#E8E8E8", "#222222"
+BAND_FILL = {"growth area": ORANGE, "in between": LIGHT_GREY, "strength": SKY}
+ANSWER_FILL = {1: VERMILLION, 2: ORANGE, 3: GREY, 4: SKY, 5: BLUE}
+COUPLE_FILL = {"shared strength": BLUE, "shared growth area": ORANGE, "far apart": VERMILLION, "other": LIGHT_GREY}
+COMBINED_FILL = "#FFFFFF"
+COMBINED_HATCH = "///"
+FONT = 15
+TITLE_FONT = 18
+
+
+def _axes(ax, rows: int, *, width: float = 13.0, per_row: float = 0.95, extra: float = 2.2):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(width, extra + per_row * max(rows, 1)), layout="constrained")
+    return ax
+
+
+def _tidy(ax, title: str | None) -> None:
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    if title:
+        ax.set_title(title, fontsize=TITLE_FONT, loc="left", pad=32, fontweight="bold")
+
+
+def _ink(fill: str) -> str:
+    """White text on dark fills, dark text on light ones."""
+    return "white" if fill in (BLUE, VERMILLION) else TEXT
+
+
+def _segment(ax, y, left, width, fill, label, *, combined=False, height=0.62, min_label=7.0):
+    ax.barh(
+        y,
+        width,
+        left=left,
+        height=height,
+        color=COMBINED_FILL if combined else fill,
+        edgecolor=TEXT if combined else "white",
+        hatch=COMBINED_HATCH if combined else None,
+        linewidth=1.2,
+        zorder=2,
+    )
+    if width >= min_label and label:
+        ax.text(
+            left + width / 2,
+            y,
+            label,
+            ha="center",
+            va="center",
+            fontsize=FONT,
+            fontweight="bold",
+            color=TEXT if combined else _ink(fill),
+            zorder=3,
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"} if combined else None,
+        )
+
+
+def _area_label(title: str, n, mean=None) -> str:
+    head = textwrap.fill(str(title), 24)
+    if pd.isna(n):
+        return head
+    tail = f"n = {int(n)}" + ("" if mean is None or pd.isna(mean) else f", mean {float(mean):.0f}")
+    return f"{head}\n{tail}"
+
+
+# -- the room's strengths and weak spots -----------------------------------------------------------
+def band_chart(shares: pd.DataFrame, *, ax=None, title: str | None = None):
+    """One 100 % bar per area, strongest area on top: the share of people in each band.
+
+    ``shares`` is :func:`reconnect.group.band_shares`. Growth area is always on the left, strength
+    on the right; combined categories are white with hatching and named on the bar.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> data = pd.DataFrame({"rank": [1, 1], "area": ["a", "a"], "title": ["Trust", "Trust"], "n": [8, 8],
+    ...     "mean_score": [60.0, 60.0], "category": ["growth area or in between", "strength"],
+    ...     "first": [0, 2], "last": [1, 2], "count": [5, 3], "share": [62.5, 37.5], "note": ["", ""]})
+    >>> [t.get_text() for t in band_chart(data).get_yticklabels()]
+    ['Trust\\nn = 8, mean 60']
+    """
+    areas = list(dict.fromkeys(shares.sort_values("rank", kind="stable")["area"]))
+    ax = _axes(ax, len(areas))
+    labels = []
+    for pos, area in enumerate(areas):
+        y = len(areas) - 1 - pos
+        cells = shares[shares["area"] == area].sort_values("first", na_position="last")
+        first = cells.iloc[0]
+        labels.append((y, _area_label(first["title"], first["n"], first["mean_score"])))
+        if pd.isna(first["count"]):
+            why = first["note"] if pd.notna(first["n"]) else first["note"]
+            ax.text(1, y, "not shown: " + str(why).split(":")[0], va="center", fontsize=FONT, style="italic")
+            continue
+        left = 0.0
+        for cell in cells.itertuples():
+            combined = cell.first != cell.last
+            name = {"growth area": "growth", "in between": "between", "strength": "strength"}
+            short = " or ".join(name[b] for b in str(cell.category).split(" or "))
+            text = f"{cell.share:.0f}%" if cell.share < 22 else f"{short}\n{cell.share:.0f}%"
+            _segment(ax, y, left, float(cell.share), BAND_FILL.get(str(cell.category), GREY), text, combined=combined)
+            left += float(cell.share)
+    ax.set_yticks([y for y, _ in labels], [t for _, t in labels], fontsize=FONT)
+    ax.set_xlim(0, 100)
+    ax.set_ylim(-0.6, len(areas) - 0.4)
+    ax.set_xticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"], fontsize=FONT - 2)
+    ax.set_xlabel(f"share of the people who rated the area ({SCORE_NOTE})", fontsize=FONT - 1)
+    _legend(
+        ax,
+        [
+            ("growth area", BAND_FILL["growth area"], False),
+            ("in between", BAND_FILL["in between"], False),
+            ("strength", BAND_FILL["strength"], False),
+            ("bands combined (small groups)", COMBINED_FILL, True),
+        ],
+    )
+    _tidy(ax, title or "Where the room sees its strengths and growth areas (strongest on top)")
+    return ax
+
+
+def band_chart_text(shares: pd.DataFrame) -> str:
+    """Text alternative for :func:`band_chart`."""
+    lines = []
+    for area in dict.fromkeys(shares.sort_values("rank", kind="stable")["area"]):
+        cells = shares[shares["area"] == area]
+        first = cells.iloc[0]
+        if pd.isna(first["n"]):
+            lines.append(f"- {first['title']}: {first['note']}")
+        elif pd.isna(first["count"]):
+            lines.append(f"- {first['title']} ({first['n']} people, mean {first['mean_score']:.0f}): {first['note']}")
+        else:
+            parts = ", ".join(f"{c.category} {c.share:.0f}% ({c.count})" for c in cells.itertuples())
+            lines.append(f"- {first['title']} ({first['n']} people, mean {first['mean_score']:.0f}): {parts}")
+    return (
+        "For each area, the share of people whose self-rating falls in each band, from the room's strongest "
+        "area to its weakest:\n" + "\n".join(lines)
+    )
+
+
+def _legend(ax, entries, *, ncol=None):
+    from matplotlib.patches import Patch
+
+    handles = [
+        Patch(
+            facecolor=fill, edgecolor=TEXT if hatch else "#888888", hatch=COMBINED_HATCH if hatch else None, label=name
+        )
+        for name, fill, hatch in entries
+    ]
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.14),
+        ncol=ncol or len(handles),
+        fontsize=FONT - 2,
+        frameon=False,
+        handlelength=1.6,
+    )
+
+
+# -- how the scores spread --------------------------------------------------------------------------
+def _band_regions(ax, bank: ItemBank) -> None:
+    for lo, hi, name in (
+        (0, bank.growth_below, "growth area"),
+        (bank.growth_below, bank.strength_from, "in between"),
+        (bank.strength_from, 100, "strength"),
+    ):
+        ax.axvspan(lo, hi, color=BAND_FILL[name], alpha=0.25 if name != "in between" else 0.5, lw=0, zorder=0)
+        ax.text((lo + hi) / 2, 1.0, name, transform=ax.get_xaxis_transform(), ha="center", va="bottom", fontsize=FONT)
+
+
+def spread_chart(spread: pd.DataFrame, *, bank: ItemBank, order: list[str] | None = None, ax=None, title=None):
+    """Per area, the middle half of the room's scores (a bar) and the median (a diamond with its value).
+
+    ``spread`` is :func:`reconnect.group.score_spread`; ``order`` lists area ids top to bottom.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from reconnect.content import load_item_bank
+    >>> data = pd.DataFrame({"area": ["a"], "title": ["Trust"], "n": [9], "q25": [40.0], "median": [55.0],
+    ...     "q75": [70.0], "note": [""]})
+    >>> len(spread_chart(data, bank=load_item_bank()).patches) > 0
+    True
+    """
+    order = order or list(spread["area"])
+    ax = _axes(ax, len(order))
+    _band_regions(ax, bank)
+    labels = []
+    for pos, area in enumerate(order):
+        y = len(order) - 1 - pos
+        row = spread[spread["area"] == area].iloc[0]
+        labels.append((y, _area_label(row["title"], row["n"])))
+        if pd.isna(row["n"]):
+            ax.text(2, y, "not shown: " + str(row["note"]).split(":")[0], va="center", fontsize=FONT, style="italic")
+            continue
+        ax.barh(y, row["q75"] - row["q25"], left=row["q25"], height=0.45, color=BLUE, alpha=0.85, zorder=2)
+        ax.plot([row["median"]], [y], marker="D", markersize=16, color=YELLOW, mec=TEXT, mew=2, zorder=3)
+        ax.text(
+            row["median"], y + 0.34, f"median {row['median']:.0f}", ha="center", va="bottom", fontsize=FONT, zorder=4
+        )
+        ax.text(row["q25"] - 1, y, f"{row['q25']:.0f}", ha="right", va="center", fontsize=FONT - 1, zorder=4)
+        ax.text(row["q75"] + 1, y, f"{row['q75']:.0f}", ha="left", va="center", fontsize=FONT - 1, zorder=4)
+    ax.set_yticks([y for y, _ in labels], [t for _, t in labels], fontsize=FONT)
+    ax.set_xlim(0, 100)
+    ax.set_ylim(-0.6, len(order) - 0.2)
+    ax.set_xticks([0, 25, 50, 75, 100])
+    ax.tick_params(axis="x", labelsize=FONT - 2)
+    ax.set_xlabel(f"score 0-100: the bar holds the middle half of the room ({SCORE_NOTE})", fontsize=FONT - 1)
+    _tidy(ax, title or "How the scores spread: the middle half of the room and the median")
+    return ax
+
+
+def spread_chart_text(spread: pd.DataFrame, *, order: list[str] | None = None) -> str:
+    """Text alternative for :func:`spread_chart`."""
+    order = order or list(spread["area"])
+    lines = []
+    for area in order:
+        r = spread[spread["area"] == area].iloc[0]
+        if pd.isna(r["n"]):
+            lines.append(f"- {r['title']}: {r['note']}")
+        else:
+            lines.append(
+                f"- {r['title']} ({r['n']} people): median {r['median']:.0f}, middle half {r['q25']:.0f} to {r['q75']:.0f}"
+            )
+    return (
+        "How the scores spread in each area: the median and the range holding the middle half of the people.\n"
+        + "\n".join(lines)
+    )
+
+
+# -- every statement of one area (Heiberger-Robbins diverging stacked bars) -------------------------
+def statement_chart(counts: pd.DataFrame, *, bank: ItemBank, ax=None, title: str | None = None):
+    """Diverging stacked bars, one per statement: answers 1-2 to the left of zero, 3 centred on it,
+    4-5 to the right (Heiberger and Robbins). Combined answers are hatched and named.
+
+    ``counts`` is :func:`reconnect.group.statement_counts`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from reconnect.content import load_item_bank
+    >>> rows = [{"item": "x1", "text": "I talk.", "reverse": False, "n": 10, "category": str(v), "first": v,
+    ...     "last": v, "count": 2, "share": 20.0, "note": ""} for v in range(1, 6)]
+    >>> ax = statement_chart(pd.DataFrame(rows), bank=load_item_bank())
+    >>> round(ax.get_xlim()[0])
+    -100
+    """
+    items = list(dict.fromkeys(counts["item"]))
+    ax = _axes(ax, len(items), width=14, per_row=1.15, extra=2.6)
+    middle = (bank.scale_min + bank.scale_max) / 2
+    labels = []
+    for pos, item in enumerate(items):
+        y = len(items) - 1 - pos
+        cells = counts[counts["item"] == item].sort_values("first", na_position="last")
+        first = cells.iloc[0]
+        text = textwrap.fill(str(first["text"]), 34) + ("\n(reverse-worded)" if bool(first["reverse"]) else "")
+        labels.append((y, text))
+        if pd.isna(first["count"]):
+            ax.text(
+                -95, y, "not shown: " + str(first["note"]).split(":")[0], va="center", fontsize=FONT, style="italic"
+            )
+            continue
+        centre = cells[(cells["first"] <= middle) & (cells["last"] >= middle)]
+        half = float(centre["share"].sum()) / 2
+        left_edge, right_edge = -half, half
+        for cell in centre.itertuples():
+            _segment(
+                ax,
+                y,
+                -half,
+                float(cell.share),
+                ANSWER_FILL.get(int(cell.first), GREY),
+                _answer_label(cell),
+                combined=cell.first != cell.last,
+            )
+        for cell in cells[cells["last"] < middle].sort_values("first", ascending=False).itertuples():
+            left_edge -= float(cell.share)
+            _segment(
+                ax,
+                y,
+                left_edge,
+                float(cell.share),
+                ANSWER_FILL[int(cell.first)],
+                _answer_label(cell),
+                combined=cell.first != cell.last,
+            )
+        for cell in cells[cells["first"] > middle].sort_values("first").itertuples():
+            _segment(
+                ax,
+                y,
+                right_edge,
+                float(cell.share),
+                ANSWER_FILL[int(cell.last)],
+                _answer_label(cell),
+                combined=cell.first != cell.last,
+            )
+            right_edge += float(cell.share)
+    ax.axvline(0, color=TEXT, lw=1.5, zorder=1)
+    ax.set_yticks([y for y, _ in labels], [t for _, t in labels], fontsize=FONT - 1)
+    ax.set_xlim(-100, 100)
+    ax.set_ylim(-0.6, len(items) - 0.4)
+    ticks = [-100, -50, 0, 50, 100]
+    ax.set_xticks(ticks, [f"{abs(t)}%" for t in ticks], fontsize=FONT - 2)
+    ax.set_xlabel("share of people: less true of me  ←  |  →  more true of me", fontsize=FONT - 1)
+    entries = [(f"{v} {label}", ANSWER_FILL[v], False) for v, label in bank.scale]
+    _legend(ax, [*entries, ("answers combined (small groups)", COMBINED_FILL, True)], ncol=3)
+    _tidy(ax, title)
+    return ax
+
+
+def _answer_label(cell) -> str:
+    if cell.first == cell.last:
+        return f"{cell.share:.0f}%"
+    return f"{cell.first}-{cell.last}: {cell.share:.0f}%"
+
+
+def statement_chart_text(counts: pd.DataFrame) -> str:
+    """Text alternative for :func:`statement_chart`."""
+    lines = []
+    for item in dict.fromkeys(counts["item"]):
+        cells = counts[counts["item"] == item]
+        first = cells.iloc[0]
+        rev = " (reverse-worded)" if bool(first["reverse"]) else ""
+        if pd.isna(first["count"]):
+            lines.append(f'- "{first["text"]}"{rev}: {first["note"]}')
+        else:
+            parts = ", ".join(f"{c.category} {c.share:.0f}% ({c.count})" for c in cells.itertuples())
+            lines.append(f'- "{first["text"]}"{rev} ({first["n"]} people): {parts}')
+    return "How many people chose each answer for every statement of this area:\n" + "\n".join(lines)
+
+
+# -- change between sessions ------------------------------------------------------------------------
+def change_chart(
+    change: pd.DataFrame,
+    *,
+    bank: ItemBank,
+    first: str,
+    second: str,
+    order: list[str] | None = None,
+    ax=None,
+    title=None,
+):
+    """Per area, the mean score of the same people in two sessions: an open circle, an arrow, a dot.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from reconnect.content import load_item_bank
+    >>> data = pd.DataFrame({"area": ["a"], "title": ["Trust"], "n_paired": [9], "mean_first": [50.0],
+    ...     "mean_second": [58.0], "change": [8.0], "note": [""]})
+    >>> [float(x) for x in change_chart(data, bank=load_item_bank(), first="before", second="after").get_xlim()]
+    [0.0, 100.0]
+    """
+    if order:
+        change = change.set_index("area").loc[order].reset_index()
+    ax = _axes(ax, len(change))
+    _band_regions(ax, bank)
+    labels = []
+    for pos, row in enumerate(change.itertuples()):
+        y = len(change) - 1 - pos
+        labels.append((y, _area_label(row.title, row.n_paired)))
+        if pd.isna(row.n_paired):
+            ax.text(2, y, "not shown: " + str(row.note).split(":")[0], va="center", fontsize=FONT, style="italic")
+            continue
+        a, b = float(row.mean_first), float(row.mean_second)
+        ax.annotate("", xy=(b, y), xytext=(a, y), arrowprops={"arrowstyle": "-|>", "lw": 3, "color": TEXT}, zorder=2)
+        ax.plot([a], [y], "o", ms=15, mfc="white", mec=TEXT, mew=2.5, zorder=3)
+        ax.plot([b], [y], "o", ms=15, color=BLUE, mec=TEXT, mew=1.5, zorder=3)
+        lo, hi = (a, b) if a <= b else (b, a)
+        ax.text(lo - 2, y, f"{a if a <= b else b:.0f}", ha="right", va="center", fontsize=FONT)
+        ax.text(hi + 2, y, f"{hi:.0f}", ha="left", va="center", fontsize=FONT)
+        sign = "+" if row.change >= 0 else "−"
+        ax.text(
+            (a + b) / 2,
+            y + 0.3,
+            f"{sign}{abs(row.change):.0f}",
+            ha="center",
+            va="bottom",
+            fontsize=FONT,
+            fontweight="bold",
+        )
+    ax.set_yticks([y for y, _ in labels], [t for _, t in labels], fontsize=FONT)
+    ax.set_xlim(0, 100)
+    ax.set_ylim(-0.6, len(change) - 0.2)
+    ax.tick_params(axis="x", labelsize=FONT - 2)
+    ax.set_xlabel(
+        f"mean score 0-100 of the people who answered both times: ○ {first} → ● {second}\n({SCORE_NOTE})",
+        fontsize=FONT - 1,
+    )
+    _tidy(ax, title or f"What changed from '{first}' to '{second}'")
+    return ax
+
+
+def change_chart_text(change: pd.DataFrame, *, first: str, second: str) -> str:
+    """Text alternative for :func:`change_chart`."""
+    lines = []
+    for r in change.itertuples():
+        if pd.isna(r.n_paired):
+            lines.append(f"- {r.title}: {r.note}")
+        else:
+            lines.append(
+                f"- {r.title} ({r.n_paired} people): {r.mean_first:.0f} → {r.mean_second:.0f} ({r.change:+.0f})"
+            )
+    return f"Mean scores of the people who answered in both sessions, '{first}' then '{second}':\n" + "\n".join(lines)
+
+
+# -- couples ----------------------------------------------------------------------------------------
+def couples_chart(couples: pd.DataFrame, *, order: list[str] | None = None, ax=None, title=None):
+    """Per area, how the couples in the room relate: shared strength, shared growth area, far apart.
+
+    ``couples`` is :func:`reconnect.group.couple_agreement`; counts are couples, never who.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> data = pd.DataFrame({"area": ["a", "a"], "title": ["Trust", "Trust"], "n_couples": [6, 6],
+    ...     "category": ["shared strength", "other"], "count": [3, 3], "share": [50.0, 50.0], "note": ["", ""]})
+    >>> [float(x) for x in couples_chart(data).get_xlim()]
+    [0.0, 100.0]
+    """
+    order = order or list(dict.fromkeys(couples["area"]))
+    ax = _axes(ax, len(order))
+    labels = []
+    for pos, area in enumerate(order):
+        y = len(order) - 1 - pos
+        cells = couples[couples["area"] == area]
+        first = cells.iloc[0]
+        head = textwrap.fill(str(first["title"]), 24)
+        labels.append((y, head if pd.isna(first["n_couples"]) else f"{head}\n{int(first['n_couples'])} couples"))
+        if pd.isna(first["count"]):
+            ax.text(1, y, "not shown: " + str(first["note"]).split(":")[0], va="center", fontsize=FONT, style="italic")
+            continue
+        left = 0.0
+        for cell in cells.itertuples():
+            if cell.count == 0:
+                continue
+            combined = " or " in str(cell.category)
+            fill = COUPLE_FILL.get(str(cell.category), GREY)
+            name = str(cell.category).replace("shared ", "").replace(" area", "")
+            text = f"{cell.count}" if cell.share < 20 else f"{name}: {cell.count}"
+            _segment(ax, y, left, float(cell.share), fill, text, combined=combined)
+            left += float(cell.share)
+    ax.set_yticks([y for y, _ in labels], [t for _, t in labels], fontsize=FONT)
+    ax.set_xlim(0, 100)
+    ax.set_ylim(-0.6, len(order) - 0.4)
+    ax.set_xticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"], fontsize=FONT - 2)
+    ax.set_xlabel("share of the couples in the room (numbers on the bars are couples)", fontsize=FONT - 1)
+    _legend(
+        ax,
+        [(k, v, False) for k, v in COUPLE_FILL.items()] + [("combined (small groups)", COMBINED_FILL, True)],
+        ncol=3,
+    )
+    _tidy(ax, title or "Couples: shared strengths, shared growth areas, far apart")
+    return ax
+
+
+def couples_chart_text(couples: pd.DataFrame, *, order: list[str] | None = None) -> str:
+    """Text alternative for :func:`couples_chart`."""
+    order = order or list(dict.fromkeys(couples["area"]))
+    lines = []
+    for area in order:
+        cells = couples[couples["area"] == area]
+        first = cells.iloc[0]
+        if pd.isna(first["count"]):
+            lines.append(f"- {first['title']}: {first['note']}")
+        else:
+            parts = ", ".join(f"{c.category} {c.count}" for c in cells.itertuples())
+            lines.append(f"- {first['title']} ({first['n_couples']} couples): {parts}")
+    return (
+        "For each area, how many couples share a strength, share a growth area, or are far apart "
+        "(30 points or more between the partners); no couple is named:\n" + "\n".join(lines)
+    )

@@ -1,0 +1,45 @@
+""" "Export my answers": one file with the participant's ratings, to hand in to a facilitator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import ipywidgets as w
+
+from .. import participant as pt
+from ..collect import export_answers
+from ..errors import ReconnectError
+from ..paths import data_home
+from .common import error_message, esc, ok_message
+
+
+class ExportPanel:
+    """A button that writes every saved rating of the current participant into one new zip file."""
+
+    def __init__(self, *, home: str | Path | None = None):
+        self.home = Path(home) if home is not None else data_home()
+        self.button = w.Button(description="Export my answers", icon="download", layout=w.Layout(width="auto"))
+        self.button.on_click(self._on_export)
+        self.message = w.HTML()
+        self.path: Path | None = None
+        self.widget = w.VBox([self.button, self.message])
+
+    def _on_export(self, _=None) -> None:
+        code = pt.current_code(self.home)
+        if code is None:
+            self.message.value = error_message(
+                "Create or resume your participant code above first; nothing was exported."
+            )
+            return
+        try:
+            self.path = export_answers(self.home, code)
+        except ReconnectError as exc:
+            self.message.value = error_message(str(exc))
+            return
+        self.message.value = (
+            ok_message(
+                f"Exported to {self.path}. Hand this one file to your facilitator (by USB stick or as they ask). "
+                "It holds your ratings only: no reflections and no name."
+            )
+            + f'<div class="rc-export-path" style="font-family:monospace">{esc(self.path.name)}</div>'
+        )

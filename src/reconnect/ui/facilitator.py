@@ -1,0 +1,279 @@
+"""07 Group discussion: the facilitator's dashboard of the room's anonymous, protected results."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import ipywidgets as w
+import pandas as pd
+
+from .. import group as g
+from ..collect import collect, collection_folder
+from ..content import ItemBank, load_item_bank
+from ..errors import ReconnectError
+from ..paths import demo_store
+from ..store import load_store
+from .common import error_message, esc, info_message, ok_message, safety_html
+
+STORE_ENV = "RECONNECT_STORE"
+PRESENT_CSS = (
+    "<style>.rc-present{font-size:24px;line-height:1.4;} .rc-present h3{font-size:32px;}"
+    " .rc-present .rc-prompts li{margin-bottom:10px;}</style>"
+)
+
+
+def default_store() -> Path:
+    """The facilitator's store: ``RECONNECT_STORE`` if set, else the demo workshop."""
+    env = os.environ.get(STORE_ENV, "").strip()
+    return Path(env) if env else demo_store()
+
+
+class FacilitatorDashboard:
+    """Workshop and session selectors, minimum group size, Refresh, presentation mode, and the charts."""
+
+    def __init__(
+        self,
+        *,
+        store: str | Path | None = None,
+        drop: str | Path | None = None,
+        bank: ItemBank | None = None,
+        show_charts: bool = True,
+    ):
+        self.bank = bank or load_item_bank()
+        self.drop = Path(drop) if drop is not None else collection_folder()
+        self.show_charts = show_charts
+        wide = {"description_width": "11em"}
+        self.store = w.Text(value=str(store or default_store()), description="Store folder", style=wide)
+        self.store.layout.width = "40em"
+        self.workshop = w.Dropdown(description="Workshop", options=[], style=wide)
+        self.session = w.Dropdown(description="Session", options=[], style=wide)
+        self.min_group = w.BoundedIntText(
+            value=g.DEFAULT_MIN_GROUP, min=g.MIN_GROUP_FLOOR, max=100, description="Minimum group size", style=wide
+        )
+        self.area = w.Dropdown(
+            description="Statements of", options=[(a.title, a.id) for a in self.bank.areas], style=wide
+        )
+        self.refresh_button = w.Button(description="Refresh", icon="refresh", button_style="primary")
+        self.present = w.ToggleButton(description="Presentation mode", icon="television", value=False)
+        self.status = w.HTML()
+        self.content = w.VBox()
+        self.refresh_button.on_click(lambda _b: self.refresh())
+        for control in (self.workshop, self.session, self.min_group, self.area, self.present):
+            control.observe(self._on_control, names="value")
+        self.controls = w.VBox(
+            [
+                self.store,
+                w.HBox([self.workshop, self.session]),
+                w.HBox([self.min_group, self.area]),
+                w.HBox([self.refresh_button, self.present]),
+            ]
+        )
+        self.widget = w.VBox([self.controls, self.status, self.content])
+        self.frame = None
+        self._busy = False
+        self.refresh()
+
+    # -- reading ---------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Collect new files from the collection folder (if any), re-read the store, redraw."""
+        store = Path(self.store.value.strip() or default_store())
+        notes = []
+        if self.drop is not None and self.drop.is_dir():
+            try:
+                result = collect([self.drop], store, bank=self.bank)
+                notes.append(f"From the collection folder: {result.summary()}.")
+            except ReconnectError as exc:
+                notes.append(str(exc))
+        data = load_store(store, bank=self.bank)
+        self.frame = data.frame
+        if data.problems:
+            notes.append(f"{len(data.problems)} file(s) in the store could not be read and were skipped.")
+        found = g.workshops(self.frame)
+        self._busy = True
+        try:
+            keep = self.workshop.value
+            self.workshop.options = [(w_ or "(no workshop code)", w_) for w_ in found]
+            if found:
+                self.workshop.value = keep if keep in found else found[0]
+            self._update_sessions()
+        finally:
+            self._busy = False
+        if not found:
+            self.status.value = info_message(
+                f"No answers in {store} yet. Collect handed-in files with `reconnect collect ... --into {store}`, "
+                "or wait for answers to arrive in the collection folder, then press Refresh."
+            )
+            self.content.children = ()
+            return
+        self.status.value = ok_message(" ".join([f"Read {store}.", *notes]))
+        self.render()
+
+    def _update_sessions(self) -> None:
+        found = g.sessions(self.frame, workshop=self.workshop.value) if self.frame is not None else []
+        keep = self.session.value
+        self.session.options = found
+        if found:
+            self.session.value = keep if keep in found else found[0]
+
+    def _on_control(self, change) -> None:
+        if self._busy:
+            return
+        if change["owner"] is self.workshop:
+            self._busy = True
+            try:
+                self._update_sessions()
+            finally:
+                self._busy = False
+        self.render()
+
+    # -- drawing ---------------------------------------------------------------------------------
+    def render(self) -> None:
+        if self.frame is None or self.workshop.value is None or not self.session.value:
+            return
+        try:
+            k = g.check_min_group(self.min_group.value)
+        except ReconnectError as exc:
+            self.content.children = (w.HTML(error_message(str(exc))),)
+            return
+        bank, frame = self.bank, self.frame
+        kw = {"workshop": self.workshop.value, "session": self.session.value, "min_group": k}
+        big = self.present.value
+        n_room = g.room_size(frame, workshop=kw["workshop"], session=kw["session"], min_group=k)
+        parts: list = [w.HTML(PRESENT_CSS)]
+        if n_room is None:
+            parts.append(
+                w.HTML(
+                    info_message(
+                        f"Fewer than {k} people have answered in this session, so nothing is shown yet: with so few, "
+                        "someone's answers could be worked out. Wait for more answers and press Refresh."
+                    )
+                )
+            )
+            parts.append(w.HTML(safety_html(bank)))
+            self.content.children = tuple(parts)
+            self._set_present(big)
+            return
+        shares = g.band_shares(frame, bank, **kw)
+        order = g.area_order(shares)
+        part = g.participation(frame, bank, **kw)
+        rows = "".join(
+            f"<tr><td>{esc(r.title)}</td><td style='text-align:right'>{esc(r.n if pd.notna(r.n) else r.note)}</td></tr>"
+            for r in part.itertuples()
+        )
+        parts.append(
+            w.HTML(
+                f"<div class='rc-section'><h3>Who took part</h3><p>{n_room} people answered in session "
+                f"<b>{esc(kw['session'])}</b>. People with a score in each area:</p><table class='rc-participation'>"
+                f"{rows}</table><p><i>Privacy: no number here describes fewer than {k} people; small groups are "
+                "combined with a neighbour or left out.</i></p></div>"
+            )
+        )
+        from .. import group_charts as gc
+
+        weakest = g.weakest_areas(shares)
+        prompts = "".join(
+            f"<p><b>{esc(bank.area(a).title)}</b></p><ul>"
+            + "".join(f"<li>{esc(p)}</li>" for p in bank.area(a).discussion_prompts)
+            + "</ul>"
+            for a in weakest
+        )
+        prompt_box = w.HTML(
+            f"<div class='rc-prompts' style='padding:8px 14px;border-left:6px solid #E69F00;'>"
+            f"<h3>To talk about: the room's two weakest areas</h3>{prompts}</div>"
+        )
+        parts.append(w.HTML("<h3>The room's strengths and growth areas</h3>"))
+        parts.append(
+            w.HBox(
+                [self._chart(lambda ax: gc.band_chart(shares, ax=ax), big), prompt_box],
+                layout=w.Layout(flex_flow="row wrap", align_items="flex-start"),
+            )
+        )
+        parts.append(self._alt(gc.band_chart_text(shares)))
+        spread = g.score_spread(frame, bank, **kw)
+        parts.append(w.HTML("<h3>How the scores spread</h3>"))
+        parts.append(self._chart(lambda ax: gc.spread_chart(spread, bank=bank, order=order, ax=ax), big))
+        parts.append(self._alt(gc.spread_chart_text(spread, order=order)))
+        area = bank.area(self.area.value)
+        counts = g.statement_counts(frame, bank, area=area.id, **kw)
+        parts.append(w.HTML(f"<h3>Every statement of “{esc(area.title)}”</h3>"))
+        parts.append(self._chart(lambda ax: gc.statement_chart(counts, bank=bank, ax=ax), big))
+        parts.append(self._alt(gc.statement_chart_text(counts)))
+        all_sessions = g.sessions(frame, workshop=kw["workshop"])
+        if len(all_sessions) >= 2:
+            first = all_sessions[0] if kw["session"] != all_sessions[0] else all_sessions[1]
+            a, b = (
+                (first, kw["session"])
+                if all_sessions.index(first) < all_sessions.index(kw["session"])
+                else (
+                    kw["session"],
+                    first,
+                )
+            )
+            ch = g.change(frame, bank, workshop=kw["workshop"], first=a, second=b, min_group=k)
+            ordered = ch.set_index("area").loc[order].reset_index()
+            parts.append(w.HTML(f"<h3>What changed from “{esc(a)}” to “{esc(b)}”</h3>"))
+            parts.append(
+                self._chart(lambda ax: gc.change_chart(ch, bank=bank, first=a, second=b, order=order, ax=ax), big)
+            )
+            parts.append(self._alt(gc.change_chart_text(ordered, first=a, second=b)))
+        else:
+            parts.append(w.HTML("<h3>Change over time</h3><p>Appears when the workshop has a second session.</p>"))
+        cp = g.couple_agreement(frame, bank, **kw)
+        parts.append(w.HTML("<h3>Couples in the room</h3>"))
+        parts.append(self._chart(lambda ax: gc.couples_chart(cp, order=order, ax=ax), big))
+        parts.append(self._alt(gc.couples_chart_text(cp, order=order)))
+        parts.append(self._about(frame, kw))
+        parts.append(w.HTML(safety_html(bank)))
+        self.content.children = tuple(parts)
+        self._set_present(big)
+
+    def _set_present(self, big: bool) -> None:
+        if big:
+            self.content.add_class("rc-present")
+        else:
+            self.content.remove_class("rc-present")
+
+    def _about(self, frame, kw) -> w.HTML:
+        rel = g.reliability(frame, self.bank, workshop=kw["workshop"], session=kw["session"])
+        if rel["alpha"].notna().any():
+            rows = "".join(
+                f"<li>{esc(r.title)}: alpha {r.alpha:.2f} from {r.n_complete} people — {esc(r.note)}</li>"
+                if pd.notna(r.alpha)
+                else f"<li>{esc(r.title)}: {esc(r.note)}</li>"
+                for r in rel.itertuples()
+            )
+            body = (
+                "<p>Cronbach's alpha says how closely the statements of an area agree with each other in this "
+                "group (0 to 1; about 0.7 or more is usually read as 'they measure one thing'). It describes the "
+                f"statements, not the people.</p><ul>{rows}</ul>"
+            )
+        else:
+            body = (
+                f"<p>How well the statements of each area hang together (Cronbach's alpha) is only worked out "
+                f"when at least {g.ALPHA_MIN_N} people answered every statement of an area; with fewer, the number "
+                "jumps around too much to mean anything. This session does not have that many yet.</p>"
+            )
+        return w.HTML(f"<details class='rc-about'><summary><b>About these statements</b></summary>{body}</details>")
+
+    def _chart(self, draw, big: bool):
+        out = w.Output(layout=w.Layout(flex="1 1 60%"))
+        if not self.show_charts:
+            return out
+        import matplotlib.pyplot as plt
+
+        with out:
+            ax = draw(None)
+            if big:
+                ax.figure.set_size_inches(ax.figure.get_figwidth() * 1.3, ax.figure.get_figheight() * 1.3)
+            plt.show()
+            plt.close(ax.figure)
+        return out
+
+    @staticmethod
+    def _alt(text: str) -> w.HTML:
+        lines = text.split("\n")
+        items = "".join(f"<li>{esc(line[2:])}</li>" for line in lines[1:])
+        return w.HTML(
+            f"<details class='rc-alt'><summary>The same as text</summary><p>{esc(lines[0])}</p><ul>{items}</ul></details>"
+        )

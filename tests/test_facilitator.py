@@ -1,0 +1,92 @@
+"""The facilitator dashboard: selectors, Refresh, minimum size, presentation mode, prompts, alpha."""
+
+from _group_helpers import BANK, make_store, submission
+from reconnect import group as g
+from reconnect.collect import make_drop_folder
+from reconnect.store import save_submission
+from reconnect.ui.facilitator import FacilitatorDashboard
+
+
+def html(dash):
+    def walk(widget):
+        if isinstance(getattr(widget, "value", None), str):
+            yield widget.value
+        for child in getattr(widget, "children", ()):
+            yield from walk(child)
+
+    return " ".join(walk(dash.content))
+
+
+def test_opens_on_demo_workshop(monkeypatch):
+    monkeypatch.delenv("RECONNECT_STORE", raising=False)
+    dash = FacilitatorDashboard(bank=BANK, show_charts=False, drop=None)
+    assert dash.workshop.value == "DEMO"
+    assert list(dash.session.options) == ["before", "after"]
+    page = html(dash)
+    assert "28 people answered" in page
+    assert "To talk about: the room's two weakest areas" in page
+    assert BANK.area("communication").discussion_prompts[0].replace("'", "&#x27;") in page
+    assert "at least 30 people" in page  # alpha is not shown for 28
+    assert "988" in page
+
+
+def test_refresh_reads_new_answers_and_minimum_applies(tmp_path):
+    store = make_store(tmp_path / "store", [5, 3, 1, 5])
+    dash = FacilitatorDashboard(store=store, bank=BANK, show_charts=False, drop=None)
+    assert "Fewer than 5 people have answered" in html(dash) and "4 people" not in html(dash)
+    save_submission(store, submission(4, "self_esteem", 4), bank=BANK)
+    dash.refresh_button.click()
+    assert "5 people answered" in html(dash)
+    dash.min_group.value = 6
+    assert "Fewer than 6 people have answered" in html(dash)
+
+
+def test_refresh_collects_from_the_collection_folder(tmp_path):
+    store = make_store(tmp_path / "store", [5, 3, 1, 5, 4])
+    drop = make_drop_folder(tmp_path / "drop")
+    dash = FacilitatorDashboard(store=store, bank=BANK, show_charts=False, drop=drop)
+    assert "5 people answered" in html(dash)
+    sub = submission(5, "self_esteem", 2)
+    (drop / f"sub-{sub.submission_id}.csv").write_bytes(sub.to_csv())
+    dash.refresh_button.click()
+    assert "6 people answered" in html(dash) and "1 imported" in dash.status.value
+
+
+def test_presentation_mode_and_alpha_from_30(tmp_path):
+    store = make_store(tmp_path / "store", [1, 2, 3, 4, 5] * 6)
+    dash = FacilitatorDashboard(store=store, bank=BANK, show_charts=False, drop=None)
+    assert "alpha 1.00 from 30 people" in html(dash)
+    dash.present.value = True
+    assert "rc-present" in dash.content._dom_classes
+    dash.present.value = False
+    assert "rc-present" not in dash.content._dom_classes
+
+
+def test_no_codes_on_the_dashboard(tmp_path):
+    couples = {i: "HIDDENPAIR" for i in range(2)}
+    store = make_store(tmp_path / "store", [5, 3, 1, 5, 4, 2], couples=couples)
+    dash = FacilitatorDashboard(store=store, bank=BANK, show_charts=False, drop=None)
+    page = html(dash)
+    frame = g.selection(dash.frame, workshop="TUE", session="before")
+    for participant in frame["participant"].unique():
+        assert participant not in page
+    assert "HIDDENPAIR" not in page
+
+
+def test_charts_render_bigger_in_presentation_mode(tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    shown = []
+    monkeypatch.setattr(
+        plt, "show", lambda: shown.append((plt.gcf().get_figwidth(), plt.gcf().axes[0].get_title(loc="left")))
+    )
+    store = make_store(tmp_path / "store", [5, 3, 1, 5, 4, 2])
+    FacilitatorDashboard(store=store, bank=BANK, show_charts=True, drop=None)
+    titles = [t for _, t in shown]
+    assert titles[0].startswith("Where the room sees") and any(t.startswith("How the scores spread") for t in titles)
+    assert any(t.startswith("Couples") for t in titles) and len(titles) == 4  # no second session: no change chart
+    normal = shown[0][0]
+    shown.clear()
+    dash = FacilitatorDashboard(store=store, bank=BANK, show_charts=True, drop=None)
+    dash.present.value = True
+    assert shown[-1][0] > normal
