@@ -150,8 +150,24 @@ def _right_note(ax, y: float, text: str, *, header: bool = False) -> None:
     )
 
 
+def _below_axis(ax):
+    """Axes coordinates shifted below the x label, in points (so it holds for any chart height)."""
+    from matplotlib.transforms import offset_copy
+
+    return offset_copy(ax.transAxes, fig=ax.figure, x=0, y=-44, units="points")
+
+
 def _ordered(values) -> list:
     return list(dict.fromkeys(str(v) for v in values))
+
+
+def _point_label(ax, x: float, y: float, text: str, *, left: bool, bold: bool) -> None:
+    """A value beside a dot; above it when the side would run off the 0-100 axis."""
+    style = {"fontsize": 13 if bold else 12, "fontweight": "bold" if bold else "normal", "color": TEXT_COLOUR}
+    if (left and x < 9) or (not left and x > 91):
+        ax.text(x, y + 0.2, text, va="bottom", ha="center", **style)
+    else:
+        ax.text(x - 3 if left else x + 3, y + 0.02, text, va="center", ha="right" if left else "left", **style)
 
 
 #: Marker per session (shape carries the session, not colour): first hollow circle, last filled.
@@ -207,7 +223,7 @@ def change_dumbbell(
         if not points:
             ax.text(2, y, NOT_RATED, va="center", ha="left", fontsize=12, style="italic", color=TEXT_COLOUR)
             continue
-        (s0, v0), (s1, v1) = points[0], points[-1]
+        (s0, v0), (_s1, v1) = points[0], points[-1]
         if len(points) > 1:
             ax.annotate(
                 "",
@@ -231,26 +247,9 @@ def change_dumbbell(
                 gid=f"point:{name}:{s}",
             )
         lower_first = v0 <= v1
-        ax.text(
-            v0 - 3 if lower_first else v0 + 3,
-            y + 0.02,
-            f"{v0:.0f}",
-            va="center",
-            ha="right" if lower_first else "left",
-            fontsize=12,
-            color=TEXT_COLOUR,
-        )
+        _point_label(ax, v0, y, f"{v0:.0f}", left=lower_first, bold=False)
         if len(points) > 1:
-            ax.text(
-                v1 + 3 if lower_first else v1 - 3,
-                y + 0.02,
-                f"{v1:.0f}",
-                va="center",
-                ha="left" if lower_first else "right",
-                fontsize=13,
-                fontweight="bold",
-                color=TEXT_COLOUR,
-            )
+            _point_label(ax, v1, y, f"{v1:.0f}", left=not lower_first, bold=True)
             _right_note(ax, y, f"{v1 - v0:+.0f}")
         else:
             _right_note(ax, y, f"only '{s0}'")
@@ -274,8 +273,8 @@ def change_dumbbell(
             handles=handles,
             title="session:",
             loc="upper left",
-            bbox_to_anchor=(0.0, -0.16),
-            bbox_transform=ax.transAxes,
+            bbox_to_anchor=(0.0, 0.0),
+            bbox_transform=_below_axis(ax),
             fontsize=11,
             title_fontsize=11,
             frameon=False,
@@ -418,8 +417,8 @@ def couple_bars(
     ax.legend(
         handles=handles,
         loc="upper left",
-        bbox_to_anchor=(0.0, -0.12),
-        bbox_transform=ax.transAxes,
+        bbox_to_anchor=(0.0, 0.0),
+        bbox_transform=_below_axis(ax),
         fontsize=12,
         frameon=False,
         ncols=len(handles),

@@ -103,7 +103,7 @@ SOME_DIFFERENCE = 12.5
 #: A change between sessions smaller than this (about two answers moving one step) is "about the same".
 CHANGE_NOTICEABLE = 10.0
 AGREEMENT = ("shared strength", "shared growth area", "far apart", "some difference", "close", "not rated by both")
-PROFILE_COLUMNS = ["area", "number", "label", "session", "score", "band", "rank", "saved_at"]
+PROFILE_COLUMNS = ["area", "number", "label", "session", "score", "band", "rank", "saved_at", "submission_id"]
 
 
 def participant_scores(frame: pd.DataFrame, bank: ItemBank, *, participant: str) -> pd.DataFrame:
@@ -151,7 +151,7 @@ def profile_table(scores: pd.DataFrame, bank: ItemBank, *, session: str | None =
     scored answer of each area is used, whatever its session. Areas without a score are kept, with a
     missing score and the band "not yet rated" (never zero).
 
-    Columns: area, number, label, session, score, band, rank, saved_at.
+    Columns: area, number, label, session, score, band, rank, saved_at, submission_id.
     """
     rows = []
     for area in bank.areas:
@@ -162,13 +162,23 @@ def profile_table(scores: pd.DataFrame, bank: ItemBank, *, session: str | None =
             scored = mine[mine["score"].notna()]
             mine = scored if not scored.empty else mine
         if mine.empty:
-            rows.append((area.id, area.number, area.title, session or "", float("nan"), NOT_RATED, pd.NaT))
+            rows.append((area.id, area.number, area.title, session or "", float("nan"), NOT_RATED, pd.NaT, ""))
             continue
         newest = mine.sort_values("saved_at").iloc[-1]
         rows.append(
-            (area.id, area.number, area.title, str(newest["session"]), float(newest["score"]), None, newest["saved_at"])
+            (
+                area.id,
+                area.number,
+                area.title,
+                str(newest["session"]),
+                float(newest["score"]),
+                None,
+                newest["saved_at"],
+                str(newest["submission_id"]),
+            )
         )
-    out = pd.DataFrame(rows, columns=["area", "number", "label", "session", "score", "band", "saved_at"])
+    columns = ["area", "number", "label", "session", "score", "band", "saved_at", "submission_id"]
+    out = pd.DataFrame(rows, columns=columns)
     out["band"] = [band_for(s, bank) for s in out["score"]]
     out["rank"] = rank_areas(out)
     return out[PROFILE_COLUMNS]
