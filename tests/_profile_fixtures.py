@@ -52,8 +52,9 @@ def rate(
 
 def all_areas(home: Path, code: str, values: dict[str, int], **kw) -> None:
     """Rate every area with the same keyed value on every statement (score = 25 * (value - 1))."""
+    start = kw.pop("minutes", 0)
     for n, area in enumerate(BANK.areas):
-        rate(home, code, area.id, [values[area.id]] * 6, minutes=kw.pop("minutes", 0) + n, **kw)
+        rate(home, code, area.id, [values[area.id]] * 6, minutes=start + n, **kw)
 
 
 def settings(home: Path, code: str, *, couple: str = "", share: bool = False, name: str = "") -> None:

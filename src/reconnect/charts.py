@@ -162,12 +162,9 @@ def _ordered(values) -> list:
 
 
 def _point_label(ax, x: float, y: float, text: str, *, left: bool, bold: bool) -> None:
-    """A value beside a dot; above it when the side would run off the 0-100 axis."""
+    """A value beside a dot (the change chart's x axis has room beyond 0 and 100 for it)."""
     style = {"fontsize": 13 if bold else 12, "fontweight": "bold" if bold else "normal", "color": TEXT_COLOUR}
-    if (left and x < 9) or (not left and x > 91):
-        ax.text(x, y + 0.2, text, va="bottom", ha="center", **style)
-    else:
-        ax.text(x - 3 if left else x + 3, y + 0.02, text, va="center", ha="right" if left else "left", **style)
+    ax.text(x - 3.5 if left else x + 3.5, y + 0.02, text, va="center", ha="right" if left else "left", **style)
 
 
 #: Marker per session (shape carries the session, not colour): first hollow circle, last filled.
@@ -254,6 +251,8 @@ def change_dumbbell(
         else:
             _right_note(ax, y, f"only '{s0}'")
     _finish_score_axis(ax, labels, title=title, right_note=True)
+    ax.set_xlim(-12, 112)  # room for a value beside a dot at 0 or 100; ticks and bands stay 0-100
+    ax.spines["bottom"].set_bounds(0, 100)
     handles = [
         Line2D(
             [],

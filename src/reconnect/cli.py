@@ -16,7 +16,7 @@ from .errors import Problem, ReconnectError
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reconnect",
-        description="Reconnect: check answer files, make the demo workshop.",
+        description="Reconnect: check answer files, make the demo workshop, write printable reports.",
     )
     parser.add_argument(
         "--item-bank",
@@ -34,6 +34,22 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--participants", type=int, default=28, help="how many made-up people (default 28)")
     d.add_argument("--couples", type=int, default=None, help="how many couples among them (default: about 30%%)")
     d.add_argument("--seed", type=int, default=2026, help="random seed (the same seed gives the same data)")
+
+    r = sub.add_parser(
+        "report",
+        help="write a printable PDF report (one participant's profile)",
+        description="Write a 1-3 page PDF: profile, ideas to try, change over time, help lines, and a couple "
+        "page only when both partners chose to share. Journal reflections are never included.",
+    )
+    who = r.add_mutually_exclusive_group(required=True)
+    who.add_argument("--participant", metavar="CODE", help="participant code, e.g. KM7-4TX")
+    who.add_argument("--workshop", metavar="CODE", help="workshop code (group handout)")
+    r.add_argument(
+        "--store", type=Path, default=None, help="data folder with the answers (default: this computer's data folder)"
+    )
+    r.add_argument("--pdf", type=Path, required=True, metavar="OUT", help="the PDF file to write")
+    r.add_argument("--session", default=None, help="one session only (default: newest answer in each area)")
+    r.add_argument("--force", action="store_true", help="replace OUT if it exists (otherwise it is never overwritten)")
     return parser
 
 
@@ -44,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
             return _validate(args)
         if args.command == "demo":
             return _demo(args)
+        if args.command == "report":
+            return _report(args)
     except ReconnectError as exc:
         print(f"reconnect: {exc}", file=sys.stderr)
         return 1
@@ -134,6 +152,28 @@ def _demo(args) -> int:
     print(
         f"Wrote {n} synthetic submissions ({args.participants} made-up participants, {couples} couples) into {args.out}."
     )
+    return 0
+
+
+def _report(args) -> int:
+    if args.workshop is not None:
+        print("reconnect: the group handout is not part of this build yet", file=sys.stderr)
+        return 2
+    from .content import load_item_bank
+    from .paths import data_home
+    from .report import write_report
+
+    store = args.store if args.store is not None else data_home()
+    path, pages, couple = write_report(
+        store,
+        args.participant,
+        args.pdf,
+        bank=load_item_bank(args.item_bank),
+        session=args.session,
+        force=args.force,
+    )
+    extra = " with the couple page (both partners share)" if couple else ""
+    print(f"Wrote a {pages}-page report for {args.participant.strip().upper()}{extra} to {path}. Keep it private.")
     return 0
 
 

@@ -11,6 +11,7 @@ out for the same reason; the report names the participant code only.
 
 from __future__ import annotations
 
+import functools
 import io
 import textwrap
 from datetime import datetime
@@ -81,9 +82,21 @@ class _Pages:
         self._put(MARGIN, self.y, text, size=size, weight="bold", color="#003f63")
         self.y += size / 72 * 1.5
 
-    def para(self, text: str, *, size: float = BODY, indent: float = 0.0, bullet: str = "", **kw) -> None:
+    def remaining(self) -> float:
+        """Inches left on the current page."""
+        return A4[1] - 0.6 - self.y if self.fig is not None else 0.0
+
+    def _lines(self, text: str, size: float, indent: float, bullet: str, bold: bool = False) -> list[str]:
         width_in = A4[0] - 2 * MARGIN - indent - (0.2 if bullet else 0)
-        lines = wrap_to_width(text, width_in * 72, size=size, bold=kw.get("weight") == "bold")
+        return wrap_to_width(text, width_in * 72, size=size, bold=bold)
+
+    def height(self, texts: list[str], *, size: float = BODY, indent: float = 0.0, bullet: str = "") -> float:
+        """Inches that ``para`` would use for each of ``texts``."""
+        n = sum(len(self._lines(t, size, indent, bullet)) for t in texts)
+        return n * size / 72 * 1.38 + len(texts) * size / 72 * 0.35
+
+    def para(self, text: str, *, size: float = BODY, indent: float = 0.0, bullet: str = "", **kw) -> None:
+        lines = self._lines(text, size, indent, bullet, kw.get("weight") == "bold")
         line_h = size / 72 * 1.38
         for n, line in enumerate(lines):
             self._room(line_h)
@@ -110,19 +123,32 @@ class _Pages:
         self.y += height
 
 
-def wrap_to_width(text: str, width_pt: float, *, size: float, bold: bool = False) -> list[str]:
-    """Split ``text`` into lines no wider than ``width_pt`` points, measured with the real font."""
+@functools.lru_cache(maxsize=8)
+def _char_widths(size: float, bold: bool):
+    """Advance width in points of each character, measured once per font size (fast wrapping)."""
     from matplotlib.font_manager import FontProperties, findfont
     from matplotlib.ft2font import FT2Font
 
     font = FT2Font(findfont(FontProperties(family="DejaVu Sans", weight="bold" if bold else "normal")))
-    font.set_size(size, 720)  # measured at high resolution: hinting would overstate widths
+    font.set_size(size, 720)  # measured at high resolution: hinting at 72 dpi would overstate widths
+    cache: dict[str, float] = {}
+
+    def width(ch: str) -> float:
+        if ch not in cache:
+            cache[ch] = font.load_char(ord(ch)).linearHoriAdvance / 65536 / 10
+        return cache[ch]
+
+    return width
+
+
+def wrap_to_width(text: str, width_pt: float, *, size: float, bold: bool = False) -> list[str]:
+    """Split ``text`` into lines no wider than ``width_pt`` points, measured with the real font."""
+    char = _char_widths(float(size), bool(bold))
 
     def width(s: str) -> float:
-        font.set_text(s, 0.0)
-        return font.get_width_height()[0] / 640.0
+        return sum(char(c) for c in s)
 
-    space = width("a a") - width("aa")
+    space = char(" ")
     lines: list[str] = []
     current, current_w = "", 0.0
     for word in text.split():
@@ -186,7 +212,7 @@ def render_pdf(
                 for title, ideas in exercises[:MAX_EXERCISE_AREAS]:
                     pages.para(title, weight="bold")
                     for idea in ideas:
-                        pages.para(idea, bullet="–", indent=0.15)
+                        pages.para(idea, bullet="–", indent=0.15, size=10)
                 if len(exercises) > MAX_EXERCISE_AREAS:
                     rest = ", ".join(t for t, _ in exercises[MAX_EXERCISE_AREAS:])
                     pages.para(f"More ideas, for {rest}, are in those areas' notebooks.", style="italic")
@@ -195,11 +221,14 @@ def render_pdf(
                 pages.para(change.message)
                 pages.chart(
                     lambda ax: change_dumbbell(_wrap_labels(change.long), bank=bank, sessions=change.sessions, ax=ax),
-                    0.42 * len(change.table) + 1.95,
+                    0.4 * len(change.table) + 1.95,
                     right=0.85,
                     below=1.2,
                 )
-                for line in change.short_lines():
+                words = change.short_lines()
+                if pages.height(words, size=10, bullet="•") > pages.remaining():
+                    words = [" ".join(words)]  # one paragraph instead of bullets, so page 2 holds it
+                for line in words:
                     pages.para(line, bullet="•", size=10)
             else:
                 pages.para(change.message)
