@@ -2,8 +2,8 @@
 
 import pandas as pd
 import pytest
-from _profile_fixtures import BANK, ME, PARTNER, THIRD, couple_folder, rate, settings
 
+from _profile_fixtures import BANK, ME, PARTNER, THIRD, couple_folder, rate, settings
 from reconnect import profile as pr
 from reconnect.demo import demo_submissions, write_demo
 from reconnect.participant import load_settings

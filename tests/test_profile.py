@@ -5,14 +5,13 @@ import re
 
 import pandas as pd
 import pytest
-from _profile_fixtures import BANK, ME, all_areas, rate, settings
 
+from _profile_fixtures import BANK, ME, all_areas, rate, settings
 from reconnect.errors import InputError
 from reconnect.profile import ParticipantNotFound, ProfileSource
 from reconnect.scoring import (
     NOT_RATED,
     band_for,
-    change_between,
     change_direction,
     profile_table,
     rank_areas,
@@ -22,8 +21,15 @@ from reconnect.scoring import (
 
 @pytest.mark.parametrize(
     ("score", "band"),
-    [(0, "growth area"), (49.99, "growth area"), (50, "in between"), (74.99, "in between"), (75, "strength"),
-     (100, "strength"), (float("nan"), NOT_RATED)],
+    [
+        (0, "growth area"),
+        (49.99, "growth area"),
+        (50, "in between"),
+        (74.99, "in between"),
+        (75, "strength"),
+        (100, "strength"),
+        (float("nan"), NOT_RATED),
+    ],
 )
 def test_bands_at_and_around_the_cut_points(score, band):
     assert band_for(score, BANK) == band
@@ -62,7 +68,11 @@ def test_raw_reverse_ratings_are_recoded(tmp_path):
     # All raw ratings 5: four normal items keyed 5, two reverse items keyed 1 -> mean 11/3*... = (20+2)/6
     from reconnect.store import Submission, save_submission
 
-    save_submission(tmp_path, Submission(ME, "self_esteem", {f"se{i}": 5 for i in range(1, 7)}, "before", bank_version=BANK.version), bank=BANK)
+    save_submission(
+        tmp_path,
+        Submission(ME, "self_esteem", {f"se{i}": 5 for i in range(1, 7)}, "before", bank_version=BANK.version),
+        bank=BANK,
+    )
     score = ProfileSource(tmp_path, bank=BANK).profile(ME).table.set_index("area").loc["self_esteem", "score"]
     assert score == pytest.approx(25 * ((5 * 4 + 1 * 2) / 6 - 1))  # 66.67
 

@@ -3,8 +3,8 @@
 import matplotlib
 import pandas as pd
 import pytest
-from _profile_fixtures import BANK, ME, PARTNER, couple_folder, rate, settings
 
+from _profile_fixtures import BANK, ME, PARTNER, couple_folder, rate, settings
 from reconnect.charts import change_dumbbell, change_dumbbell_text, couple_bars, couple_bars_text, score_bars
 from reconnect.demo import write_demo
 from reconnect.journal import save_reflection

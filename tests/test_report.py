@@ -5,9 +5,9 @@ import os
 from pathlib import Path
 
 import pytest
-from _profile_fixtures import BANK, ME, PARTNER, all_areas, couple_folder, rate, settings
 from pypdf import PdfReader
 
+from _profile_fixtures import BANK, ME, PARTNER, all_areas, couple_folder, rate, settings
 from reconnect.cli import main
 from reconnect.journal import save_reflection
 from reconnect.report import build_report, new_report_path, wrap_to_width, write_report
