@@ -253,6 +253,8 @@ def change_dumbbell(
     _finish_score_axis(ax, labels, title=title, right_note=True)
     ax.set_xlim(-12, 112)  # room for a value beside a dot at 0 or 100; ticks and bands stay 0-100
     ax.spines["bottom"].set_bounds(0, 100)
+    ax.spines["left"].set_visible(False)
+    ax.tick_params(axis="y", length=0)
     handles = [
         Line2D(
             [],

@@ -13,7 +13,7 @@ from ..errors import ReconnectError
 from ..paths import data_home, demo_store
 from ..profile import PARTNER, YOU, Change, CoupleView, Profile, ProfileSource, demo_choices, own_reflections
 from ..scoring import SCORE_NOTE
-from .common import error_message, esc, info_message, local_time, ok_message, safety_html
+from .common import STYLE, error_message, esc, info_message, local_time, ok_message, safety_html
 
 OWN, DEMO = "own", "demo"
 NEWEST = ""
@@ -63,7 +63,7 @@ class ProfileView:
             options=demo_choices(self.demo, bank=self.bank) if self.has_demo else [],
             description="Demo participant",
             style={"description_width": "initial"},
-            layout=w.Layout(width="auto", display="none"),
+            layout=w.Layout(width="32em", display="none"),
         )
         self.session = w.Dropdown(
             options=[("newest answer in each area", NEWEST)],
@@ -92,7 +92,8 @@ class ProfileView:
         self.report_message = w.HTML()
         self.safety = w.HTML(safety_html(self.bank))
 
-        chooser = [self.source, self.demo_code] if self.has_demo else []
+        self.source.add_class("rc-choice")  # the chosen button is filled dark blue (ui.common.STYLE)
+        chooser = [w.HTML(STYLE), self.source, self.demo_code] if self.has_demo else []
         self.chooser_widget = w.VBox([*chooser, self.session, self.header])
         self.profile_widget = w.VBox([self.profile_chart, self.profile_text, self.safety])
         self.change_widget = w.VBox([self.change_chart, self.change_text])
