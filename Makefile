@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml
 
 demo: setup
 	@test -d $(DEMO)/submissions || $(BIN)/reconnect demo --out $(DEMO)
+	@test -d $(DEMO)/participants || $(BIN)/python -c 'from reconnect.demo import write_demo_settings as w; w("$(DEMO)")'
 
 lab: setup demo
 	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/00_start_here.ipynb

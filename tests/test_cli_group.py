@@ -54,8 +54,10 @@ def test_report_workshop_and_participant(tmp_path, capsys):
     assert main(["report", "--workshop", "TUE", "--store", str(store), "--pdf", str(pdf)]) == 0
     assert "Wrote the group handout" in capsys.readouterr().out
     assert "6 people took part" in PdfReader(pdf).pages[0].extract_text()
-    assert main(["report", "--participant", "KM7-4TX", "--pdf", str(tmp_path / "p.pdf")]) == 2
-    assert "not part of this build yet" in capsys.readouterr().err
+    # The same command also writes personal reports; a code with no answers in the store is explained.
+    assert main(["report", "--participant", "KM7-4TX", "--store", str(store), "--pdf", str(tmp_path / "p.pdf")]) == 1
+    assert "no answers and no settings for participant KM7-4TX" in capsys.readouterr().err
+    assert not (tmp_path / "p.pdf").exists()
 
 
 def test_collection_folder_command(tmp_path, capsys):

@@ -16,7 +16,7 @@ from .errors import Problem, ReconnectError
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reconnect",
-        description="Reconnect: check answer files, make the demo workshop, collect and summarise a workshop.",
+        description="Reconnect: check answer files, make the demo workshop, collect and summarise a workshop, write printable reports.",
     )
     parser.add_argument(
         "--item-bank",
@@ -47,14 +47,28 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--min-group", type=int, default=None, help="minimum group size (default 5, never below 3)")
     s.add_argument("--csv", type=Path, default=None, metavar="OUT", help="also write the table to a new CSV file")
 
-    r = sub.add_parser("report", help="print a PDF report")
+    r = sub.add_parser(
+        "report",
+        help="write a printable PDF: a participant's profile or a workshop's group handout",
+        description="--participant: a 1-3 page PDF with the profile, ideas to try, change over time, help lines, and a "
+        "couple page only when both partners chose to share (journal reflections are never included). "
+        "--workshop: the anonymous group handout of a collected store.",
+    )
     who = r.add_mutually_exclusive_group(required=True)
-    who.add_argument("--participant", default=None, help="a participant's personal report")
-    who.add_argument("--workshop", default=None, help="the group handout of a workshop")
-    r.add_argument("--store", type=Path, default=None, help="the store folder (for --workshop)")
-    r.add_argument("--session", default=None, help="session label (default: the latest session)")
-    r.add_argument("--min-group", type=int, default=None, help="minimum group size (default 5, never below 3)")
-    r.add_argument("--pdf", type=Path, required=True, metavar="OUT", help="the PDF file to write (must be new)")
+    who.add_argument("--participant", metavar="CODE", help="participant code, e.g. KM7-4TX")
+    who.add_argument("--workshop", metavar="CODE", help="workshop code (group handout)")
+    r.add_argument(
+        "--store",
+        type=Path,
+        default=None,
+        help="the answers: a participant's data folder (default: this computer's) or the collected store (--workshop)",
+    )
+    r.add_argument("--pdf", type=Path, required=True, metavar="OUT", help="the PDF file to write")
+    r.add_argument("--session", default=None, help="one session only (default: the newest)")
+    r.add_argument(
+        "--min-group", type=int, default=None, help="group handout: minimum group size (default 5, never below 3)"
+    )
+    r.add_argument("--force", action="store_true", help="replace OUT if it exists (otherwise it is never overwritten)")
 
     f = sub.add_parser("collection-folder", help="create a folder participants can add to but not read")
     f.add_argument("folder", type=Path, metavar="DIR")
@@ -246,8 +260,7 @@ def _summary(args) -> int:
 
 def _report(args) -> int:
     if args.participant is not None:
-        print("reconnect: the personal report is not part of this build yet", file=sys.stderr)
-        return 2
+        return _personal_report(args)
     from .group import sessions
     from .group_report import write_handout
 
@@ -273,6 +286,25 @@ def _collection_folder(args) -> int:
         f"{folder} is ready: participants can add files but cannot list or read them. "
         f"Set RECONNECT_COLLECT={folder} for every participant (see docs/facilitator-guide.md)."
     )
+    return 0
+
+
+def _personal_report(args) -> int:
+    from .content import load_item_bank
+    from .paths import data_home
+    from .report import write_report
+
+    store = args.store if args.store is not None else data_home()
+    path, pages, couple = write_report(
+        store,
+        args.participant,
+        args.pdf,
+        bank=load_item_bank(args.item_bank),
+        session=args.session,
+        force=args.force,
+    )
+    extra = " with the couple page (both partners share)" if couple else ""
+    print(f"Wrote a {pages}-page report for {args.participant.strip().upper()}{extra} to {path}. Keep it private.")
     return 0
 
 

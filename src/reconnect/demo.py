@@ -21,8 +21,11 @@ README = """SYNTHETIC DEMO DATA - nobody in this folder is a real person.
 
 Made by `reconnect demo` (seed {seed}) for trying out Reconnect: {people} made-up participants,
 {couples} couples among them, in workshop {workshop}, sessions "before" and "after".
+Every made-up participant has a settings file in participants/; the couples have chosen to share
+with each other, except in the last couple, where only one partner has (to show what then happens).
 It is safe to delete this folder; `make lab` makes it again.
 """
+DEMO_SETTINGS_TIME = datetime(2026, 10, 6, 18, 0, tzinfo=timezone.utc)
 # How the made-up room leans in each area (mean of the latent 1-5 rating).
 AREA_MEANS = {"self_esteem": 3.5, "distrust": 3.0, "insecurity": 3.2, "communication": 2.7, "foundation": 3.6}
 
@@ -116,6 +119,55 @@ def write_demo(
     ensure_folder(folder)
     for sub in subs:
         write_new(folder / f"sub-{sub.submission_id}.csv", sub.to_csv(), sync=sync, mode=0o644)
+    write_demo_settings(out, subs, sync=sync)
     readme = README.format(seed=seed, people=participants, couples=couples, workshop=DEMO_WORKSHOP)
     (out / "README-SYNTHETIC-DATA.txt").write_text(readme, encoding="utf-8")
     return len(subs)
+
+
+def write_demo_settings(out: str | Path, subs: list[Submission] | None = None, *, sync: bool = False) -> int:
+    """Write a settings file for every demo participant that has none yet; return how many were written.
+
+    Workshop, couple code and newest session come from the participant's submissions (read from
+    ``out`` when ``subs`` is not given). Couples share with each other, except the second partner of
+    the last couple, so the demo also shows the view when only one partner has chosen to share. The
+    files have a fixed time and name, so the same demo gives the same files.
+    """
+    import json
+
+    out = Path(out)
+    if subs is None:
+        from .store import load_store
+
+        frame = load_store(out).frame
+        latest = frame.sort_values("saved_at").drop_duplicates("participant", keep="last")
+        people = [(r.participant, r.workshop, r.couple, r.session) for r in latest.itertuples()]
+    else:
+        newest: dict[str, Submission] = {}
+        for sub in subs:
+            if sub.participant not in newest or sub.saved_at >= newest[sub.participant].saved_at:
+                newest[sub.participant] = sub
+        people = [(s.participant, s.workshop, s.couple, s.session) for s in newest.values()]
+    couples = sorted({str(c) for _p, _w, c, _s in people if c}, key=lambda c: (len(c), c))
+    last_couple = couples[-1] if couples else None
+    holdout = sorted(str(p) for p, _w, c, _s in people if c == last_couple)[-1:] if last_couple else []
+    written = 0
+    stamp = DEMO_SETTINGS_TIME.isoformat(timespec="milliseconds")
+    for code, workshop, couple, session in sorted(people, key=lambda t: str(t[0])):
+        folder = out / "participants" / str(code)
+        if folder.is_dir() and any(folder.glob("settings-*.json")):
+            continue
+        record = {
+            "format_version": 1,
+            "code": str(code),
+            "display_name": "",
+            "workshop": str(workshop or ""),
+            "couple": str(couple or ""),
+            "session": str(session),
+            "share_with_partner": bool(couple) and str(code) not in holdout,
+            "saved_at": stamp,
+        }
+        name = f"settings-{DEMO_SETTINGS_TIME:%Y%m%dT%H%M%S%f}-demo.json"
+        write_new(folder / name, json.dumps(record, indent=2).encode(), sync=sync, mode=0o644)
+        written += 1
+    return written

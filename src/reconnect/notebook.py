@@ -72,3 +72,45 @@ def facilitator_dashboard():
     from .ui.facilitator import FacilitatorDashboard
 
     return FacilitatorDashboard().widget
+
+
+# -- 06 My profile: one view per kernel, shown in several cells ----------------------------------
+_profile = None
+
+
+def _profile_view():
+    global _profile
+    if _profile is None:
+        from .ui.profile import ProfileView
+
+        _profile = ProfileView()
+    return _profile
+
+
+@_friendly
+def profile_view():
+    """06: choose whose profile (yours, or a synthetic demo participant) and see the five areas."""
+    global _profile
+    _profile = None  # running the cell again reads the data folder afresh
+    view = _profile_view()
+    import ipywidgets as w
+
+    return w.VBox([view.chooser_widget, view.profile_widget])
+
+
+@_friendly
+def change_view():
+    """06: change over time (appears with answers from two sessions)."""
+    return _profile_view().change_widget
+
+
+@_friendly
+def couple_view():
+    """06: the consent switch and, when both partners share, the couple view."""
+    return _profile_view().couple_widget
+
+
+@_friendly
+def report_button():
+    """06: the button that writes the printable PDF into the data folder."""
+    return _profile_view().report_widget

@@ -90,3 +90,229 @@ def score_ratings(ratings: dict[str, int | None], *, area: str, bank: ItemBank) 
         return float("nan"), NOT_RATED
     score = to_100(values.mean(), low=bank.scale_min, high=bank.scale_max)
     return score, band_for(score, bank)
+
+
+# -- profile, change and couples ------------------------------------------------------------------
+
+#: Two partners whose scores for an area are this many points apart or more are "far apart".
+#: 25 points is the width of the "in between" band, and the same as every statement of the area
+#: being answered one full step differently: a gap worth talking about, not rounding noise.
+FAR_APART = 25.0
+#: Gaps from this many points up to :data:`FAR_APART` are "some difference"; smaller ones are "close".
+SOME_DIFFERENCE = 12.5
+#: A change between sessions smaller than this (about two answers moving one step) is "about the same".
+CHANGE_NOTICEABLE = 10.0
+AGREEMENT = ("shared strength", "shared growth area", "far apart", "some difference", "close", "not rated by both")
+PROFILE_COLUMNS = ["area", "number", "label", "session", "score", "band", "rank", "saved_at", "submission_id"]
+
+
+def participant_scores(frame: pd.DataFrame, bank: ItemBank, *, participant: str) -> pd.DataFrame:
+    """Area scores of one participant: their newest submission per session and area.
+
+    Uses :func:`reconnect.store.latest_submissions` and :func:`area_scores`; older saves stay on disk.
+    """
+    from .store import latest_submissions
+
+    rows = frame[frame["participant"] == participant] if not frame.empty else frame
+    return area_scores(latest_submissions(rows), bank)
+
+
+def session_order(scores: pd.DataFrame) -> list[str]:
+    """Session labels in the order they were first used (so "before" comes before "after").
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> session_order(pd.DataFrame({"session": ["after", "before"], "saved_at": [2, 1]}))
+    ['before', 'after']
+    """
+    if scores.empty:
+        return []
+    first = scores.groupby("session", observed=True)["saved_at"].min().sort_values(kind="stable")
+    return [str(s) for s in first.index]
+
+
+def rank_areas(table: pd.DataFrame, *, score: str = "score") -> pd.Series:
+    """Rank of each rated area, 1 = highest score; ties share a rank; unrated areas get <NA>.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rank_areas(pd.DataFrame({"score": [50.0, None, 80.0, 50.0]})).tolist()
+    [2, <NA>, 1, 2]
+    """
+    return table[score].astype(float).rank(ascending=False, method="min").astype("Int64")
+
+
+def profile_table(scores: pd.DataFrame, bank: ItemBank, *, session: str | None = None) -> pd.DataFrame:
+    """One row per area of the item bank (bank order) for one session, ranked.
+
+    ``scores`` is :func:`area_scores` output for one participant. With ``session=None`` the newest
+    scored answer of each area is used, whatever its session. Areas without a score are kept, with a
+    missing score and the band "not yet rated" (never zero).
+
+    Columns: area, number, label, session, score, band, rank, saved_at, submission_id.
+    """
+    rows = []
+    for area in bank.areas:
+        mine = scores[scores["area"] == area.id] if not scores.empty else scores
+        if session is not None and not mine.empty:
+            mine = mine[mine["session"] == session]
+        if not mine.empty:
+            scored = mine[mine["score"].notna()]
+            mine = scored if not scored.empty else mine
+        if mine.empty:
+            rows.append((area.id, area.number, area.title, session or "", float("nan"), NOT_RATED, pd.NaT, ""))
+            continue
+        newest = mine.sort_values("saved_at").iloc[-1]
+        rows.append(
+            (
+                area.id,
+                area.number,
+                area.title,
+                str(newest["session"]),
+                float(newest["score"]),
+                None,
+                newest["saved_at"],
+                str(newest["submission_id"]),
+            )
+        )
+    columns = ["area", "number", "label", "session", "score", "band", "saved_at", "submission_id"]
+    out = pd.DataFrame(rows, columns=columns)
+    out["band"] = [band_for(s, bank) for s in out["score"]]
+    out["rank"] = rank_areas(out)
+    return out[PROFILE_COLUMNS]
+
+
+def scores_by_session(scores: pd.DataFrame, bank: ItemBank, *, sessions: list[str] | None = None) -> pd.DataFrame:
+    """Long frame for change charts: one row per area and session (missing scores stay missing).
+
+    Columns: area, label, session, score, band.
+    """
+    sessions = sessions if sessions is not None else session_order(scores)
+    parts = []
+    for s in sessions:
+        t = profile_table(scores, bank, session=s)
+        t["session"] = s
+        parts.append(t[["area", "label", "session", "score", "band"]])
+    if not parts:
+        return pd.DataFrame(columns=["area", "label", "session", "score", "band"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def change_direction(change: float) -> str:
+    """'higher', 'lower' or 'about the same' (within :data:`CHANGE_NOTICEABLE` points).
+
+    Examples
+    --------
+    >>> change_direction(12.5), change_direction(-9.9), change_direction(-10)
+    ('higher', 'about the same', 'lower')
+    """
+    if pd.isna(change):
+        return "not rated in both"
+    if abs(change) < CHANGE_NOTICEABLE:
+        return "about the same"
+    return "higher" if change > 0 else "lower"
+
+
+def change_between(scores: pd.DataFrame, bank: ItemBank, *, first: str, last: str) -> pd.DataFrame:
+    """Per area: score and band in ``first`` and ``last`` session, the change, and its direction.
+
+    Columns: area, label, score_first, score_last, change, band_first, band_last, direction.
+    """
+    a = profile_table(scores, bank, session=first)
+    b = profile_table(scores, bank, session=last)
+    out = pd.DataFrame(
+        {
+            "area": a["area"],
+            "label": a["label"],
+            "score_first": a["score"],
+            "score_last": b["score"],
+            "change": b["score"] - a["score"],
+            "band_first": a["band"],
+            "band_last": b["band"],
+        }
+    )
+    out["direction"] = [change_direction(c) for c in out["change"]]
+    return out
+
+
+def agreement_for(score_a: float, score_b: float, bank: ItemBank) -> str:
+    """The couple agreement category of one area.
+
+    Checked in this order: both in the strength band = "shared strength"; both in the growth band =
+    "shared growth area"; at least :data:`FAR_APART` points apart = "far apart"; at least
+    :data:`SOME_DIFFERENCE` apart = "some difference"; otherwise "close".
+
+    Examples
+    --------
+    >>> from reconnect.content import load_item_bank
+    >>> bank = load_item_bank()
+    >>> agreement_for(80, 95, bank), agreement_for(40, 30, bank), agreement_for(45, 70, bank)
+    ('shared strength', 'shared growth area', 'far apart')
+    """
+    if pd.isna(score_a) or pd.isna(score_b):
+        return "not rated by both"
+    band_a, band_b = band_for(score_a, bank), band_for(score_b, bank)
+    if band_a == band_b == "strength":
+        return "shared strength"
+    if band_a == band_b == "growth area":
+        return "shared growth area"
+    gap = abs(score_a - score_b)
+    if gap >= FAR_APART:
+        return "far apart"
+    if gap >= SOME_DIFFERENCE:
+        return "some difference"
+    return "close"
+
+
+def couple_agreement(mine: pd.DataFrame, theirs: pd.DataFrame, bank: ItemBank) -> pd.DataFrame:
+    """Agreement per area between two :func:`profile_table` frames (``a`` = mine, ``b`` = partner's).
+
+    Columns: area, label, score_a, score_b, band_a, band_b, gap, agreement.
+    """
+    a = mine.set_index("area")
+    b = theirs.set_index("area")
+    rows = []
+    for area in bank.areas:
+        sa = float(a["score"].get(area.id, float("nan")))
+        sb = float(b["score"].get(area.id, float("nan")))
+        rows.append(
+            (
+                area.id,
+                area.title,
+                sa,
+                sb,
+                band_for(sa, bank),
+                band_for(sb, bank),
+                abs(sa - sb),
+                agreement_for(sa, sb, bank),
+            )
+        )
+    return pd.DataFrame(rows, columns=["area", "label", "score_a", "score_b", "band_a", "band_b", "gap", "agreement"])
+
+
+def item_differences(mine: pd.DataFrame, theirs: pd.DataFrame, bank: ItemBank, *, top: int = 3) -> pd.DataFrame:
+    """The statements two people answered most differently (at least two steps apart).
+
+    ``mine`` and ``theirs`` are tidy item rows (one per rated statement, as the store gives) holding
+    only the submissions to compare. Only statements both answered count.
+
+    Columns: area, item, text, rating_a, rating_b, steps.
+    """
+    cols = ["area", "item", "text", "rating_a", "rating_b", "steps"]
+    if mine.empty or theirs.empty:
+        return pd.DataFrame(columns=cols)
+    a = mine.dropna(subset=["rating"]).set_index(["area", "item"])["rating"]
+    b = theirs.dropna(subset=["rating"]).set_index(["area", "item"])["rating"]
+    both = pd.concat({"rating_a": a, "rating_b": b}, axis=1, join="inner").dropna()
+    if both.empty:
+        return pd.DataFrame(columns=cols)
+    both = both.astype(int).reset_index()
+    both["steps"] = (both["rating_a"] - both["rating_b"]).abs()
+    texts = {key: item.text for key, item in bank.item_index().items()}
+    order = {(a.id, i.id): n for n, (a, i) in enumerate((a, i) for a in bank.areas for i in a.items)}
+    both["text"] = [texts.get((x, y), y) for x, y in zip(both["area"], both["item"])]
+    both["_order"] = [order.get((x, y), 0) for x, y in zip(both["area"], both["item"])]
+    both = both[both["steps"] >= 2].sort_values(["steps", "_order"], ascending=[False, True])
+    return both[cols].head(top).reset_index(drop=True)

@@ -1,0 +1,582 @@
+"""Your profile: strengths and growth areas, change over time, and the couple view.
+
+Everything here reads one data folder (a person's own ``RECONNECT_HOME``, the demo store, or a
+folder given to ``reconnect report --store``): submissions from ``submissions/`` and each person's
+newest settings from ``participants/``. The results are plain objects holding tidy DataFrames and
+sentences in plain words; the notebook view, the text alternatives and the PDF all use the same ones.
+
+Consent rule for couples: another participant's data is read only when a couple code links exactly
+two participants in the folder *and* both of their newest settings have ``share_with_partner``
+switched on. Otherwise :class:`CoupleView` carries a message and empty frames, never partner data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import participant as pt
+from .codes import is_participant_code
+from .content import ItemBank, load_item_bank
+from .errors import InputError
+from .journal import Reflection, load_journal
+from .scoring import (
+    CHANGE_NOTICEABLE,
+    FAR_APART,
+    NOT_RATED,
+    SOME_DIFFERENCE,
+    change_between,
+    couple_agreement,
+    item_differences,
+    participant_scores,
+    profile_table,
+    scores_by_session,
+    session_order,
+)
+from .store import StoreData, latest_submissions, load_store
+
+YOU, PARTNER = "You", "Your partner"
+
+# Couple view states (CoupleView.status).
+READY = "ready"
+NO_SETTINGS = "no settings"
+NO_COUPLE_CODE = "no couple code"
+NO_PARTNER = "no partner"
+TOO_MANY = "too many"
+YOU_NOT_SHARING = "you have not chosen to share"
+PARTNER_NOT_SHARING = "partner has not chosen to share"
+PARTNER_NOT_ANSWERED = "partner has not answered"
+YOU_NOT_ANSWERED = "you have not answered"
+
+
+class ParticipantNotFound(InputError):
+    """No answers and no settings for this participant code in this data folder."""
+
+
+def _fmt(score: float) -> str:
+    return NOT_RATED if pd.isna(score) else f"{score:.0f}"
+
+
+def _join(names: list[str]) -> str:
+    names = [f"'{n}'" for n in names]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+@dataclass
+class Profile:
+    """One person's areas for one session (or their newest answer per area), ranked, in words."""
+
+    code: str
+    session: str | None
+    sessions: list[str]
+    table: pd.DataFrame
+    notes: list[str]
+    bank: ItemBank
+
+    @property
+    def rated(self) -> pd.DataFrame:
+        return self.table[self.table["score"].notna()]
+
+    @property
+    def strengths(self) -> pd.DataFrame:
+        """Areas in the strength band, highest first."""
+        return self.table[self.table["band"] == "strength"].sort_values(["rank", "number"])
+
+    @property
+    def growth(self) -> pd.DataFrame:
+        """Areas in the growth band, lowest score first (most room to grow)."""
+        t = self.table[self.table["band"] == "growth area"]
+        return t.sort_values(["score", "number"], ascending=[True, True])
+
+    @property
+    def in_between(self) -> pd.DataFrame:
+        return self.table[self.table["band"] == "in between"].sort_values(["rank", "number"])
+
+    @property
+    def not_rated(self) -> pd.DataFrame:
+        return self.table[self.table["score"].isna()]
+
+    @property
+    def is_empty(self) -> bool:
+        return self.rated.empty
+
+    def heading(self) -> str:
+        which = f"session '{self.session}'" if self.session else "your newest answer in each area"
+        return f"Profile of {self.code} — {which}"
+
+    def summary_lines(self) -> list[str]:
+        """Strengths, in-between and growth areas in words, ranked (1 = your highest score)."""
+        if self.is_empty:
+            return [
+                "No area has been rated yet, so there is no profile to show. Work through notebooks 01 to 05 "
+                "and save your answers; your profile appears here."
+            ]
+        lines = []
+        groups = (
+            ("Your strengths right now (highest first)", self.strengths),
+            ("In between", self.in_between),
+            ("Where you see room to grow (lowest first)", self.growth),
+        )
+        for title, rows in groups:
+            if rows.empty:
+                continue
+            items = "; ".join(f"{r.label} ({r.score:.0f}, rank {r.rank})" for r in rows.itertuples())
+            lines.append(f"{title}: {items}.")
+        if self.strengths.empty:
+            lines.append("None of your areas is in the strength band yet; that can change, and it is useful to know.")
+        if not self.not_rated.empty:
+            lines.append(
+                f"Not yet rated: {'; '.join(self.not_rated['label'])}. Open "
+                + ", ".join(f"notebook 0{n}" for n in self.not_rated["number"])
+                + " to rate them; they are left out, never counted as zero."
+            )
+        return lines
+
+    def exercises(self) -> list[tuple[str, list[str]]]:
+        """(area title, exercises) for the growth areas; the lowest-rated area if none is a growth area."""
+        rows = self.growth
+        if rows.empty and not self.rated.empty:
+            rows = self.rated.sort_values(["score", "number"]).head(1)
+        return [(r.label, list(self.bank.area(r.area).exercises)) for r in rows.itertuples()]
+
+    def exercises_intro(self) -> str:
+        if self.is_empty:
+            return ""
+        if self.growth.empty:
+            return (
+                "None of your areas is in the growth band. If you would like something to try, "
+                "here are ideas for the area you rated lowest:"
+            )
+        return "Ideas to try for your growth areas (pick one, not all of them):"
+
+    def chart_data(self) -> pd.DataFrame:
+        """Frame for :func:`reconnect.charts.score_bars`: label and score per area (missing = not rated)."""
+        return self.table[["label", "score"]]
+
+    def text(self) -> str:
+        from .charts import score_bars_text
+
+        parts = [self.heading(), score_bars_text(self.chart_data(), bank=self.bank), *self.summary_lines()]
+        return "\n".join([*parts, *self.notes])
+
+
+@dataclass
+class Change:
+    """Change between the first and the last session with answers."""
+
+    sessions: list[str]
+    long: pd.DataFrame
+    table: pd.DataFrame
+    message: str
+    notes: list[str] = field(default_factory=list)
+    bank: ItemBank | None = None
+
+    @property
+    def available(self) -> bool:
+        return not self.table.empty
+
+    @property
+    def first(self) -> str | None:
+        return self.sessions[0] if self.sessions else None
+
+    @property
+    def last(self) -> str | None:
+        return self.sessions[-1] if self.sessions else None
+
+    def lines(self) -> list[str]:
+        if not self.available:
+            return [self.message]
+        out = [self.message]
+        for r in self.table.itertuples():
+            if r.direction == "not rated in both":
+                out.append(f"{r.label}: rated in only one of the two sessions, so no change can be shown.")
+            elif r.direction == "about the same":
+                out.append(f"{r.label}: about the same ({r.score_first:.0f} → {r.score_last:.0f}).")
+            else:
+                moved = "" if r.band_first == r.band_last else f", from {r.band_first} to {r.band_last}"
+                out.append(
+                    f"{r.label}: {r.direction}, {r.score_first:.0f} → {r.score_last:.0f} "
+                    f"({r.change:+.0f} points{moved})."
+                )
+        return out + self.notes
+
+    def short_lines(self) -> list[str]:
+        """The change in words, compact: one line per area that moved, one line for the rest."""
+        if not self.available:
+            return [self.message]
+        out, same, once = [], [], []
+        for r in self.table.itertuples():
+            if r.direction == "about the same":
+                same.append(r.label)
+            elif r.direction == "not rated in both":
+                once.append(r.label)
+            else:
+                moved = "" if r.band_first == r.band_last else f", from {r.band_first} to {r.band_last}"
+                out.append(f"{r.label}: {r.direction} ({r.change:+.0f} points{moved}).")
+        if same:
+            out.append(f"About the same: {'; '.join(same)}.")
+        if once:
+            out.append(f"Rated in only one of the two sessions: {'; '.join(once)}.")
+        return out + self.notes
+
+    def text(self) -> str:
+        from .charts import change_dumbbell_text
+
+        if not self.available:
+            return self.message
+        alt = change_dumbbell_text(self.long, bank=self.bank or load_item_bank(), sessions=self.sessions)
+        return "\n".join([alt, *self.lines()])
+
+
+@dataclass
+class CoupleView:
+    """The couple view, or why there is none. Partner data is present only when ``ready``."""
+
+    status: str
+    message: str
+    couple: str = ""
+    partner: str | None = None
+    table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    differences: pd.DataFrame = field(default_factory=pd.DataFrame)
+    questions: list[str] = field(default_factory=list)
+    bank: ItemBank | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self.status == READY
+
+    def chart_data(self) -> pd.DataFrame:
+        """Long frame for :func:`reconnect.charts.couple_bars`: label, person, score, agreement."""
+        if not self.ready:
+            return pd.DataFrame(columns=["label", "person", "score", "agreement"])
+        rows = []
+        for r in self.table.itertuples():
+            rows.append((r.label, YOU, r.score_a, r.agreement))
+            rows.append((r.label, PARTNER, r.score_b, r.agreement))
+        return pd.DataFrame(rows, columns=["label", "person", "score", "agreement"])
+
+    def short_message(self) -> str:
+        if not self.ready:
+            return self.message
+        return (
+            "Each bar is one person's own view (each partner's newest answer per area). Both in the strength "
+            f"band: shared strength; both in the growth band: shared growth area; {FAR_APART:.0f} points or more "
+            "apart: far apart. A difference is something to talk about, not a problem to solve."
+        )
+
+    def agreement_lines(self) -> list[str]:
+        if not self.ready:
+            return [self.message]
+        lines = []
+        for r in self.table.itertuples():
+            lines.append(f"{r.label}: you {_fmt(r.score_a)}, your partner {_fmt(r.score_b)} — {r.agreement}.")
+        return lines
+
+    def difference_lines(self) -> list[str]:
+        if not self.ready or self.differences.empty:
+            return []
+        bank = self.bank or load_item_bank()
+        labels = dict(bank.scale)
+        return [
+            f"“{r.text}” — you: {labels.get(r.rating_a, r.rating_a)}; your partner: {labels.get(r.rating_b, r.rating_b)}."
+            for r in self.differences.itertuples()
+        ]
+
+    def text(self) -> str:
+        if not self.ready:
+            return self.message
+        from .charts import couple_bars_text
+
+        alt = couple_bars_text(self.chart_data(), bank=self.bank or load_item_bank(), note="agreement")
+        return "\n".join([self.message, alt, *self.difference_lines(), *self.questions])
+
+
+class ProfileSource:
+    """One data folder, loaded once: submissions (newest per session and area) and settings.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> src = ProfileSource(tempfile.mkdtemp())
+    >>> src.codes()
+    []
+    """
+
+    def __init__(self, store: str | Path, *, bank: ItemBank | None = None, data: StoreData | None = None):
+        self.store = Path(store)
+        self.bank = bank or load_item_bank()
+        self.data = data if data is not None else load_store(self.store, bank=self.bank)
+        self.latest = latest_submissions(self.data.frame)
+        self._settings: dict[str, pt.Settings | None] = {}
+
+    # -- who is here -----------------------------------------------------------------------------
+    def codes(self) -> list[str]:
+        """Every participant code with answers or settings in this folder, sorted."""
+        found = set(self.latest["participant"].astype(str)) if not self.latest.empty else set()
+        folder = self.store / "participants"
+        if folder.is_dir():
+            found |= {p.name for p in folder.iterdir() if p.is_dir() and is_participant_code(p.name)}
+        return sorted(found)
+
+    def settings(self, code: str) -> pt.Settings | None:
+        if code not in self._settings:
+            self._settings[code] = pt.load_settings(self.store, code)
+        return self._settings[code]
+
+    def require(self, code: str) -> str:
+        """The normalised code, or :class:`ParticipantNotFound` saying what to check."""
+        code = pt.normalise_participant_code(code)
+        if code not in self.codes():
+            raise ParticipantNotFound(
+                f"There are no answers and no settings for participant {code} in {self.store}. "
+                "Check the code (it looks like KM7-4TX) and that this is the data folder where the answers were saved."
+            )
+        return code
+
+    def couples(self) -> dict[str, list[str]]:
+        """Couple code → participant codes using it (from settings and from submissions)."""
+        members: dict[str, set[str]] = {}
+        for code in self.codes():
+            s = self.settings(code)
+            if s is not None and s.couple:
+                members.setdefault(s.couple.casefold(), set()).add(code)
+        if not self.latest.empty:
+            used = self.latest[self.latest["couple"].fillna("") != ""][["couple", "participant"]].drop_duplicates()
+            for c, p in zip(used["couple"], used["participant"]):
+                s = self.settings(str(p))
+                if s is None or not s.couple or s.couple.casefold() == str(c).casefold():
+                    members.setdefault(str(c).casefold(), set()).add(str(p))
+        return {k: sorted(v) for k, v in members.items()}
+
+    # -- results ---------------------------------------------------------------------------------
+    def scores(self, code: str) -> pd.DataFrame:
+        return participant_scores(self.latest, self.bank, participant=code)
+
+    def profile(self, code: str, *, session: str | None = None) -> Profile:
+        code = self.require(code)
+        scores = self.scores(code)
+        sessions = session_order(scores)
+        if session is not None and session not in sessions:
+            raise InputError(
+                f"Participant {code} has no answers in session '{session}'. Sessions with answers: "
+                f"{', '.join(sessions) or 'none yet'}."
+            )
+        table = profile_table(scores, self.bank, session=session)
+        return Profile(code, session, sessions, table, self._notes(code, table), self.bank)
+
+    def change(self, code: str) -> Change:
+        code = self.require(code)
+        scores = self.scores(code)
+        scored = scores[scores["score"].notna()] if not scores.empty else scores
+        sessions = session_order(scored)
+        if len(sessions) < 2:
+            only = f" (so far only '{sessions[0]}')" if sessions else ""
+            return Change(
+                sessions,
+                pd.DataFrame(),
+                pd.DataFrame(),
+                "Change over time appears once you have answers from two sessions"
+                f"{only}. Next time, set the session to 'after' (or a date) in 00 Start here and rate the areas again.",
+                bank=self.bank,
+            )
+        first, last = sessions[0], sessions[-1]
+        long = scores_by_session(scores, self.bank, sessions=sessions)
+        table = change_between(scores, self.bank, first=first, last=last)
+        between = f" (sessions in between: {', '.join(sessions[1:-1])})" if len(sessions) > 2 else ""
+        message = (
+            f"From session '{first}' to session '{last}'{between}. Changes smaller than "
+            f"{CHANGE_NOTICEABLE:.0f} points (about two answers moving one step) are called 'about the same'."
+        )
+        notes = []
+        versions = self._versions(code, sessions=[first, last])
+        if len(versions) > 1:
+            notes.append(
+                f"Your '{first}' and '{last}' answers come from different versions of the statements "
+                f"({', '.join(versions)}), so part of a change may come from changed wording."
+            )
+        return Change(sessions, long, table, message, notes, self.bank)
+
+    def couple(self, code: str) -> CoupleView:
+        code = self.require(code)
+        me = self.settings(code)
+        if me is None:
+            return CoupleView(
+                NO_SETTINGS,
+                "No settings are saved for this participant in this data folder, so there is no couple code "
+                "and no choice to share; no couple view is shown.",
+            )
+        if not me.couple:
+            return CoupleView(
+                NO_COUPLE_CODE,
+                "You have not entered a couple code. If you come as a couple, both of you enter the same "
+                "couple code in 00 Start here; then each of you can choose to share.",
+            )
+        members = self.couples().get(me.couple.casefold(), [code])
+        others = [c for c in members if c != code]
+        if not others:
+            return CoupleView(
+                NO_PARTNER,
+                f"Nobody else in this data folder uses the couple code '{me.couple}' yet. Your partner enters the "
+                "same couple code in 00 Start here, on this computer or in a data folder you both use.",
+                couple=me.couple,
+            )
+        if len(others) > 1:
+            return CoupleView(
+                TOO_MANY,
+                f"The couple code '{me.couple}' is used by {len(members)} participants in this data folder, so it "
+                "is not clear who your partner is, and no couple view is shown. A couple code belongs to two "
+                "people: agree on a new, unusual code together and both enter it in 00 Start here.",
+                couple=me.couple,
+            )
+        partner = others[0]
+        theirs = self.settings(partner)
+        if not me.share_with_partner:
+            return CoupleView(
+                YOU_NOT_SHARING,
+                "You have not chosen to share your results with your partner, so nothing is compared. "
+                "If you want the couple view, switch sharing on; it appears once both of you have done so.",
+                couple=me.couple,
+            )
+        if theirs is None or not theirs.share_with_partner:
+            return CoupleView(
+                PARTNER_NOT_SHARING,
+                "You have chosen to share. Your partner has not (yet), so nothing of theirs is shown here, and "
+                "your results are not shown to them either. The couple view appears once both of you share.",
+                couple=me.couple,
+            )
+        mine_p, theirs_p = self.profile(code), self.profile(partner)
+        if mine_p.is_empty:
+            return CoupleView(
+                YOU_NOT_ANSWERED,
+                "You have both chosen to share, but you have not rated any area yet. Rate the areas in "
+                "notebooks 01 to 05 and the couple view appears here.",
+                couple=me.couple,
+            )
+        if theirs_p.is_empty:
+            return CoupleView(
+                PARTNER_NOT_ANSWERED,
+                "You have both chosen to share, but your partner has not rated any area yet. The couple view "
+                "appears here once they have.",
+                couple=me.couple,
+            )
+        table = couple_agreement(mine_p.table, theirs_p.table, self.bank)
+        mine_items = self.latest[self.latest["submission_id"].isin(set(mine_p.table["submission_id"]) - {""})]
+        their_items = self.latest[self.latest["submission_id"].isin(set(theirs_p.table["submission_id"]) - {""})]
+        diffs = item_differences(mine_items, their_items, self.bank, top=3)
+        message = (
+            "You have both chosen to share. Each bar is one person's own view (each partner's newest answer "
+            f"per area). Both in the strength band: shared strength; both in the growth band: shared growth "
+            f"area; {FAR_APART:.0f} points or more apart: far apart; {SOME_DIFFERENCE:g} or more: some "
+            "difference; otherwise close. Different views are not a problem to solve: they are something "
+            "to talk about."
+        )
+        return CoupleView(
+            READY,
+            message,
+            couple=me.couple,
+            partner=partner,
+            table=table,
+            differences=diffs,
+            questions=couple_questions(table),
+            bank=self.bank,
+        )
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def _versions(self, code: str, *, sessions: list[str] | None = None) -> list[str]:
+        rows = self.latest[self.latest["participant"] == code] if not self.latest.empty else self.latest
+        if sessions is not None and not rows.empty:
+            rows = rows[rows["session"].isin(sessions)]
+        return sorted(set(rows["bank_version"].astype(str))) if not rows.empty else []
+
+    def _notes(self, code: str, table: pd.DataFrame) -> list[str]:
+        notes = []
+        used = self.latest[self.latest["submission_id"].isin(set(table["submission_id"]) - {""})]
+        old = used[used["bank_version"] != self.bank.version]
+        if not old.empty:
+            areas = [self.bank.area(a).title for a in dict.fromkeys(old["area"])]
+            versions = ", ".join(sorted(set(old["bank_version"].astype(str))))
+            notes.append(
+                f"Your answers for {_join(areas)} were saved with an earlier version of the statements "
+                f"({versions}; this copy uses {self.bank.version}). They are scored with the statements both "
+                "versions share, so read those scores as approximate."
+            )
+        unscored = table[table["score"].isna() & (table["submission_id"] != "")]
+        for r in unscored.itertuples():
+            need = self.bank.area(r.area).min_answered
+            notes.append(
+                f"{r.label}: too few statements were answered to give a score (at least {need} are needed), "
+                "so it counts as not yet rated."
+            )
+        if self.data.problems:
+            files = len({p.path for p in self.data.problems})
+            notes.append(
+                f"{files} answer file(s) in this data folder could not be read and were left out (possibly from a "
+                f"different item bank). Run: reconnect validate {self.store} to see which and why."
+            )
+        return notes
+
+
+def couple_questions(table: pd.DataFrame) -> list[str]:
+    """Questions for the couple to talk through, from the agreement per area (far apart first)."""
+    far, growth, strong = [], [], []
+    for r in table.itertuples():
+        if r.agreement == "far apart":
+            far.append(
+                f"You see '{r.label}' quite differently. Without deciding who is right, what does each of you "
+                "notice that the other may not?"
+            )
+        elif r.agreement == "shared growth area":
+            growth.append(
+                f"You both see room to grow in '{r.label}'. Which one small exercise from that notebook "
+                "could you try together this week?"
+            )
+        elif r.agreement == "shared strength":
+            strong.append(
+                f"You both see '{r.label}' as a strength. What does each of you do that keeps it that way, "
+                "and how could you protect it when life gets busy?"
+            )
+    return [
+        *far,
+        *growth,
+        *strong,
+        "Which of these results surprised you most, and why?",
+        "What is one small thing each of you could do for the other this week?",
+    ]
+
+
+def own_reflections(home: str | Path, code: str) -> dict[str, list[Reflection]]:
+    """The person's own journal notes by area (shown on screen only; never in the PDF or to a partner)."""
+    notes, _problems = load_journal(home, code)
+    out: dict[str, list[Reflection]] = {}
+    for n in notes:
+        out.setdefault(n.area, []).append(n)
+    return out
+
+
+def demo_choices(demo: str | Path, *, bank: ItemBank | None = None) -> list[tuple[str, str]]:
+    """(label, code) for every participant of the synthetic demo, couples first."""
+    source = ProfileSource(demo, bank=bank)
+    couples = {c: members for c, members in source.couples().items() if len(members) == 2}
+    out, seen = [], set()
+    for _key, members in sorted(couples.items(), key=lambda kv: _couple_sort(kv[0])):
+        for code in members:
+            s = source.settings(code)
+            label = s.couple if s and s.couple else _key
+            sharing = (
+                ""
+                if all((source.settings(m) or pt.Settings(code=m)).share_with_partner for m in members)
+                else ", not both sharing"
+            )
+            out.append((f"{code} (couple {label}{sharing})", code))
+            seen.add(code)
+    for code in source.codes():
+        if code not in seen:
+            out.append((f"{code} (on their own)", code))
+    return out
+
+
+def _couple_sort(key: str) -> tuple:
+    digits = "".join(ch for ch in key if ch.isdigit())
+    return (int(digits) if digits else 0, key)

@@ -1,0 +1,353 @@
+"""06 My profile: the whole picture, change over time, the couple view (with consent), the PDF."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import ipywidgets as w
+
+from .. import participant as pt
+from ..content import ItemBank, load_item_bank
+from ..errors import ReconnectError
+from ..paths import data_home, demo_store
+from ..profile import PARTNER, YOU, Change, CoupleView, Profile, ProfileSource, demo_choices, own_reflections
+from ..scoring import SCORE_NOTE
+from .common import STYLE, error_message, esc, info_message, local_time, ok_message, safety_html
+
+OWN, DEMO = "own", "demo"
+NEWEST = ""
+
+
+def _details(summary: str, text: str) -> str:
+    """A collapsed text alternative under a chart (screen readers and people who prefer numbers)."""
+    body = esc(text).replace("\n", "<br>")
+    return f'<details class="rc-alt" style="font-size:14px;"><summary>{esc(summary)}</summary><p>{body}</p></details>'
+
+
+def _list(lines: list[str], cls: str = "") -> str:
+    return f'<ul class="{cls}" style="font-size:15px;">' + "".join(f"<li>{esc(x)}</li>" for x in lines) + "</ul>"
+
+
+class ProfileView:
+    """Everything 06 shows, for the current participant or (when the demo exists) a demo participant.
+
+    Sections (each also a widget of its own for the notebook cells): ``chooser_widget``,
+    ``profile_widget``, ``change_widget``, ``couple_widget``, ``report_widget``; ``widget`` holds all.
+    """
+
+    def __init__(
+        self,
+        *,
+        home: str | Path | None = None,
+        demo: str | Path | None = None,
+        bank: ItemBank | None = None,
+    ):
+        self.bank = bank or load_item_bank()
+        self.home = Path(home) if home is not None else data_home()
+        self.demo = Path(demo) if demo is not None else demo_store()
+        self.has_demo = (self.demo / "submissions").is_dir()
+        self.axes: dict[str, object] = {}
+        self.profile: Profile | None = None
+        self.change: Change | None = None
+        self.couple: CoupleView | None = None
+        self._busy = False
+
+        self.source = w.ToggleButtons(
+            options=[("My own answers", OWN), ("A demo participant (synthetic)", DEMO)],
+            value=OWN,
+            description="Show",
+            style={"button_width": "auto"},
+        )
+        self.demo_code = w.Dropdown(
+            options=demo_choices(self.demo, bank=self.bank) if self.has_demo else [],
+            description="Demo participant",
+            style={"description_width": "initial"},
+            layout=w.Layout(width="32em", display="none"),
+        )
+        self.session = w.Dropdown(
+            options=[("newest answer in each area", NEWEST)],
+            value=NEWEST,
+            description="Session shown",
+            style={"description_width": "initial"},
+        )
+        self.header = w.HTML()
+        self.profile_chart = w.Output()
+        self.profile_text = w.HTML()
+        self.change_chart = w.Output()
+        self.change_text = w.HTML()
+        self.share = w.Checkbox(
+            value=False,
+            description="Share my results with my partner (off unless you switch it on)",
+            indent=False,
+            layout=w.Layout(width="auto"),
+        )
+        self.share_message = w.HTML()
+        self.couple_text = w.HTML()
+        self.couple_chart = w.Output()
+        self.couple_details = w.HTML()
+        self.report_button = w.Button(
+            description="Make my printable report (PDF)", icon="file", layout=w.Layout(width="auto")
+        )
+        self.report_message = w.HTML()
+        self.safety = w.HTML(safety_html(self.bank))
+
+        self.source.add_class("rc-choice")  # the chosen button is filled dark blue (ui.common.STYLE)
+        chooser = [w.HTML(STYLE), self.source, self.demo_code] if self.has_demo else []
+        self.chooser_widget = w.VBox([*chooser, self.session, self.header])
+        self.profile_widget = w.VBox([self.profile_chart, self.profile_text, self.safety])
+        self.change_widget = w.VBox([self.change_chart, self.change_text])
+        self.couple_widget = w.VBox(
+            [self.share, self.share_message, self.couple_text, self.couple_chart, self.couple_details]
+        )
+        self.report_widget = w.VBox([self.report_button, self.report_message, w.HTML(safety_html(self.bank))])
+        self.widget = w.VBox(
+            [
+                self.chooser_widget,
+                w.HTML("<h3>My profile</h3>"),
+                self.profile_widget,
+                w.HTML("<h3>Change over time</h3>"),
+                self.change_widget,
+                w.HTML("<h3>The two of us</h3>"),
+                self.couple_widget,
+                w.HTML("<h3>Printable report</h3>"),
+                self.report_widget,
+            ]
+        )
+        self.source.observe(self._on_source, names="value")
+        self.demo_code.observe(lambda _c: self._on_person(), names="value")
+        self.session.observe(lambda _c: self.refresh(), names="value")
+        self.share.observe(self._on_share, names="value")
+        self.report_button.on_click(self._on_report)
+        self._on_person()
+
+    # -- who is shown ----------------------------------------------------------------------------
+    @property
+    def showing_demo(self) -> bool:
+        return self.has_demo and self.source.value == DEMO
+
+    @property
+    def store(self) -> Path:
+        return self.demo if self.showing_demo else self.home
+
+    @property
+    def code(self) -> str | None:
+        if self.showing_demo:
+            return self.demo_code.value
+        return pt.current_code(self.home)
+
+    def _on_source(self, _change=None) -> None:
+        self.demo_code.layout.display = "" if self.showing_demo else "none"
+        self._on_person()
+
+    def _on_person(self) -> None:
+        """A different person: reset the session list, then draw everything."""
+        self._busy = True
+        try:
+            options = [("newest answer in each area", NEWEST)]
+            code = self.code
+            if code is not None:
+                try:
+                    source = ProfileSource(self.store, bank=self.bank)
+                    if code in source.codes():
+                        options += [(f"session '{s}'", s) for s in source.profile(code).sessions]
+                except ReconnectError:
+                    pass
+            self.session.options = options
+            self.session.value = NEWEST
+        finally:
+            self._busy = False
+        self.refresh()
+
+    # -- drawing ---------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        if self._busy:
+            return
+        for out in (self.profile_chart, self.change_chart, self.couple_chart):
+            out.clear_output()
+        self.axes.clear()
+        self.profile = self.change = self.couple = None
+        self.report_message.value = ""
+        code = self.code
+        if code is None:
+            self._blank(
+                "You have no participant code yet. Open 00 Start here, create your code, rate a few areas in "
+                "notebooks 01 to 05, then come back here and run this notebook again."
+                + (" Or choose 'A demo participant (synthetic)' above to explore." if self.has_demo else "")
+            )
+            return
+        try:
+            source = ProfileSource(self.store, bank=self.bank)
+            self.profile = source.profile(code, session=self.session.value or None)
+            self.change = source.change(code)
+            self.couple = source.couple(code)
+        except ReconnectError as exc:
+            self._blank(str(exc))
+            return
+        who = (
+            f"Demo participant {code} — made-up answers (synthetic), not a real person."
+            if self.showing_demo
+            else f"Your profile, participant {code}."
+        )
+        self.header.value = info_message(
+            f"{who} Scores run from 0 to 100 and are {SCORE_NOTE}. There is no overall score."
+        )
+        self._draw_profile(source)
+        self._draw_change()
+        self._draw_couple(source)
+        self.report_button.disabled = False
+
+    def _blank(self, message: str) -> None:
+        self.header.value = error_message(message)
+        self.profile_text.value = ""
+        self.change_text.value = ""
+        self.couple_text.value = ""
+        self.couple_details.value = ""
+        self.share_message.value = ""
+        self.share.disabled = True
+        self.report_button.disabled = True
+
+    def _show(self, out: w.Output, key: str, draw) -> None:
+        import matplotlib.pyplot as plt
+
+        with out:
+            ax = draw()
+            self.axes[key] = ax
+            plt.show()
+            plt.close(ax.figure)
+
+    def _draw_profile(self, source: ProfileSource) -> None:
+        from ..charts import score_bars, score_bars_text
+
+        p = self.profile
+        if not p.is_empty:
+            self._show(
+                self.profile_chart,
+                "profile",
+                lambda: score_bars(p.chart_data(), bank=self.bank, title="My five areas"),
+            )
+        html = _list(p.summary_lines(), "rc-summary")
+        exercises = p.exercises()
+        notes = {} if self.showing_demo else own_reflections(self.home, p.code)
+        if exercises:
+            html += f"<p style='font-size:15px;'><b>{esc(p.exercises_intro())}</b></p>"
+            for title, ideas in exercises:
+                area_id = next(a.id for a in self.bank.areas if a.title == title)
+                html += f"<p style='font-size:15px;margin-bottom:0;'><b>{esc(title)}</b></p>" + _list(ideas, "rc-ideas")
+                mine = notes.get(area_id, [])
+                if mine:
+                    html += (
+                        '<div class="rc-own-notes" style="font-size:14px;border-left:4px solid #999;padding-left:8px;">'
+                        "<i>Your own notes on this area (only you see these; they are never printed or shared):</i><ul>"
+                        + "".join(f"<li>{esc(local_time(n.saved_at))}: {esc(n.text)}</li>" for n in mine[-3:])
+                        + "</ul></div>"
+                    )
+        if p.notes:
+            html += "".join(info_message(n) for n in p.notes)
+        if not p.is_empty:
+            html += _details("The chart as text", score_bars_text(p.chart_data(), bank=self.bank))
+        self.profile_text.value = html
+
+    def _draw_change(self) -> None:
+        from ..charts import change_dumbbell, change_dumbbell_text
+
+        c = self.change
+        if not c.available:
+            self.change_text.value = info_message(c.message)
+            return
+        self._show(
+            self.change_chart,
+            "change",
+            lambda: change_dumbbell(
+                c.long, bank=self.bank, sessions=c.sessions, title=f"From '{c.first}' to '{c.last}'"
+            ),
+        )
+        self.change_text.value = (
+            f"<p style='font-size:15px;'>{esc(c.message)}</p>"
+            + _list(c.lines()[1:], "rc-change")
+            + _details("The chart as text", change_dumbbell_text(c.long, bank=self.bank, sessions=c.sessions))
+        )
+
+    def _draw_couple(self, source: ProfileSource) -> None:
+        from ..charts import couple_bars, couple_bars_text
+
+        settings = source.settings(self.profile.code)
+        self._busy = True
+        try:
+            self.share.value = bool(settings and settings.share_with_partner)
+        finally:
+            self._busy = False
+        self.share.disabled = self.showing_demo
+        self.share_message.value = (
+            info_message("This is a demo participant: their sharing choice is part of the synthetic demo.")
+            if self.showing_demo
+            else ""
+        )
+        cv = self.couple
+        if not cv.ready:
+            self.couple_text.value = info_message(cv.message)
+            self.couple_details.value = ""
+            return
+        self.couple_text.value = f"<p style='font-size:15px;'>{esc(cv.message)}</p>"
+        data = cv.chart_data()
+        self._show(
+            self.couple_chart,
+            "couple",
+            lambda: couple_bars(data, bank=self.bank, note="agreement", people=[YOU, PARTNER], title="Side by side"),
+        )
+        html = _list(cv.agreement_lines(), "rc-agreement")
+        diffs = cv.difference_lines()
+        if diffs:
+            html += "<p style='font-size:15px;'><b>Statements you answered most differently</b> (a place to start talking):</p>"
+            html += _list(diffs, "rc-diffs")
+        html += "<p style='font-size:15px;'><b>To talk about together</b></p>" + _list(cv.questions, "rc-questions")
+        html += _details(
+            "The chart as text",
+            couple_bars_text(data, bank=self.bank, note="agreement", people=[YOU, PARTNER]),
+        )
+        self.couple_details.value = html
+
+    # -- actions ---------------------------------------------------------------------------------
+    def _on_share(self, change) -> None:
+        if self._busy or self.showing_demo:
+            return
+        code = self.code
+        if code is None:
+            return
+        try:
+            old = pt.load_settings(self.home, code) or pt.Settings(code=code)
+            pt.save_settings(self.home, replace(old, share_with_partner=bool(change["new"])), make_current=False)
+        except ReconnectError as exc:
+            self.share_message.value = error_message(str(exc) + "\nYour sharing choice was not changed.")
+            return
+        self.refresh()
+        self.share_message.value = ok_message(
+            "Saved: you share your results with your partner. Nothing is shown until they share too."
+            if change["new"]
+            else "Saved: you do not share. Your partner sees none of your results, and you see none of theirs."
+        )
+
+    def _on_report(self, _button=None) -> None:
+        from ..report import new_report_path, write_report
+
+        code = self.code
+        if code is None:
+            self.report_message.value = error_message("Create your participant code in 00 Start here first.")
+            return
+        self.report_button.disabled = True
+        try:
+            path = new_report_path(self.home, demo=self.showing_demo)
+            path, pages, couple = write_report(
+                self.store, code, path, bank=self.bank, session=self.session.value or None
+            )
+        except ReconnectError as exc:
+            self.report_message.value = error_message(str(exc) + "\nNo report was written.")
+            return
+        finally:
+            self.report_button.disabled = False
+        extra = " It includes the couple page, because both of you chose to share." if couple else ""
+        self.report_message.value = ok_message(
+            f"Saved your {pages}-page report to {path}.{extra} It holds your answers: keep it private, and "
+            "delete it when you no longer need it. Your private journal notes are never put in it."
+        )
+        self.last_report = path
