@@ -43,7 +43,6 @@ from .store import latest_submissions
 DEFAULT_MIN_GROUP = 5
 MIN_GROUP_FLOOR = 3
 ALPHA_MIN_N = 30
-FAR_APART = 30.0
 COUPLE_KINDS = ("shared strength", "shared growth area", "far apart", "other")
 NO_WORKSHOP = ""
 
@@ -490,13 +489,11 @@ def couple_kind(score_a: float, score_b: float, bank: ItemBank) -> str:
     >>> couple_kind(80, 90, bank), couple_kind(10, 45, bank), couple_kind(20, 60, bank), couple_kind(55, 70, bank)
     ('shared strength', 'shared growth area', 'far apart', 'other')
     """
-    if score_a >= bank.strength_from and score_b >= bank.strength_from:
-        return "shared strength"
-    if score_a < bank.growth_below and score_b < bank.growth_below:
-        return "shared growth area"
-    if abs(score_a - score_b) >= FAR_APART:
-        return "far apart"
-    return "other"
+    from .scoring import agreement_for
+
+    # One rule for couples everywhere (06 and 07); the group view folds the finer kinds into "other".
+    kind = agreement_for(score_a, score_b, bank)
+    return kind if kind in ("shared strength", "shared growth area", "far apart") else "other"
 
 
 def couple_agreement(

@@ -495,5 +495,5 @@ def couples_chart_text(couples: pd.DataFrame, *, order: list[str] | None = None)
             lines.append(f"- {first['title']} ({first['n_couples']} couples): {parts}")
     return (
         "For each area, how many couples share a strength, share a growth area, or are far apart "
-        "(30 points or more between the partners); no couple is named:\n" + "\n".join(lines)
+        "(25 points or more between the partners); no couple is named:\n" + "\n".join(lines)
     )
