@@ -36,7 +36,10 @@ COLUMNS = (
 # Fields that must be the same on every row of one file, and must not be blank.
 _CONSTANT = ("format_version", "submission_id", "participant", "session", "area", "saved_at", "bank_version")
 _OPTIONAL_CONSTANT = ("workshop", "couple")
-MAX_FILE_BYTES = 256 * 1024
+MAX_FILE_BYTES = 256 * 1024  # a file holding one submission
+MAX_BATCH_BYTES = 64 * 1024 * 1024  # a batch file written by `reconnect collect`
+BATCH_PREFIX = "batch-"
+BATCH_SUBMISSIONS = 5000  # submissions per batch file
 SUBMISSIONS = "submissions"
 
 
@@ -149,26 +152,69 @@ def save_submission(store: str | Path, sub: Submission, *, bank: ItemBank | None
     return write_new(path, sub.to_csv())
 
 
-def read_submission_file(path: str | Path, bank: ItemBank | None = None) -> tuple[list[dict], list[Problem]]:
-    """Parse and validate one submission file: (rows, problems). Rows are empty if any problem."""
-    bank = bank or load_item_bank()
-    path = Path(path)
-    p = str(path)
+# -- reading and validating ------------------------------------------------------------------------
+#
+# Reading happens in two steps, so that one validator serves a single Save, a batch of thousands of
+# submissions, a whole store and ``reconnect collect``:
+#
+# 1. File level (:func:`_parse_bytes`): size, UTF-8, cut off, header, fields per row, format version.
+#    A file that fails here is reported once and none of it loads (it cannot be read reliably).
+# 2. Submission level (:func:`_check_rows`, vectorised with pandas over every row of every file at
+#    once): a bad row rejects only its own submission; every other submission, in the same file or
+#    elsewhere, still loads.
+
+_PANDAS_FROM = 512 * 1024  # files at least this large are parsed with pandas' C parser
+_ROW = "_row"  # row number in its file (the header is row 1), for messages
+_SRC = "_src"  # index of the file in the list of sources
+
+
+def max_bytes_for(name: str) -> int:
+    """How large a file may be: a batch file written by ``reconnect collect`` may hold many submissions."""
+    return MAX_BATCH_BYTES if name.startswith(BATCH_PREFIX) else MAX_FILE_BYTES
+
+
+@dataclass
+class _Rows:
+    """Rows that passed the file-level checks, before the submission-level checks."""
+
+    sources: list[str] = field(default_factory=list)
+    lists: list[list] = field(default_factory=list)  # small files: [*COLUMNS values, row, src]
+    frames: list = field(default_factory=list)  # large files: DataFrames with COLUMNS, _row, _src
+    problems: list[Problem] = field(default_factory=list)
+    reject: set = field(default_factory=set)  # (src, submission_id) rejected at file level
+
+    def add_source(self, label: str) -> int:
+        self.sources.append(label)
+        return len(self.sources) - 1
+
+    def frame(self):
+        import pandas as pd
+
+        parts = list(self.frames)
+        if self.lists:
+            parts.append(pd.DataFrame(self.lists, columns=[*COLUMNS, _ROW, _SRC]))
+        if not parts:
+            return pd.DataFrame({c: pd.Series(dtype=object) for c in (*COLUMNS, _ROW, _SRC)})
+        if len(parts) == 1:
+            return parts[0]
+        out = pd.concat(parts, ignore_index=True)
+        if self.lists and self.frames:  # keep the order of the files
+            out = out.sort_values([_SRC, _ROW], kind="stable").reset_index(drop=True)
+        return out
+
+
+def _parse_bytes(data: bytes, label: str, into: _Rows, *, max_bytes: int = MAX_FILE_BYTES) -> None:
+    """File-level checks of one file's bytes; good rows go into ``into``, problems too."""
 
     def fail(location, reason, fix):
-        return [], [Problem(p, location, reason, fix)]
+        into.problems.append(Problem(label, location, reason, fix))
 
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return fail(
-                "",
-                f"the file is {size:,} bytes, far larger than a submission can be",
-                "check that this is a Reconnect submission; it was left untouched",
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        return fail("", f"the file cannot be read ({exc.strerror or exc})", "check the file's permissions")
+    if len(data) > max_bytes:
+        return fail(
+            "",
+            f"the file is {len(data):,} bytes, far larger than a submission can be",
+            "check that this is a Reconnect submission; it was left untouched",
+        )
     if not data.strip():
         return fail("", "the file is empty", "save the answers again from the notebook; this file can be deleted")
     try:
@@ -179,42 +225,40 @@ def read_submission_file(path: str | Path, bank: ItemBank | None = None) -> tupl
             "the file is not UTF-8 text",
             "if it was edited in a spreadsheet, save it again as 'CSV UTF-8'",
         )
-    if not text.endswith("\n"):
-        return fail(
-            "last line",
-            "the file ends in the middle of a line, so it looks cut off",
-            "save the answers again; keep this file for reference",
-        )
-    reader = csv.reader(io.StringIO(text))
-    try:
-        rows = list(reader)
-    except csv.Error as exc:
-        return fail(
-            f"line {reader.line_num}", f"the CSV cannot be read ({exc})", "open it in a text editor and check quotes"
-        )
-    header, body = rows[0], [r for r in rows[1:] if r]
+    cut = not text.endswith("\n")
+    if cut:
+        # Keep only whole lines. A file holding one submission is then rejected whole (below); in a
+        # batch the submission on the cut line, and the one before it, are rejected, the rest loads.
+        text = text[: text.rfind("\n") + 1]
+    if len(data) >= _PANDAS_FROM and '"' not in text:
+        rows_or_frame = _split_fast(text, label, into)
+    else:
+        rows_or_frame = _split_csv(text, label)
+    if isinstance(rows_or_frame, Problem):
+        if cut:
+            return _cut_whole(label, into)
+        into.problems.append(rows_or_frame)
+        return None
+    header, body, rows = rows_or_frame
     missing = [c for c in COLUMNS if c not in header]
     if missing:
+        if cut and not body:
+            return _cut_whole(label, into)
         return fail(
             "header",
             f"column(s) missing: {', '.join(missing)}",
             f"the first line must name the columns {','.join(COLUMNS)}",
         )
-    col = {name: header.index(name) for name in COLUMNS}
-    if not body:
+    if not len(body):
+        if cut:
+            return _cut_whole(label, into)
         return fail("", "the file has a header but no ratings", "save the answers again from the notebook")
-
-    problems: list[Problem] = []
-
-    def bad(row, column, reason, fix):
-        problems.append(Problem(p, f"row {row}, column {column}", reason, fix))
-
-    first = body[0]
-    version_text = first[col["format_version"]] if len(first) > col["format_version"] else ""
+    col = [header.index(c) for c in COLUMNS]
+    first_version = body[0][col[0]].strip() if rows is None else str(body[COLUMNS[0]].iloc[0]).strip()
     try:
-        version = int(version_text)
+        version = int(first_version)
     except ValueError:
-        return fail("row 2, column format_version", f"'{version_text}' is not a format version", "it should be 1")
+        return fail("row 2, column format_version", f"'{first_version}' is not a format version", "it should be 1")
     if version > FORMAT_VERSION:
         return fail(
             "row 2, column format_version",
@@ -224,114 +268,361 @@ def read_submission_file(path: str | Path, bank: ItemBank | None = None) -> tupl
     if version < 1:
         return fail("row 2, column format_version", f"format version {version} does not exist", "it should be 1")
 
-    out: list[dict] = []
-    seen_items: set[str] = set()
-    items = bank.item_index()
-    constants: dict[str, str] = {}
-    for n, row in enumerate(body, start=2):
-        if len(row) != len(header):
-            problems.append(
-                Problem(
-                    p,
+    src = into.add_source(label)
+    sid_col = col[1]
+    if rows is None:  # csv path: lists of strings
+        width = len(header)
+        short = [(n, len(r)) for n, r in enumerate(body, start=2) if len(r) != width]
+        if short:
+            for n, got in short:
+                fail(
                     f"row {n}",
-                    f"the row has {len(row)} fields but the header has {len(header)}",
+                    f"the row has {got} fields but the header has {width}",
                     "the file may be cut off or edited by hand; save the answers again",
                 )
+            into.sources.pop()
+            return None
+        sids = {r[sid_col].strip() for r in body}
+        if cut:
+            if len(sids) < 2:
+                into.sources.pop()
+                return _cut_whole(label, into)
+            _cut_batch(label, into, src, body[-1][sid_col].strip(), len(body) + 2)
+        into.lists.extend([*(r[i].strip() for i in col), n, src] for n, r in enumerate(body, start=2))
+    else:  # pandas path: a DataFrame already in COLUMNS order
+        if cut:
+            sids = body["submission_id"]
+            if sids.nunique() < 2:
+                into.sources.pop()
+                return _cut_whole(label, into)
+            _cut_batch(label, into, src, str(sids.iloc[-1]).strip(), len(body) + 2)
+        body[_ROW] = range(2, len(body) + 2)
+        body[_SRC] = src
+        into.frames.append(body)
+    return None
+
+
+def _cut_whole(label: str, into: _Rows) -> None:
+    into.problems.append(
+        Problem(
+            label,
+            "last line",
+            "the file ends in the middle of a line, so it looks cut off",
+            "save the answers again; keep this file for reference",
+        )
+    )
+
+
+def _cut_batch(label: str, into: _Rows, src: int, last_sid: str, cut_row: int) -> None:
+    into.problems.append(
+        Problem(
+            label,
+            f"row {cut_row}",
+            "the file ends in the middle of a line, so it looks cut off; the submission on that line and "
+            f"submission {last_sid[:30]} before it were not loaded, every other submission in the file was",
+            "collect the handed-in files again into this store: what did not load is imported again",
+        )
+    )
+    into.reject.add((src, last_sid))  # the cut line itself is dropped: its rows are simply absent
+
+
+def _split_csv(text: str, label: str):
+    reader = csv.reader(io.StringIO(text))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        return Problem(
+            label, f"line {reader.line_num}", f"the CSV cannot be read ({exc})", "open it in a text editor and check quotes"
+        )
+    if not rows:
+        return Problem(label, "", "the file is empty", "save the answers again from the notebook")
+    return [h.strip() for h in rows[0]], [r for r in rows[1:] if r], None
+
+
+def _split_fast(text: str, label: str, into: _Rows):
+    """pandas' C parser for a large file without quotes; falls back to the csv module on any doubt."""
+    import pandas as pd
+
+    first = text[: text.find("\n")].split(",")
+    header = [h.strip() for h in first]
+    if sorted(header) != sorted(COLUMNS) or len(header) != len(COLUMNS):
+        return _split_csv(text, label)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=True,
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError):
+        return _split_csv(text, label)  # e.g. a row with too many fields: the csv module reports it exactly
+    frame.columns = header
+    if text.count(",") != (len(COLUMNS) - 1) * (len(frame) + 1):
+        return _split_csv(text, label)  # a short or long row: the csv module reports it exactly
+    frame = frame[list(COLUMNS)]
+    if any(" " in v for v in header) or _needs_strip(text):
+        for c in COLUMNS:
+            frame[c] = frame[c].str.strip()
+    return header, frame, frame
+
+
+def _needs_strip(text: str) -> bool:
+    return " ," in text or ", " in text or " \n" in text or "\n " in text or "\t" in text or "\r" in text
+
+
+def _check_rows(rows: _Rows, bank: ItemBank):
+    """Submission-level checks, vectorised over every row: (good rows, problems).
+
+    A problem in a row rejects the whole submission it belongs to (a submission is a unit: loading
+    part of one would change its score), and nothing else.
+    """
+    import numpy as np
+    import pandas as pd
+
+    frame = rows.frame()
+    problems: list[tuple] = []  # (src, row, order, column, reason, fix)
+    if frame.empty:
+        return frame, rows.problems
+    n = len(frame)
+    src = frame[_SRC].to_numpy()
+    rownum = frame[_ROW].to_numpy()
+    sid = frame["submission_id"].to_numpy(dtype=object)
+    # Submissions: runs of rows with the same id in one file (rows of one submission stay together).
+    start = np.ones(n, dtype=bool)
+    start[1:] = (sid[1:] != sid[:-1]) | (src[1:] != src[:-1])
+    block = np.cumsum(start) - 1
+    first_at = np.flatnonzero(start)[block]  # index of each row's submission's first row
+    bad = np.zeros(n, dtype=bool)
+    order = {c: i for i, c in enumerate(COLUMNS)}
+
+    def report(mask, column, reasons, fix):
+        """Report rows in ``mask``; ``reasons`` is a str or an array (one per row of the frame)."""
+        idx = np.flatnonzero(mask)
+        if not len(idx):
+            return
+        bad[idx] = True
+        for i in idx:
+            reason = reasons if isinstance(reasons, str) else reasons[i]
+            problems.append((src[i], rownum[i], order.get(column, 99), column, reason, fix))
+
+    def per_unique(values, check):
+        """Apply ``check`` (value -> reason or None) to each distinct value; a reason per row or None."""
+        codes, uniques = pd.factorize(values)
+        verdicts = np.array([check(u) for u in uniques] + [None], dtype=object)
+        return verdicts[codes]
+
+    columns = {c: frame[c].to_numpy(dtype=object) for c in COLUMNS}
+    for c in _CONSTANT + _OPTIONAL_CONSTANT:
+        values = columns[c]
+        if c in _CONSTANT:
+            blank = values == ""
+            report(blank, c, "this field is blank", "every row needs it; save the answers again")
+        else:
+            blank = np.zeros(n, dtype=bool)
+        differs = (values != values[first_at]) & ~blank
+        if differs.any():
+            idx = np.flatnonzero(differs)
+            reasons = np.empty(n, dtype=object)
+            for i in idx:
+                reasons[i] = f"'{values[i]}' differs from '{values[first_at[i]]}' in row {rownum[first_at[i]]}"
+            report(differs, c, reasons, "the rows of one submission must agree; save the answers again")
+    # The same submission in two places of one file (rows not together).
+    starts = pd.DataFrame({"src": src[start], "sid": sid[start]})
+    split = starts.duplicated(keep="first").to_numpy()
+    if split.any():
+        again = np.zeros(n, dtype=bool)
+        again[np.flatnonzero(start)[split]] = True
+        report(
+            again,
+            "submission_id",
+            "the rows of this submission are not together: it appears twice in the file",
+            "keep each submission's rows one after another",
+        )
+    fv = columns["format_version"]
+    reasons = per_unique(fv, _version_problem)
+    report(reasons != None, "format_version", reasons, "it should be 1")  # noqa: E711
+    part = columns["participant"]
+    reasons = per_unique(
+        part, lambda v: None if not v or is_participant_code(v) else f"'{v[:20]}' is not a participant code"
+    )
+    report(reasons != None, "participant", reasons, "codes look like KM7-4TX")  # noqa: E711
+    for c, what in (("workshop", "workshop code"), ("couple", "couple code"), ("session", "session label")):
+        reasons = per_unique(columns[c], lambda v, what=what: _label_problem(v, what))
+        report(reasons != None, c, reasons, "use letters, digits, spaces, dots, dashes, underscores")  # noqa: E711
+    known_areas = {a.id for a in bank.areas}
+    items = bank.item_index()
+    pair = pd.Series(columns["area"]) + "\x1f" + pd.Series(columns["item"])
+    reasons = per_unique(pair.to_numpy(dtype=object), lambda v: _item_problem(v, known_areas, items, bank))
+    is_area = np.array([r is not None and r.startswith("unknown area") for r in reasons], dtype=bool)
+    report(is_area, "area", reasons, "use one of the five area ids")
+    report((reasons != None) & ~is_area, "item", reasons, "use the item bank this file was made with, or remove the row")  # noqa: E711
+    twice = pd.DataFrame({"b": block, "i": columns["item"]}).duplicated(keep="first").to_numpy()
+    if twice.any():
+        reasons = np.array([f"statement {v} appears twice" for v in columns["item"]], dtype=object)
+        report(twice, "item", reasons, "keep one row per statement")
+    reasons = per_unique(columns["rating"], lambda v: _rating_problem(v, bank))
+    report(
+        reasons != None,  # noqa: E711
+        "rating",
+        reasons,
+        f"use {bank.scale_min} to {bank.scale_max}, or leave it blank for unanswered",
+    )
+    # Rejected at file level (a cut-off batch), then whole submissions with any bad row.
+    if rows.reject:
+        for s, i in rows.reject:
+            bad |= (src == s) & (sid == i)
+    bad_block = np.zeros(block[-1] + 1, dtype=bool)
+    np.logical_or.at(bad_block, block, bad)
+    # The time is checked last, once per submission, and only where nothing else was wrong.
+    firsts = np.flatnonzero(start & ~bad_block[block])
+    if len(firsts):
+        stamps = per_unique(columns["saved_at"][firsts], _time_problem)
+        late = np.zeros(n, dtype=bool)
+        late[firsts[stamps != None]] = True  # noqa: E711
+        full = np.empty(n, dtype=object)
+        full[firsts] = stamps
+        report(late, "saved_at", full, "write it like 2026-11-26T18:30:00+00:00")
+        bad_block[block[late]] = True
+    keep = ~bad_block[block]
+    problems.sort(key=lambda p: (p[0], p[1], p[2]))
+    out = list(rows.problems) + [
+        Problem(rows.sources[s], f"row {r}, column {c}", reason, fix) for s, r, _o, c, reason, fix in problems
+    ]
+    return frame[keep].reset_index(drop=True), out
+
+
+def _version_problem(v: str) -> str | None:
+    try:
+        version = int(v)
+    except ValueError:
+        return f"'{v[:20]}' is not a format version"
+    if not 1 <= version <= FORMAT_VERSION:
+        return f"format version {version} is not one this Reconnect reads (1 to {FORMAT_VERSION})"
+    return None
+
+
+def _label_problem(v: str, what: str) -> str | None:
+    try:
+        normalise_label(v, what=what)
+    except ValueError:
+        return f"the {what} has characters that are not allowed"
+    return None
+
+
+def _item_problem(pair: str, known_areas, items, bank) -> str | None:
+    area, _, item = pair.partition("\x1f")
+    if (area, item) in items:
+        return None
+    if area and area not in known_areas:
+        return f"unknown area '{area[:30]}'"
+    return f"'{item[:30]}' is not a statement of area {area} in item bank {bank.version}"
+
+
+def _rating_problem(v: str, bank: ItemBank) -> str | None:
+    if not v:
+        return None
+    try:
+        rating = int(v)
+    except ValueError:
+        return f"'{v[:20]}' is not a whole number"
+    if not bank.scale_min <= rating <= bank.scale_max:
+        return f"{rating} is outside the scale {bank.scale_min}-{bank.scale_max}"
+    return None
+
+
+def _time_problem(v: str) -> str | None:
+    try:
+        stamp = datetime.fromisoformat(v)
+    except ValueError:
+        stamp = None
+    if stamp is None or stamp.tzinfo is None:
+        return f"'{v[:40]}' is not a time with a time zone"
+    return None
+
+
+def validate_bytes(data: bytes, label: str, bank: ItemBank | None = None, *, max_bytes: int = MAX_FILE_BYTES):
+    """Validate the bytes of one file (one or more submissions) in memory: (good rows frame, problems).
+
+    The rows frame has the :data:`COLUMNS` as text plus ``_row``; submissions with a problem are left
+    out, every other submission is kept. Nothing is written anywhere.
+    """
+    bank = bank or load_item_bank()
+    into = _Rows()
+    _parse_bytes(data, label, into, max_bytes=max_bytes)
+    return _check_rows(into, bank)
+
+
+def read_submission_file(path: str | Path, bank: ItemBank | None = None) -> tuple[list[dict], list[Problem]]:
+    """Parse and validate one file: (rows of its good submissions, problems of the others).
+
+    A file normally holds one submission, so its rows are empty if anything is wrong; a batch file
+    written by ``reconnect collect`` may hold many, and a bad row rejects only its own submission.
+    """
+    bank = bank or load_item_bank()
+    path = Path(path)
+    into = _Rows()
+    _read_file(path, into)
+    frame, problems = _check_rows(into, bank)
+    rows = _records(frame)
+    for rec in rows:
+        rec["source"] = str(path)
+    return rows, problems
+
+
+def _read_file(path: Path, into: _Rows) -> None:
+    p = str(path)
+    limit = max_bytes_for(path.name)
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            into.problems.append(
+                Problem(
+                    p,
+                    "",
+                    f"the file is {size:,} bytes, far larger than a submission can be",
+                    "check that this is a Reconnect submission; it was left untouched",
+                )
             )
-            continue
-        rec = {c: row[col[c]].strip() for c in COLUMNS}
-        for c in _CONSTANT + _OPTIONAL_CONSTANT:
-            if c in _CONSTANT and not rec[c]:
-                bad(n, c, "this field is blank", "every row needs it; save the answers again")
-            elif constants.setdefault(c, rec[c]) != rec[c]:
-                bad(
-                    n,
-                    c,
-                    f"'{rec[c]}' differs from '{constants[c]}' in row 2",
-                    "a file holds one submission; split it or save again",
-                )
-        if rec["participant"] and not is_participant_code(rec["participant"]):
-            bad(n, "participant", f"'{rec['participant'][:20]}' is not a participant code", "codes look like KM7-4TX")
-        for c, what in (("workshop", "workshop code"), ("couple", "couple code"), ("session", "session label")):
-            try:
-                normalise_label(rec[c], what=what)
-            except ValueError:
-                bad(
-                    n,
-                    c,
-                    f"the {what} has characters that are not allowed",
-                    "use letters, digits, spaces, dots, dashes, underscores",
-                )
-        area, item = rec["area"], rec["item"]
-        if (area, item) not in items:
-            if area and area not in {a.id for a in bank.areas}:
-                bad(n, "area", f"unknown area '{area[:30]}'", "use one of the five area ids")
-            else:
-                bad(
-                    n,
-                    "item",
-                    f"'{item[:30]}' is not a statement of area {area} in item bank {bank.version}",
-                    "use the item bank this file was made with, or remove the row",
-                )
-        if item in seen_items:
-            bad(n, "item", f"statement {item} appears twice", "keep one row per statement")
-        seen_items.add(item)
-        rating: int | None = None
-        if rec["rating"]:
-            try:
-                rating = int(rec["rating"])
-            except ValueError:
-                bad(
-                    n,
-                    "rating",
-                    f"'{rec['rating'][:20]}' is not a whole number",
-                    f"use {bank.scale_min} to {bank.scale_max}, or leave it blank for unanswered",
-                )
-            else:
-                if not bank.scale_min <= rating <= bank.scale_max:
-                    bad(
-                        n,
-                        "rating",
-                        f"{rating} is outside the scale {bank.scale_min}-{bank.scale_max}",
-                        f"use {bank.scale_min} to {bank.scale_max}, or leave it blank for unanswered",
-                    )
-        rec["rating"] = rating
+            return
+        data = path.read_bytes()
+    except OSError as exc:
+        into.problems.append(Problem(p, "", f"the file cannot be read ({exc.strerror or exc})", "check the file's permissions"))
+        return
+    _parse_bytes(data, p, into, max_bytes=limit)
+
+
+def _records(frame) -> list[dict]:
+    out = []
+    for rec in frame[list(COLUMNS)].to_dict("records") if len(frame) else []:
+        rec["rating"] = int(rec["rating"]) if rec["rating"] else None
         out.append(rec)
-    if not problems:
-        try:
-            stamp = datetime.fromisoformat(constants["saved_at"])
-            if stamp.tzinfo is None:
-                raise ValueError
-        except ValueError:
-            bad(
-                2,
-                "saved_at",
-                f"'{constants['saved_at'][:40]}' is not a time with a time zone",
-                "write it like 2026-11-26T18:30:00+00:00",
-            )
-    if problems:
-        return [], problems
-    for rec in out:
-        rec["source"] = p
-    return out, []
+    return out
 
 
 def load_store(store: str | Path, *, bank: ItemBank | None = None) -> StoreData:
     """Load every submission in ``store``: a tidy DataFrame and a list of problems.
 
-    Files with problems are reported and left in place; every good file still loads. A missing
-    store gives an empty frame (nothing has been saved yet).
+    Files with problems are reported and left in place; every good submission still loads (a bad row
+    in a batch file rejects only its own submission). A missing store gives an empty frame.
     """
     bank = bank or load_item_bank()
+    raw, problems, files = load_raw(store, bank=bank)
+    return StoreData(_typed_frame(raw), problems, files)
+
+
+def load_raw(store: str | Path, *, bank: ItemBank | None = None):
+    """The validated rows of a store as text (plus ``source``), the problems, and how many files were read."""
+    bank = bank or load_item_bank()
     folder = submissions_folder(store)
-    rows: list[dict] = []
-    problems: list[Problem] = []
+    into = _Rows()
     files = 0
     if folder.is_dir():
         try:
             entries = sorted(folder.iterdir())
         except OSError as exc:
-            problems.append(
+            into.problems.append(
                 Problem(str(folder), "", f"the folder cannot be read ({exc.strerror})", "check its permissions")
             )
             entries = []
@@ -339,17 +630,51 @@ def load_store(store: str | Path, *, bank: ItemBank | None = None) -> StoreData:
             if path.name.startswith(TEMP_PREFIX) or path.name.startswith("."):
                 continue  # an unfinished save: never a submission
             if path.suffix.lower() != ".csv" or not path.is_file():
-                problems.append(
+                into.problems.append(
                     Problem(
                         str(path), "", "this is not a submission file (.csv)", "move it out of the submissions folder"
                     )
                 )
                 continue
             files += 1
-            got, bad = read_submission_file(path, bank)
-            rows.extend(got)
-            problems.extend(bad)
-    return StoreData(to_frame(rows), problems, files)
+            _read_file(path, into)
+    frame, problems = _check_rows(into, bank)
+    frame["source"] = _source_column(frame, into.sources)
+    return frame, problems, files
+
+
+def _source_column(frame, sources: list[str]):
+    import numpy as np
+
+    if not len(frame):
+        return np.array([], dtype=object)
+    return np.asarray(sources, dtype=object)[frame[_SRC].to_numpy(dtype=np.int64)]
+
+
+def _typed_frame(raw):
+    """Text rows (from :func:`load_raw`) to the tidy frame with stable dtypes, converting each distinct value once."""
+    import numpy as np
+    import pandas as pd
+
+    if not len(raw):
+        return to_frame([])
+    out = pd.DataFrame(index=pd.RangeIndex(len(raw)))
+    for c in COLUMNS:
+        values = raw[c].to_numpy(dtype=object)
+        if c == "format_version":
+            out[c] = values.astype(np.int64)
+        elif c == "rating":
+            codes, uniques = pd.factorize(values)
+            typed = pd.array([int(u) if u else None for u in uniques] + [None], dtype="Int64")
+            out[c] = typed.take(codes)  # -1 never occurs
+        elif c == "saved_at":
+            codes, uniques = pd.factorize(values)
+            stamps = pd.to_datetime(pd.Index(uniques), utc=True, format="ISO8601")
+            out[c] = stamps.take(codes)
+        else:
+            out[c] = pd.array(values, dtype="string")
+    out["source"] = pd.array(raw["source"].to_numpy(dtype=object), dtype="string")
+    return out
 
 
 def to_frame(rows: list[dict]):
