@@ -140,9 +140,9 @@ def test_hostile_archive(tmp_path):
     assert not any("journal" in k for k in reasons)  # private notes are not even looked at
     new = {p for p in tmp_path.rglob("*")} - outside_before
     assert all(store in p.parents or p == store for p in new), new
-    assert [p.name for p in (store / "submissions").iterdir()] == [
-        f"sub-{good.decode().splitlines()[1].split(',')[1]}.csv"
-    ]
+    # Collected submissions go into batch files (format change of issue 6): one new file, holding it.
+    (batch,) = (store / "submissions").iterdir()
+    assert batch.name.startswith("batch-") and batch.read_bytes() == good
     assert not (tmp_path / "escape.csv").exists()
 
 

@@ -30,7 +30,18 @@ from pathlib import Path, PurePosixPath
 from .content import ItemBank, load_item_bank
 from .errors import Problem, StoreError
 from .files import TEMP_PREFIX, ensure_folder, random_id
-from .store import MAX_FILE_BYTES, load_store, read_submission_file, submissions_folder
+from .store import (
+    _check_rows,
+    BATCH_PREFIX,
+    BATCH_SUBMISSIONS,
+    COLUMNS,
+    MAX_FILE_BYTES,
+    _parse_bytes,
+    _Rows,
+    load_raw,
+    max_bytes_for,
+    submissions_folder,
+)
 
 COLLECT_ENV = "RECONNECT_COLLECT"
 DROP_FILE_MODE = 0o644  # readable by the facilitator; others cannot list the folder nor guess the name
@@ -70,6 +81,7 @@ class _Candidate:
     label: str  # where it came from, for messages (never used as a path to write)
     data: bytes | None = None
     problem: Problem | None = None
+    path: Path | None = None  # a file still to be read (read while the progress bar runs)
 
 
 class _Progress:
@@ -118,14 +130,120 @@ def collect(
     candidates: list[_Candidate] = []
     for source in sources:
         candidates.extend(_candidates(Path(source), store))
-    bar = _Progress(len(candidates), progress if len(candidates) >= progress_from else None)
+    stream = progress if len(candidates) >= progress_from else None
+    bar = _Progress(len(candidates), stream)
+    rows = _Rows()
     for cand in candidates:
         bar.step()
+        if cand.path is not None:
+            cand = _file_candidate(cand.path, cand.label)
         if cand.problem is not None:
             result.rejected.append(cand.problem)
             continue
-        _import_one(cand, target, known, bank, workshop, result)
+        name = PurePosixPath(cand.label.replace("\\", "/")).name
+        limit = max_bytes_for(name) if "!" not in cand.label else MAX_FILE_BYTES
+        _parse_bytes(cand.data or b"", cand.label, rows, max_bytes=limit)
+    if stream is not None and rows.sources:
+        stream.write(f"checking the submissions in {len(rows.sources):,} files...\n")
+        stream.flush()
+    frame, problems = _check_rows(rows, bank)
+    result.rejected.extend(problems)
+    accepted: list[str] = []
+    for label, sid, first, digest, text in _submissions(frame, rows.sources):
+        _decide(label, sid, first, digest, text, known, bank, workshop, result, accepted)
+    _write_batches(target, accepted, stream)
     return result
+
+
+def _submissions(frame, sources: list[str]):
+    """Each validated submission of ``frame``, in order: (label, id, first row, digest, canonical text)."""
+    import numpy as np
+
+    if not len(frame):
+        return
+    lines = _canonical_lines(frame)
+    src = frame["_src"].to_numpy()
+    sid = frame["submission_id"].to_numpy(dtype=object)
+    n = len(frame)
+    start = np.ones(n, dtype=bool)
+    start[1:] = (sid[1:] != sid[:-1]) | (src[1:] != src[:-1])
+    bounds = [*np.flatnonzero(start).tolist(), n]
+    records = frame[["workshop", "bank_version"]].to_numpy(dtype=object)
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        text = "".join(lines[a:b])
+        yield sources[src[a]], sid[a], records[a], _digest(text), text
+
+
+def _canonical_lines(frame) -> list[str]:
+    """Each row as the line a batch file holds: the columns in order, comma-separated, newline-ended."""
+    out = frame[COLUMNS[0]].astype(object)
+    for c in COLUMNS[1:]:
+        out = out + "," + frame[c].astype(object)
+    return (out + "\n").tolist()
+
+
+def _decide(label, sid, first, digest, text, known, bank, workshop, result, accepted) -> None:
+    shop, bank_version = first
+    if _ID_RE.match(sid) and known.get(sid) == digest:
+        result.already.append(label)
+        return
+    if not _ID_RE.match(sid):
+        result.rejected.append(Problem(label, "submission_id", "the id is not a Reconnect id", "save the answers again"))
+        return
+    if workshop is not None and shop != workshop:
+        result.rejected.append(
+            Problem(
+                label,
+                "workshop",
+                f"the submission belongs to workshop '{shop or '(none)'}', not '{workshop}'",
+                "collect it into that workshop's store, or leave out --workshop",
+            )
+        )
+        return
+    if bank_version != bank.version:
+        result.rejected.append(
+            Problem(
+                label,
+                "bank_version",
+                f"it was made with item bank version {bank_version}, this store uses {bank.version}",
+                "collect it with the item bank it was made with (--item-bank), into a separate store",
+            )
+        )
+        return
+    if sid in known:
+        result.rejected.append(
+            Problem(
+                label,
+                "submission_id",
+                f"a different submission with the same id {sid} is already collected; the collected one was kept",
+                "check where this file came from; nothing was changed",
+            )
+        )
+        return
+    known[sid] = digest
+    accepted.append(text)
+    result.imported.append(label)
+
+
+def _write_batches(target: Path, accepted: list[str], stream) -> list[Path]:
+    """Write the accepted submissions as new batch files, each whole or not at all, fsynced once."""
+    from .files import write_new
+
+    header = ",".join(COLUMNS) + "\n"
+    written = []
+    for i in range(0, len(accepted), BATCH_SUBMISSIONS):
+        chunk = accepted[i : i + BATCH_SUBMISSIONS]
+        path = target / f"{BATCH_PREFIX}{random_id()}.csv"
+        try:
+            written.append(write_new(path, (header + "".join(chunk)).encode("utf-8"), mode=STORE_FILE_MODE))
+        except StoreError as exc:
+            raise StoreError(
+                f"{exc} The {len(written)} batch file(s) written before are complete; collect again to import the rest."
+            ) from None
+        if stream is not None:
+            stream.write(f"wrote {path.name} ({len(chunk):,} submissions)\n")
+            stream.flush()
+    return written
 
 
 def _writable_store(store: Path) -> Path:
@@ -149,32 +267,21 @@ def _writable_store(store: Path) -> Path:
 
 
 def _index_store(store: Path, bank: ItemBank) -> dict[str, str]:
-    """submission_id -> content hash of everything already in the store."""
-    known: dict[str, str] = {}
-    folder = submissions_folder(store)
-    for path in folder.glob("*.csv"):
-        if path.name.startswith("."):
-            continue
-        try:
-            data = path.read_bytes()
-        except OSError:
-            continue
-        sid = _submission_id(data) or path.stem.removeprefix("sub-")
-        known[sid] = _digest(data)
-    return known
+    """submission_id -> content digest of every submission that loads from the store.
+
+    Worked out from the store itself each time (never kept in a file of its own), so it cannot
+    disagree with what is there.
+    """
+    frame, _problems, _files = load_raw(store, bank=bank)
+    return {sid: digest for _label, sid, _first, digest, _text in _submissions(frame, [""] * (1 + _max_src(frame)))}
 
 
-def _submission_id(data: bytes) -> str | None:
-    try:
-        lines = data.decode("utf-8-sig").splitlines()
-        header = lines[0].split(",")
-        return lines[1].split(",")[header.index("submission_id")].strip()
-    except (UnicodeDecodeError, IndexError, ValueError):
-        return None
+def _max_src(frame) -> int:
+    return int(frame["_src"].max()) if len(frame) else 0
 
 
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data.replace(b"\r\n", b"\n")).hexdigest()
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _reject(label: str, reason: str, fix: str) -> _Candidate:
@@ -191,24 +298,25 @@ def _candidates(source: Path, store: Path) -> list[_Candidate]:
         return _folder_candidates(source, store)
     if zipfile.is_zipfile(source):
         return _zip_candidates(source)
-    return [_file_candidate(source, label)]
+    return [_Candidate(label, path=source)]
 
 
 def _file_candidate(path: Path, label: str) -> _Candidate:
     name = path.name.lower()
+    limit = max_bytes_for(path.name)
     if name in _JUNK_NAMES or path.suffix.lower() != ".csv":
         return _reject(label, _not_a_submission(path.name), "leave it out; only submission .csv files are collected")
     try:
         info = path.lstat()
         if not stat.S_ISREG(info.st_mode):
             return _reject(label, "this is not a regular file", "collect submission .csv files only")
-        if info.st_size > MAX_FILE_BYTES:
+        if info.st_size > limit:
             return _reject(label, f"the file is {info.st_size:,} bytes, far too large for a submission", "check it")
         with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+            data = handle.read(limit + 1)
     except OSError as exc:
         return _reject(label, f"the file cannot be read ({exc.strerror or exc})", "check its permissions")
-    if len(data) > MAX_FILE_BYTES:
+    if len(data) > limit:
         return _reject(label, "the file is far too large for a submission", "check that it is a Reconnect submission")
     return _Candidate(label, data)
 
@@ -242,7 +350,7 @@ def _folder_candidates(folder: Path, store: Path) -> list[_Candidate]:
             elif path.suffix.lower() == ".zip":
                 out.extend(_zip_candidates(path))
             else:
-                out.append(_file_candidate(path, str(path)))
+                out.append(_Candidate(str(path), path=path))
     if not out:
         out.append(
             _reject(str(folder), "the folder holds no files to collect", "point at the folder of handed-in files")
@@ -316,83 +424,6 @@ def _member_problem(m: zipfile.ZipInfo) -> tuple[str, str] | None:
     if m.compress_size and m.file_size / m.compress_size > MAX_RATIO:
         return "the entry is packed far more tightly than any CSV (a zip bomb?)", "it was not unpacked"
     return None
-
-
-def _import_one(cand: _Candidate, target: Path, known: dict[str, str], bank, workshop, result) -> None:
-    data = cand.data or b""
-    sid = _submission_id(data)
-    digest = _digest(data)
-    if sid and _ID_RE.match(sid) and known.get(sid) == digest:
-        result.already.append(cand.label)
-        return
-    rows, problems = _validate(data, target, bank)
-    if problems:
-        result.rejected.extend(Problem(cand.label, p.location, p.reason, p.fix) for p in problems)
-        return
-    first = rows[0]
-    sid = first["submission_id"]
-    if not _ID_RE.match(sid):
-        result.rejected.append(
-            Problem(cand.label, "submission_id", "the id is not a Reconnect id", "save the answers again")
-        )
-        return
-    if workshop is not None and first["workshop"] != workshop:
-        result.rejected.append(
-            Problem(
-                cand.label,
-                "workshop",
-                f"the submission belongs to workshop '{first['workshop'] or '(none)'}', not '{workshop}'",
-                "collect it into that workshop's store, or leave out --workshop",
-            )
-        )
-        return
-    if first["bank_version"] != bank.version:
-        result.rejected.append(
-            Problem(
-                cand.label,
-                "bank_version",
-                f"it was made with item bank version {first['bank_version']}, this store uses {bank.version}",
-                "collect it with the item bank it was made with (--item-bank), into a separate store",
-            )
-        )
-        return
-    if sid in known:
-        result.rejected.append(
-            Problem(
-                cand.label,
-                "submission_id",
-                f"a different submission with the same id {sid} is already collected; the collected one was kept",
-                "check where this file came from; nothing was changed",
-            )
-        )
-        return
-    path = target / f"sub-{sid}.csv"
-    try:
-        _link_new(target, path, data, STORE_FILE_MODE)
-    except FileExistsError:
-        result.rejected.append(Problem(cand.label, "", f"{path.name} already exists and was kept", "nothing to do"))
-        return
-    except OSError as exc:
-        raise StoreError(
-            f"Could not write into {target}: {exc.strerror or exc}. Files already collected are safe."
-        ) from None
-    known[sid] = digest
-    result.imported.append(cand.label)
-
-
-def _validate(data: bytes, target: Path, bank: ItemBank) -> tuple[list[dict], list[Problem]]:
-    """Validate bytes with the store's own reader, through a hidden temporary file inside the store."""
-    tmp = target / f"{TEMP_PREFIX}check-{random_id(6)}.csv"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, STORE_FILE_MODE)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        return read_submission_file(tmp, bank)
-    finally:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
 
 
 def _link_new(folder: Path, path: Path, data: bytes, mode: int) -> None:
@@ -499,19 +530,20 @@ def export_answers(home: str | Path, participant: str, *, bank: ItemBank | None 
     from .files import write_new
 
     bank = bank or load_item_bank()
-    data = load_store(home, bank=bank)
-    mine = data.frame[data.frame["participant"] == participant] if not data.frame.empty else data.frame
-    sources = sorted(set(mine["source"])) if not mine.empty else []
-    if not sources:
+    frame, _problems, _files = load_raw(home, bank=bank)
+    mine = frame[frame["participant"] == participant].reset_index(drop=True) if len(frame) else frame
+    if not len(mine):
         raise StoreError(
             "There are no saved answers for this participant code yet, so there is nothing to export. "
             "Save your answers in one of the area notebooks first."
         )
+    header = ",".join(COLUMNS) + "\n"
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for source in sources:
-            path = Path(source)
-            zf.writestr(f"submissions/{path.name}", path.read_bytes())
+        # One file per submission, rebuilt from its own rows: a batch file is never copied whole, so
+        # nobody else's answers can travel with an export.
+        for _label, sid, _first, _digest, text in _submissions(mine, [""] * (1 + _max_src(mine))):
+            zf.writestr(f"submissions/sub-{sid}.csv", header + text)
     now = datetime.now(timezone.utc)
     name = f"reconnect-answers-{now:%Y%m%d-%H%M%S}-{random_id(3)}.zip"
     return write_new(Path(home) / "exports" / name, buffer.getvalue(), mode=0o600)
