@@ -34,6 +34,15 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--participants", type=int, default=28, help="how many made-up people (default 28)")
     d.add_argument("--couples", type=int, default=None, help="how many couples among them (default: about 30%%)")
     d.add_argument("--seed", type=int, default=2026, help="random seed (the same seed gives the same data)")
+    d.add_argument(
+        "--workshops", type=int, default=1, help="spread the people over this many workshops (default 1)"
+    )
+    d.add_argument(
+        "--returning",
+        type=float,
+        default=0.85,
+        help="share of people who come back for the 'after' session, 0 to 1 (default 0.85)",
+    )
 
     c = sub.add_parser("collect", help="import handed-in files, folders and zip archives into a store")
     c.add_argument("sources", nargs="+", type=Path, metavar="SOURCE")
@@ -170,8 +179,14 @@ def _demo(args) -> int:
         raise ReconnectError(
             f"--couples must be between 0 and {args.participants // 2} for {args.participants} participants."
         )
+    if not 1 <= args.workshops <= args.participants:
+        raise ReconnectError(f"--workshops must be between 1 and {args.participants}.")
+    if not 0 <= args.returning <= 1:
+        raise ReconnectError("--returning must be between 0 and 1, e.g. 0.85.")
     n = write_demo(
         args.out,
+        workshops=args.workshops,
+        returning=args.returning,
         participants=args.participants,
         couples=couples,
         seed=args.seed,
@@ -179,7 +194,9 @@ def _demo(args) -> int:
         sync=False,
     )
     print(
-        f"Wrote {n} synthetic submissions ({args.participants} made-up participants, {couples} couples) into {args.out}."
+        f"Wrote {n} synthetic submissions ({args.participants} made-up participants, {couples} couples"
+        + (f", {args.workshops} workshops" if args.workshops > 1 else "")
+        + f") into {args.out}."
     )
     return 0
 

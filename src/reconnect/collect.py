@@ -92,8 +92,8 @@ class _Progress:
 
     def step(self) -> None:
         self.done += 1
-        if self.stream is None:
-            return
+        if self.stream is None or (self.done % max(1, self.total // 200) and self.done != self.total):
+            return  # about 200 updates in all: drawing the bar must not cost more than the work
         filled = int(self.width * self.done / max(self.total, 1))
         self.stream.write(f"\rcollecting [{'#' * filled}{'.' * (self.width - filled)}] {self.done}/{self.total}")
         if self.done == self.total:

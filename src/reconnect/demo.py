@@ -42,8 +42,15 @@ def demo_submissions(
     seed: int = 2026,
     bank: ItemBank | None = None,
     workshop: str = DEMO_WORKSHOP,
+    workshops: int = 1,
+    returning: float = 0.85,
 ) -> list[Submission]:
-    """Build the demo workshop's submissions in memory (deterministic for a given seed)."""
+    """Build the demo workshop's submissions in memory (deterministic for a given seed).
+
+    ``workshops`` > 1 spreads the people over that many workshops (``DEMO-1``, ``DEMO-2``, ...), as
+    in an agency's archive; ``returning`` is the share of people who come back for "after". With the
+    defaults, the same seed always gives the same submissions.
+    """
     bank = bank or load_item_bank()
     if couples * 2 > participants:
         raise StoreError(f"{couples} couples need at least {couples * 2} participants; ask for fewer couples.")
@@ -63,10 +70,11 @@ def demo_submissions(
         label = f"DEMO-COUPLE-{c + 1}"
         couple_of[codes[2 * c]] = couple_of[codes[2 * c + 1]] = label
         shared[label] = {a: rng.gauss(0, 0.45) for a in AREA_MEANS}
-    for person in codes:
+    for index, person in enumerate(codes):
         couple = couple_of.get(person, "")
+        shop = workshop if workshops <= 1 else f"{workshop}-{1 + index * workshops // participants}"
         base = {a: m + rng.gauss(0, 0.55) + (shared[couple][a] if couple else 0.0) for a, m in AREA_MEANS.items()}
-        sessions = ["before"] + (["after"] if rng.random() < 0.85 else [])
+        sessions = ["before"] + (["after"] if rng.random() < returning else [])
         for s_index, session in enumerate(sessions):
             moment = start + timedelta(days=28 * s_index, minutes=rng.randint(0, 80))
             for area in bank.areas:
@@ -88,7 +96,7 @@ def demo_submissions(
                         area=area.id,
                         ratings=ratings,
                         session=session,
-                        workshop=workshop,
+                        workshop=shop,
                         couple=couple,
                         bank_version=bank.version,
                         saved_at=moment,
@@ -106,6 +114,8 @@ def write_demo(
     seed: int = 2026,
     bank: ItemBank | None = None,
     sync: bool = True,
+    workshops: int = 1,
+    returning: float = 0.85,
 ) -> int:
     """Write the demo workshop as a store into ``out``; refuse to touch an existing store."""
     out = Path(out)
@@ -115,12 +125,15 @@ def write_demo(
             f"{folder} already holds submissions and was left as it is. Choose an empty folder "
             "for the demo, or delete that one yourself if it only holds demo data."
         )
-    subs = demo_submissions(participants=participants, couples=couples, seed=seed, bank=bank)
+    subs = demo_submissions(
+        participants=participants, couples=couples, seed=seed, bank=bank, workshops=workshops, returning=returning
+    )
     ensure_folder(folder)
     for sub in subs:
         write_new(folder / f"sub-{sub.submission_id}.csv", sub.to_csv(), sync=sync, mode=0o644)
     write_demo_settings(out, subs, sync=sync)
-    readme = README.format(seed=seed, people=participants, couples=couples, workshop=DEMO_WORKSHOP)
+    shops = DEMO_WORKSHOP if workshops <= 1 else f"{DEMO_WORKSHOP}-1 to {DEMO_WORKSHOP}-{workshops}"
+    readme = README.format(seed=seed, people=participants, couples=couples, workshop=shops)
     (out / "README-SYNTHETIC-DATA.txt").write_text(readme, encoding="utf-8")
     return len(subs)
 

@@ -230,8 +230,8 @@ def _parse_bytes(data: bytes, label: str, into: _Rows, *, max_bytes: int = MAX_F
         # Keep only whole lines. A file holding one submission is then rejected whole (below); in a
         # batch the submission on the cut line, and the one before it, are rejected, the rest loads.
         text = text[: text.rfind("\n") + 1]
-    if len(data) >= _PANDAS_FROM and '"' not in text:
-        rows_or_frame = _split_fast(text, label, into)
+    if len(data) >= _PANDAS_FROM and b'"' not in data:
+        rows_or_frame = _split_fast(text, data, label)
     else:
         rows_or_frame = _split_csv(text, label)
     if isinstance(rows_or_frame, Problem):
@@ -339,7 +339,7 @@ def _split_csv(text: str, label: str):
     return [h.strip() for h in rows[0]], [r for r in rows[1:] if r], None
 
 
-def _split_fast(text: str, label: str, into: _Rows):
+def _split_fast(text: str, data: bytes, label: str):
     """pandas' C parser for a large file without quotes; falls back to the csv module on any doubt."""
     import pandas as pd
 
@@ -347,9 +347,11 @@ def _split_fast(text: str, label: str, into: _Rows):
     header = [h.strip() for h in first]
     if sorted(header) != sorted(COLUMNS) or len(header) != len(COLUMNS):
         return _split_csv(text, label)
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    body = body[: body.rfind(b"\n") + 1]  # whole lines only (a cut-off line is reported by the caller)
     try:
         frame = pd.read_csv(
-            io.StringIO(text),
+            io.BytesIO(body),
             dtype=str,
             keep_default_na=False,
             na_filter=False,
@@ -359,17 +361,20 @@ def _split_fast(text: str, label: str, into: _Rows):
     except (pd.errors.ParserError, ValueError):
         return _split_csv(text, label)  # e.g. a row with too many fields: the csv module reports it exactly
     frame.columns = header
-    if text.count(",") != (len(COLUMNS) - 1) * (len(frame) + 1):
+    if body.count(b",") != (len(COLUMNS) - 1) * (len(frame) + 1):
         return _split_csv(text, label)  # a short or long row: the csv module reports it exactly
     frame = frame[list(COLUMNS)]
-    if any(" " in v for v in header) or _needs_strip(text):
+    if any(" " in v for v in first) or _needs_strip(body):
         for c in COLUMNS:
             frame[c] = frame[c].str.strip()
     return header, frame, frame
 
 
-def _needs_strip(text: str) -> bool:
-    return " ," in text or ", " in text or " \n" in text or "\n " in text or "\t" in text or "\r" in text
+def _needs_strip(data: bytes) -> bool:
+    """Whether any value may have spaces around it (one fast scan; labels with inner spaces are rare)."""
+    if b" " not in data and b"\t" not in data and b"\r" not in data:
+        return False
+    return any(s in data for s in (b" ,", b", ", b" \n", b"\n ", b"\t", b"\r"))
 
 
 def _check_rows(rows: _Rows, bank: ItemBank):
@@ -414,14 +419,32 @@ def _check_rows(rows: _Rows, bank: ItemBank):
         return verdicts[codes]
 
     columns = {c: frame[c].to_numpy(dtype=object) for c in COLUMNS}
+    factorized: dict = {}
+
+    def codes_of(c):
+        """Each value of column ``c`` as a small integer (equal values, equal codes), computed once."""
+        if c not in factorized:
+            factorized[c] = pd.factorize(columns[c])
+        return factorized[c]
+
+    def verdicts(c, check):
+        """``check`` (value -> reason or None) applied once per distinct value of ``c``; one per row."""
+        codes, uniques = codes_of(c)
+        return np.array([check(u) for u in uniques] + [None], dtype=object)[codes]
+
     for c in _CONSTANT + _OPTIONAL_CONSTANT:
         values = columns[c]
-        if c in _CONSTANT:
+        if c in ("submission_id", "saved_at"):  # nearly one value per submission: compare the text
             blank = values == ""
+            differs = values != values[first_at]
+        else:  # few distinct values: compare their codes
+            codes, uniques = codes_of(c)
+            empty = np.flatnonzero(uniques == "")
+            blank = codes == empty[0] if len(empty) else np.zeros(n, dtype=bool)
+            differs = codes != codes[first_at]
+        if c in _CONSTANT:
             report(blank, c, "this field is blank", "every row needs it; save the answers again")
-        else:
-            blank = np.zeros(n, dtype=bool)
-        differs = (values != values[first_at]) & ~blank
+        differs &= ~blank
         if differs.any():
             idx = np.flatnonzero(differs)
             reasons = np.empty(n, dtype=object)
@@ -440,29 +463,34 @@ def _check_rows(rows: _Rows, bank: ItemBank):
             "the rows of this submission are not together: it appears twice in the file",
             "keep each submission's rows one after another",
         )
-    fv = columns["format_version"]
-    reasons = per_unique(fv, _version_problem)
+    reasons = verdicts("format_version", _version_problem)
     report(reasons != None, "format_version", reasons, "it should be 1")  # noqa: E711
-    part = columns["participant"]
-    reasons = per_unique(
-        part, lambda v: None if not v or is_participant_code(v) else f"'{v[:20]}' is not a participant code"
+    reasons = verdicts(
+        "participant", lambda v: None if not v or is_participant_code(v) else f"'{v[:20]}' is not a participant code"
     )
     report(reasons != None, "participant", reasons, "codes look like KM7-4TX")  # noqa: E711
     for c, what in (("workshop", "workshop code"), ("couple", "couple code"), ("session", "session label")):
-        reasons = per_unique(columns[c], lambda v, what=what: _label_problem(v, what))
+        reasons = verdicts(c, lambda v, what=what: _label_problem(v, what))
         report(reasons != None, c, reasons, "use letters, digits, spaces, dots, dashes, underscores")  # noqa: E711
     known_areas = {a.id for a in bank.areas}
     items = bank.item_index()
-    pair = pd.Series(columns["area"]) + "\x1f" + pd.Series(columns["item"])
-    reasons = per_unique(pair.to_numpy(dtype=object), lambda v: _item_problem(v, known_areas, items, bank))
-    is_area = np.array([r is not None and r.startswith("unknown area") for r in reasons], dtype=bool)
+    area_codes, area_names = codes_of("area")
+    item_codes, item_names = codes_of("item")
+    pair_codes, pairs = pd.factorize(area_codes.astype(np.int64) * len(item_names) + item_codes)
+    pair_reasons = [
+        _item_problem(area_names[p // len(item_names)], item_names[p % len(item_names)], known_areas, items, bank)
+        for p in pairs
+    ]
+    reasons = np.array([*pair_reasons, None], dtype=object)[pair_codes]
+    is_area = np.array([r is not None and r.startswith("unknown area") for r in pair_reasons] + [False])[pair_codes]
     report(is_area, "area", reasons, "use one of the five area ids")
-    report((reasons != None) & ~is_area, "item", reasons, "use the item bank this file was made with, or remove the row")  # noqa: E711
-    twice = pd.DataFrame({"b": block, "i": columns["item"]}).duplicated(keep="first").to_numpy()
+    item_fix = "use the item bank this file was made with, or remove the row"
+    report((reasons != None) & ~is_area, "item", reasons, item_fix)  # noqa: E711
+    twice = pd.Series(block.astype(np.int64) * len(item_names) + item_codes).duplicated(keep="first").to_numpy()
     if twice.any():
         reasons = np.array([f"statement {v} appears twice" for v in columns["item"]], dtype=object)
         report(twice, "item", reasons, "keep one row per statement")
-    reasons = per_unique(columns["rating"], lambda v: _rating_problem(v, bank))
+    reasons = verdicts("rating", lambda v: _rating_problem(v, bank))
     report(
         reasons != None,  # noqa: E711
         "rating",
@@ -473,8 +501,7 @@ def _check_rows(rows: _Rows, bank: ItemBank):
     if rows.reject:
         for s, i in rows.reject:
             bad |= (src == s) & (sid == i)
-    bad_block = np.zeros(block[-1] + 1, dtype=bool)
-    np.logical_or.at(bad_block, block, bad)
+    bad_block = np.bincount(block, weights=bad, minlength=block[-1] + 1) > 0
     # The time is checked last, once per submission, and only where nothing else was wrong.
     firsts = np.flatnonzero(start & ~bad_block[block])
     if len(firsts):
@@ -511,8 +538,7 @@ def _label_problem(v: str, what: str) -> str | None:
     return None
 
 
-def _item_problem(pair: str, known_areas, items, bank) -> str | None:
-    area, _, item = pair.partition("\x1f")
+def _item_problem(area: str, item: str, known_areas, items, bank) -> str | None:
     if (area, item) in items:
         return None
     if area and area not in known_areas:
@@ -667,10 +693,14 @@ def _typed_frame(raw):
             codes, uniques = pd.factorize(values)
             typed = pd.array([int(u) if u else None for u in uniques] + [None], dtype="Int64")
             out[c] = typed.take(codes)  # -1 never occurs
-        elif c == "saved_at":
-            codes, uniques = pd.factorize(values)
+        elif c == "saved_at":  # the same on every row of a submission: convert it once per submission
+            sid = raw["submission_id"].to_numpy(dtype=object)
+            src = raw[_SRC].to_numpy()
+            start = np.ones(len(raw), dtype=bool)
+            start[1:] = (sid[1:] != sid[:-1]) | (src[1:] != src[:-1])
+            codes, uniques = pd.factorize(values[start])
             stamps = pd.to_datetime(pd.Index(uniques), utc=True, format="ISO8601")
-            out[c] = stamps.take(codes)
+            out[c] = stamps.take(codes[np.cumsum(start) - 1])
         else:
             out[c] = pd.array(values, dtype="string")
     out["source"] = pd.array(raw["source"].to_numpy(dtype=object), dtype="string")
@@ -704,9 +734,13 @@ def latest_submissions(frame):
     """Keep, per participant, session and area, only the newest submission (history stays on disk)."""
     if frame.empty:
         return frame
-    newest = frame.sort_values(["saved_at", "submission_id"]).drop_duplicates(
+    # Decide on one row per submission (its keys are the same on every row), not on every row.
+    heads = frame.drop_duplicates("submission_id")[["submission_id", "participant", "session", "area", "saved_at"]]
+    newest = heads.sort_values(["saved_at", "submission_id"]).drop_duplicates(
         ["participant", "session", "area"], keep="last"
     )["submission_id"]
+    if len(newest) == len(heads):
+        return frame.reset_index(drop=True)  # nothing was saved over
     return frame[frame["submission_id"].isin(newest)].reset_index(drop=True)
 
 
