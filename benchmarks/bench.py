@@ -30,6 +30,7 @@ class Figure:
     target: str
     met: bool
     note: str = ""
+    unit: str = "seconds"
 
     @property
     def ratio(self) -> str:
@@ -195,21 +196,227 @@ def bench_charts(env: dict) -> list[Figure]:
     return [Figure("chart: profile bars (drawn)", t, None, "<= 0.3 s", t <= 0.3)]
 
 
+# -- an agency's archive ----------------------------------------------------------------------------
+ARCHIVE_PARTICIPANTS = 10_000  # x 2 sessions x 5 areas = 100,000 submissions
+ARCHIVE_WORKSHOPS = 8
+PEAK_MEMORY_TARGET = 1.5 * 1024**3
+
+
+def make_archive(root: Path, participants: int) -> tuple[Path, int, float]:
+    """Hand-in folder of ``participants`` x 2 sessions x 5 areas single-submission files (as `reconnect demo`)."""
+    from reconnect.demo import write_demo
+
+    t0 = time.perf_counter()
+    n = write_demo(
+        root,
+        participants=participants,
+        couples=round(participants * 0.3),
+        workshops=ARCHIVE_WORKSHOPS if participants >= 10 * ARCHIVE_WORKSHOPS else 1,
+        returning=1.0,
+        sync=False,
+    )
+    return root / "submissions", n, time.perf_counter() - t0
+
+
+def floor_file(store: Path, out: Path) -> Path:
+    """ONE plain CSV file holding the same rows as the store (what the pandas floor reads)."""
+    from reconnect.store import COLUMNS
+
+    with open(out, "wb") as handle:
+        handle.write((",".join(COLUMNS) + "\n").encode())
+        for path in sorted((store / "submissions").glob("*.csv")):
+            handle.write(path.read_bytes().split(b"\n", 1)[1])
+    return out
+
+
+def pandas_floor(path: Path):
+    """The hand-written floor: read_csv of one file + one groupby."""
+    import pandas as pd
+
+    frame = pd.read_csv(path)
+    return frame.groupby(["session", "area"])["rating"].mean()
+
+
+def our_summary(store: Path, bank):
+    """What a facilitator's summary of the whole archive does: load the store, then the group summary."""
+    from reconnect import group
+    from reconnect.store import load_store
+
+    data = load_store(store, bank=bank)
+    return group.summary(data.frame, bank, workshop=None, session="before")
+
+
+def bench_archive(env: dict, participants: int = ARCHIVE_PARTICIPANTS, repeat: int = 3) -> list[Figure]:
+    import io
+
+    from reconnect.collect import collect
+    from reconnect.content import load_item_bank
+
+    bank = load_item_bank()
+    root = Path(env["RECONNECT_HOME"]) / "archive"
+    handed, n, made = make_archive(root / "handed-in", participants)
+    store = root / "store"
+    bar = io.StringIO()
+    t0 = time.perf_counter()
+    result = collect([handed], store, bank=bank, progress=bar)
+    collect_t = time.perf_counter() - t0
+    again = collect([handed], store, bank=bank)
+    ok = len(result.imported) == n and not result.rejected and len(again.already) == n and not again.imported
+    has_bar = f"{n}/{n}" in bar.getvalue()
+    figures = [
+        Figure(
+            f"collect {n:,} handed-in files",
+            collect_t,
+            None,
+            "< 60 s",
+            collect_t < 60 and ok and has_bar,
+            f"made in {made:.0f} s; {len(result.imported):,} imported, again: {len(again.already):,} already there"
+            + ("" if has_bar else "; NO progress bar"),
+        )
+    ]
+    one = floor_file(store, root / "floor.csv")
+    ours, floor = _median_alternating(lambda: our_summary(store, bank), lambda: pandas_floor(one), repeat=repeat)
+    figures.append(
+        Figure(
+            "archive: load store + group summary",
+            ours,
+            floor,
+            "<= 2x",
+            ours / floor <= 2,
+            "floor: pd.read_csv of one file with the same rows + one groupby",
+        )
+    )
+    peak = _peak_memory(store, env)
+    figures.append(
+        Figure(
+            "archive: peak memory of load + summary",
+            peak,
+            None,
+            "< 1.5 GB",
+            peak < PEAK_MEMORY_TARGET,
+            "a fresh process, imports included",
+            unit="bytes",
+        )
+    )
+    figures.extend(_chart_figures(store, bank, f"archive ({participants:,} people)", 1.0))
+    room = Path(env["RECONNECT_HOME"]) / "room"
+    from reconnect.demo import write_demo
+
+    write_demo(room, participants=40, couples=12, sync=False)
+    figures.extend(_chart_figures(room, bank, "workshop of 40", 0.3))
+    return figures
+
+
+def _peak_memory(store: Path, env: dict) -> float:
+    code = (
+        "import resource, sys; sys.path.insert(0, 'benchmarks'); import bench; "
+        "from reconnect.content import load_item_bank; "
+        f"bench.our_summary({str(store)!r}, load_item_bank()); "
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=ROOT, capture_output=True, text=True)
+    return int(out.stdout.split()[-1]) * 1024.0  # ru_maxrss is in KiB on Linux
+
+
+def chart_makers(frame, bank):
+    """Each chart as a function that computes its (protected) data from the store frame and draws it."""
+    from reconnect import group as g
+    from reconnect import group_charts as gc
+    from reconnect.charts import score_bars
+    from reconnect.scoring import participant_scores, profile_table
+
+    kw = {"workshop": None, "session": "before"}
+    someone = str(frame["participant"].iloc[0])
+
+    def profile(ax):
+        table = profile_table(participant_scores(frame, bank, participant=someone), bank)
+        return score_bars(table[["label", "score"]], bank=bank, ax=ax)
+
+    return {
+        "profile bars (score_bars)": profile,
+        "room bands (band_chart)": lambda ax: gc.band_chart(g.band_shares(frame, bank, **kw), ax=ax),
+        "score spread (spread_chart)": lambda ax: gc.spread_chart(g.score_spread(frame, bank, **kw), bank=bank, ax=ax),
+        "statements (statement_chart)": lambda ax: gc.statement_chart(
+            g.statement_counts(frame, bank, area="distrust", **kw), bank=bank, ax=ax
+        ),
+        "change (change_chart)": lambda ax: gc.change_chart(
+            g.change(frame, bank, workshop=None, first="before", second="after"),
+            bank=bank,
+            first="before",
+            second="after",
+            ax=ax,
+        ),
+        "couples (couples_chart)": lambda ax: gc.couples_chart(g.couple_agreement(frame, bank, **kw), ax=ax),
+    }
+
+
+def _chart_figures(store: Path, bank, where: str, target: float) -> list[Figure]:
+    import matplotlib
+
+    matplotlib.use("agg")
+    import matplotlib.pyplot as plt
+
+    from reconnect.store import load_store
+
+    frame = load_store(store, bank=bank).frame
+    figures = []
+    for name, make in chart_makers(frame, bank).items():
+
+        def draw(make=make):
+            ax = make(None)
+            ax.figure.canvas.draw()
+            plt.close(ax.figure)
+
+        draw()  # warm-up (fonts, caches)
+        times = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            draw()
+            times.append(time.perf_counter() - t0)
+        t = statistics.median(times)
+        figures.append(
+            Figure(f"chart, {where}: {name}", t, None, f"<= {target:g} s", t <= target, "data from the store + drawn")
+        )
+    return figures
+
+
 BENCHES = {
     "first-cell": bench_first_cell,
     "save": bench_save,
     "charts": bench_charts,
+    "archive": bench_archive,
     "notebooks": bench_notebooks,
 }
 
 
-def _seconds(value: float) -> str:
+def _seconds(value: float, unit: str = "seconds") -> str:
+    if unit == "bytes":
+        return f"{value / 1024**2:.0f} MB"
     return f"{value * 1000:.2f} ms" if value < 0.1 else f"{value:.2f} s"
+
+
+def table(figures: list[Figure]) -> str:
+    """The results as a Markdown table (what docs/performance.md keeps)."""
+    lines = ["| figure | ours | floor | ratio | target | met | note |", "|---|---:|---:|---:|---|---|---|"]
+    for f in figures:
+        floor = _seconds(f.floor) if f.floor else "-"
+        lines.append(
+            f"| {f.name} | {_seconds(f.ours, f.unit)} | {floor} | {f.ratio} | {f.target} | "
+            f"{'yes' if f.met else '**no**'} | {f.note} |"
+        )
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("only", nargs="*", help=f"run only these: {', '.join(BENCHES)}")
+    parser.add_argument(
+        "--participants",
+        type=int,
+        default=ARCHIVE_PARTICIPANTS,
+        help=f"size of the synthetic archive (default {ARCHIVE_PARTICIPANTS:,}: 100,000 submissions)",
+    )
+    parser.add_argument("--markdown", action="store_true", help="also print the table as Markdown")
     args = parser.parse_args(argv)
     chosen = args.only or list(BENCHES)
     unknown = [n for n in chosen if n not in BENCHES]
@@ -230,16 +437,22 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         for name in chosen:
-            figures.extend(BENCHES[name](env))
+            print(f"running {name} ...", file=sys.stderr, flush=True)
+            if name == "archive":
+                figures.extend(bench_archive(env, args.participants))
+            else:
+                figures.extend(BENCHES[name](env))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    print(f"\n{'figure':44} {'ours':>9} {'floor':>9} {'ratio':>7}  {'target':>9}  met")
+    print(f"\n{'figure':62} {'ours':>9} {'floor':>9} {'ratio':>7}  {'target':>9}  met")
     for f in figures:
         floor = _seconds(f.floor) if f.floor else "-"
         print(
-            f"{f.name:44} {_seconds(f.ours):>9} {floor:>9} {f.ratio:>7}  {f.target:>9}  {'yes' if f.met else 'NO'}"
-            + (f"   ({f.note})" if f.note else "")
+            f"{f.name:62} {_seconds(f.ours, f.unit):>9} {floor:>9} {f.ratio:>7}  {f.target:>9}  "
+            f"{'yes' if f.met else 'NO'}" + (f"   ({f.note})" if f.note else "")
         )
+    if args.markdown:
+        print("\n" + table(figures))
     print(
         f"\n{sum(f.met for f in figures)} of {len(figures)} targets met; benchmarks took {time.perf_counter() - started:.0f} s "
         f"on {os.cpu_count()} cores, Python {sys.version.split()[0]}."

@@ -511,14 +511,9 @@ def couple_agreement(
     k = check_min_group(min_group)
     sc = scores(frame, bank, workshop=workshop, session=session)
     rows = []
+    kinds_of = _couple_kinds(sc, bank)
     for area in bank.areas:
-        kinds: list[str] = []
-        if not sc.empty:
-            mine = sc[(sc["area"] == area.id) & (sc["couple"].fillna("") != "")]
-            for _code, pair in mine.groupby("couple", observed=True):
-                if pair["participant"].nunique() == 2 and len(pair) == 2:
-                    s = list(pair["score"])
-                    kinds.append(couple_kind(s[0], s[1], bank))
+        kinds = kinds_of.get(area.id, [])
         n = len(kinds)
         head = {"area": area.id, "title": area.title}
         if n < k:
@@ -531,6 +526,23 @@ def couple_agreement(
             rows.append(head | {"n_couples": n, "category": "not shown", "note": note})
     cols = ["area", "title", "n_couples", "category", "count", "share", "note"]
     return _typed(pd.DataFrame(rows, columns=cols), ints=("n_couples", "count"), floats=("share",))
+
+
+def _couple_kinds(sc: pd.DataFrame, bank: ItemBank) -> dict[str, list[str]]:
+    """Area id -> the kind of every couple (a couple code held by exactly two people, both scored)."""
+    if sc.empty:
+        return {}
+    mine = sc[sc["couple"].fillna("") != ""][["area", "couple", "participant", "score"]]
+    if mine.empty:
+        return {}
+    grouped = mine.groupby(["area", "couple"], observed=True)["participant"]
+    both = (grouped.transform("size") == 2) & (grouped.transform("nunique") == 2)
+    pairs = mine[both].sort_values(["area", "couple", "participant"], kind="stable")
+    first, second = pairs.iloc[0::2], pairs.iloc[1::2]
+    out: dict[str, list[str]] = {}
+    for area, a, b in zip(first["area"], first["score"], second["score"]):
+        out.setdefault(str(area), []).append(couple_kind(a, b, bank))
+    return out
 
 
 # -- reliability ------------------------------------------------------------------------------------
