@@ -7,7 +7,7 @@ DEMO   := data/demo
 # Jupyter refuses to run as root without this flag (containers, CI machines).
 LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup lab demo test lint format nav clean-venv
+.PHONY: setup lab demo test lint format nav bench clean-venv
 
 setup: $(STAMP)
 
@@ -36,6 +36,10 @@ lint: setup
 
 format: setup
 	$(BIN)/ruff format src tests conftest.py
+
+# Timing scripts (not part of `make test`): one table, each figure against its target. ~4 minutes.
+bench: setup
+	$(BIN)/python benchmarks/bench.py --markdown $(BENCH_ARGS)
 
 nav: setup
 	$(BIN)/python -m reconnect.navigation notebooks

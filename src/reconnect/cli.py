@@ -34,9 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--participants", type=int, default=28, help="how many made-up people (default 28)")
     d.add_argument("--couples", type=int, default=None, help="how many couples among them (default: about 30%%)")
     d.add_argument("--seed", type=int, default=2026, help="random seed (the same seed gives the same data)")
-    d.add_argument(
-        "--workshops", type=int, default=1, help="spread the people over this many workshops (default 1)"
-    )
+    d.add_argument("--workshops", type=int, default=1, help="spread the people over this many workshops (default 1)")
     d.add_argument(
         "--returning",
         type=float,

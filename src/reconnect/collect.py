@@ -31,11 +31,11 @@ from .content import ItemBank, load_item_bank
 from .errors import Problem, StoreError
 from .files import TEMP_PREFIX, ensure_folder, random_id
 from .store import (
-    _check_rows,
     BATCH_PREFIX,
     BATCH_SUBMISSIONS,
     COLUMNS,
     MAX_FILE_BYTES,
+    _check_rows,
     _parse_bytes,
     _Rows,
     load_raw,
@@ -188,7 +188,9 @@ def _decide(label, sid, first, digest, text, known, bank, workshop, result, acce
         result.already.append(label)
         return
     if not _ID_RE.match(sid):
-        result.rejected.append(Problem(label, "submission_id", "the id is not a Reconnect id", "save the answers again"))
+        result.rejected.append(
+            Problem(label, "submission_id", "the id is not a Reconnect id", "save the answers again")
+        )
         return
     if workshop is not None and shop != workshop:
         result.rejected.append(

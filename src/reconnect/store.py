@@ -332,7 +332,10 @@ def _split_csv(text: str, label: str):
         rows = list(reader)
     except csv.Error as exc:
         return Problem(
-            label, f"line {reader.line_num}", f"the CSV cannot be read ({exc})", "open it in a text editor and check quotes"
+            label,
+            f"line {reader.line_num}",
+            f"the CSV cannot be read ({exc})",
+            "open it in a text editor and check quotes",
         )
     if not rows:
         return Problem(label, "", "the file is empty", "save the answers again from the notebook")
@@ -463,6 +466,9 @@ def _check_rows(rows: _Rows, bank: ItemBank):
             "the rows of this submission are not together: it appears twice in the file",
             "keep each submission's rows one after another",
         )
+        # Every part of it is rejected, the first part too: on its own it would look complete.
+        every_part = starts.duplicated(keep=False).to_numpy()
+        bad[np.isin(block, np.flatnonzero(every_part))] = True
     reasons = verdicts("format_version", _version_problem)
     report(reasons != None, "format_version", reasons, "it should be 1")  # noqa: E711
     reasons = verdicts(
@@ -614,7 +620,9 @@ def _read_file(path: Path, into: _Rows) -> None:
             return
         data = path.read_bytes()
     except OSError as exc:
-        into.problems.append(Problem(p, "", f"the file cannot be read ({exc.strerror or exc})", "check the file's permissions"))
+        into.problems.append(
+            Problem(p, "", f"the file cannot be read ({exc.strerror or exc})", "check the file's permissions")
+        )
         return
     _parse_bytes(data, p, into, max_bytes=limit)
 
