@@ -13,7 +13,8 @@ from ..journal import load_journal, save_reflection
 from ..paths import data_home
 from ..scoring import SCORE_NOTE, score_ratings
 from ..store import Submission, latest_ratings, load_store, save_submission
-from .common import STYLE, error_message, esc, info_message, local_time, ok_message, safety_html
+from .choice import RatingChoice
+from .common import error_message, esc, info_message, local_time, ok_message, safety_html
 
 
 class RatingForm:
@@ -29,30 +30,18 @@ class RatingForm:
         self._listeners: list = []
         options = [(label, value) for value, label in self.bank.scale]
         self.header = w.HTML()
-        self.questions: dict[str, w.ToggleButtons] = {}
-        rows = []
+        self.questions: dict[str, RatingChoice] = {}
         for n, item in enumerate(self.area.items, start=1):
-            text = w.HTML(
-                f'<div class="rc-statement" style="font-size:16px;margin-top:10px;"><b>{n}.</b> {esc(item.text)}</div>'
-            )
-            choice = w.ToggleButtons(
-                options=options,
-                index=None,
-                description="",
-                style={"button_width": "auto"},
-                tooltips=[f"Statement {n}: {label}" for label, _ in options],
-            )
-            choice.add_class("rc-choice")
+            choice = RatingChoice(statement=item.text, number=n, options=options)
             choice.observe(self._on_change, names="value")
             self.questions[item.id] = choice
-            rows.append(w.VBox([text, choice]))
         self.progress = w.HTML()
         self.save_button = w.Button(
             description="Save my answers", button_style="primary", icon="check", layout=w.Layout(width="auto")
         )
         self.save_button.on_click(self._on_save)
         self.message = w.HTML()
-        self.widget = w.VBox([w.HTML(STYLE), self.header, *rows, self.progress, self.save_button, self.message])
+        self.widget = w.VBox([self.header, *self.questions.values(), self.progress, self.save_button, self.message])
         self._restore()
 
     # -- state ---------------------------------------------------------------------------------

@@ -26,16 +26,6 @@ def info_message(text: str) -> str:
     return f'<div class="rc-msg rc-info" role="status" style="{_BOX}border-color:#0072B2;">{esc(text)}</div>'
 
 
-# The chosen answer must stand out clearly (not only by a faint grey), also on a projector.
-STYLE = (
-    "<style>"
-    ".rc-choice .widget-toggle-button.mod-active{background:#0072B2;color:#fff;font-weight:bold;"
-    "box-shadow:inset 0 0 0 2px #003f63;}"
-    ".rc-choice .widget-toggle-button:focus-visible{outline:3px solid #E69F00;outline-offset:1px;}"
-    ".rc-choice .widget-toggle-button{font-size:14px;}"
-    "</style>"
-)
-
 _BOX = "border-left:5px solid;padding:6px 10px;margin:6px 0;font-size:15px;"
 
 
