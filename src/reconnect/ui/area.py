@@ -8,6 +8,7 @@ import ipywidgets as w
 
 from .. import participant as pt
 from ..content import ItemBank, load_item_bank
+from ..drafts import clear_draft, load_draft, save_draft
 from ..errors import ReconnectError
 from ..journal import load_journal, save_reflection
 from ..paths import data_home
@@ -28,6 +29,7 @@ class RatingForm:
         self.saved_ratings: dict[str, int | None] = {}
         self.saved_at = None
         self._listeners: list = []
+        self._restoring = True  # choices set while restoring are not the participant's new draft
         options = [(label, value) for value, label in self.bank.scale]
         self.header = w.HTML()
         self.questions: dict[str, RatingChoice] = {}
@@ -73,20 +75,49 @@ class RatingForm:
             self.saved_ratings, self.saved_at = latest_ratings(
                 data.frame, participant=s.code, area=self.area.id, session=s.session
             )
-            for item_id, value in self.saved_ratings.items():
-                if item_id in self.questions:
-                    self.questions[item_id].value = value
-            if self.saved_at is not None:
+            shown = dict(self.saved_ratings)
+            draft = load_draft(self.home, **self._draft_key())
+            use_draft = draft is not None and (self.saved_at is None or draft.saved_at > self.saved_at)
+            if use_draft:
+                shown.update(draft.ratings)
+            for item_id, value in shown.items():
+                choice = self.questions.get(item_id)
+                if choice is not None and (value is None or value in [v for _, v in choice.options]):
+                    choice.value = value
+            if use_draft:
+                self.message.value = info_message(
+                    f"The answers you chose at {local_time(draft.saved_at)} but had not saved yet are back on "
+                    "screen. Press Save my answers to keep them."
+                )
+            elif self.saved_at is not None:
                 self.message.value = info_message(
                     f"Your answers saved at {local_time(self.saved_at)} are shown again. Change any of them and save again if you like; earlier saves are kept."
                 )
         self._on_change()
+        self._restoring = False
+
+    def _draft_key(self) -> dict:
+        return {"participant": self.settings.code, "session": self.settings.session, "area": self.area.id}
+
+    def _keep_draft(self) -> None:
+        """Remember unsaved choices on disk, so a page reload or a kernel restart gives them back."""
+        if self._restoring or self.settings is None:
+            return
+        ratings = self.ratings
+        try:
+            if ratings == {k: self.saved_ratings.get(k) for k in ratings}:
+                clear_draft(self.home, **self._draft_key())
+            else:
+                save_draft(self.home, ratings=ratings, **self._draft_key())
+        except ReconnectError:
+            pass  # a draft is a convenience; Save reports a folder that cannot be written
 
     def _on_change(self, _change=None) -> None:
         total = len(self.questions)
         done = self.answered
         need = self.area.min_answered
         hint = "" if done >= need else f" — answer at least {need} to see a result"
+        self._keep_draft()
         self.progress.value = f'<div class="rc-progress" role="status" style="font-size:15px;margin-top:8px;">{done} of {total} answered{hint}</div>'
 
     def _on_save(self, _button=None) -> None:
@@ -106,6 +137,7 @@ class RatingForm:
             )
             return
         if self.saved_at is not None and ratings == {k: self.saved_ratings.get(k) for k in ratings}:
+            clear_draft(self.home, **self._draft_key())
             self.message.value = ok_message(f"Already saved at {local_time(self.saved_at)}; nothing has changed since.")
             return
         s = self.settings
@@ -129,6 +161,7 @@ class RatingForm:
         finally:
             self.save_button.disabled = False
         self.saved_ratings, self.saved_at = dict(ratings), sub.saved_at
+        clear_draft(self.home, **self._draft_key())
         left = (
             f" Statement{'s' if len(missing) > 1 else ''} {', '.join(map(str, missing))} left open, which is fine."
             if missing
