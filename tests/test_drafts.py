@@ -84,3 +84,27 @@ def test_form_questions_carry_the_numbered_statements():
     assert [(q.number, q.statement) for q in form.questions.values()] == [
         (n, i.text) for n, i in enumerate(area.items, start=1)
     ]
+
+
+def test_a_choice_made_in_the_browser_is_taken_and_a_wrong_one_ignored():
+    box = RatingChoice(statement="I like who I am.", number=1, options=[("No", 1), ("Yes", 2)])
+    box._on_frontend_message(box, {"choose": 2, "seq": 1}, [])
+    assert (box.value, box.ack) == (2, 1)
+    box._on_frontend_message(box, {"choose": 9, "seq": 2}, [])
+    box._on_frontend_message(box, {"something": "else"}, [])
+    assert (box.value, box.ack) == (2, 2)
+    # quick choices can arrive out of order: the newest by number wins
+    box._on_frontend_message(box, {"choose": 2, "seq": 4}, [])
+    box._on_frontend_message(box, {"choose": 1, "seq": 3}, [])
+    assert (box.value, box.ack) == (2, 4)
+
+
+def test_changing_an_answer_after_saving_says_so(home):
+    form = RatingForm("self_esteem", home=home)
+    for box in form.questions.values():
+        box.value = 3
+    form.save_button.click()
+    first = next(iter(form.questions.values()))
+    first.value = 5
+    assert "changed answers since you saved" in form.message.value
+    assert load_draft(home, **_key(home)).ratings[next(iter(form.questions))] == 5

@@ -70,18 +70,70 @@ def run_all(page) -> None:
 def restart_and_run_all(page) -> None:
     """Kernel → Restart Kernel and Run All Cells…, confirm, and wait until idle."""
     menu(page, "Kernel", "Restart Kernel and Run All Cells")
-    page.locator(".jp-Dialog").get_by_role("button", name="Restart", exact=True).click()
+    page.locator(".jp-Dialog .jp-mod-accept").click()
     page.wait_for_timeout(500)
     wait_idle(page)
 
 
-def open_voila(page, voila: Server, notebook: str) -> None:
-    """Open a notebook in app mode and wait until Voilà has run it (its spinner is gone)."""
-    from playwright.sync_api import expect
+def open_voila(page, voila: Server, notebook: str | None) -> None:
+    """Open a notebook in app mode (``None``: the page already navigated) and wait for its widgets."""
+    if notebook is not None:
+        page.goto(f"{voila.url}/voila/render/{notebook}")
+    page.wait_for_function(
+        "document.querySelectorAll('.jupyter-widgets').length > 0"
+        " && !document.body.innerText.includes('Loading widget')",
+        timeout=30_000,
+    )
 
-    page.goto(f"{voila.url}/voila/render/{notebook}")
-    expect(page.locator("#rendered_cells, .jp-Notebook, body")).not_to_have_count(0)
-    expect(page.locator("#loading")).to_have_count(0)
+
+def collapse_sidebar(page) -> None:
+    """Close JupyterLab's file browser so the notebook gets the width (as in the README pictures)."""
+    tab = page.locator(".jp-SideBar.lm-mod-left .lm-TabBar-tab.lm-mod-current")
+    if tab.count():
+        tab.first.click()
+
+
+def choose_with_keyboard(page, ratings: list[int]) -> None:
+    """Answer statement 1, 2, ... with ``ratings`` (1 = first answer) using only Tab, arrows and Space.
+
+    The first answer of statement 1 gets the focus as a starting point (where a person clicks or
+    tabs in); from there everything is keys: Tab moves to the next statement, ArrowRight moves to
+    the next answer and chooses it, Space chooses the answer that has the focus.
+    """
+    page.locator(".rc-choice-group").first.locator("input").first.focus()
+    for n, rating in enumerate(ratings):
+        if n:
+            page.keyboard.press("Tab")
+        if rating == 1:
+            page.keyboard.press("Space")
+        for _ in range(rating - 1):
+            page.keyboard.press("ArrowRight")
+    settled(page)
+
+
+def settled(page) -> None:
+    """Wait until the kernel has taken every choice made on the page (no group is ``data-pending``)."""
+    page.wait_for_function("document.querySelectorAll('.rc-choice-group[data-pending]').length === 0")
+
+
+def chosen_labels(page) -> list[str | None]:
+    """The label of the checked answer of every statement on the page (``None`` if open)."""
+    return page.evaluate(
+        """[...document.querySelectorAll('.rc-choice-group')].map(g => {
+             const i = g.querySelector('input:checked');
+             return i ? i.parentElement.textContent.trim() : null; })"""
+    )
+
+
+def read_ratings(path: Path) -> tuple[str, dict[str, int | None]]:
+    """(participant, {statement: rating}) of one submission file, read as plain CSV."""
+    import csv
+
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    participants = {r["participant"] for r in rows}
+    assert len(participants) == 1, participants
+    return participants.pop(), {r["item"]: (int(r["rating"]) if r["rating"] else None) for r in rows}
 
 
 def submission_files(home: Path) -> list[Path]:

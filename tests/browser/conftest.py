@@ -264,12 +264,29 @@ def context(browser):
     ctx.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.rc_failed = report.failed
+    return report
+
+
 @pytest.fixture
-def page(context):
+def page(context, request):
+    """A fresh tab; when the test fails, what it showed is saved as ``screenshots/<test>-FAILED.png``."""
     from playwright.sync_api import expect
 
     expect.set_options(timeout=TIMEOUT_MS)
-    return context.new_page()
+    tab = context.new_page()
+    yield tab
+    if getattr(request.node, "rc_failed", False):
+        SHOTS.mkdir(exist_ok=True)
+        for n, open_tab in enumerate(context.pages):
+            try:
+                open_tab.screenshot(path=str(SHOTS / f"{request.node.name}-FAILED-{n}.png"))
+            except Exception:  # noqa: BLE001 - a dead tab must not hide the real failure
+                pass
 
 
 @pytest.fixture

@@ -99,16 +99,19 @@ class RatingForm:
     def _draft_key(self) -> dict:
         return {"participant": self.settings.code, "session": self.settings.session, "area": self.area.id}
 
+    def _changed_since_save(self) -> bool:
+        ratings = self.ratings
+        return ratings != {k: self.saved_ratings.get(k) for k in ratings}
+
     def _keep_draft(self) -> None:
         """Remember unsaved choices on disk, so a page reload or a kernel restart gives them back."""
         if self._restoring or self.settings is None:
             return
-        ratings = self.ratings
         try:
-            if ratings == {k: self.saved_ratings.get(k) for k in ratings}:
+            if not self._changed_since_save():
                 clear_draft(self.home, **self._draft_key())
             else:
-                save_draft(self.home, ratings=ratings, **self._draft_key())
+                save_draft(self.home, ratings=self.ratings, **self._draft_key())
         except ReconnectError:
             pass  # a draft is a convenience; Save reports a folder that cannot be written
 
@@ -118,6 +121,11 @@ class RatingForm:
         need = self.area.min_answered
         hint = "" if done >= need else f" — answer at least {need} to see a result"
         self._keep_draft()
+        if not self._restoring and self.saved_at is not None and self._changed_since_save():
+            self.message.value = info_message(
+                f"You have changed answers since you saved at {local_time(self.saved_at)}. "
+                "Press Save my answers to keep the changes."
+            )
         self.progress.value = f'<div class="rc-progress" role="status" style="font-size:15px;margin-top:8px;">{done} of {total} answered{hint}</div>'
 
     def _on_save(self, _button=None) -> None:

@@ -41,15 +41,30 @@ function render({ model, el }) {
     legend.append(number, " " + model.get("statement"));
   }
 
+  // A choice goes to the kernel as a numbered custom message, not through the model's throttled
+  // sync: in Voilà a quick second key press right after the page appeared could stay buffered for
+  // good, and the kernel may handle quick messages out of order. The kernel keeps the newest
+  // choice by number and answers with the value and that number ("ack") in one update. Until the
+  // newest choice is acknowledged the group carries data-pending, and updates for older choices
+  // do not redraw the buttons (no flicker back to an older answer).
+  let sent = model.get("ack");
+  let acked = sent;
+
+  function mark() {
+    for (const input of options.querySelectorAll("input")) {
+      input.parentElement.classList.toggle("mod-active", input.checked);
+    }
+  }
+
   function sync() {
+    if (acked < sent) return;
     const value = model.get("value");
     const disabled = model.get("disabled");
     for (const input of options.querySelectorAll("input")) {
-      const on = value !== null && Number(input.value) === value;
-      input.checked = on;
+      input.checked = value !== null && Number(input.value) === value;
       input.disabled = disabled;
-      input.parentElement.classList.toggle("mod-active", on);
     }
+    mark();
   }
 
   function drawOptions() {
@@ -61,11 +76,15 @@ function render({ model, el }) {
       input.type = "radio";
       input.name = uid;
       input.value = String(value);
+      // JupyterLab: arrow keys and Space belong to the answers, not to the notebook's shortcuts
+      // (Lumino ignores key bindings for an event whose target carries this attribute).
+      input.setAttribute("data-lm-suppress-shortcuts", "true");
       input.addEventListener("change", () => {
         if (input.checked) {
-          model.set("value", Number(input.value));
-          model.save_changes();
-          sync();
+          sent = Math.max(sent, model.get("ack")) + 1;
+          group.dataset.pending = "true";
+          model.send({ choose: Number(input.value), seq: sent });
+          mark();
         }
       });
       const text = document.createElement("span");
@@ -76,6 +95,11 @@ function render({ model, el }) {
     sync();
   }
 
+  model.on("change:ack", () => {
+    acked = Math.max(acked, model.get("ack"));
+    if (acked >= sent) delete group.dataset.pending;
+    sync();
+  });
   drawLegend();
   drawOptions();
   model.on("change:number", drawLegend);
@@ -133,6 +157,25 @@ class RatingChoice(anywidget.AnyWidget):
     options = traitlets.List(traitlets.Tuple(traitlets.Unicode(), traitlets.Int())).tag(sync=True)
     value = traitlets.Int(None, allow_none=True).tag(sync=True)
     disabled = traitlets.Bool(False).tag(sync=True)
+    ack = traitlets.Int(0).tag(sync=True)  # number of the newest choice the kernel has taken
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.on_msg(self._on_frontend_message)
+
+    def _on_frontend_message(self, _widget, content, _buffers) -> None:
+        """A choice made in the browser: take it, then acknowledge it (see the comment in the JS)."""
+        if not isinstance(content, dict) or "choose" not in content:
+            return
+        seq = content.get("seq")
+        if not isinstance(seq, int) or isinstance(seq, bool) or seq < self.ack:
+            return  # an older choice than one already taken (messages can arrive out of order)
+        with self.hold_sync():  # value and ack reach the browser in one update
+            try:
+                self.value = content["choose"]
+            except traitlets.TraitError:
+                pass  # not one of the answers: keep the old value; the ack redraws it
+            self.ack = seq
 
     @traitlets.validate("value")
     def _check_value(self, proposal):
