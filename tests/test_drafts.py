@@ -108,3 +108,19 @@ def test_changing_an_answer_after_saving_says_so(home):
     first.value = 5
     assert "changed answers since you saved" in form.message.value
     assert load_draft(home, **_key(home)).ratings[next(iter(form.questions))] == 5
+
+
+def test_a_save_from_another_tab_is_named_and_the_newest_counts(home):
+    from reconnect.store import latest_submissions
+
+    first, second = RatingForm("self_esteem", home=home), RatingForm("self_esteem", home=home)
+    for box in first.questions.values():
+        box.value = 2
+    first.save_button.click()
+    for box in second.questions.values():
+        box.value = 4
+    second.save_button.click()
+    assert "from another tab or window" in second.message.value
+    frame = load_store(home).frame
+    assert frame["submission_id"].nunique() == 2
+    assert set(latest_submissions(frame)["rating"]) == {4}

@@ -93,14 +93,14 @@ def collapse_sidebar(page) -> None:
         tab.first.click()
 
 
-def choose_with_keyboard(page, ratings: list[int]) -> None:
+def choose_with_keyboard(page, ratings: list[int], *, start: int = 0) -> None:
     """Answer statement 1, 2, ... with ``ratings`` (1 = first answer) using only Tab, arrows and Space.
 
-    The first answer of statement 1 gets the focus as a starting point (where a person clicks or
+    The first answer of statement ``start + 1`` gets the focus as a starting point (where a person clicks or
     tabs in); from there everything is keys: Tab moves to the next statement, ArrowRight moves to
     the next answer and chooses it, Space chooses the answer that has the focus.
     """
-    page.locator(".rc-choice-group").first.locator("input").first.focus()
+    page.locator(".rc-choice-group").nth(start).locator("input").first.focus()
     for n, rating in enumerate(ratings):
         if n:
             page.keyboard.press("Tab")

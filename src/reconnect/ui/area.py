@@ -99,6 +99,19 @@ class RatingForm:
     def _draft_key(self) -> dict:
         return {"participant": self.settings.code, "session": self.settings.session, "area": self.area.id}
 
+    def _saved_elsewhere(self):
+        """When this participant last saved this area from another tab or window, if after this form's save."""
+        s = self.settings
+        try:
+            _, newest = latest_ratings(
+                load_store(self.home, bank=self.bank).frame, participant=s.code, area=self.area.id, session=s.session
+            )
+        except ReconnectError:
+            return None
+        if newest is not None and (self.saved_at is None or newest > self.saved_at):
+            return newest
+        return None
+
     def _changed_since_save(self) -> bool:
         ratings = self.ratings
         return ratings != {k: self.saved_ratings.get(k) for k in ratings}
@@ -149,6 +162,7 @@ class RatingForm:
             self.message.value = ok_message(f"Already saved at {local_time(self.saved_at)}; nothing has changed since.")
             return
         s = self.settings
+        elsewhere = self._saved_elsewhere()
         sub = Submission(
             participant=s.code,
             area=self.area.id,
@@ -175,8 +189,14 @@ class RatingForm:
             if missing
             else ""
         )
+        other = (
+            f" Answers saved at {local_time(elsewhere)} from another tab or window stay in your history; "
+            "these newer ones are the ones that count."
+            if elsewhere is not None
+            else ""
+        )
         self.message.value = ok_message(
-            f"Saved at {local_time(sub.saved_at)} ({self.answered} of {len(ratings)} answered).{left}"
+            f"Saved at {local_time(sub.saved_at)} ({self.answered} of {len(ratings)} answered).{left}{other}"
         )
         for callback in self._listeners:
             callback(self)
