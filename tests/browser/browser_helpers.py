@@ -68,29 +68,36 @@ def run_all(page) -> None:
 
 
 def restart_and_run_all(page) -> None:
-    """Kernel → Restart Kernel and Run All Cells…, confirm, and wait until idle."""
+    """Kernel → Restart Kernel and Run All Cells…, confirm, and wait until the old views are gone."""
+    old = page.locator(".rc-choice-group, .rc-who, .rc-msg")
+    handle = old.first.element_handle() if old.count() else None
     menu(page, "Kernel", "Restart Kernel and Run All Cells")
     page.locator(".jp-Dialog .jp-mod-accept").click()
-    page.wait_for_timeout(500)
+    if handle is not None:
+        page.wait_for_function("el => !el.isConnected", arg=handle)
+    page.wait_for_timeout(300)
     wait_idle(page)
 
 
 def open_voila(page, voila: Server, notebook: str | None) -> None:
     """Open a notebook in app mode (``None``: the page already navigated) and wait for its widgets."""
     if notebook is not None:
-        page.goto(f"{voila.url}/voila/render/{notebook}")
+        page.goto(f"{voila.url}/voila/render/{notebook}", timeout=60_000)  # Voilà runs it first
     page.wait_for_function(
         "document.querySelectorAll('.jupyter-widgets').length > 0"
         " && !document.body.innerText.includes('Loading widget')",
-        timeout=30_000,
+        timeout=60_000,
     )
 
 
 def collapse_sidebar(page) -> None:
     """Close JupyterLab's file browser so the notebook gets the width (as in the README pictures)."""
-    tab = page.locator(".jp-SideBar.lm-mod-left .lm-TabBar-tab.lm-mod-current")
+    from playwright.sync_api import expect
+
+    tab = page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
     if tab.count():
         tab.first.click()
+        expect(page.locator("#jp-left-stack")).to_be_hidden()
 
 
 def choose_with_keyboard(page, ratings: list[int], *, start: int = 0) -> None:
@@ -116,8 +123,16 @@ def settled(page) -> None:
     page.wait_for_function("document.querySelectorAll('.rc-choice-group[data-pending]').length === 0")
 
 
-def chosen_labels(page) -> list[str | None]:
-    """The label of the checked answer of every statement on the page (``None`` if open)."""
+def chosen_labels(page, count: int) -> list[str | None]:
+    """The label of the checked answer of each of the ``count`` statements on the page (``None`` if open).
+
+    Waits until exactly ``count`` rating groups are drawn and none is waiting for the kernel.
+    """
+    from playwright.sync_api import expect
+
+    expect(page.locator(".rc-choice-group")).to_have_count(count)
+    expect(page.locator(".rc-choice-group .rc-option")).not_to_have_count(0)
+    settled(page)
     return page.evaluate(
         """[...document.querySelectorAll('.rc-choice-group')].map(g => {
              const i = g.querySelector('input:checked');

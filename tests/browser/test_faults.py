@@ -18,6 +18,7 @@ from browser_helpers import (
 from playwright.sync_api import expect
 
 from reconnect.content import load_item_bank
+from reconnect.drafts import load_draft
 from reconnect.store import latest_submissions, load_store
 
 BANK = load_item_bank()
@@ -41,14 +42,17 @@ def test_reload_restart_double_click_and_a_second_tab_lose_no_answer(page, conte
     wait_idle(page)
     run_all(page)
     expect(page.locator(".rc-info", has_text="not saved yet are back on screen")).to_be_visible()
-    assert chosen_labels(page) == [LABELS[v] for v in wanted[:2]] + [None] * (len(wanted) - 2)
+    assert chosen_labels(page, len(AREA.items)) == [LABELS[v] for v in wanted[:2]] + [None] * (len(wanted) - 2)
     shot(page, "after-reload")
 
     # the kernel restarts before Save: still nothing lost
     choose_with_keyboard(page, wanted[2:], start=2)
+    assert chosen_labels(page, len(AREA.items)) == [LABELS[v] for v in wanted]
+    draft = load_draft(lab.home, participant=code, session="before", area=AREA.id)
+    assert draft.ratings == {item.id: v for item, v in zip(AREA.items, wanted)}
     restart_and_run_all(page)
     expect(page.locator(".rc-info", has_text="not saved yet are back on screen")).to_be_visible()
-    assert chosen_labels(page) == [LABELS[v] for v in wanted]
+    assert chosen_labels(page, len(AREA.items)) == [LABELS[v] for v in wanted]
     assert set(submission_files(lab.home)) == before  # a draft is never a submission
 
     # Save clicked twice quickly: one new file, and the page says it is saved
@@ -68,7 +72,7 @@ def test_reload_restart_double_click_and_a_second_tab_lose_no_answer(page, conte
     open_lab(other, lab, NB)
     run_all(other)
     expect(other.locator(".rc-info", has_text="are shown again")).to_be_visible()
-    assert chosen_labels(other) == [LABELS[v] for v in wanted]
+    assert chosen_labels(other, len(AREA.items)) == [LABELS[v] for v in wanted]
     other.locator(".rc-choice-group").nth(0).get_by_role("radio", name=LABELS[1], exact=True).click()
     settled(other)
     other.get_by_role("button", name="Save my answers").click()
@@ -93,5 +97,5 @@ def test_reload_restart_double_click_and_a_second_tab_lose_no_answer(page, conte
     # running the notebook again shows the newest answers
     restart_and_run_all(other)
     expect(other.locator(".rc-info", has_text="are shown again")).to_be_visible()
-    assert chosen_labels(other) == [LABELS[third[item.id]] for item in AREA.items]
+    assert chosen_labels(other, len(AREA.items)) == [LABELS[third[item.id]] for item in AREA.items]
     other.close()
