@@ -177,6 +177,7 @@ def servers(project):
             ),
             base / "lab.log",
             token=token,
+            extra={"notebooks": project["notebooks"]},
         )
         started.append(lab)
         # Voilà over the whole notebooks folder, as `make app` runs it
@@ -201,6 +202,7 @@ def servers(project):
                 log=base / "voila.log",
             ),
             base / "voila.log",
+            extra={"notebooks": project["notebooks"]},
         )
         started.append(voila)
         deadline = time.monotonic() + 60

@@ -103,8 +103,12 @@ def test_participant_journey_in_jupyterlab(page, lab, shot):
 
 
 def test_participant_journey_in_voila_app_mode(page, voila, shot):
-    # 00 in app mode: no code cells, create the participant there
+    # the page `make app` opens lists every notebook
+    page.goto(voila.url + "/")
+    for notebook in sorted(p.name for p in voila.extra["notebooks"].glob("0*.ipynb")):
+        expect(page.get_by_role("listitem", name=re.compile(re.escape(notebook)))).to_have_count(1)
     open_voila(page, voila, "00_start_here.ipynb")
+    # 00 in app mode: no code cells, create the participant there
     code = create_code(page)
     assert (voila.home / "current.json").read_text().count(code) == 1
     shot(page, "start-code-created")
