@@ -1,4 +1,4 @@
-# Reconnect: `make lab` to explore, `make test` to check everything. Needs Python 3.10+ and make.
+# Reconnect: `make lab` to explore, `make app` for app mode (no code), `make test` to check everything. Needs Python 3.10+ and make.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -7,7 +7,7 @@ DEMO   := data/demo
 # Jupyter refuses to run as root without this flag (containers, CI machines).
 LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup lab demo test lint format nav bench clean-venv
+.PHONY: setup lab app demo test lint format nav bench clean-venv
 
 setup: $(STAMP)
 
@@ -24,6 +24,14 @@ demo: setup
 
 lab: setup demo
 	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/00_start_here.ipynb
+
+# App mode: the notebooks as web pages with no code (Voilà), on this computer only. Ctrl+C stops it.
+APP_PORT ?= 8866
+app: setup demo
+	@echo "Reconnect in app mode: open http://localhost:$(APP_PORT)/voila/render/00_start_here.ipynb"
+	@echo "(the page lists every notebook at http://localhost:$(APP_PORT)/). Press Ctrl+C here to stop."
+	$(BIN)/voila notebooks --Voila.ip=127.0.0.1 --port=$(APP_PORT) \
+	  --MappingKernelManager.cull_idle_timeout=300 --MappingKernelManager.cull_interval=60
 
 test: setup
 	$(BIN)/ruff check src tests conftest.py

@@ -41,3 +41,12 @@ def pytest_configure(config):
 def pytest_unconfigure(config):
     for root in _made:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def pytest_collect_file(file_path, parent):
+    """Run the docstring examples of the package (only there: test folders hold conftest files)."""
+    if file_path.suffix == ".py" and "src/reconnect" in file_path.as_posix():
+        from _pytest.doctest import DoctestModule
+
+        return DoctestModule.from_parent(parent, path=file_path)
+    return None

@@ -9,12 +9,14 @@ import ipywidgets as w
 from .. import participant as pt
 from ..collect import drop_copy
 from ..content import ItemBank, load_item_bank
+from ..drafts import clear_draft, load_draft, save_draft
 from ..errors import ReconnectError
 from ..journal import load_journal, save_reflection
 from ..paths import data_home
 from ..scoring import SCORE_NOTE, score_ratings
 from ..store import Submission, latest_ratings, load_store, save_submission
-from .common import STYLE, error_message, esc, info_message, local_time, ok_message, safety_html
+from .choice import RatingChoice
+from .common import error_message, esc, info_message, local_time, ok_message, safety_html
 
 
 class RatingForm:
@@ -28,32 +30,21 @@ class RatingForm:
         self.saved_ratings: dict[str, int | None] = {}
         self.saved_at = None
         self._listeners: list = []
+        self._restoring = True  # choices set while restoring are not the participant's new draft
         options = [(label, value) for value, label in self.bank.scale]
         self.header = w.HTML()
-        self.questions: dict[str, w.ToggleButtons] = {}
-        rows = []
+        self.questions: dict[str, RatingChoice] = {}
         for n, item in enumerate(self.area.items, start=1):
-            text = w.HTML(
-                f'<div class="rc-statement" style="font-size:16px;margin-top:10px;"><b>{n}.</b> {esc(item.text)}</div>'
-            )
-            choice = w.ToggleButtons(
-                options=options,
-                index=None,
-                description="",
-                style={"button_width": "auto"},
-                tooltips=[f"Statement {n}: {label}" for label, _ in options],
-            )
-            choice.add_class("rc-choice")
+            choice = RatingChoice(statement=item.text, number=n, options=options)
             choice.observe(self._on_change, names="value")
             self.questions[item.id] = choice
-            rows.append(w.VBox([text, choice]))
         self.progress = w.HTML()
         self.save_button = w.Button(
             description="Save my answers", button_style="primary", icon="check", layout=w.Layout(width="auto")
         )
         self.save_button.on_click(self._on_save)
         self.message = w.HTML()
-        self.widget = w.VBox([w.HTML(STYLE), self.header, *rows, self.progress, self.save_button, self.message])
+        self.widget = w.VBox([self.header, *self.questions.values(), self.progress, self.save_button, self.message])
         self._restore()
 
     # -- state ---------------------------------------------------------------------------------
@@ -85,20 +76,70 @@ class RatingForm:
             self.saved_ratings, self.saved_at = latest_ratings(
                 data.frame, participant=s.code, area=self.area.id, session=s.session
             )
-            for item_id, value in self.saved_ratings.items():
-                if item_id in self.questions:
-                    self.questions[item_id].value = value
-            if self.saved_at is not None:
+            shown = dict(self.saved_ratings)
+            draft = load_draft(self.home, **self._draft_key())
+            use_draft = draft is not None and (self.saved_at is None or draft.saved_at > self.saved_at)
+            if use_draft:
+                shown.update(draft.ratings)
+            for item_id, value in shown.items():
+                choice = self.questions.get(item_id)
+                if choice is not None and (value is None or value in [v for _, v in choice.options]):
+                    choice.value = value
+            if use_draft:
+                self.message.value = info_message(
+                    f"The answers you chose at {local_time(draft.saved_at)} but had not saved yet are back on "
+                    "screen. Press Save my answers to keep them."
+                )
+            elif self.saved_at is not None:
                 self.message.value = info_message(
                     f"Your answers saved at {local_time(self.saved_at)} are shown again. Change any of them and save again if you like; earlier saves are kept."
                 )
         self._on_change()
+        self._restoring = False
+
+    def _draft_key(self) -> dict:
+        return {"participant": self.settings.code, "session": self.settings.session, "area": self.area.id}
+
+    def _saved_elsewhere(self):
+        """When this participant last saved this area from another tab or window, if after this form's save."""
+        s = self.settings
+        try:
+            _, newest = latest_ratings(
+                load_store(self.home, bank=self.bank).frame, participant=s.code, area=self.area.id, session=s.session
+            )
+        except ReconnectError:
+            return None
+        if newest is not None and (self.saved_at is None or newest > self.saved_at):
+            return newest
+        return None
+
+    def _changed_since_save(self) -> bool:
+        ratings = self.ratings
+        return ratings != {k: self.saved_ratings.get(k) for k in ratings}
+
+    def _keep_draft(self) -> None:
+        """Remember unsaved choices on disk, so a page reload or a kernel restart gives them back."""
+        if self._restoring or self.settings is None:
+            return
+        try:
+            if not self._changed_since_save():
+                clear_draft(self.home, **self._draft_key())
+            else:
+                save_draft(self.home, ratings=self.ratings, **self._draft_key())
+        except ReconnectError:
+            pass  # a draft is a convenience; Save reports a folder that cannot be written
 
     def _on_change(self, _change=None) -> None:
         total = len(self.questions)
         done = self.answered
         need = self.area.min_answered
         hint = "" if done >= need else f" — answer at least {need} to see a result"
+        self._keep_draft()
+        if not self._restoring and self.saved_at is not None and self._changed_since_save():
+            self.message.value = info_message(
+                f"You have changed answers since you saved at {local_time(self.saved_at)}. "
+                "Press Save my answers to keep the changes."
+            )
         self.progress.value = f'<div class="rc-progress" role="status" style="font-size:15px;margin-top:8px;">{done} of {total} answered{hint}</div>'
 
     def _on_save(self, _button=None) -> None:
@@ -118,9 +159,11 @@ class RatingForm:
             )
             return
         if self.saved_at is not None and ratings == {k: self.saved_ratings.get(k) for k in ratings}:
+            clear_draft(self.home, **self._draft_key())
             self.message.value = ok_message(f"Already saved at {local_time(self.saved_at)}; nothing has changed since.")
             return
         s = self.settings
+        elsewhere = self._saved_elsewhere()
         sub = Submission(
             participant=s.code,
             area=self.area.id,
@@ -141,14 +184,21 @@ class RatingForm:
         finally:
             self.save_button.disabled = False
         self.saved_ratings, self.saved_at = dict(ratings), sub.saved_at
+        clear_draft(self.home, **self._draft_key())
         left = (
             f" Statement{'s' if len(missing) > 1 else ''} {', '.join(map(str, missing))} left open, which is fine."
             if missing
             else ""
         )
         handed_in = drop_copy(sub.to_csv(), sub.submission_id, workshop=s.workshop)  # workshop collection folder
+        other = (
+            f" Answers saved at {local_time(elsewhere)} from another tab or window stay in your history; "
+            "these newer ones are the ones that count."
+            if elsewhere is not None
+            else ""
+        )
         self.message.value = ok_message(
-            f"Saved at {local_time(sub.saved_at)} ({self.answered} of {len(ratings)} answered).{left} {handed_in}".strip()
+            f"Saved at {local_time(sub.saved_at)} ({self.answered} of {len(ratings)} answered).{left}{other} {handed_in}".strip()
         )
         for callback in self._listeners:
             callback(self)

@@ -26,7 +26,8 @@ def info_message(text: str) -> str:
     return f'<div class="rc-msg rc-info" role="status" style="{_BOX}border-color:#0072B2;">{esc(text)}</div>'
 
 
-# The chosen answer must stand out clearly (not only by a faint grey), also on a projector.
+# A chosen toggle button must stand out clearly (not only by a faint grey), also on a projector.
+# Used by ToggleButtons given the class "rc-choice" (e.g. 06's "whose profile" switch).
 STYLE = (
     "<style>"
     ".rc-choice .widget-toggle-button.mod-active{background:#0072B2;color:#fff;font-weight:bold;"

@@ -1,0 +1,186 @@
+"""One statement and its labelled answers, as a real radio group that screen readers understand.
+
+ipywidgets' ToggleButtons name each button only by its label ("Mostly true of me"), five times over,
+and mark the chosen one only with a CSS class. :class:`RatingChoice` renders instead:
+
+- a ``fieldset`` with ``role="radiogroup"`` named by its ``legend``, the numbered statement, so
+  every answer is announced together with the statement it belongs to;
+- one native radio button per answer inside a visible, button-like ``label``: its accessible name is
+  the answer, its checked state is exposed (not only a colour), and the browser's own keyboard rules
+  apply: Tab moves from statement to statement, arrow keys move between answers, Space chooses.
+
+It is an `anywidget <https://anywidget.dev>`_ widget, so it needs no JupyterLab build step and works
+in JupyterLab, Notebook 7 and Voilà. Like any ipywidget it is driven from Python by setting
+``.value``; the statement text is put into the page with ``textContent``, never as HTML.
+"""
+
+from __future__ import annotations
+
+import anywidget
+import traitlets
+
+_ESM = r"""
+function render({ model, el }) {
+  const uid = "rc-" + Math.random().toString(36).slice(2, 10);
+  const group = document.createElement("fieldset");
+  group.className = "rc-choice-group";
+  group.setAttribute("role", "radiogroup");
+  const legend = document.createElement("legend");
+  legend.id = uid + "-statement";
+  legend.className = "rc-statement";
+  group.setAttribute("aria-labelledby", legend.id);
+  const options = document.createElement("div");
+  options.className = "rc-options";
+  group.append(legend, options);
+  el.appendChild(group);
+
+  function drawLegend() {
+    legend.textContent = "";
+    const number = document.createElement("b");
+    number.textContent = model.get("number") + ".";
+    legend.append(number, " " + model.get("statement"));
+  }
+
+  // A choice goes to the kernel as a numbered custom message, not through the model's throttled
+  // sync: in Voilà a quick second key press right after the page appeared could stay buffered for
+  // good, and the kernel may handle quick messages out of order. The kernel keeps the newest
+  // choice by number and answers with the value and that number ("ack") in one update. Until the
+  // newest choice is acknowledged the group carries data-pending, and updates for older choices
+  // do not redraw the buttons (no flicker back to an older answer).
+  let sent = model.get("ack");
+  let acked = sent;
+
+  function mark() {
+    for (const input of options.querySelectorAll("input")) {
+      input.parentElement.classList.toggle("mod-active", input.checked);
+    }
+  }
+
+  function sync() {
+    if (acked < sent) return;
+    const value = model.get("value");
+    const disabled = model.get("disabled");
+    for (const input of options.querySelectorAll("input")) {
+      input.checked = value !== null && Number(input.value) === value;
+      input.disabled = disabled;
+    }
+    mark();
+  }
+
+  function drawOptions() {
+    options.textContent = "";
+    for (const [label, value] of model.get("options")) {
+      const box = document.createElement("label");
+      box.className = "rc-option";
+      const input = document.createElement("input");
+      input.type = "radio";
+      input.name = uid;
+      input.value = String(value);
+      // JupyterLab: arrow keys and Space belong to the answers, not to the notebook's shortcuts
+      // (Lumino ignores key bindings for an event whose target carries this attribute).
+      input.setAttribute("data-lm-suppress-shortcuts", "true");
+      input.addEventListener("change", () => {
+        if (input.checked) {
+          sent = Math.max(sent, model.get("ack")) + 1;
+          group.dataset.pending = "true";
+          model.send({ choose: Number(input.value), seq: sent });
+          mark();
+        }
+      });
+      const text = document.createElement("span");
+      text.textContent = label;
+      box.append(input, text);
+      options.appendChild(box);
+    }
+    sync();
+  }
+
+  model.on("change:ack", () => {
+    acked = Math.max(acked, model.get("ack"));
+    if (acked >= sent) delete group.dataset.pending;
+    sync();
+  });
+  drawLegend();
+  drawOptions();
+  model.on("change:number", drawLegend);
+  model.on("change:statement", drawLegend);
+  model.on("change:options", drawOptions);
+  model.on("change:value", sync);
+  model.on("change:disabled", sync);
+}
+export default { render };
+"""
+
+# The chosen answer stands out by a filled dot, bold text and a dark frame, not by colour alone.
+_CSS = """
+.rc-choice-group { border: 0; margin: 12px 0 0 0; padding: 0; min-width: 0; }
+.rc-choice-group .rc-statement { font-size: 16px; padding: 0; margin-bottom: 6px; }
+.rc-choice-group .rc-options { display: flex; flex-wrap: wrap; gap: 6px; }
+.rc-choice-group .rc-option {
+  display: inline-flex; align-items: center; gap: 6px; padding: 6px 10px; font-size: 14px;
+  border: 1px solid #767676; border-radius: 4px; background: #ffffff; color: #1a1a1a; cursor: pointer;
+}
+.rc-choice-group .rc-option input { margin: 0; width: 16px; height: 16px; accent-color: #0072B2; }
+.rc-choice-group .rc-option.mod-active {
+  background: #0072B2; color: #ffffff; font-weight: bold; box-shadow: inset 0 0 0 2px #003f63;
+}
+.rc-choice-group .rc-option.mod-active input { accent-color: #ffffff; }
+.rc-choice-group .rc-option:has(input:focus-visible) { outline: 3px solid #E69F00; outline-offset: 1px; }
+.rc-choice-group .rc-option:has(input:disabled) { opacity: 0.6; cursor: default; }
+"""
+
+
+class RatingChoice(anywidget.AnyWidget):
+    """A numbered statement with one radio button per answer; ``value`` is the chosen rating or ``None``.
+
+    Parameters
+    ----------
+    statement : str
+        The statement, shown as the group's label (plain text, never HTML).
+    number : int
+        Its number in the form ("1." is shown before the statement).
+    options : list of (label, value)
+        The answers in order, e.g. ``[("Not at all true of me", 1), ...]``.
+
+    Examples
+    --------
+    >>> box = RatingChoice(statement="I like who I am.", number=1, options=[("No", 1), ("Yes", 2)])
+    >>> box.value = 2
+    >>> box.value
+    2
+    """
+
+    _esm = _ESM
+    _css = _CSS
+    statement = traitlets.Unicode("").tag(sync=True)
+    number = traitlets.Int(0).tag(sync=True)
+    options = traitlets.List(traitlets.Tuple(traitlets.Unicode(), traitlets.Int())).tag(sync=True)
+    value = traitlets.Int(None, allow_none=True).tag(sync=True)
+    disabled = traitlets.Bool(False).tag(sync=True)
+    ack = traitlets.Int(0).tag(sync=True)  # number of the newest choice the kernel has taken
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.on_msg(self._on_frontend_message)
+
+    def _on_frontend_message(self, _widget, content, _buffers) -> None:
+        """A choice made in the browser: take it, then acknowledge it (see the comment in the JS)."""
+        if not isinstance(content, dict) or "choose" not in content:
+            return
+        seq = content.get("seq")
+        if not isinstance(seq, int) or isinstance(seq, bool) or seq < self.ack:
+            return  # an older choice than one already taken (messages can arrive out of order)
+        with self.hold_sync():  # value and ack reach the browser in one update
+            try:
+                self.value = content["choose"]
+            except traitlets.TraitError:
+                pass  # not one of the answers: keep the old value; the ack redraws it
+            self.ack = seq
+
+    @traitlets.validate("value")
+    def _check_value(self, proposal):
+        value = proposal["value"]
+        allowed = [v for _, v in self.options]
+        if value is not None and (isinstance(value, bool) or value not in allowed):
+            raise traitlets.TraitError(f"{value!r} is not one of the answers {allowed}")
+        return value

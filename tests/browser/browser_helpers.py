@@ -1,0 +1,163 @@
+"""Helpers the browser tests share: open a notebook in JupyterLab or Voilà, run it, read files.
+
+Imported by the tests as ``from browser_helpers import ...`` (pytest puts this folder on the path).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Server:
+    """A running JupyterLab or Voilà server over the temporary project copy."""
+
+    kind: str
+    url: str
+    home: Path
+    process: subprocess.Popen
+    log: Path
+    token: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def stop(self) -> None:
+        """SIGTERM to the server's own process group (its kernels too), SIGKILL if it lingers."""
+        if self.process.poll() is not None:
+            return
+        for sig, wait in ((signal.SIGTERM, 8), (signal.SIGKILL, 5)):
+            try:
+                os.killpg(self.process.pid, sig)
+            except ProcessLookupError:
+                return
+            try:
+                self.process.wait(wait)
+                return
+            except subprocess.TimeoutExpired:
+                continue
+
+
+def open_lab(page, lab: Server, notebook: str) -> None:
+    """Open a notebook in JupyterLab (forgetting any remembered layout) and wait for an idle kernel."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{lab.url}/lab/tree/{notebook}?reset&token={lab.token}")
+    expect(page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")).to_be_visible()
+    wait_idle(page)
+
+
+def wait_idle(page) -> None:
+    from playwright.sync_api import expect
+
+    expect(page.locator("#jp-main-statusbar")).to_contain_text("| Idle")
+
+
+def menu(page, top: str, item: str) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text=top).first.click()
+    page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
+
+
+def run_all(page) -> None:
+    """Run → Run All Cells, then wait until the kernel is idle again."""
+    menu(page, "Run", "Run All Cells")
+    page.wait_for_timeout(300)  # let the status bar leave "Idle" before waiting for it
+    wait_idle(page)
+
+
+def restart_and_run_all(page) -> None:
+    """Kernel → Restart Kernel and Run All Cells…, confirm, and wait until the old views are gone."""
+    old = page.locator(".rc-choice-group, .rc-who, .rc-msg")
+    handle = old.first.element_handle() if old.count() else None
+    menu(page, "Kernel", "Restart Kernel and Run All Cells")
+    page.locator(".jp-Dialog .jp-mod-accept").click()
+    if handle is not None:
+        page.wait_for_function("el => !el.isConnected", arg=handle)
+    page.wait_for_timeout(300)
+    wait_idle(page)
+
+
+def open_voila(page, voila: Server, notebook: str | None) -> None:
+    """Open a notebook in app mode (``None``: the page already navigated) and wait for its widgets."""
+    if notebook is not None:
+        page.goto(f"{voila.url}/voila/render/{notebook}", timeout=60_000)  # Voilà runs it first
+    page.wait_for_function(
+        "document.querySelectorAll('.jupyter-widgets').length > 0"
+        " && !document.body.innerText.includes('Loading widget')",
+        timeout=60_000,
+    )
+
+
+def collapse_sidebar(page) -> None:
+    """Close JupyterLab's file browser so the notebook gets the width (as in the README pictures)."""
+    from playwright.sync_api import expect
+
+    tab = page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
+    if tab.count():
+        tab.first.click()
+        expect(page.locator("#jp-left-stack")).to_be_hidden()
+
+
+def choose_with_keyboard(page, ratings: list[int], *, start: int = 0) -> None:
+    """Answer statement 1, 2, ... with ``ratings`` (1 = first answer) using only Tab, arrows and Space.
+
+    The first answer of statement ``start + 1`` gets the focus as a starting point (where a person clicks or
+    tabs in); from there everything is keys: Tab moves to the next statement, ArrowRight moves to
+    the next answer and chooses it, Space chooses the answer that has the focus.
+    """
+    page.locator(".rc-choice-group").nth(start).locator("input").first.focus()
+    for n, rating in enumerate(ratings):
+        if n:
+            page.keyboard.press("Tab")
+        if rating == 1:
+            page.keyboard.press("Space")
+        for _ in range(rating - 1):
+            page.keyboard.press("ArrowRight")
+    settled(page)
+
+
+def settled(page) -> None:
+    """Wait until the kernel has taken every choice made on the page (no group is ``data-pending``)."""
+    page.wait_for_function("document.querySelectorAll('.rc-choice-group[data-pending]').length === 0")
+
+
+def chosen_labels(page, count: int) -> list[str | None]:
+    """The label of the checked answer of each of the ``count`` statements on the page (``None`` if open).
+
+    Waits until exactly ``count`` rating groups are drawn and none is waiting for the kernel.
+    """
+    from playwright.sync_api import expect
+
+    expect(page.locator(".rc-choice-group")).to_have_count(count)
+    expect(page.locator(".rc-choice-group .rc-option")).not_to_have_count(0)
+    settled(page)
+    return page.evaluate(
+        """[...document.querySelectorAll('.rc-choice-group')].map(g => {
+             const i = g.querySelector('input:checked');
+             return i ? i.parentElement.textContent.trim() : null; })"""
+    )
+
+
+def read_ratings(path: Path) -> tuple[str, dict[str, int | None]]:
+    """(participant, {statement: rating}) of one submission file, read as plain CSV."""
+    import csv
+
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    participants = {r["participant"] for r in rows}
+    assert len(participants) == 1, participants
+    return participants.pop(), {r["item"]: (int(r["rating"]) if r["rating"] else None) for r in rows}
+
+
+def submission_files(home: Path) -> list[Path]:
+    folder = home / "submissions"
+    return sorted(folder.glob("sub-*.csv")) if folder.is_dir() else []
+
+
+def new_participant(home: Path, **fields) -> str:
+    """Make a fresh participant current in ``home`` (as 00 Start here would) and return its code."""
+    from reconnect import participant as pt
+
+    return pt.start_new(home, **fields).code

@@ -1,0 +1,101 @@
+"""Faults in a real browser: a reload while rating, a kernel restart before Save, a double click on
+Save, and a second tab saving too. No answer may be lost and the newest save must count."""
+
+from __future__ import annotations
+
+from browser_helpers import (
+    choose_with_keyboard,
+    chosen_labels,
+    new_participant,
+    open_lab,
+    read_ratings,
+    restart_and_run_all,
+    run_all,
+    settled,
+    submission_files,
+    wait_idle,
+)
+from playwright.sync_api import expect
+
+from reconnect.content import load_item_bank
+from reconnect.drafts import load_draft
+from reconnect.store import latest_submissions, load_store
+
+BANK = load_item_bank()
+AREA = BANK.area("distrust")
+LABELS = {value: label for value, label in BANK.scale}
+NB = "02_distrust.ipynb"
+
+
+def test_reload_restart_double_click_and_a_second_tab_lose_no_answer(page, context, lab, shot):
+    page.on("dialog", lambda dialog: dialog.accept())  # "leave this page?" on reload
+    code = new_participant(lab.home)
+    before = set(submission_files(lab.home))
+    wanted = [3, 4, 2, 5, 1, 4, 3][: len(AREA.items)]
+
+    # a reload in the middle of rating: the choices so far come back after running again
+    open_lab(page, lab, NB)
+    run_all(page)
+    choose_with_keyboard(page, wanted[:2])
+    page.reload()
+    expect(page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")).to_be_visible()
+    wait_idle(page)
+    run_all(page)
+    expect(page.locator(".rc-info", has_text="not saved yet are back on screen")).to_be_visible()
+    assert chosen_labels(page, len(AREA.items)) == [LABELS[v] for v in wanted[:2]] + [None] * (len(wanted) - 2)
+    shot(page, "after-reload")
+
+    # the kernel restarts before Save: still nothing lost
+    choose_with_keyboard(page, wanted[2:], start=2)
+    assert chosen_labels(page, len(AREA.items)) == [LABELS[v] for v in wanted]
+    draft = load_draft(lab.home, participant=code, session="before", area=AREA.id)
+    assert draft.ratings == {item.id: v for item, v in zip(AREA.items, wanted)}
+    restart_and_run_all(page)
+    expect(page.locator(".rc-info", has_text="not saved yet are back on screen")).to_be_visible()
+    assert chosen_labels(page, len(AREA.items)) == [LABELS[v] for v in wanted]
+    assert set(submission_files(lab.home)) == before  # a draft is never a submission
+
+    # Save clicked twice quickly: one new file, and the page says it is saved
+    page.get_by_role("button", name="Save my answers").dblclick()
+    expect(page.locator(".rc-ok", has_text="aved at")).to_be_visible()
+    page.wait_for_timeout(500)  # let the second click arrive
+    wait_idle(page)
+    expect(page.locator(".rc-ok", has_text="aved at")).to_be_visible()
+    new = sorted(set(submission_files(lab.home)) - before)
+    assert len(new) == 1
+    first = {item.id: v for item, v in zip(AREA.items, wanted)}
+    assert read_ratings(new[0]) == (code, first)
+    shot(page, "saved-after-double-click")
+
+    # a second tab of the same notebook saves too; then the first tab saves again
+    other = context.new_page()
+    open_lab(other, lab, NB)
+    run_all(other)
+    expect(other.locator(".rc-info", has_text="are shown again")).to_be_visible()
+    assert chosen_labels(other, len(AREA.items)) == [LABELS[v] for v in wanted]
+    other.locator(".rc-choice-group").nth(0).get_by_role("radio", name=LABELS[1], exact=True).click()
+    settled(other)
+    other.get_by_role("button", name="Save my answers").click()
+    expect(other.locator(".rc-ok", has_text="Saved at")).to_be_visible()
+    second = dict(first, **{AREA.items[0].id: 1})
+
+    page.bring_to_front()
+    page.locator(".rc-choice-group").nth(1).get_by_role("radio", name=LABELS[5], exact=True).click()
+    settled(page)
+    page.get_by_role("button", name="Save my answers").click()
+    expect(page.locator(".rc-ok", has_text="from another tab or window")).to_be_visible()
+    third = dict(first, **{AREA.items[1].id: 5})  # what the first tab showed when it saved
+    shot(page, "first-tab-saved-after-second")
+
+    new = sorted(set(submission_files(lab.home)) - before)
+    new.sort(key=lambda f: f.stat().st_mtime_ns)
+    assert [read_ratings(f)[1] for f in new] == [first, second, third]  # every save kept, none doubled
+    frame = load_store(lab.home).frame
+    mine = latest_submissions(frame[(frame["participant"] == code) & (frame["area"] == AREA.id)])
+    assert dict(zip(mine["item"], mine["rating"].astype(int))) == third  # the newest counts
+
+    # running the notebook again shows the newest answers
+    restart_and_run_all(other)
+    expect(other.locator(".rc-info", has_text="are shown again")).to_be_visible()
+    assert chosen_labels(other, len(AREA.items)) == [LABELS[third[item.id]] for item in AREA.items]
+    other.close()

@@ -1,0 +1,126 @@
+"""Unsaved answers survive a new form (a reloaded page, a restarted kernel); Save clears them."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import traitlets
+
+from reconnect import participant as pt
+from reconnect.content import load_item_bank
+from reconnect.drafts import draft_path, load_draft, save_draft
+from reconnect.store import Submission, load_store, save_submission
+from reconnect.ui.area import RatingForm
+from reconnect.ui.choice import RatingChoice
+
+
+@pytest.fixture
+def home(tmp_path):
+    pt.start_new(tmp_path, session="before")
+    return tmp_path
+
+
+def _key(home, area="self_esteem"):
+    s = pt.current_settings(home)
+    return {"participant": s.code, "session": s.session, "area": area}
+
+
+def test_choices_come_back_in_a_new_form_until_saved(home):
+    form = RatingForm("self_esteem", home=home)
+    ids = list(form.questions)
+    form.questions[ids[0]].value = 4
+    form.questions[ids[2]].value = 1
+    again = RatingForm("self_esteem", home=home)
+    assert again.questions[ids[0]].value == 4 and again.questions[ids[2]].value == 1
+    assert again.questions[ids[1]].value is None
+    assert "not saved yet are back on screen" in again.message.value
+    assert not (home / "submissions").exists()  # a draft is never a submission
+    for box in again.questions.values():
+        box.value = box.value or 3
+    again.save_button.click()
+    assert len(load_store(home).frame["submission_id"].unique()) == 1
+    assert not draft_path(home, **_key(home)).exists()
+    third = RatingForm("self_esteem", home=home)
+    assert "are shown again" in third.message.value
+    assert third.ratings == again.ratings
+
+
+def test_a_draft_older_than_the_newest_save_is_ignored(home):
+    bank = load_item_bank()
+    area = bank.area("self_esteem")
+    save_draft(home, ratings={area.items[0].id: 1}, **_key(home))
+    s = pt.current_settings(home)
+    later = datetime.now(timezone.utc) + timedelta(seconds=5)
+    ratings = {i.id: 5 for i in area.items}
+    save_submission(home, Submission(s.code, area.id, ratings, s.session, saved_at=later, bank_version=bank.version))
+    form = RatingForm("self_esteem", home=home)
+    assert form.ratings == ratings
+    assert "are shown again" in form.message.value
+
+
+def test_a_damaged_draft_is_ignored(home):
+    path = draft_path(home, **_key(home))
+    path.parent.mkdir(parents=True)
+    path.write_text("{not json")
+    assert load_draft(home, **_key(home)) is None
+    assert RatingForm("self_esteem", home=home).answered == 0
+
+
+def test_rating_choice_names_its_statement_and_refuses_other_values():
+    box = RatingChoice(statement="I like who I am.", number=3, options=[("No", 1), ("Yes", 2)])
+    assert (box.statement, box.number) == ("I like who I am.", 3)
+    with pytest.raises(traitlets.TraitError):
+        box.value = 7
+    with pytest.raises(traitlets.TraitError):
+        box.value = True
+    box.value = 2
+    box.value = None
+    assert box.value is None
+
+
+def test_form_questions_carry_the_numbered_statements():
+    bank = load_item_bank()
+    area = bank.area("distrust")
+    form = RatingForm("distrust", bank=bank)
+    assert [(q.number, q.statement) for q in form.questions.values()] == [
+        (n, i.text) for n, i in enumerate(area.items, start=1)
+    ]
+
+
+def test_a_choice_made_in_the_browser_is_taken_and_a_wrong_one_ignored():
+    box = RatingChoice(statement="I like who I am.", number=1, options=[("No", 1), ("Yes", 2)])
+    box._on_frontend_message(box, {"choose": 2, "seq": 1}, [])
+    assert (box.value, box.ack) == (2, 1)
+    box._on_frontend_message(box, {"choose": 9, "seq": 2}, [])
+    box._on_frontend_message(box, {"something": "else"}, [])
+    assert (box.value, box.ack) == (2, 2)
+    # quick choices can arrive out of order: the newest by number wins
+    box._on_frontend_message(box, {"choose": 2, "seq": 4}, [])
+    box._on_frontend_message(box, {"choose": 1, "seq": 3}, [])
+    assert (box.value, box.ack) == (2, 4)
+
+
+def test_changing_an_answer_after_saving_says_so(home):
+    form = RatingForm("self_esteem", home=home)
+    for box in form.questions.values():
+        box.value = 3
+    form.save_button.click()
+    first = next(iter(form.questions.values()))
+    first.value = 5
+    assert "changed answers since you saved" in form.message.value
+    assert load_draft(home, **_key(home)).ratings[next(iter(form.questions))] == 5
+
+
+def test_a_save_from_another_tab_is_named_and_the_newest_counts(home):
+    from reconnect.store import latest_submissions
+
+    first, second = RatingForm("self_esteem", home=home), RatingForm("self_esteem", home=home)
+    for box in first.questions.values():
+        box.value = 2
+    first.save_button.click()
+    for box in second.questions.values():
+        box.value = 4
+    second.save_button.click()
+    assert "from another tab or window" in second.message.value
+    frame = load_store(home).frame
+    assert frame["submission_id"].nunique() == 2
+    assert set(latest_submissions(frame)["rating"]) == {4}
