@@ -48,14 +48,21 @@ class FacilitatorDashboard:
         self.store.layout.width = "40em"
         self.workshop = w.Dropdown(description="Workshop", options=[], style=wide)
         self.session = w.Dropdown(description="Session", options=[], style=wide)
-        self.min_group = w.BoundedIntText(
-            value=g.DEFAULT_MIN_GROUP, min=g.MIN_GROUP_FLOOR, max=100, description="Minimum group size", style=wide
+        # A drop-down rather than a number box: a choice is sent to the kernel at once in every front
+        # end (a typed number is only sent when the box loses focus), and nothing below the floor exists.
+        sizes = sorted({*range(g.MIN_GROUP_FLOOR, 11), 12, 15, 20, 25, 30, 40, 50, g.DEFAULT_MIN_GROUP})
+        self.min_group = w.Dropdown(
+            options=sizes, value=g.DEFAULT_MIN_GROUP, description="Minimum group size", style=wide
         )
         self.area = w.Dropdown(
             description="Statements of", options=[(a.title, a.id) for a in self.bank.areas], style=wide
         )
-        self.refresh_button = w.Button(description="Refresh", icon="refresh", button_style="primary")
-        self.present = w.ToggleButton(description="Presentation mode", icon="television", value=False)
+        self.refresh_button = w.Button(
+            description="Refresh", icon="refresh", button_style="primary", layout=w.Layout(width="auto")
+        )
+        self.present = w.ToggleButton(
+            description="Presentation mode", icon="television", value=False, layout=w.Layout(width="auto")
+        )
         self.status = w.HTML()
         self.content = w.VBox()
         self.refresh_button.on_click(lambda _b: self.refresh())
