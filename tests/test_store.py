@@ -525,3 +525,14 @@ def test_several_processes_saving_at_once_lose_nothing(tmp_path, bank):
     assert len(data.frame) == 100 * len(bank.area("communication").items)
     assert data.frame.groupby("session")["submission_id"].nunique().to_dict() == {f"session-{w}": 25 for w in range(4)}
     assert not [p for p in submissions_folder(tmp_path).iterdir() if p.name.startswith(TEMP_PREFIX)]
+
+
+def test_save_without_a_bank_version_records_the_bank_in_use(tmp_path, bank):
+    from reconnect.store import Submission, load_store, save_submission
+
+    sub = Submission("KM7-4TX", "distrust", {i.id: 3 for i in bank.area("distrust").items}, "before")
+    path = save_submission(tmp_path, sub, bank=bank)
+    data = load_store(tmp_path, bank=bank)
+    assert data.problems == []
+    assert set(data.frame["bank_version"]) == {bank.version}
+    assert path.exists()

@@ -9,6 +9,7 @@ See ``docs/data-format.md`` for the format.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -147,6 +148,8 @@ def save_submission(store: str | Path, sub: Submission, *, bank: ItemBank | None
     True
     """
     bank = bank or load_item_bank()
+    if not sub.bank_version:  # record which statements these were, or the file could never load again
+        sub = dataclasses.replace(sub, bank_version=bank.version)
     check_submission(sub, bank)
     path = submissions_folder(store) / f"sub-{sub.submission_id}.csv"
     return write_new(path, sub.to_csv())
