@@ -114,3 +114,11 @@ def couple_view():
 def report_button():
     """06: the button that writes the printable PDF into the data folder."""
     return _profile_view().report_widget
+
+
+@_friendly
+def my_data():
+    """00 Start here: see what is stored about you, and erase it (after typing your code again)."""
+    from .ui.privacy import MyDataPanel
+
+    return MyDataPanel().widget

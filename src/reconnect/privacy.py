@@ -1,0 +1,128 @@
+"""See what is stored about a participant, and erase it on request (design.md §5).
+
+Erasing is the one place where Reconnect deletes files, so it is narrow and deliberate: only the
+participant's own files in one data folder, only after they type their code again to confirm, and
+a collected batch file (which also holds other people's answers) is never rewritten here; it is
+listed so that the facilitator can be asked to remove it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .codes import normalise_participant_code
+from .errors import InputError
+from .files import TEMP_PREFIX
+from .store import submissions_folder
+
+# Folders that hold one participant's files only, named by the participant code.
+PERSONAL_FOLDERS = ("journal", "drafts", "participants")
+
+
+@dataclass
+class Stored:
+    """What one data folder holds about one participant."""
+
+    code: str
+    submissions: list[Path] = field(default_factory=list)  # files holding only this participant's answers
+    shared_batches: list[Path] = field(default_factory=list)  # collected files that also hold others' answers
+    personal: dict[str, list[Path]] = field(default_factory=dict)  # journal / drafts / participants
+    is_current: bool = False
+
+    @property
+    def files(self) -> list[Path]:
+        return [*self.submissions, *(p for paths in self.personal.values() for p in paths)]
+
+    def lines(self) -> list[str]:
+        """A plain description, one line per kind of data."""
+        out = [
+            f"Saved ratings: {len(self.submissions)} file(s) in submissions/",
+            f"Private journal notes: {len(self.personal.get('journal', []))}",
+            f"Answers chosen but not saved (drafts): {len(self.personal.get('drafts', []))}",
+            f"Settings (code, optional name, workshop, couple code, session, sharing): "
+            f"{len(self.personal.get('participants', []))} file(s)",
+        ]
+        if self.shared_batches:
+            out.append(
+                f"Collected batch files that also hold other people's answers: {len(self.shared_batches)} "
+                "(not erased here; ask the facilitator to remove your answers from them)"
+            )
+        return out
+
+
+def _participants_in(path: Path) -> set[str]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        return {row.get("participant", "").strip() for row in csv.DictReader(io.StringIO(text))}
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return set()
+
+
+def stored_about(home: str | Path, code: str) -> Stored:
+    """Every file in ``home`` that holds something about participant ``code``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> stored_about(tempfile.mkdtemp(), "KM7-4TX").files
+    []
+    """
+    code = normalise_participant_code(code)
+    home = Path(home)
+    found = Stored(code)
+    folder = submissions_folder(home)
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.csv")):
+            if path.name.startswith((TEMP_PREFIX, ".")):
+                continue
+            people = _participants_in(path)
+            if code in people:
+                (found.submissions if people == {code} else found.shared_batches).append(path)
+    for name in PERSONAL_FOLDERS:
+        sub = home / name / code
+        found.personal[name] = sorted(p for p in sub.rglob("*") if p.is_file()) if sub.is_dir() else []
+    try:
+        found.is_current = json.loads((home / "current.json").read_text()).get("participant") == code
+    except (OSError, ValueError, AttributeError):
+        found.is_current = False
+    return found
+
+
+def erase_participant(home: str | Path, code: str, *, confirm: str) -> Stored:
+    """Delete everything ``home`` holds about ``code`` alone; ``confirm`` must be the code typed again.
+
+    Returns what was found (and is now removed). Files that also hold other people's answers are
+    left untouched and listed in ``shared_batches``.
+    """
+    code = normalise_participant_code(code)
+    try:
+        typed = normalise_participant_code(confirm)
+    except InputError:
+        typed = None
+    if typed != code:
+        raise InputError(
+            f"To erase, type your participant code {code} in the box exactly as shown. Nothing was erased."
+        )
+    found = stored_about(home, code)
+    for path in found.files:
+        path.unlink(missing_ok=True)
+    for name in PERSONAL_FOLDERS:
+        folder = Path(home) / name / code
+        if folder.is_dir():
+            for sub in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True):
+                _rmdir_if_empty(sub)
+            _rmdir_if_empty(folder)
+    if found.is_current:
+        (Path(home) / "current.json").unlink(missing_ok=True)
+    return found
+
+
+def _rmdir_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:
+        pass  # something else is in it (e.g. a file added meanwhile): leave it
