@@ -34,6 +34,8 @@ COLUMNS = (
     "saved_at",
     "bank_version",
 )
+# Columns kept as text in the loaded frame (the others are typed: numbers and times).
+_TEXT_COLUMNS = (*(c for c in COLUMNS if c not in ("format_version", "rating", "saved_at")), "source")
 # Fields that must be the same on every row of one file, and must not be blank.
 _CONSTANT = ("format_version", "submission_id", "participant", "session", "area", "saved_at", "bank_version")
 _OPTIONAL_CONSTANT = ("workshop", "couple")
@@ -726,17 +728,7 @@ def to_frame(rows: list[dict]):
     frame["format_version"] = pd.to_numeric(frame["format_version"]).astype("int64")
     frame["rating"] = frame["rating"].astype("Int64")
     frame["saved_at"] = pd.to_datetime(frame["saved_at"], utc=True, format="ISO8601")
-    for c in (
-        "submission_id",
-        "participant",
-        "workshop",
-        "couple",
-        "session",
-        "area",
-        "item",
-        "bank_version",
-        "source",
-    ):
+    for c in _TEXT_COLUMNS:
         frame[c] = frame[c].astype("string")
     return frame
 
