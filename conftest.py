@@ -43,6 +43,15 @@ def pytest_unconfigure(config):
         shutil.rmtree(root, ignore_errors=True)
 
 
+def pytest_collection_modifyitems(config, items):
+    """Every test in tests/browser/ is a real-browser test: ``pytest -m "not browser"`` is the fast lane."""
+    import pytest
+
+    for item in items:
+        if "tests/browser/" in item.path.as_posix():
+            item.add_marker(pytest.mark.browser)
+
+
 def pytest_collect_file(file_path, parent):
     """Run the docstring examples of the package (only there: test folders hold conftest files)."""
     if file_path.suffix == ".py" and "src/reconnect" in file_path.as_posix():

@@ -13,7 +13,7 @@ import pytest
 
 from _group_helpers import BANK, code, make_store, submission
 from reconnect import collect as col
-from reconnect import files, store
+from reconnect import files, store, validate
 from reconnect.errors import StoreError
 from reconnect.store import COLUMNS, load_store, read_submission_file, submissions_folder
 
@@ -21,7 +21,7 @@ from reconnect.store import COLUMNS, load_store, read_submission_file, submissio
 @pytest.fixture(params=["csv module", "pandas"])
 def reader(request, monkeypatch):
     if request.param == "pandas":
-        monkeypatch.setattr(store, "_PANDAS_FROM", 0)
+        monkeypatch.setattr(validate, "_PANDAS_FROM", 0)
     return request.param
 
 
@@ -149,7 +149,7 @@ def test_collect_with_batches_is_idempotent_and_batches_can_be_collected(tmp_pat
     # ... and the same submissions from their original files are then recognised.
     assert len(col.collect([handed], tmp_path / "merged", bank=BANK).already) == 7
     # A changed copy of a collected submission is refused; the collected one is kept.
-    one = sorted(submissions_folder(handed).iterdir())[0]
+    one = sorted(submissions_folder(handed).rglob("sub-*.csv"))[0]
     changed = tmp_path / "changed.csv"
     lines = one.read_text().splitlines()
     cells = lines[1].split(",")

@@ -30,7 +30,7 @@ def with_rating(text, value):
 
 def handed_in(tmp_path, n=6, **kw):
     src = make_store(tmp_path / "handed", [5, 4, 3, 2, 1, 5, 4, 3][:n], **kw)
-    return sorted((src / "submissions").glob("sub-*.csv"))
+    return sorted((src / "submissions").rglob("sub-*.csv"))
 
 
 def test_collect_twice_imports_once(tmp_path):

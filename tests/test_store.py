@@ -94,7 +94,8 @@ def test_every_save_is_a_new_file(tmp_path, write_submission):
     first_bytes = first.read_bytes()
     second = write_submission(tmp_path)
     assert first != second
-    assert sorted(p.name for p in submissions_folder(tmp_path).iterdir()) == sorted([first.name, second.name])
+    assert first.parent == second.parent == submissions_folder(tmp_path) / CODE  # submissions/<code>/
+    assert sorted(p.name for p in first.parent.iterdir()) == sorted([first.name, second.name])
     assert first.read_bytes() == first_bytes
 
 
@@ -105,7 +106,7 @@ def test_saving_the_same_submission_twice_refuses_and_keeps_the_first(tmp_path, 
     with pytest.raises(StoreError, match="already exists"):
         save_submission(tmp_path, sub, bank=bank)
     assert path.read_bytes() == before
-    assert [p.name for p in submissions_folder(tmp_path).iterdir()] == [path.name]
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
 
 
 def test_write_new_never_replaces_an_existing_file(tmp_path):
@@ -187,7 +188,18 @@ BAD_FILES = {
     "rating 7": (_set("rating", "7", rows=(2,)), "row 3, column rating", "7 is outside the scale 1-5"),
     "rating abc": (_set("rating", "abc"), "row 2, column rating", "'abc' is not a whole number"),
     "rating 3.5": (_set("rating", "3.5", rows=(4,)), "row 5, column rating", "'3.5' is not a whole number"),
-    "rating -1": (_set("rating", "-1"), "row 2, column rating", "outside the scale"),
+    "rating -1": (_set("rating", "-1"), "row 2, column rating", "digits 0-9"),
+    "rating 0": (_set("rating", "0"), "row 2, column rating", "outside the scale"),
+    "rating fullwidth 4": (_set("rating", "\uff14"), "row 2, column rating", "digits 0-9"),
+    "rating +4": (_set("rating", "+4"), "row 2, column rating", "digits 0-9"),
+    "rating 0_4": (_set("rating", "0_4"), "row 2, column rating", "digits 0-9"),
+    "ISO week date": (_set("saved_at", "2026-W48-4T18:30:00+00:00", ALL_ROWS), "row 2, column saved_at", "not a time"),
+    "submission id with ../": (
+        _set("submission_id", "../../etc0000", ALL_ROWS),
+        "row 2, column submission_id",
+        "not a Reconnect submission id",
+    ),
+    "bank version formula": (_set("bank_version", "=1+1", ALL_ROWS), "row 2, column bank_version", "not an item-bank"),
     "blank participant": (_set("participant", "", ALL_ROWS), "row 2, column participant", "blank"),
     "unknown area": (_set("area", "friendship", ALL_ROWS), "row 2, column area", "unknown area 'friendship'"),
     "unknown item": (_set("item", "se9", rows=(6,)), "row 7, column item", "'se9' is not a statement"),
@@ -217,7 +229,7 @@ BAD_FILES = {
     "saved_at without zone": (
         _set("saved_at", "2026-11-26T18:30:00", ALL_ROWS),
         "row 2, column saved_at",
-        "time zone",
+        "not a time like",
     ),
 }
 
@@ -438,7 +450,7 @@ def test_crash_before_the_rename_leaves_no_submission(tmp_path, bank, monkeypatc
     with pytest.raises(_Killed):
         save_submission(tmp_path, make_submission(bank, area="distrust"), bank=bank)
     monkeypatch.undo()
-    names = [p.name for p in submissions_folder(tmp_path).iterdir()]
+    names = [p.name for p in kept.parent.iterdir()]
     assert kept.name in names
     assert [n for n in names if not n.startswith(TEMP_PREFIX)] == [kept.name], "no half-made submission"
     data = load_store(tmp_path, bank=bank)
@@ -471,7 +483,7 @@ def test_disk_error_while_writing_leaves_nothing_behind(tmp_path, bank, monkeypa
     monkeypatch.setattr(files.os, "fsync", full)
     with pytest.raises(StoreError, match="disk is full"):
         save_submission(tmp_path, make_submission(bank), bank=bank)
-    assert list(submissions_folder(tmp_path).iterdir()) == []
+    assert [p for p in submissions_folder(tmp_path).rglob("*") if not p.is_dir()] == []
 
 
 def test_killed_while_saving_leaves_only_complete_files(tmp_path, bank):
@@ -489,7 +501,7 @@ def test_killed_while_saving_leaves_only_complete_files(tmp_path, bank):
         assert proc.returncode == -signal.SIGKILL
 
     folder = submissions_folder(store)
-    finished = [p for p in folder.iterdir() if not p.name.startswith(TEMP_PREFIX)]
+    finished = [p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(TEMP_PREFIX)]
     assert len(finished) >= 9
     for path in finished:
         assert NAME_RE.match(path.name)

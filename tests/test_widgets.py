@@ -26,7 +26,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 def _submission_files(home: Path) -> list[Path]:
     folder = submissions_folder(home)
-    return sorted(folder.glob("sub-*.csv")) if folder.exists() else []
+    return sorted(folder.rglob("sub-*.csv")) if folder.exists() else []
 
 
 def _text(html: str) -> str:

@@ -28,6 +28,7 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
 from .content import ItemBank, load_item_bank
+from .csvfile import csv_lines, csv_text
 from .errors import Problem, StoreError
 from .files import TEMP_PREFIX, ensure_folder, random_id
 from .store import (
@@ -35,13 +36,12 @@ from .store import (
     BATCH_SUBMISSIONS,
     COLUMNS,
     MAX_FILE_BYTES,
-    _check_rows,
-    _parse_bytes,
-    _Rows,
     load_raw,
-    max_bytes_for,
+    read_bytes_bounded,
+    store_lock,
     submissions_folder,
 )
+from .validate import SUBMISSION_ID, Rows, check_rows, max_bytes_for, parse_bytes
 
 COLLECT_ENV = "RECONNECT_COLLECT"
 DROP_FILE_MODE = 0o644  # readable by the facilitator; others cannot list the folder nor guess the name
@@ -52,7 +52,7 @@ STORE_FILE_MODE = 0o600
 MAX_ARCHIVE_MEMBERS = 20_000
 MAX_ARCHIVE_TOTAL = 200 * 1024 * 1024  # declared uncompressed size of one archive
 MAX_RATIO = 200  # uncompressed / compressed: more than this is a zip bomb, not a CSV
-_ID_RE = re.compile(r"^[A-Za-z0-9]{8,64}$")
+_ID_RE = SUBMISSION_ID  # checked by the validator; checked again here before an id names anything
 _JUNK_NAMES = {".ds_store", "thumbs.db", "desktop.ini"}
 
 
@@ -103,18 +103,23 @@ class _Progress:
 
 def collect(
     sources: list[str | Path],
-    into: str | Path,
+    into: str | Path | None,
     *,
     bank: ItemBank | None = None,
     workshop: str | None = None,
     progress=None,
     progress_from: int = 20,
+    dry_run: bool = False,
 ) -> CollectResult:
     """Import submissions from files, folders and zip archives into the store ``into``.
 
     ``workshop``, when given, rejects submissions of other workshops. Submissions made with another
     item-bank version are rejected (their statements may differ). ``progress`` is a text stream for a
     progress bar, shown when there are at least ``progress_from`` files.
+
+    ``dry_run=True`` (what ``reconnect validate`` uses) runs every check and writes nothing; with
+    ``into=None`` nothing counts as already collected. Two collects into one store at once take
+    turns (:func:`reconnect.store.store_lock`), so nothing is imported twice.
 
     Examples
     --------
@@ -123,16 +128,24 @@ def collect(
     '0 imported, 0 already there, 1 rejected'
     """
     bank = bank or load_item_bank()
-    store = Path(into)
-    target = _writable_store(store)
+    store = Path(into) if into is not None else None
+    if store is not None and not dry_run:
+        target = _writable_store(store)
+        with store_lock(store):
+            return _collect(sources, store, target, bank, workshop, progress, progress_from)
+    return _collect(sources, store, None, bank, workshop, progress, progress_from)
+
+
+def _collect(sources, store, target, bank, workshop, progress, progress_from) -> CollectResult:
     result = CollectResult()
-    known = _index_store(store, bank)
+    # Read inside the lock: a collect that ran meanwhile is seen, and its submissions are not imported again.
+    known = _index_store(store, bank) if store is not None and store.is_dir() else {}
     candidates: list[_Candidate] = []
     for source in sources:
         candidates.extend(_candidates(Path(source), store))
     stream = progress if len(candidates) >= progress_from else None
     bar = _Progress(len(candidates), stream)
-    rows = _Rows()
+    rows = Rows()
     for cand in candidates:
         bar.step()
         if cand.path is not None:
@@ -142,16 +155,17 @@ def collect(
             continue
         name = PurePosixPath(cand.label.replace("\\", "/")).name
         limit = max_bytes_for(name) if "!" not in cand.label else MAX_FILE_BYTES
-        _parse_bytes(cand.data or b"", cand.label, rows, max_bytes=limit)
+        parse_bytes(cand.data or b"", cand.label, rows, max_bytes=limit)
     if stream is not None and rows.sources:
         stream.write(f"checking the submissions in {len(rows.sources):,} files...\n")
         stream.flush()
-    frame, problems = _check_rows(rows, bank)
+    frame, problems = check_rows(rows, bank, dedupe=False)
     result.rejected.extend(problems)
     accepted: list[str] = []
     for label, sid, first, digest, text in _submissions(frame, rows.sources):
         _decide(label, sid, first, digest, text, known, bank, workshop, result, accepted)
-    _write_batches(target, accepted, stream)
+    if target is not None:
+        _write_batches(target, accepted, stream)
     return result
 
 
@@ -175,19 +189,16 @@ def _submissions(frame, sources: list[str]):
 
 
 def _canonical_lines(frame) -> list[str]:
-    """Each row as the line a batch file holds: the columns in order, comma-separated, newline-ended."""
-    out = frame[COLUMNS[0]].astype(object)
-    for c in COLUMNS[1:]:
-        out = out + "," + frame[c].astype(object)
-    return (out + "\n").tolist()
+    """Each row as the line a batch file holds (the package's one CSV writer, :mod:`reconnect.csvfile`)."""
+    return csv_lines(frame, COLUMNS)
 
 
 def _decide(label, sid, first, digest, text, known, bank, workshop, result, accepted) -> None:
     shop, bank_version = first
-    if _ID_RE.match(sid) and known.get(sid) == digest:
+    if _ID_RE.fullmatch(sid) and known.get(sid) == digest:
         result.already.append(label)
         return
-    if not _ID_RE.match(sid):
+    if not _ID_RE.fullmatch(sid):
         result.rejected.append(
             Problem(label, "submission_id", "the id is not a Reconnect id", "save the answers again")
         )
@@ -231,7 +242,7 @@ def _write_batches(target: Path, accepted: list[str], stream) -> list[Path]:
     """Write the accepted submissions as new batch files, each whole or not at all, fsynced once."""
     from .files import write_new
 
-    header = ",".join(COLUMNS) + "\n"
+    header = csv_text(COLUMNS, [])
     written = []
     for i in range(0, len(accepted), BATCH_SUBMISSIONS):
         chunk = accepted[i : i + BATCH_SUBMISSIONS]
@@ -311,11 +322,10 @@ def _file_candidate(path: Path, label: str) -> _Candidate:
     try:
         info = path.lstat()
         if not stat.S_ISREG(info.st_mode):
-            return _reject(label, "this is not a regular file", "collect submission .csv files only")
+            return _reject(label, "this is not a regular file (a link, a device or a pipe)", "collect .csv files only")
         if info.st_size > limit:
             return _reject(label, f"the file is {info.st_size:,} bytes, far too large for a submission", "check it")
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
+        data = read_bytes_bounded(path, limit)  # never waits on a pipe, never reads more than the limit
     except OSError as exc:
         return _reject(label, f"the file cannot be read ({exc.strerror or exc})", "check its permissions")
     if len(data) > limit:
@@ -334,15 +344,17 @@ def _not_a_submission(name: str) -> str:
 
 def _folder_candidates(folder: Path, store: Path) -> list[_Candidate]:
     out: list[_Candidate] = []
-    store_sub = submissions_folder(store).resolve()
+    store_sub = submissions_folder(store).resolve() if store is not None else None
     for root, dirs, files in os.walk(folder, followlinks=False):
         here = Path(root)
-        if here.resolve() == store_sub:
+        if store_sub is not None and (here.resolve() == store_sub or store_sub in here.resolve().parents):
             continue  # collecting the store into itself: nothing to do
         for d in list(dirs):
             if (here / d).is_symlink():
                 out.append(_reject(str(here / d), "this is a link, and links are not followed", "copy the folder"))
-        dirs[:] = sorted(d for d in dirs if not (here / d).is_symlink() and d not in ("journal", "participants"))
+        dirs[:] = sorted(
+            d for d in dirs if not (here / d).is_symlink() and d not in ("journal", "participants", "drafts", "logs")
+        )
         for name in sorted(files):
             path = here / name
             if name.startswith(TEMP_PREFIX) or name == "current.json" or name.startswith("README"):
@@ -383,7 +395,7 @@ def _zip_candidates(archive: Path) -> list[_Candidate]:
                 out.append(_reject(where, *problem))
                 continue
             name = PurePosixPath(m.filename).name
-            if {"journal", "participants"} & set(PurePosixPath(m.filename).parts[:-1]):
+            if {"journal", "participants", "drafts", "logs"} & set(PurePosixPath(m.filename).parts[:-1]):
                 continue  # a participant's private notes or settings: never collected, not even looked at
             if name.startswith(TEMP_PREFIX) or name.lower() in ("current.json",) or name.startswith("README"):
                 continue
@@ -539,7 +551,7 @@ def export_answers(home: str | Path, participant: str, *, bank: ItemBank | None 
             "There are no saved answers for this participant code yet, so there is nothing to export. "
             "Save your answers in one of the area notebooks first."
         )
-    header = ",".join(COLUMNS) + "\n"
+    header = csv_text(COLUMNS, [])
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         # One file per submission, rebuilt from its own rows: a batch file is never copied whole, so

@@ -2,7 +2,32 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# Characters that change what a terminal or a page shows instead of being shown: C0 and C1 control
+# characters (newline, carriage return, escape...), DEL, bidirectional overrides and isolates, and
+# the Unicode line and paragraph separators.
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]")
+
+
+def show(text: object) -> str:
+    """``text`` with every control character written out (``\\x1b``, ``\\n``), safe for a terminal or a page.
+
+    Everything that reaches a person from a file (a value, a file name, a zip member name) passes
+    through here, so a file cannot print fake lines, clear a terminal or reorder a message.
+
+    Examples
+    --------
+    >>> show("99 imported\\n\\x1b[2J ok")
+    '99 imported\\\\n\\\\x1b[2J ok'
+    >>> show("Zoë")
+    'Zoë'
+    """
+    text = str(text)
+    if not _UNSHOWABLE.search(text):
+        return text
+    return _UNSHOWABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True)
@@ -21,8 +46,9 @@ class Problem:
     fix: str
 
     def __str__(self) -> str:
-        where = f"{self.path}: {self.location}" if self.location else self.path
-        return f"{where}: {self.reason.rstrip('.')}. Fix: {self.fix.rstrip('.')}."
+        path, location = show(self.path), show(self.location)
+        where = f"{path}: {location}" if location else path
+        return f"{where}: {show(self.reason).rstrip('.')}. Fix: {show(self.fix).rstrip('.')}."
 
 
 class ReconnectError(ValueError):

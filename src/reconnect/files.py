@@ -84,8 +84,44 @@ def replace_file(path: Path, data: bytes, *, mode: int = 0o600) -> Path:
     return path
 
 
+def leftovers(folder: Path) -> list[Path]:
+    """The hidden temporary files in ``folder`` (not below it): what a save cut short leaves behind.
+
+    They may hold answers, so they are listed and erased like any other personal file.
+    """
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(
+                Path(e.path) for e in entries if e.name.startswith(TEMP_PREFIX) and e.is_file(follow_symlinks=False)
+            )
+    except OSError:
+        return []
+
+
+def sweep_leftovers(folder: Path, *, older_than: float = 600.0) -> int:
+    """Remove temporary files in ``folder`` older than ``older_than`` seconds; return how many.
+
+    A save holds its temporary file for milliseconds, so one that is minutes old was cut short (a
+    killed kernel, a full disk) and will never be finished. Its content is also in no submission.
+    """
+    import time
+
+    removed = 0
+    now = time.time()
+    for path in leftovers(folder):
+        try:
+            if now - path.lstat().st_mtime > older_than:
+                path.unlink()
+                removed += 1
+        except OSError:
+            pass
+    return removed
+
+
 def _write_synced(tmp: Path, data: bytes, mode: int, sync: bool) -> None:
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    # O_EXCL: a file (or a link planted by someone else) at the random name is never opened;
+    # O_NOFOLLOW: belt and braces, a link is never followed.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, mode)
     try:
         view = memoryview(data)
         while view:

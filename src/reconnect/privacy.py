@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .codes import normalise_participant_code
 from .errors import InputError
-from .files import TEMP_PREFIX
+from .files import TEMP_PREFIX, leftovers
 from .store import submissions_folder
 
 # Folders that hold one participant's files only, named by the participant code.
@@ -29,18 +29,24 @@ class Stored:
 
     code: str
     submissions: list[Path] = field(default_factory=list)  # files holding only this participant's answers
+    unfinished: list[Path] = field(default_factory=list)  # hidden leftovers of saves cut short (crash, kill)
     shared_batches: list[Path] = field(default_factory=list)  # collected files that also hold others' answers
     personal: dict[str, list[Path]] = field(default_factory=dict)  # journal / drafts / participants
     is_current: bool = False
 
     @property
     def files(self) -> list[Path]:
-        return [*self.submissions, *(p for paths in self.personal.values() for p in paths)]
+        return [*self.submissions, *self.unfinished, *(p for paths in self.personal.values() for p in paths)]
 
     def lines(self) -> list[str]:
         """A plain description, one line per kind of data."""
         out = [
             f"Saved ratings: {len(self.submissions)} file(s) in submissions/",
+            *(
+                [f"Unfinished saves (left by a save that was cut short): {len(self.unfinished)} hidden file(s)"]
+                if self.unfinished
+                else []
+            ),
             f"Private journal notes: {len(self.personal.get('journal', []))}",
             f"Answers chosen but not saved (drafts): {len(self.personal.get('drafts', []))}",
             f"Settings (code, optional name, workshop, couple code, session, sharing): "
@@ -62,6 +68,14 @@ def _participants_in(path: Path) -> set[str]:
         return set()
 
 
+def _mentions(path: Path, code: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return code.encode() in handle.read(1 << 20)
+    except OSError:
+        return False
+
+
 def stored_about(home: str | Path, code: str) -> Stored:
     """Every file in ``home`` that holds something about participant ``code``.
 
@@ -76,12 +90,20 @@ def stored_about(home: str | Path, code: str) -> Stored:
     found = Stored(code)
     folder = submissions_folder(home)
     if folder.is_dir():
-        for path in sorted(folder.glob("*.csv")):
+        own = folder / code  # submissions/<code>/: everything in it is this participant's
+        for path in sorted(own.glob("*")) if own.is_dir() else []:
+            if path.is_file() and not path.is_symlink():
+                (found.unfinished if path.name.startswith(TEMP_PREFIX) else found.submissions).append(path)
+        for path in sorted(folder.glob("*.csv")):  # flat files: earlier versions, collected batches
             if path.name.startswith((TEMP_PREFIX, ".")):
                 continue
             people = _participants_in(path)
             if code in people:
-                (found.submissions if people == {code} else found.shared_batches).append(path)
+                (found.shared_batches if people != {code} else found.submissions).append(path)
+        # Leftovers of saves cut short directly in submissions/ (earlier versions): theirs if they name them.
+        found.unfinished.extend(p for p in leftovers(folder) if _mentions(p, code))
+    # A half-written pointer (current.json) in the data folder itself.
+    found.unfinished.extend(p for p in leftovers(home) if _mentions(p, code))
     for name in PERSONAL_FOLDERS:
         sub = home / name / code
         found.personal[name] = sorted(p for p in sub.rglob("*") if p.is_file()) if sub.is_dir() else []
@@ -110,7 +132,7 @@ def erase_participant(home: str | Path, code: str, *, confirm: str) -> Stored:
     found = stored_about(home, code)
     for path in found.files:
         path.unlink(missing_ok=True)
-    for name in PERSONAL_FOLDERS:
+    for name in (*PERSONAL_FOLDERS, "submissions"):
         folder = Path(home) / name / code
         if folder.is_dir():
             for sub in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True):

@@ -153,7 +153,7 @@ def read_ratings(path: Path) -> tuple[str, dict[str, int | None]]:
 
 def submission_files(home: Path) -> list[Path]:
     folder = home / "submissions"
-    return sorted(folder.glob("sub-*.csv")) if folder.is_dir() else []
+    return sorted(folder.rglob("sub-*.csv")) if folder.is_dir() else []  # submissions/<code>/sub-*.csv
 
 
 def new_participant(home: Path, **fields) -> str:
