@@ -11,12 +11,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import ItemBankError, Problem
+from .errors import ItemBankError, Problem, show
 from .paths import item_bank_path
 
 AREA_IDS = ("self_esteem", "distrust", "insecurity", "communication", "foundation")
 NEGATIONS = re.compile(r"\b(not|no|never|nothing|nobody|none|neither|nor|without|hardly|cannot)\b|n['’]t\b", re.I)
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
+#: An item-bank version: it is written into every submission, so it stays short and plain.
+VERSION_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,31}")
+# Bounds that keep a hostile or broken file from exhausting memory or the stack: the real bank is
+# about 20 KB, 4 levels deep, with texts under 400 characters.
+MAX_BANK_BYTES = 512 * 1024
+MAX_DEPTH = 12
+MAX_TEXT = 2000
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -116,6 +124,12 @@ def _parse(path: Path) -> tuple[ItemBank | None, list[Problem]]:
         )
     except OSError as exc:
         return None, problem("", f"the file cannot be read ({exc.strerror})", "check its permissions")
+    if len(raw_bytes) > MAX_BANK_BYTES:
+        return None, problem(
+            "",
+            f"the file is {len(raw_bytes):,} bytes; an item bank is far smaller (at most {MAX_BANK_BYTES:,})",
+            "check that this is the item bank, or restore data/item_bank.yaml from the project",
+        )
     try:
         text = raw_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -125,7 +139,23 @@ def _parse(path: Path) -> tuple[ItemBank | None, list[Problem]]:
     if not text.strip():
         return None, problem("", "the file is empty", "restore it from the project or a backup")
     try:
-        data = yaml.safe_load(text)
+        data = _bounded_yaml(text)
+    except _TooDeep:
+        return None, problem(
+            "", f"the file nests lists or sections more than {MAX_DEPTH} levels deep", "start from data/item_bank.yaml"
+        )
+    except _Alias as exc:
+        return None, problem(
+            str(exc),
+            "the file uses YAML anchors or aliases (& or *), which an item bank never needs",
+            "write each text out in full",
+        )
+    except (ValueError, OverflowError, RecursionError, MemoryError):
+        return None, problem(
+            "",
+            "a value in the file cannot be read (for example a number thousands of digits long)",
+            "compare the file with data/item_bank.yaml in the project and put versions in quotes",
+        )
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -145,6 +175,15 @@ def _parse(path: Path) -> tuple[ItemBank | None, list[Problem]]:
     version = data.get("version")
     if not isinstance(version, (str, int, float)) or not str(version).strip():
         add(problem("version", "the version is missing", 'add a line such as version: "1.0"'))
+    elif not VERSION_RE.fullmatch(str(version)):
+        add(
+            problem(
+                "version",
+                f"'{show(str(version)[:40])}' is not a plain version: it is written into every saved answer",
+                'use letters, digits, dots and dashes only, at most 32, e.g. version: "1.1"',
+            )
+        )
+    add(_text_problems(data, p))
 
     scale = _parse_scale(data.get("scale"), problem, problems)
     growth, strength = _parse_bands(data.get("bands"), problem, problems)
@@ -208,6 +247,63 @@ def _parse(path: Path) -> tuple[ItemBank | None, list[Problem]]:
         ),
         [],
     )
+
+
+class _TooDeep(Exception):
+    pass
+
+
+class _Alias(Exception):
+    pass
+
+
+def _bounded_yaml(text: str):
+    """``yaml.safe_load`` with bounds: no anchors or aliases (no alias bombs), at most MAX_DEPTH levels."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        depth = 0
+
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                mark = self.peek_event().start_mark
+                raise _Alias(f"line {mark.line + 1}")
+            event = self.peek_event()
+            if getattr(event, "anchor", None):
+                raise _Alias(f"line {event.start_mark.line + 1}")
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise _TooDeep
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+    return yaml.load(text, Loader=Loader)  # noqa: S506  (a SafeLoader subclass)
+
+
+def _text_problems(data, path: str, where: str = "") -> list[Problem]:
+    """Texts that are too long or hold control characters (which could rewrite a terminal or a spreadsheet)."""
+    out: list[Problem] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            out.extend(_text_problems(value, path, f"{where}.{key}" if where else str(key)))
+    elif isinstance(data, list):
+        for n, value in enumerate(data, start=1):
+            out.extend(_text_problems(value, path, f"{where}[{n}]"))
+    elif isinstance(data, str):
+        if len(data) > MAX_TEXT:
+            out.append(Problem(path, where, f"the text is {len(data):,} characters long", f"keep it under {MAX_TEXT}"))
+        if _CONTROL.search(data):
+            out.append(
+                Problem(
+                    path,
+                    where,
+                    "the text holds a control character (such as a carriage return or an escape code)",
+                    "type the text again in a plain text editor",
+                )
+            )
+    return out
 
 
 def _nonblank(value: object) -> bool:

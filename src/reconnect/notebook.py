@@ -15,18 +15,26 @@ _forms: dict[str, RatingForm] = {}
 
 
 def _friendly(view):
-    """Show a problem (a broken item bank, an unreadable folder) as a message, never a traceback."""
+    """Show a problem (a broken item bank, an unreadable folder) as a message, never a traceback.
+
+    Anything unexpected too: the person reads a calm message, the details go to ``logs/`` in the
+    data folder (:mod:`reconnect.incidents`).
+    """
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
+        import ipywidgets as w
+
+        from .ui.common import error_message
+
         try:
             return view(*args, **kwargs)
         except ReconnectError as exc:
-            import ipywidgets as w
-
-            from .ui.common import error_message
-
             return w.HTML(error_message(str(exc)))
+        except Exception as exc:
+            from .incidents import calm_text
+
+            return w.HTML(error_message(calm_text(exc)))
 
     return wrapper
 

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from .codes import is_participant_code, normalise_label
-from .content import ItemBank, load_item_bank
+from .content import VERSION_RE, ItemBank, load_item_bank
 from .errors import Problem, SubmissionError, show
 from .submission import BATCH_PREFIX, COLUMNS, FORMAT_VERSION, MAX_BATCH_BYTES, MAX_FILE_BYTES, Submission
 
@@ -30,8 +30,8 @@ from .submission import BATCH_PREFIX, COLUMNS, FORMAT_VERSION, MAX_BATCH_BYTES, 
 _DIGITS = re.compile(r"[0-9]{1,9}")
 #: A submission id becomes part of a file name and a zip member name: letters and digits only.
 SUBMISSION_ID = re.compile(r"[A-Za-z0-9]{8,64}")
-#: An item-bank version as written in a submission (and required of the bank itself).
-VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,31}")
+#: An item-bank version as written in a submission: the rule the bank's own version follows.
+VERSION = VERSION_RE
 #: The time of a save, as Reconnect writes it: ISO 8601 with seconds and a time zone, nothing more.
 _TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})")
 _TIME_COL = "_time"  # the parsed saved_at of each row, computed once by the validator for the loader

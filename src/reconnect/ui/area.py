@@ -7,28 +7,32 @@ from pathlib import Path
 import ipywidgets as w
 
 from .. import participant as pt
-from ..collect import drop_copy
+from ..answers import AreaAnswers, Outcome
 from ..content import ItemBank, load_item_bank
-from ..drafts import clear_draft, load_draft, save_draft
 from ..errors import ReconnectError
+from ..incidents import guarded
 from ..journal import load_journal, save_reflection
 from ..paths import data_home
 from ..scoring import SCORE_NOTE, score_ratings
-from ..store import Submission, latest_ratings, load_store, save_submission
 from .choice import RatingChoice
 from .common import error_message, esc, info_message, local_time, ok_message, safety_html
 
 
 class RatingForm:
-    """Every statement of one area with its five labelled answers, progress, and Save."""
+    """Every statement of one area with its five labelled answers, progress, and Save.
+
+    A thin view: restoring, drafts and saving are :class:`reconnect.answers.AreaAnswers`; this class
+    only turns their outcomes into what the participant sees.
+    """
 
     def __init__(self, area_id: str, *, home: str | Path | None = None, bank: ItemBank | None = None):
         self.bank = bank or load_item_bank()
         self.area = self.bank.area(area_id)
         self.home = Path(home) if home is not None else data_home()
         self.settings = pt.current_settings(self.home)
-        self.saved_ratings: dict[str, int | None] = {}
-        self.saved_at = None
+        self.answers = (
+            AreaAnswers(area_id, home=self.home, settings=self.settings, bank=self.bank) if self.settings else None
+        )
         self._listeners: list = []
         self._restoring = True  # choices set while restoring are not the participant's new draft
         options = [(label, value) for value, label in self.bank.scale]
@@ -56,6 +60,14 @@ class RatingForm:
     def answered(self) -> int:
         return sum(v is not None for v in self.ratings.values())
 
+    @property
+    def saved_ratings(self) -> dict[str, int | None]:
+        return self.answers.saved_ratings if self.answers else {}
+
+    @property
+    def saved_at(self):
+        return self.answers.saved_at if self.answers else None
+
     def on_saved(self, callback) -> None:
         """Call ``callback(form)`` after every successful save (the result view listens)."""
         self._listeners.append(callback)
@@ -72,136 +84,79 @@ class RatingForm:
             self.header.value = info_message(
                 f"Answering as {s.code}, session '{s.session}'. Choose the answer that fits you best for each statement."
             )
-            data = load_store(self.home, bank=self.bank)
-            self.saved_ratings, self.saved_at = latest_ratings(
-                data.frame, participant=s.code, area=self.area.id, session=s.session
-            )
-            shown = dict(self.saved_ratings)
-            draft = load_draft(self.home, **self._draft_key())
-            use_draft = draft is not None and (self.saved_at is None or draft.saved_at > self.saved_at)
-            if use_draft:
-                shown.update(draft.ratings)
-            for item_id, value in shown.items():
-                choice = self.questions.get(item_id)
-                if choice is not None and (value is None or value in [v for _, v in choice.options]):
-                    choice.value = value
-            if use_draft:
+            restored = self.answers.restore()
+            for item_id, value in restored.ratings.items():
+                self.questions[item_id].value = value
+            if restored.source == "draft":
                 self.message.value = info_message(
-                    f"The answers you chose at {local_time(draft.saved_at)} but had not saved yet are back on "
+                    f"The answers you chose at {local_time(restored.when)} but had not saved yet are back on "
                     "screen. Press Save my answers to keep them."
                 )
-            elif self.saved_at is not None:
+            elif restored.source == "saved":
                 self.message.value = info_message(
-                    f"Your answers saved at {local_time(self.saved_at)} are shown again. Change any of them and save again if you like; earlier saves are kept."
+                    f"Your answers saved at {local_time(restored.when)} are shown again. Change any of them and save again if you like; earlier saves are kept."
                 )
         self._on_change()
         self._restoring = False
-
-    def _draft_key(self) -> dict:
-        return {"participant": self.settings.code, "session": self.settings.session, "area": self.area.id}
-
-    def _saved_elsewhere(self):
-        """When this participant last saved this area from another tab or window, if after this form's save."""
-        s = self.settings
-        try:
-            _, newest = latest_ratings(
-                load_store(self.home, bank=self.bank).frame, participant=s.code, area=self.area.id, session=s.session
-            )
-        except ReconnectError:
-            return None
-        if newest is not None and (self.saved_at is None or newest > self.saved_at):
-            return newest
-        return None
-
-    def _changed_since_save(self) -> bool:
-        ratings = self.ratings
-        return ratings != {k: self.saved_ratings.get(k) for k in ratings}
-
-    def _keep_draft(self) -> None:
-        """Remember unsaved choices on disk, so a page reload or a kernel restart gives them back."""
-        if self._restoring or self.settings is None:
-            return
-        try:
-            if not self._changed_since_save():
-                clear_draft(self.home, **self._draft_key())
-            else:
-                save_draft(self.home, ratings=self.ratings, **self._draft_key())
-        except ReconnectError:
-            pass  # a draft is a convenience; Save reports a folder that cannot be written
 
     def _on_change(self, _change=None) -> None:
         total = len(self.questions)
         done = self.answered
         need = self.area.min_answered
         hint = "" if done >= need else f" — answer at least {need} to see a result"
-        self._keep_draft()
-        if not self._restoring and self.saved_at is not None and self._changed_since_save():
-            self.message.value = info_message(
-                f"You have changed answers since you saved at {local_time(self.saved_at)}. "
-                "Press Save my answers to keep the changes."
-            )
+        if not self._restoring and self.answers is not None:
+            self.answers.keep_draft(self.ratings)
+            if self.saved_at is not None and self.answers.changed_since_save(self.ratings):
+                self.message.value = info_message(
+                    f"You have changed answers since you saved at {local_time(self.saved_at)}. "
+                    "Press Save my answers to keep the changes."
+                )
         self.progress.value = f'<div class="rc-progress" role="status" style="font-size:15px;margin-top:8px;">{done} of {total} answered{hint}</div>'
 
+    @guarded("message")
     def _on_save(self, _button=None) -> None:
-        if self.settings is None:
+        if self.answers is None:
             self.message.value = error_message(
                 "Open 00 Start here and create your participant code first; nothing was saved."
             )
             return
-        ratings = self.ratings
-        missing = [n for n, v in enumerate(ratings.values(), start=1) if v is None]
-        need = self.area.min_answered
-        if self.answered < need:
-            self.message.value = error_message(
-                f"Please answer at least {need} of the {len(ratings)} statements before saving "
-                f"(you have answered {self.answered}). Still open: statement{'s' if len(missing) > 1 else ''} "
-                f"{', '.join(map(str, missing))}. Nothing was saved yet."
-            )
-            return
-        if self.saved_at is not None and ratings == {k: self.saved_ratings.get(k) for k in ratings}:
-            clear_draft(self.home, **self._draft_key())
-            self.message.value = ok_message(f"Already saved at {local_time(self.saved_at)}; nothing has changed since.")
-            return
-        s = self.settings
-        elsewhere = self._saved_elsewhere()
-        sub = Submission(
-            participant=s.code,
-            area=self.area.id,
-            ratings=ratings,
-            session=s.session,
-            workshop=s.workshop,
-            couple=s.couple,
-            bank_version=self.bank.version,
-        )
         try:
             self.save_button.disabled = True  # a quick second click cannot save twice
-            save_submission(self.home, sub, bank=self.bank)
-        except ReconnectError as exc:
-            self.message.value = error_message(
-                str(exc) + "\nYour answers are still on screen; try again once this is fixed."
-            )
-            return
+            outcome = self.answers.save(self.ratings)
         finally:
             self.save_button.disabled = False
-        self.saved_ratings, self.saved_at = dict(ratings), sub.saved_at
-        clear_draft(self.home, **self._draft_key())
-        left = (
-            f" Statement{'s' if len(missing) > 1 else ''} {', '.join(map(str, missing))} left open, which is fine."
-            if missing
-            else ""
+        self.message.value = _outcome_html(outcome, need=self.area.min_answered)
+        if outcome.kind == "saved":
+            for callback in self._listeners:
+                callback(self)
+
+
+def _outcome_html(outcome: Outcome, *, need: int) -> str:
+    """What the participant reads after pressing Save."""
+    missing = outcome.missing
+    many = len(missing) > 1
+    if outcome.kind == "too_few":
+        return error_message(
+            f"Please answer at least {need} of the {outcome.total} statements before saving "
+            f"(you have answered {outcome.answered}). Still open: statement{'s' if many else ''} "
+            f"{', '.join(map(str, missing))}. Nothing was saved yet."
         )
-        handed_in = drop_copy(sub.to_csv(), sub.submission_id, workshop=s.workshop)  # workshop collection folder
-        other = (
-            f" Answers saved at {local_time(elsewhere)} from another tab or window stay in your history; "
-            "these newer ones are the ones that count."
-            if elsewhere is not None
-            else ""
-        )
-        self.message.value = ok_message(
-            f"Saved at {local_time(sub.saved_at)} ({self.answered} of {len(ratings)} answered).{left}{other} {handed_in}".strip()
-        )
-        for callback in self._listeners:
-            callback(self)
+    if outcome.kind == "unchanged":
+        return ok_message(f"Already saved at {local_time(outcome.saved_at)}; nothing has changed since.")
+    if outcome.kind == "failed":
+        return error_message(outcome.error + "\nYour answers are still on screen; try again once this is fixed.")
+    left = (
+        f" Statement{'s' if many else ''} {', '.join(map(str, missing))} left open, which is fine." if missing else ""
+    )
+    other = (
+        f" Answers saved at {local_time(outcome.elsewhere)} from another tab or window stay in your history; "
+        "these newer ones are the ones that count."
+        if outcome.elsewhere is not None
+        else ""
+    )
+    return ok_message(
+        f"Saved at {local_time(outcome.saved_at)} ({outcome.answered} of {outcome.total} answered).{left}{other} {outcome.handed_in}".strip()
+    )
 
 
 class AreaResult:
@@ -272,6 +227,7 @@ class ReflectionBox:
         self.widget = w.VBox([self.prompt, self.text, self.save_button, self.message, self.earlier])
         self._list()
 
+    @guarded("message")
     def _on_save(self, _=None) -> None:
         if self.code is None:
             self.message.value = error_message(

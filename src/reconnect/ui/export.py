@@ -9,6 +9,7 @@ import ipywidgets as w
 from .. import participant as pt
 from ..collect import export_answers
 from ..errors import ReconnectError
+from ..incidents import guarded
 from ..paths import data_home
 from .common import error_message, esc, ok_message
 
@@ -24,6 +25,7 @@ class ExportPanel:
         self.path: Path | None = None
         self.widget = w.VBox([self.button, self.message])
 
+    @guarded("message")
     def _on_export(self, _=None) -> None:
         code = pt.current_code(self.home)
         if code is None:

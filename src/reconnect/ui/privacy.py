@@ -8,6 +8,7 @@ import ipywidgets as w
 
 from .. import participant as pt
 from ..errors import ReconnectError
+from ..incidents import guarded
 from ..paths import data_home
 from ..privacy import erase_participant, stored_about
 from .common import error_message, esc, info_message, ok_message
@@ -32,6 +33,7 @@ class MyDataPanel:
         self.erase_button.on_click(self._on_erase)
         self.widget = w.VBox([self.show_button, w.HBox([self.confirm, self.erase_button]), self.message])
 
+    @guarded("message")
     def _on_show(self, _=None) -> None:
         code = pt.current_code(self.home)
         if code is None:
@@ -47,6 +49,7 @@ class MyDataPanel:
             "<code>reports/</code> and <code>exports/</code> folders; delete them yourself if you no longer need them.</div>"
         )
 
+    @guarded("message")
     def _on_erase(self, _=None) -> None:
         code = pt.current_code(self.home)
         if code is None:
