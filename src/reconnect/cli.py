@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import Problem, ReconnectError
+from .errors import Problem, ReconnectError, show
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -99,14 +99,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "collection-folder":
             return _collection_folder(args)
     except ReconnectError as exc:
-        print(f"reconnect: {exc}", file=sys.stderr)
+        print(f"reconnect: {_shown(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("reconnect: stopped; nothing already written was changed.", file=sys.stderr)
         return 2
     except Exception as exc:  # the promise is: never a traceback for a counselor
         print(
-            f"reconnect: unexpected problem ({type(exc).__name__}: {exc}). Nothing was changed. "
+            f"reconnect: unexpected problem ({type(exc).__name__}: {_shown(exc)}). Nothing was changed. "
             "Please report this with the command you ran.",
             file=sys.stderr,
         )
@@ -114,39 +114,40 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
+def _shown(exc: BaseException) -> str:
+    """A message with every control character written out, line by line (a message may have several lines)."""
+    return "\n".join(show(line) for line in str(exc).split("\n"))
+
+
 def _validate(args) -> int:
+    """Item banks are checked as banks; everything else goes through collect's own checks, writing nothing.
+
+    So ``validate`` accepts exactly what ``collect`` would import: the same files, folders and zip
+    archives, the same file-level and submission-level checks, the same item-bank version rule.
+    """
+    from .collect import collect
     from .content import load_item_bank, validate_item_bank
-    from .store import read_submission_file
 
     problems: list[Problem] = []
     checked = 0
-    submission_files: list[Path] = []
+    sources: list[Path] = []
     for path in args.paths:
-        if not path.exists():
-            problems.append(Problem(str(path), "", "there is no such file or folder", "check the spelling of the path"))
+        if path.is_symlink() or not path.exists():
+            sources.append(path)  # collect explains links and missing paths
         elif path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
-            for p in found:
-                if p.suffix.lower() in (".yaml", ".yml"):
-                    checked += 1
-                    problems.extend(validate_item_bank(p))
-                elif p.suffix.lower() == ".csv":
-                    submission_files.append(p)
-            if not found:
-                problems.append(
-                    Problem(
-                        str(path),
-                        "",
-                        "the folder holds no files to check",
-                        "point at a submission file, a store folder or an item bank",
-                    )
-                )
+            found = [p for p in path.rglob("*") if p.is_file() and not p.is_symlink()]
+            banks = sorted(p for p in found if p.suffix.lower() in (".yaml", ".yml"))
+            for p in banks:
+                checked += 1
+                problems.extend(validate_item_bank(p))
+            if len(banks) < len(found) or not banks:
+                sources.append(path)
         elif path.suffix.lower() in (".yaml", ".yml"):
             checked += 1
             problems.extend(validate_item_bank(path))
         else:
-            submission_files.append(path)
-    if submission_files:
+            sources.append(path)
+    if sources:
         try:
             bank = load_item_bank(args.item_bank)
         except ReconnectError as exc:
@@ -155,13 +156,13 @@ def _validate(args) -> int:
             )
             bank = None
         if bank is not None:
-            for path in submission_files:
-                checked += 1
-                problems.extend(read_submission_file(path, bank)[1])
+            result = collect(sources, None, bank=bank, dry_run=True)
+            checked += result.files
+            problems.extend(result.rejected)
     for problem in problems:
         print(problem)
     bad_files = len({p.path for p in problems})
-    summary = f"{checked} file(s) checked: {checked - min(bad_files, checked)} valid, {bad_files} with problems."
+    summary = f"{checked} file(s) checked: {max(checked - bad_files, 0)} valid, {bad_files} with problems."
     print(summary if problems else f"{checked} file(s) checked: all valid.")
     return 1 if problems else 0
 
@@ -194,7 +195,7 @@ def _demo(args) -> int:
     print(
         f"Wrote {n} synthetic submissions ({args.participants} made-up participants, {couples} couples"
         + (f", {args.workshops} workshops" if args.workshops > 1 else "")
-        + f") into {args.out}."
+        + f") into {show(args.out)}."
     )
     return 0
 
@@ -212,7 +213,7 @@ def _collect(args) -> int:
     )
     for problem in result.rejected:
         print(f"rejected: {problem}")
-    print(f"{result.summary()} (store: {args.into})")
+    print(f"{result.summary()} (store: {show(args.into)})")
     return 0 if result.ok else 1
 
 
@@ -269,7 +270,7 @@ def _summary(args) -> int:
         print()
     if args.csv:
         write_csv(pd.concat(tables, ignore_index=True), args.csv)
-        print(f"Wrote {args.csv}.")
+        print(f"Wrote {show(args.csv)}.")
     return 0
 
 
@@ -289,7 +290,7 @@ def _report(args) -> int:
     if session not in available:
         raise ReconnectError(f"Workshop '{workshop_arg}' has no session '{session}'. It has: {', '.join(available)}.")
     pages = write_handout(frame, bank, workshop=workshop_arg, session=session, out=args.pdf, min_group=k)
-    print(f"Wrote the group handout for workshop {workshop_arg}, session {session}: {args.pdf} ({pages} pages).")
+    print(f"Wrote the group handout for workshop {workshop_arg}, session {session}: {show(args.pdf)} ({pages} pages).")
     return 0
 
 
@@ -298,8 +299,8 @@ def _collection_folder(args) -> int:
 
     folder = make_drop_folder(args.folder, group=args.group)
     print(
-        f"{folder} is ready: participants can add files but cannot list or read them. "
-        f"Set RECONNECT_COLLECT={folder} for every participant (see docs/facilitator-guide.md)."
+        f"{show(folder)} is ready: participants can add files but cannot list or read them. "
+        f"Set RECONNECT_COLLECT={show(folder)} for every participant (see docs/facilitator-guide.md)."
     )
     return 0
 
@@ -319,7 +320,9 @@ def _personal_report(args) -> int:
         force=args.force,
     )
     extra = " with the couple page (both partners share)" if couple else ""
-    print(f"Wrote a {pages}-page report for {args.participant.strip().upper()}{extra} to {path}. Keep it private.")
+    print(
+        f"Wrote a {pages}-page report for {show(args.participant.strip().upper())}{extra} to {show(path)}. Keep it private."
+    )
     return 0
 
 

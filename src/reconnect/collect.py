@@ -29,7 +29,7 @@ from pathlib import Path, PurePosixPath
 
 from .content import ItemBank, load_item_bank
 from .csvfile import csv_lines, csv_text
-from .errors import Problem, StoreError
+from .errors import Problem, StoreError, show
 from .files import TEMP_PREFIX, ensure_folder, random_id
 from .store import (
     BATCH_PREFIX,
@@ -63,6 +63,7 @@ class CollectResult:
     imported: list[str] = field(default_factory=list)
     already: list[str] = field(default_factory=list)
     rejected: list[Problem] = field(default_factory=list)
+    files: int = 0  # files (and archive entries) looked at
 
     @property
     def ok(self) -> bool:
@@ -145,6 +146,7 @@ def _collect(sources, store, target, bank, workshop, progress, progress_from) ->
         candidates.extend(_candidates(Path(source), store))
     stream = progress if len(candidates) >= progress_from else None
     bar = _Progress(len(candidates), stream)
+    result.files = len(candidates)
     rows = Rows()
     for cand in candidates:
         bar.step()
@@ -484,20 +486,42 @@ def make_drop_folder(folder: str | Path, *, group: str | None = None) -> Path:
     (3733), so new files belong to that group and are written readable by it alone (0640).
     """
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    mode = DROP_FOLDER_MODE
-    if group is not None:
+    gid = -1
+    if group is not None:  # checked before anything is created, so a failure leaves nothing behind
         import grp
 
         try:
             gid = grp.getgrnam(group).gr_gid
         except KeyError:
             raise StoreError(
-                f"There is no group '{group}' on this computer. Create it first, or leave out --group."
+                f"There is no group '{show(group)}' on this computer. Create it first, or leave out --group. "
+                "Nothing was created."
             ) from None
-        os.chown(folder, -1, gid)
-        mode = DROP_FOLDER_MODE_GROUP
-    os.chmod(folder, mode)
+    if folder.is_symlink():
+        raise StoreError(
+            f"{show(folder)} is a link. A collection folder must be a real folder (a link could point anywhere). "
+            "Choose another path; nothing was changed."
+        )
+    created = not folder.exists()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)  # the folder itself, never a link
+        try:
+            if gid != -1:
+                os.fchown(fd, -1, gid)
+            os.fchmod(fd, DROP_FOLDER_MODE_GROUP if gid != -1 else DROP_FOLDER_MODE)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        if created:
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+        raise StoreError(
+            f"Could not set up {show(folder)} as a collection folder ({exc.strerror or exc}). "
+            + ("Nothing was left behind." if created else "The folder was already there and is as it was.")
+        ) from None
     return folder
 
 

@@ -28,14 +28,13 @@ Couples are counted in couples, but protected in people: the couple view of an a
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from pathlib import Path
 
 import pandas as pd
 
 from .content import ItemBank
+from .csvfile import csv_text, neutralise  # noqa: F401  (neutralise: re-exported for earlier callers)
 from .errors import InputError
 from .scoring import BANDS, area_scores, keyed
 from .store import latest_submissions
@@ -625,27 +624,19 @@ def _alpha_words(alpha: float) -> str:
 
 
 # -- exports ----------------------------------------------------------------------------------------
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+def to_csv_text(table: pd.DataFrame) -> str:
+    """A protected group table as CSV text: hidden cells say 'hidden', every cell is neutralised.
 
-
-def neutralise(value: object) -> object:
-    """Make a cell safe for spreadsheets: text starting with = + - @ tab or CR gets a leading '.
+    Written by the package's one CSV writer for spreadsheets (:func:`reconnect.csvfile.csv_text`), so
+    no cell, and no line inside a cell, can become a formula.
 
     Examples
     --------
-    >>> neutralise("=HYPERLINK(1)"), neutralise("-3"), neutralise(-3), neutralise("ok")
-    ("'=HYPERLINK(1)", "'-3", -3, 'ok')
+    >>> text = to_csv_text(pd.DataFrame({"title": ["Standing\\r=HYPERLINK(1)"], "mean": [float("nan")]}))
+    >>> "\\r'=HYPERLINK(1)" in text, text.endswith('"hidden"\\n')
+    (True, True)
     """
-    if isinstance(value, str) and value.startswith(_DANGEROUS):
-        return "'" + value
-    return value
-
-
-def to_csv_text(table: pd.DataFrame) -> str:
-    """A protected group table as CSV text: hidden cells say 'hidden', text cells are neutralised."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([neutralise(str(c)) for c in table.columns])
+    rows = []
     for row in table.itertuples(index=False):
         cells = []
         for v in row:
@@ -654,9 +645,9 @@ def to_csv_text(table: pd.DataFrame) -> str:
             elif isinstance(v, float):
                 cells.append(f"{v:.1f}")
             else:
-                cells.append(neutralise(v if isinstance(v, str) else str(v)))
-        writer.writerow(cells)
-    return out.getvalue()
+                cells.append(v if isinstance(v, str) else str(v))
+        rows.append(cells)
+    return csv_text([str(c) for c in table.columns], rows, for_spreadsheet=True)
 
 
 def write_csv(table: pd.DataFrame, path: str | Path) -> Path:

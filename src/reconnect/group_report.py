@@ -6,7 +6,7 @@ to every number in it. No participant code, couple code or name is ever written.
 
 from __future__ import annotations
 
-import os
+import io
 import textwrap
 from datetime import date
 from pathlib import Path
@@ -17,6 +17,7 @@ from . import group as g
 from . import group_charts as gc
 from .content import ItemBank
 from .errors import InputError
+from .files import write_new
 
 A4 = (8.27, 11.69)
 
@@ -108,9 +109,11 @@ def write_handout(
     order = g.area_order(shares)
     n_room = g.room_size(frame, workshop=workshop, session=session, min_group=k)
     all_sessions = g.sessions(frame, workshop=workshop)
-    tmp = out.with_name(f".tmp-{out.name}")
+    # Drawn in memory, then written by files.write_new (random temporary name, exclusive create,
+    # no links followed, fsync, link): a link planted at a predictable name is never written through.
+    buffer = io.BytesIO()
     pages = 0
-    with PdfPages(tmp) as pdf:
+    with PdfPages(buffer) as pdf:
         intro = [
             f"Workshop {workshop or '(no code)'}, session '{session}', printed {date.today():%d %B %Y}.",
             (
@@ -178,8 +181,5 @@ def write_handout(
         info = pdf.infodict()
         info["Title"] = f"Reconnect group handout: {workshop} {session}"
         info["Creator"] = "Reconnect"
-    try:
-        os.link(tmp, out)  # never replaces a file that appeared meanwhile
-    finally:
-        tmp.unlink()
+    write_new(out, buffer.getvalue(), mode=0o600)  # never replaces a file that appeared meanwhile
     return pages

@@ -29,8 +29,25 @@ def to_100(mean: float, *, low: int = 1, high: int = 5) -> float:
     return 100.0 * (mean - low) / (high - low)
 
 
+def bands(scores, bank: ItemBank) -> np.ndarray:
+    """The band of each 0-100 score: the one band rule (the item bank's cut points) for every view.
+
+    Examples
+    --------
+    >>> from reconnect.content import load_item_bank
+    >>> bands([80, 74.99, 50, 49.99, float("nan")], load_item_bank()).tolist()
+    ['strength', 'in between', 'in between', 'growth area', 'not yet rated']
+    """
+    score = np.asarray(pd.to_numeric(pd.Series(scores, dtype="Float64"), errors="coerce").astype(float), dtype=float)
+    return np.select(
+        [np.isnan(score), score >= bank.strength_from, score < bank.growth_below],
+        [NOT_RATED, "strength", "growth area"],
+        default="in between",
+    ).astype(object)
+
+
 def band_for(score_100: float | None, bank: ItemBank) -> str:
-    """The band of a 0-100 score using the item bank's cut points ("not yet rated" if missing).
+    """The band of one 0-100 score ("not yet rated" if missing); see :func:`bands`.
 
     Examples
     --------
@@ -40,11 +57,7 @@ def band_for(score_100: float | None, bank: ItemBank) -> str:
     """
     if score_100 is None or (isinstance(score_100, float) and math.isnan(score_100)) or pd.isna(score_100):
         return NOT_RATED
-    if score_100 >= bank.strength_from:
-        return "strength"
-    if score_100 < bank.growth_below:
-        return "growth area"
-    return "in between"
+    return str(bands([float(score_100)], bank)[0])
 
 
 def keyed(frame: pd.DataFrame, bank: ItemBank, *, rating: str = "rating") -> pd.Series:
@@ -84,12 +97,7 @@ def area_scores(frame: pd.DataFrame, bank: ItemBank) -> pd.DataFrame:
     enough = out["n_answered"] >= out["area"].map(need)
     out["mean"] = out["mean"].where(enough)
     out["score"] = to_100(out["mean"], low=bank.scale_min, high=bank.scale_max)
-    score = out["score"].to_numpy(dtype=float)
-    out["band"] = np.select(
-        [np.isnan(score), score >= bank.strength_from, score < bank.growth_below],
-        [NOT_RATED, "strength", "growth area"],
-        default="in between",
-    ).astype(object)
+    out["band"] = bands(out["score"].to_numpy(dtype=float), bank)
     return out[cols]
 
 

@@ -6,11 +6,26 @@ import html
 from datetime import datetime
 
 from ..content import ItemBank
+from ..errors import show
 
 
 def esc(text: object) -> str:
-    """Escape anything that came from a person or a file before it goes into HTML."""
-    return html.escape(str(text), quote=True)
+    """Escape anything that came from a person or a file before it goes into HTML.
+
+    Control characters (other than line breaks and tabs, which a note may hold) are written out, as
+    on a terminal (:func:`reconnect.errors.show`).
+
+    Examples
+    --------
+    >>> esc("<b>" + chr(27) + "[2J</b>") == "&lt;b&gt;" + "\\\\x1b[2J&lt;/b&gt;"
+    True
+    """
+    text = str(text)
+    if any(
+        ord(c) < 32 or 0x7F <= ord(c) <= 0x9F or 0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069 for c in text
+    ):
+        text = "\n".join("\t".join(show(part) for part in line.split("\t")) for line in text.split("\n"))
+    return html.escape(text, quote=True)
 
 
 def ok_message(text: str) -> str:
