@@ -311,6 +311,8 @@ def _candidates(source: Path, store: Path) -> list[_Candidate]:
         return [_reject(label, "there is no such file or folder", "check the spelling of the path")]
     if source.is_dir():
         return _folder_candidates(source, store)
+    if not source.is_file():  # a device, a pipe, a socket: never opened (reading /dev/zero never ends)
+        return [_reject(label, "this is not a regular file (a device or a pipe)", "collect .csv or .zip files only")]
     if zipfile.is_zipfile(source):
         return _zip_candidates(source)
     return [_Candidate(label, path=source)]
@@ -363,7 +365,7 @@ def _folder_candidates(folder: Path, store: Path) -> list[_Candidate]:
                 continue  # an unfinished save, or a participant's own pointer/readme: never a submission
             if path.is_symlink():
                 out.append(_reject(str(path), "this is a link, and links are not followed", "copy the file itself"))
-            elif path.suffix.lower() == ".zip":
+            elif path.suffix.lower() == ".zip" and path.is_file():
                 out.extend(_zip_candidates(path))
             else:
                 out.append(_Candidate(str(path), path=path))
