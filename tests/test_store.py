@@ -447,6 +447,7 @@ def test_crash_before_the_rename_leaves_no_submission(tmp_path, bank, monkeypatc
 
     monkeypatch.setattr(files.os, "link", die)
     monkeypatch.setattr(files.os, "replace", die)
+    monkeypatch.setattr(files, "_rename_noreplace", die)
     with pytest.raises(_Killed):
         save_submission(tmp_path, make_submission(bank, area="distrust"), bank=bank)
     monkeypatch.undo()
@@ -472,8 +473,36 @@ def test_data_is_flushed_to_disk_before_the_file_gets_its_name(tmp_path, bank, m
 
     monkeypatch.setattr(files.os, "fsync", fsync)
     monkeypatch.setattr(files.os, "link", link)
+    real_rename = files._rename_noreplace
+
+    def rename(src, dst):
+        events.append("rename")
+        assert Path(src).read_bytes().endswith(b"\n"), "the temporary file is complete before it is named"
+        return real_rename(src, dst)
+
+    monkeypatch.setattr(files, "_rename_noreplace", rename)
+    save_submission(tmp_path, make_submission(bank), bank=bank)
+    assert events[0] == "fsync" and events[1] == "rename" and events[-1] == "fsync", events
+    monkeypatch.setattr(files, "_rename_noreplace", lambda src, dst: False)  # where renameat2 is missing
+    events.clear()
     save_submission(tmp_path, make_submission(bank), bank=bank)
     assert events[:2] == ["fsync", "link"] and events[-1] == "fsync", events
+
+
+def test_the_one_step_rename_never_replaces_and_leaves_nothing_behind(tmp_path):
+    target = tmp_path / "sub-abc.csv"
+    target.write_bytes(b"old bytes\n")
+    src = tmp_path / ".tmp-x"
+    src.write_bytes(b"new\n")
+    write_new(tmp_path / "probe", b"")  # sets up renameat2 if this system has it
+    (tmp_path / "probe").unlink()
+    if files._renameat2 is False:
+        pytest.skip("renameat2 is not available here; write_new links instead (tested above)")
+    with pytest.raises(FileExistsError):
+        files._rename_noreplace(src, target)
+    assert target.read_bytes() == b"old bytes\n" and src.exists()
+    write_new(tmp_path / "fresh.csv", b"ok\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".tmp-x", "fresh.csv", "sub-abc.csv"]
 
 
 def test_disk_error_while_writing_leaves_nothing_behind(tmp_path, bank, monkeypatch):

@@ -151,7 +151,7 @@ class AreaAnswers:
         self._seen.add(path.name)
         self.saved_ratings, self.saved_at = dict(ratings), sub.saved_at
         clear_draft(self.home, **self._draft_key())
-        handed_in = drop_copy(sub.to_csv(), sub.submission_id, workshop=s.workshop)  # workshop collection folder
+        handed_in = drop_copy(sub.to_csv, sub.submission_id, workshop=s.workshop)  # workshop collection folder
         return Outcome("saved", saved_at=sub.saved_at, elsewhere=elsewhere, handed_in=handed_in, **common)
 
     def _names(self) -> set[str]:

@@ -535,7 +535,7 @@ def drop_file_mode(folder: Path) -> int:
         return DROP_FILE_MODE
 
 
-def drop_copy(submission_csv: bytes, submission_id: str, *, workshop: str, folder: Path | None = None) -> str:
+def drop_copy(submission_csv, submission_id: str, *, workshop: str, folder: Path | None = None) -> str:
     """After a Save: drop a copy of the submission into the collection folder, if one is set up.
 
     Returns a sentence for the participant ('' when no collection folder or no workshop code).
@@ -549,6 +549,8 @@ def drop_copy(submission_csv: bytes, submission_id: str, *, workshop: str, folde
             f"Your answers are saved on this computer, but the workshop collection folder {folder} does not "
             "exist, so no copy was handed in. Tell your facilitator, or use 'Export my answers' in 00 Start here."
         )
+    if callable(submission_csv):  # the bytes are made only when there is somewhere to drop them
+        submission_csv = submission_csv()
     try:
         _link_new(folder, folder / f"sub-{submission_id}.csv", submission_csv, drop_file_mode(folder))
     except OSError as exc:

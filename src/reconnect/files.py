@@ -1,4 +1,4 @@
-"""Crash-safe file writing: a temporary name, flush + fsync, then a rename.
+"""Crash-safe file writing: a temporary name, flush + fsync, then a rename that never replaces.
 
 A killed kernel leaves either the whole file or nothing (at most a hidden ``.tmp-*`` file, which
 loaders skip). :func:`write_new` never replaces an existing file.
@@ -39,10 +39,13 @@ def write_new(path: Path, data: bytes, *, mode: int = 0o600, sync: bool = True) 
     """
     ensure_folder(path.parent)
     tmp = path.parent / f"{TEMP_PREFIX}{random_id(6)}-{path.name}"
+    renamed = False
     try:
         _write_synced(tmp, data, mode, sync)
         try:
-            os.link(tmp, path)  # link() refuses to replace: an existing file is never touched
+            renamed = _rename_noreplace(tmp, path)  # one step, refusing to replace: nothing left to clean up
+            if not renamed:
+                os.link(tmp, path)  # link() refuses to replace: an existing file is never touched
         except FileExistsError:
             raise StoreError(
                 f"{path} already exists and was left as it is. Save again (a new name is chosen)."
@@ -60,10 +63,11 @@ def write_new(path: Path, data: bytes, *, mode: int = 0o600, sync: bool = True) 
     except OSError as exc:
         raise StoreError(_explain(path.parent, exc, "save into the folder")) from None
     finally:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
+        if not renamed:
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
     return path
 
 
@@ -82,6 +86,41 @@ def replace_file(path: Path, data: bytes, *, mode: int = 0o600) -> Path:
             pass
         raise StoreError(_explain(path.parent, exc, "save into the folder")) from None
     return path
+
+
+_RENAME_NOREPLACE = 1  # from <linux/fs.h>
+_renameat2 = None
+
+
+def _rename_noreplace(src: Path, dst: Path) -> bool:
+    """Rename ``src`` to ``dst`` only if ``dst`` does not exist (Linux ``renameat2``); False where unsupported.
+
+    One system call instead of link + unlink, with the same promise: an existing file is never
+    replaced (``FileExistsError``). Anywhere it is not available, the caller links instead.
+    """
+    global _renameat2
+    if _renameat2 is None:
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            _renameat2 = libc.renameat2
+            _renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+        except (OSError, AttributeError):
+            _renameat2 = False
+    if _renameat2 is False:
+        return False
+    import ctypes
+
+    at_fdcwd = -100
+    if _renameat2(at_fdcwd, os.fsencode(src), at_fdcwd, os.fsencode(dst), _RENAME_NOREPLACE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err == errno.EEXIST:
+        raise FileExistsError(errno.EEXIST, os.strerror(err), str(dst))
+    if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EPERM):
+        return False  # this file system or kernel cannot do it: link instead
+    raise OSError(err, os.strerror(err), str(dst))
 
 
 def leftovers(folder: Path) -> list[Path]:

@@ -348,8 +348,21 @@ def _typed_frame(raw):
     return out
 
 
+_EMPTY = None
+
+
 def to_frame(rows: list[dict]):
     """Build the tidy frame with stable dtypes from validated row dicts."""
+
+    global _EMPTY
+    if not rows:  # the common case on opening a page for the first time: built once, copied after
+        if _EMPTY is None:
+            _EMPTY = _build_frame([])
+        return _EMPTY.copy()
+    return _build_frame(rows)
+
+
+def _build_frame(rows: list[dict]):
     import pandas as pd
 
     frame = pd.DataFrame(rows, columns=[*COLUMNS, "source"])
