@@ -461,3 +461,18 @@ def _cli(*args: str, timeout: int = 120) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "reconnect.cli", *args], capture_output=True, text=True, timeout=timeout
     )
+
+
+def test_a_journal_note_with_an_odd_time_is_reported_not_fatal(tmp_path):
+    import json
+
+    from reconnect.journal import load_journal, save_reflection
+
+    save_reflection(tmp_path, participant=CODE, area="distrust", prompt="p", text="kept")
+    folder = next((tmp_path / "journal").iterdir())
+    for n, saved_at in enumerate(["2026-11-26T18:30:00", 5, "2026-W48-4T18:30:00+00:00"]):
+        record = {"participant": CODE, "area": "distrust", "prompt": "p", "text": "odd", "saved_at": saved_at}
+        (folder / f"note-odd{n}.json").write_text(json.dumps(record))
+    notes, problems = load_journal(tmp_path, CODE)
+    # a naive time or a number is reported (it would break sorting); a week date is a real time and loads
+    assert sorted(n.text for n in notes) == ["kept", "odd"] and len(problems) == 2

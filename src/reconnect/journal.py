@@ -84,6 +84,8 @@ def load_journal(
                 rec["text"],
                 datetime.fromisoformat(rec["saved_at"]),
             )
+            if note.saved_at.tzinfo is None or not isinstance(note.text, str) or not isinstance(note.area, str):
+                raise ValueError("a field has the wrong kind of value")  # would break sorting and display
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
             problems.append(
                 Problem(
