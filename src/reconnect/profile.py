@@ -141,6 +141,11 @@ class Profile:
             rows = self.rated.sort_values(["score", "number"]).head(1)
         return [(r.label, list(self.bank.area(r.area).exercises)) for r in rows.itertuples()]
 
+    def has_together_exercises(self) -> bool:
+        """Whether any idea :meth:`exercises` lists involves the partner (then the safety line goes with them)."""
+        titles = {t for t, _ in self.exercises()}
+        return any(e.together for a in self.bank.areas if a.title in titles for e in a.exercise_list)
+
     def exercises_intro(self) -> str:
         if self.is_empty:
             return ""
