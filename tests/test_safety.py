@@ -136,18 +136,20 @@ def test_the_check_starts_unanswered_and_is_not_part_of_any_submission(home, me,
         assert "afraid" not in text and "yes" not in text
 
 
-def test_notebook_calls_share_one_page_state():
+def test_notebook_calls_share_one_page_state_and_a_rerun_starts_unanswered():
     from reconnect import notebook as nb
 
-    nb._page.set_afraid(False)
+    check = nb.safety_check()  # the cells in the order of 05: the check, then What can help
     help_box = nb.what_can_help("foundation")
-    nb.safety_check()
     assert 'class="rc-together"' in help_box.value
-    try:
-        nb._page.set_afraid(True)
-        assert 'class="rc-together"' not in help_box.value
-    finally:
-        nb._page.set_afraid(False)
+    radio = next(c for c in check.children if hasattr(c, "options"))
+    radio.value = YES
+    assert 'class="rc-together"' not in help_box.value
+    # Run All again: a fresh, unanswered check, and the views after it show everything again
+    check = nb.safety_check()
+    help_box = nb.what_can_help("foundation")
+    assert next(c for c in check.children if hasattr(c, "options")).value is None
+    assert 'class="rc-together"' in help_box.value
 
 
 def test_06_ideas_with_together_exercises_carry_the_line(tmp_path, bank):

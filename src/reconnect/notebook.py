@@ -74,8 +74,10 @@ def what_can_help(area: str):
 @_friendly
 def safety_check():
     """05: the optional private question "Do you ever feel afraid of your partner?" (never stored)."""
+    global _page
     from .ui.safety import PrivateSafetyCheck
 
+    _page = PageSafety()  # running the page again starts unanswered, and the views after it follow the new check
     return PrivateSafetyCheck(page=_page).widget
 
 
