@@ -54,7 +54,7 @@ def test_both_sharing_gives_the_couple_view(tmp_path):
         "shared strength",
     ]
     # statements two steps or more apart: only the insecurity ones (me 3, partner 5), in bank order
-    assert cv.differences["item"].tolist() == ["in1", "in2", "in3"]
+    assert cv.differences["item"].tolist() == ["in1", "in2", "in7"]
     assert cv.differences["steps"].tolist() == [2, 2, 2]
     first = cv.difference_lines()[0]
     assert "you: Somewhat true of me; your partner: Completely true of me" in first
@@ -185,7 +185,7 @@ def test_demo_settings_can_be_added_to_an_older_demo_folder(tmp_path):
 def test_item_differences_need_both_answers():
     from reconnect.scoring import item_differences
 
-    mine = pd.DataFrame({"area": ["distrust"] * 3, "item": ["dt1", "dt2", "dt3"], "rating": [1, 5, None]})
-    theirs = pd.DataFrame({"area": ["distrust"] * 3, "item": ["dt1", "dt2", "dt3"], "rating": [4, 4, 1]})
+    mine = pd.DataFrame({"area": ["distrust"] * 3, "item": ["dt1", "dt7", "dt8"], "rating": [1, 5, None]})
+    theirs = pd.DataFrame({"area": ["distrust"] * 3, "item": ["dt1", "dt7", "dt8"], "rating": [4, 4, 1]})
     out = item_differences(mine, theirs, BANK)
     assert out[["item", "rating_a", "rating_b", "steps"]].values.tolist() == [["dt1", 1, 4, 3]]

@@ -70,7 +70,9 @@ def test_raw_reverse_ratings_are_recoded(tmp_path):
 
     save_submission(
         tmp_path,
-        Submission(ME, "self_esteem", {f"se{i}": 5 for i in range(1, 7)}, "before", bank_version=BANK.version),
+        Submission(
+            ME, "self_esteem", {i.id: 5 for i in BANK.area("self_esteem").items}, "before", bank_version=BANK.version
+        ),
         bank=BANK,
     )
     score = ProfileSource(tmp_path, bank=BANK).profile(ME).table.set_index("area").loc["self_esteem", "score"]

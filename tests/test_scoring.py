@@ -52,7 +52,7 @@ def test_to_100_other_scale():
 
 def test_reverse_items_are_recoded_six_minus_rating(bank):
     # self_esteem: se5 and se6 are reverse-worded.
-    ratings = {"se1": 4, "se2": 5, "se3": 3, "se4": 4, "se5": 2, "se6": 1}
+    ratings = {"se1": 4, "se2": 5, "se7": 3, "se4": 4, "se5": 2, "se6": 1}
     frame = to_frame(_rows("KM7-4TX", "self_esteem", ratings))
     assert keyed(frame, bank).tolist() == [4.0, 5.0, 3.0, 4.0, 4.0, 5.0]
     # mean (4+5+3+4+4+5)/6 = 25/6; score 100*(25/6-1)/4 = 79.1666...
@@ -63,7 +63,7 @@ def test_reverse_items_are_recoded_six_minus_rating(bank):
 
 def test_reverse_keying_can_move_the_band(bank):
     # The same answers with the reverse items agreed with strongly: mean (4+5+3+4+1+1)/6 = 3.
-    ratings = {"se1": 4, "se2": 5, "se3": 3, "se4": 4, "se5": 5, "se6": 5}
+    ratings = {"se1": 4, "se2": 5, "se7": 3, "se4": 4, "se5": 5, "se6": 5}
     score, band = score_ratings(ratings, area="self_esteem", bank=bank)
     assert score == pytest.approx(50.0)
     assert band == "in between"
@@ -78,14 +78,14 @@ def test_ratings_are_stored_as_given(bank):
 
 
 def test_six_items_five_answered_scores(bank):
-    ratings = {"dt1": 5, "dt2": 4, "dt3": 3, "dt4": 4, "dt5": None, "dt6": 2}  # dt6 reverse: 6-2 = 4
+    ratings = {"dt1": 5, "dt7": 4, "dt8": 3, "dt4": 4, "dt9": None, "dt10": 2}  # dt10 reverse: 6-2 = 4
     score, band = score_ratings(ratings, area="distrust", bank=bank)
     assert score == pytest.approx(100 * ((5 + 4 + 3 + 4 + 4) / 5 - 1) / 4)  # mean 4.0 -> 75
     assert score == pytest.approx(75.0) and band == "strength"
 
 
 def test_six_items_four_answered_is_missing(bank):
-    ratings = {"dt1": 5, "dt2": 4, "dt3": 3, "dt4": None, "dt5": None, "dt6": 2}
+    ratings = {"dt1": 5, "dt7": 4, "dt8": 3, "dt4": None, "dt9": None, "dt10": 2}
     score, band = score_ratings(ratings, area="distrust", bank=bank)
     assert math.isnan(score) and band == NOT_RATED
 
@@ -94,7 +94,7 @@ def _four_item_bank(broken_bank):
     def four(d):
         for area in d["areas"]:
             if area["id"] == "communication":
-                area["items"] = area["items"][:4]  # cm1-cm4, none reverse
+                area["items"] = area["items"][:4]  # cm1-cm7, none reverse
 
     return load_item_bank(broken_bank(four))
 
@@ -102,13 +102,13 @@ def _four_item_bank(broken_bank):
 def test_four_items_three_answered_scores(broken_bank):
     bank = _four_item_bank(broken_bank)
     assert bank.area("communication").min_answered == 3
-    score, band = score_ratings({"cm1": 2, "cm2": 3, "cm3": 4, "cm4": None}, area="communication", bank=bank)
+    score, band = score_ratings({"cm1": 2, "cm2": 3, "cm3": 4, "cm7": None}, area="communication", bank=bank)
     assert score == pytest.approx(50.0) and band == "in between"
 
 
 def test_four_items_two_answered_is_missing(broken_bank):
     bank = _four_item_bank(broken_bank)
-    score, band = score_ratings({"cm1": 5, "cm2": 5, "cm3": None, "cm4": None}, area="communication", bank=bank)
+    score, band = score_ratings({"cm1": 5, "cm2": 5, "cm3": None, "cm7": None}, area="communication", bank=bank)
     assert math.isnan(score) and band == NOT_RATED
 
 
@@ -118,7 +118,7 @@ def test_five_items_needs_four(broken_bank):
 
     bank = load_item_bank(broken_bank(five))
     assert bank.area("self_esteem").min_answered == 4  # ceil(3.75)
-    three = {"se1": 5, "se2": 5, "se3": 5}
+    three = {"se1": 5, "se2": 5, "se7": 5}
     assert math.isnan(score_ratings(three, area="self_esteem", bank=bank)[0])
     assert score_ratings({**three, "se4": 5}, area="self_esteem", bank=bank)[0] == 100.0
 
@@ -164,19 +164,19 @@ def test_the_score_note_says_it_is_not_a_diagnosis():
 def test_area_scores_two_participants(bank):
     rows = (
         # A: self_esteem all 4 except reverse se5=2, se6=2 -> keyed 4,4,4,4,4,4 -> 75, strength
-        _rows("KM7-4TX", "self_esteem", {"se1": 4, "se2": 4, "se3": 4, "se4": 4, "se5": 2, "se6": 2}, submission="a1")
+        _rows("KM7-4TX", "self_esteem", {"se1": 4, "se2": 4, "se7": 4, "se4": 4, "se5": 2, "se6": 2}, submission="a1")
         # A: distrust only 3 answered of 6 -> missing
         + _rows(
             "KM7-4TX",
             "distrust",
-            {"dt1": 5, "dt2": 5, "dt3": 5, "dt4": None, "dt5": None, "dt6": None},
+            {"dt1": 5, "dt7": 5, "dt8": 5, "dt4": None, "dt9": None, "dt10": None},
             submission="a2",
         )
         # B: self_esteem 5 answered: 2,2,2,2,(se5 open),se6=4 -> keyed 2,2,2,2,2 -> 25, growth area
         + _rows(
             "HJK-679",
             "self_esteem",
-            {"se1": 2, "se2": 2, "se3": 2, "se4": 2, "se5": None, "se6": 4},
+            {"se1": 2, "se2": 2, "se7": 2, "se4": 2, "se5": None, "se6": 4},
             submission="b1",
             couple="C1",
         )
@@ -184,7 +184,7 @@ def test_area_scores_two_participants(bank):
         + _rows(
             "HJK-679",
             "foundation",
-            {"fd1": 3, "fd2": 3, "fd3": 3, "fd4": 4, "fd5": 4, "fd6": 3},
+            {"fd1": 3, "fd2": 3, "fd7": 3, "fd4": 4, "fd8": 4, "fd6": 3},
             submission="b2",
             couple="C1",
         )
@@ -218,10 +218,10 @@ def test_area_scores_two_participants(bank):
 
 
 def test_area_scores_keeps_each_submission_apart(bank):
-    rows = _rows("KM7-4TX", "insecurity", dict.fromkeys(["in1", "in2", "in3", "in4"], 1), submission="old") + _rows(
+    rows = _rows("KM7-4TX", "insecurity", dict.fromkeys(["in1", "in2", "in7", "in8"], 1), submission="old") + _rows(
         "KM7-4TX",
         "insecurity",
-        dict.fromkeys(["in1", "in2", "in3", "in4"], 5),
+        dict.fromkeys(["in1", "in2", "in7", "in8"], 5),
         submission="new",
         saved_at="2026-12-01T18:30:00.000+00:00",
     )

@@ -45,7 +45,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def test_round_trip_keeps_ratings_unanswered_and_types(tmp_path, bank):
-    ratings = {"se1": 1, "se2": 5, "se3": None, "se4": 3, "se5": 2, "se6": None}
+    ratings = {"se1": 1, "se2": 5, "se7": None, "se4": 3, "se5": 2, "se6": None}
     sub = make_submission(bank, ratings=ratings, couple="PAIR-7", saved_at=utc(2026, 11, 26, 18, 30, 5, 123000))
     path = save_submission(tmp_path, sub, bank=bank)
     data = load_store(tmp_path, bank=bank)

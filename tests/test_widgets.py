@@ -145,7 +145,7 @@ def test_too_few_answers_names_the_open_statements_and_saves_nothing(home, me, b
 def test_save_once_then_unchanged_then_changed(home, me, bank):
     form = RatingForm("self_esteem", home=home, bank=bank)
     assert form.save_button.disabled is False
-    _answer(form, {"se1": 4, "se2": 4, "se3": 4, "se4": 4, "se5": 2})
+    _answer(form, {"se1": 4, "se2": 4, "se7": 4, "se4": 4, "se5": 2})
     form.save_button.click()
     assert "Saved at" in form.message.value and "5 of 6 answered" in form.message.value
     assert "Statement 6 left open" in form.message.value
@@ -163,13 +163,13 @@ def test_save_once_then_unchanged_then_changed(home, me, bank):
 
     frame = load_store(home, bank=bank).frame
     ratings, _ = latest_ratings(frame, participant=CODE, area="self_esteem", session="before")
-    assert ratings == {"se1": 1, "se2": 4, "se3": 4, "se4": 4, "se5": 2, "se6": None}
+    assert ratings == {"se1": 1, "se2": 4, "se7": 4, "se4": 4, "se5": 2, "se6": None}
     assert set(frame["workshop"]) == {"TUESDAY"} and set(frame["couple"]) == {"SMITHS"}
 
 
 def test_a_new_form_shows_the_saved_answers(home, me, bank):
     form = RatingForm("distrust", home=home, bank=bank)
-    answers = {"dt1": 5, "dt2": 4, "dt3": 3, "dt4": 2, "dt5": 1, "dt6": 5}
+    answers = {"dt1": 5, "dt7": 4, "dt8": 3, "dt4": 2, "dt9": 1, "dt10": 5}
     _answer(form, answers)
     form.save_button.click()
 
@@ -193,7 +193,7 @@ def test_result_appears_after_save_with_score_band_and_help(home, me, bank):
     assert "988" in result.safety.value and "1-800-799-7233" in result.safety.value
 
     # Reverse items se5, se6 answered 2 count as 4: mean 4 -> 75 of 100, a strength.
-    _answer(form, {"se1": 4, "se2": 4, "se3": 4, "se4": 4, "se5": 2, "se6": 2})
+    _answer(form, {"se1": 4, "se2": 4, "se7": 4, "se4": 4, "se5": 2, "se6": 2})
     form.save_button.click()
     summary = _text(result.summary.value)
     assert "75 of 100" in summary and "strength" in summary
@@ -202,14 +202,14 @@ def test_result_appears_after_save_with_score_band_and_help(home, me, bank):
     assert "988" in result.safety.value and "1-800-799-7233" in result.safety.value
 
     time.sleep(0.005)
-    _answer(form, {"se1": 1, "se2": 1, "se3": 1, "se4": 1, "se5": 5, "se6": 5})
+    _answer(form, {"se1": 1, "se2": 1, "se7": 1, "se4": 1, "se5": 5, "se6": 5})
     form.save_button.click()
     assert "0 of 100" in _text(result.summary.value) and "growth area" in result.summary.value
 
 
 def test_result_of_a_restarted_kernel_shows_the_saved_score(home, me, bank):
     form = RatingForm("foundation", home=home, bank=bank)
-    _answer(form, {f"fd{n}": 3 for n in range(1, 7)})
+    _answer(form, {i.id: 3 for i in bank.area("foundation").items})
     form.save_button.click()
     result = AreaResult(RatingForm("foundation", home=home, bank=bank))
     assert "50 of 100" in _text(result.summary.value) and "in between" in result.summary.value
@@ -219,7 +219,7 @@ def test_without_a_participant_code_the_form_explains_and_cannot_save(home, bank
     form = RatingForm("communication", home=home, bank=bank)
     assert "00 Start here" in form.header.value and "no participant code" in form.header.value
     assert form.save_button.disabled is True
-    _answer(form, {f"cm{n}": 4 for n in range(1, 7)})
+    _answer(form, {i.id: 4 for i in bank.area("communication").items})
     form._on_save()  # even if the button were clicked somehow
     assert "nothing was saved" in form.message.value
     assert _submission_files(home) == []
@@ -230,7 +230,7 @@ def test_without_a_participant_code_the_form_explains_and_cannot_save(home, bank
 
 def test_reflection_goes_to_the_journal_and_never_into_a_submission(home, me, bank):
     form = RatingForm("distrust", home=home, bank=bank)
-    _answer(form, {f"dt{n}": 4 for n in range(1, 7)})
+    _answer(form, {i.id: 4 for i in bank.area("distrust").items})
     form.save_button.click()
 
     secret = "We argued about money <b>again</b>"

@@ -80,6 +80,23 @@ def _parser() -> argparse.ArgumentParser:
     f = sub.add_parser("collection-folder", help="create a folder participants can add to but not read")
     f.add_argument("folder", type=Path, metavar="DIR")
     f.add_argument("--group", default=None, help="a group only facilitators belong to (files readable by it only)")
+
+    g = sub.add_parser(
+        "forget-workshop",
+        help="delete one workshop's collected answers from a store (asks you to type the workshop code)",
+        description="Delete every answer of one workshop from a facilitator's store. Files holding only that "
+        "workshop are deleted; batch files that also hold other workshops are never edited: the other "
+        "workshops' answers are copied into new files first, then the old files are deleted. "
+        "Handed-in copies elsewhere (USB sticks, the collection folder, e-mail) are not touched.",
+    )
+    g.add_argument("store", type=Path, metavar="STORE", help="the facilitator's store folder")
+    g.add_argument("workshop", metavar="WORKSHOP", help="the workshop code whose answers to delete")
+    g.add_argument(
+        "--confirm",
+        default=None,
+        metavar="WORKSHOP",
+        help="the workshop code typed again (otherwise you are asked for it); without it nothing is deleted",
+    )
     return parser
 
 
@@ -98,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
             return _report(args)
         if args.command == "collection-folder":
             return _collection_folder(args)
+        if args.command == "forget-workshop":
+            return _forget_workshop(args)
     except ReconnectError as exc:
         print(f"reconnect: {_shown(exc)}", file=sys.stderr)
         return 1
@@ -303,6 +322,36 @@ def _collection_folder(args) -> int:
         f"Set RECONNECT_COLLECT={show(folder)} for every participant (see docs/facilitator-guide.md)."
     )
     return 0
+
+
+def _forget_workshop(args) -> int:
+    from .content import load_item_bank
+    from .retention import forget_workshop, plan_forget
+
+    if not args.store.is_dir():
+        raise ReconnectError(f"There is no store folder {args.store}. Check the path; nothing was deleted.")
+    plan = plan_forget(args.store, args.workshop)
+    for line in plan.lines():
+        print(line)
+    if plan.empty:
+        print(f"Nothing to delete: no answers of workshop '{plan.workshop}' in {args.store}.")
+        return 1 if plan.skipped else 0
+    typed = args.confirm
+    if typed is None:
+        if not sys.stdin.isatty():
+            raise ReconnectError(
+                "Nothing was deleted. To confirm, run the command in a terminal and type the workshop code when "
+                "asked, or add --confirm WORKSHOP."
+            )
+        typed = input(f"This cannot be undone. Type the workshop code '{plan.workshop}' to delete its answers: ")
+    result = forget_workshop(args.store, args.workshop, confirm=typed, bank=load_item_bank(args.item_bank))
+    for line in result.lines():
+        print(line)
+    print(
+        "Copies elsewhere are not touched: delete handed-in files (USB sticks, the collection folder, e-mail "
+        "attachments), exported CSVs and printed handouts of this workshop yourself."
+    )
+    return 1 if result.problems else 0
 
 
 def _personal_report(args) -> int:

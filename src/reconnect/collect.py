@@ -114,8 +114,9 @@ def collect(
 ) -> CollectResult:
     """Import submissions from files, folders and zip archives into the store ``into``.
 
-    ``workshop``, when given, rejects submissions of other workshops. Submissions made with another
-    item-bank version are rejected (their statements may differ). ``progress`` is a text stream for a
+    ``workshop``, when given, rejects submissions of other workshops. Submissions made with an item-bank
+    version this bank does not know (neither its own nor one whose statements it keeps as retired) are
+    rejected (their statements may differ). ``progress`` is a text stream for a
     progress bar, shown when there are at least ``progress_from`` files.
 
     ``dry_run=True`` (what ``reconnect validate`` uses) runs every check and writes nothing; with
@@ -215,7 +216,7 @@ def _decide(label, sid, first, digest, text, known, bank, workshop, result, acce
             )
         )
         return
-    if bank_version != bank.version:
+    if bank_version not in bank.known_versions:  # earlier versions whose statements the bank still knows load
         result.rejected.append(
             Problem(
                 label,

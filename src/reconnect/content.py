@@ -6,6 +6,7 @@ it and reports every problem at once, naming the file, the area and the statemen
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,6 +33,23 @@ class Item:
     id: str
     text: str
     reverse: bool
+    #: About fear, bracing to be hurt or hiding parts of oneself: shown with extra care (never to a
+    #: partner as a single answer). ``sensitive: true`` in the YAML.
+    sensitive: bool = False
+    #: For a statement no longer asked: the last item-bank version that asked it ("" while current).
+    #: Answers saved with it keep loading and scoring; see ``retired:`` in docs/item-bank.md.
+    retired_after: str = ""
+    #: For a retired statement: the id of the current statement that took its place, if any.
+    replaced_by: str = ""
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One "What can help" point or one exercise; ``together`` when it involves the partner."""
+
+    text: str
+    together: bool = False
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -42,8 +60,15 @@ class Area:
     introduction: str
     items: tuple[Item, ...]
     reflection_prompts: tuple[str, ...]
-    exercises: tuple[str, ...]
+    exercise_list: tuple[Suggestion, ...]
     discussion_prompts: tuple[str, ...]
+    advice: tuple[Suggestion, ...] = ()
+    retired: tuple[Item, ...] = ()
+
+    @property
+    def exercises(self) -> tuple[str, ...]:
+        """The texts of the exercises (``exercise_list`` also says which involve the partner)."""
+        return tuple(e.text for e in self.exercise_list)
 
     @property
     def min_answered(self) -> int:
@@ -61,6 +86,10 @@ class ItemBank:
     help: tuple[str, ...]
     areas: tuple[Area, ...]
     path: str = ""
+    #: The calm line every list of partner-involving suggestions carries (``safety.together``).
+    together_line: str = ""
+    #: Shown when someone answers "yes" to the private check "Do you ever feel afraid of your partner?".
+    afraid_note: str = ""
 
     @property
     def scale_min(self) -> int:
@@ -77,7 +106,25 @@ class ItemBank:
         raise ItemBankError(f"There is no area '{area_id}' in the item bank. Use one of: {', '.join(AREA_IDS)}.")
 
     def item_index(self) -> dict[tuple[str, str], Item]:
-        return {(a.id, i.id): i for a in self.areas for i in a.items}
+        """Every statement the bank knows, current and retired, by (area, id).
+
+        Retired statements stay known so that answers saved with an earlier version still load and
+        score; a new save accepts only the current ones (:attr:`Area.items`).
+        """
+        index = {(a.id, i.id): i for a in self.areas for i in a.retired}
+        index.update({(a.id, i.id): i for a in self.areas for i in a.items})
+        return index
+
+    @property
+    def known_versions(self) -> tuple[str, ...]:
+        """This bank's version and every earlier one whose statements it still knows."""
+        found = {self.version, *(i.retired_after for a in self.areas for i in a.retired)}
+        return tuple(sorted(found, key=_version_key))
+
+
+def _version_key(version: str) -> tuple:
+    """Sort key for versions such as "1.0" < "1.1" < "1.10" (non-numeric parts sort first)."""
+    return tuple((int(p), "") if p.isdigit() else (-1, p) for p in re.split(r"[.\-]", str(version)))
 
 
 def load_item_bank(path: str | Path | None = None) -> ItemBank:
@@ -208,6 +255,26 @@ def _parse(path: Path) -> tuple[ItemBank | None, list[Problem]]:
             )
         )
 
+    together_line = safety.get("together")
+    if not _nonblank(together_line):
+        add(
+            problem(
+                "safety.together",
+                "the line for people who may be afraid of their partner is missing",
+                "write it under safety: together: (skip the exercises done together, talk to someone on your own "
+                "first, with a domestic-violence line)",
+            )
+        )
+    afraid_note = safety.get("afraid")
+    if not _nonblank(afraid_note):
+        add(
+            problem(
+                "safety.afraid",
+                "the note shown after 'yes' to 'Do you ever feel afraid of your partner?' is missing",
+                "write one or two calm sentences under safety: afraid:",
+            )
+        )
+
     areas_raw = data.get("areas")
     areas: list[Area] = []
     if not isinstance(areas_raw, list):
@@ -216,7 +283,7 @@ def _parse(path: Path) -> tuple[ItemBank | None, list[Problem]]:
     seen_items: dict[str, str] = {}
     seen_areas: set[str] = set()
     for index, raw in enumerate(areas_raw, start=1):
-        area = _parse_area(index, raw, problem, problems, seen_items, seen_areas)
+        area = _parse_area(index, raw, problem, problems, seen_items, seen_areas, str(version).strip())
         if area is not None:
             areas.append(area)
     ids = [a.id for a in areas]
@@ -244,6 +311,8 @@ def _parse(path: Path) -> tuple[ItemBank | None, list[Problem]]:
             help=tuple(str(h).strip() for h in help_lines),
             areas=tuple(areas),
             path=p,
+            together_line=str(together_line).strip(),
+            afraid_note=str(afraid_note).strip(),
         ),
         [],
     )
@@ -353,7 +422,36 @@ def _text_list(raw, where, what, problem, problems, lo=2, hi=3) -> tuple[str, ..
     return tuple(x.strip() for x in raw)
 
 
-def _parse_area(index, raw, problem, problems, seen_items, seen_areas) -> Area | None:
+def _suggestions(raw, where, what, problem, problems, lo, hi, *, titled: bool) -> tuple[Suggestion, ...]:
+    """A list of suggestions: plain lines, or ``{text: ..., together: true}`` (and ``title:`` for advice)."""
+    shape = '- {title: "...", text: "...", together: false}' if titled else '"..." or - {text: "...", together: true}'
+    if not isinstance(raw, list) or not lo <= len(raw) <= hi:
+        n = len(raw) if isinstance(raw, list) else 0
+        problems.extend(
+            problem(where, f"{what} should be a list of {lo}-{hi} entries (found {n})", f"write {lo} to {hi}: {shape}")
+        )
+        return ()
+    out = []
+    for n, entry in enumerate(raw, start=1):
+        if isinstance(entry, str) and not titled and entry.strip():
+            out.append(Suggestion(entry.strip()))
+            continue
+        ok = isinstance(entry, dict) and _nonblank(entry.get("text")) and (not titled or _nonblank(entry.get("title")))
+        together = entry.get("together", False) if isinstance(entry, dict) else False
+        if not ok or not isinstance(together, bool):
+            problems.extend(
+                problem(
+                    f"{where} {n}",
+                    "this entry is blank, lacks a title, or its 'together' is not true/false",
+                    f"write it as {shape}; together: true when it involves the partner",
+                )
+            )
+            continue
+        out.append(Suggestion(entry["text"].strip(), together, str(entry.get("title") or "").strip()))
+    return tuple(out)
+
+
+def _parse_area(index, raw, problem, problems, seen_items, seen_areas, version="") -> Area | None:
     if not isinstance(raw, dict):
         problems.extend(
             problem(
@@ -406,18 +504,76 @@ def _parse_area(index, raw, problem, problems, seen_items, seen_areas) -> Area |
     prompts = _text_list(
         raw.get("reflection_prompts"), f"{where}, reflection_prompts", "reflection prompts", problem, problems
     )
-    exercises = _text_list(raw.get("exercises"), f"{where}, exercises", "exercises", problem, problems)
+    exercises = _suggestions(
+        raw.get("exercises"), f"{where}, exercise", "exercises", problem, problems, 2, 3, titled=False
+    )
+    advice = _suggestions(
+        raw.get("advice"), f"{where}, advice", "'What can help' points (advice)", problem, problems, 2, 4, titled=True
+    )
+    retired = _parse_retired(where, raw.get("retired"), problem, problems, seen_items, version, {i.id for i in items})
     discussion = _text_list(
         raw.get("discussion_prompts"), f"{where}, discussion_prompts", "discussion prompts", problem, problems
     )
     if len(problems) > before:
         return None
     return Area(
-        area_id, number, raw["title"].strip(), raw["introduction"].strip(), tuple(items), prompts, exercises, discussion
+        area_id,
+        number,
+        raw["title"].strip(),
+        raw["introduction"].strip(),
+        tuple(items),
+        prompts,
+        exercises,
+        discussion,
+        advice,
+        retired,
     )
 
 
-def _parse_item(where, n, item, problem, problems, seen_items) -> Item | None:
+def _parse_retired(where, raw, problem, problems, seen_items, version, current_ids) -> tuple[Item, ...]:
+    """Statements earlier versions asked: kept so their answers still load and score."""
+    if raw is None:
+        return ()
+    shape = '- {id: se3, text: "...", reverse: false, retired_after: "1.0", replaced_by: se7}'
+    if not isinstance(raw, list):
+        problems.extend(problem(f"{where}, retired", "retired: is not a list", f"write each as {shape}"))
+        return ()
+    out = []
+    for n, entry in enumerate(raw, start=1):
+        item = _parse_item(f"{where}, retired", n, entry, problem, problems, seen_items, check_wording=False)
+        if item is None:
+            continue
+        after = entry.get("retired_after")
+        label = f"{where}, retired statement {item.id}"
+        if not isinstance(after, (str, int, float)) or not str(after).strip():
+            problems.extend(
+                problem(label, "retired_after is missing", f"name the last version that asked it, e.g. {shape}")
+            )
+            continue
+        if str(after).strip() == version:
+            problems.extend(
+                problem(
+                    label,
+                    f"it is marked retired after {after}, which is this bank's own version",
+                    "retire a statement after the version that last asked it, and raise the bank's version",
+                )
+            )
+            continue
+        replaced_by = entry.get("replaced_by") or ""
+        if replaced_by and replaced_by not in current_ids:
+            problems.extend(
+                problem(
+                    label,
+                    f"replaced_by names {replaced_by!r}, which is not a current statement of this area",
+                    "use the id of the statement that took its place, or leave replaced_by out",
+                )
+            )
+            continue
+        out.append(dataclasses.replace(item, retired_after=str(after).strip(), replaced_by=str(replaced_by)))
+    return tuple(out)
+
+
+def _parse_item(where, n, item, problem, problems, seen_items, *, check_wording: bool = True) -> Item | None:
     if not isinstance(item, dict):
         problems.extend(
             problem(
@@ -448,7 +604,7 @@ def _parse_item(where, n, item, problem, problems, seen_items) -> Item | None:
     if not _nonblank(text):
         problems.extend(problem(label, "the statement text is blank", "write the statement"))
         ok = False
-    elif NEGATIONS.search(text):
+    elif check_wording and NEGATIONS.search(text):
         word = NEGATIONS.search(text).group(0)
         problems.extend(
             problem(
@@ -462,4 +618,8 @@ def _parse_item(where, n, item, problem, problems, seen_items) -> Item | None:
     if not isinstance(reverse, bool):
         problems.extend(problem(label, f"reverse is {reverse!r}", "write reverse: true or reverse: false"))
         ok = False
-    return Item(item_id, text.strip(), reverse) if ok else None
+    sensitive = item.get("sensitive", False)
+    if not isinstance(sensitive, bool):
+        problems.extend(problem(label, f"sensitive is {sensitive!r}", "write sensitive: true or leave it out"))
+        ok = False
+    return Item(item_id, text.strip(), reverse, sensitive) if ok else None

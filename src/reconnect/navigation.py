@@ -1,7 +1,8 @@
 """Prev / contents / next links for the numbered notebooks, written by one idempotent script.
 
 Run ``python -m reconnect.navigation`` after adding or renaming a notebook; ``--check`` only reports
-(the test suite uses it). Titles come from each notebook's first heading; the contents list goes
+(the test suite uses it). Titles come from each notebook's first heading (for an area notebook, the
+item bank's title of the area: run it again after editing a title there); the contents list goes
 into the cell of ``00_start_here.ipynb`` tagged ``contents``.
 """
 
@@ -21,12 +22,22 @@ def notebooks(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if _NOTEBOOK_RE.match(p.name))
 
 
+_INTRO_RE = re.compile(r"""area_intro\(\s*["']([a-z_]+)["']\s*\)""")
+
+
 def title_of(nb: dict) -> str:
+    """The notebook's first heading: a markdown "# " line, or the item bank's title of the area whose
+    introduction an ``area_intro("...")`` cell shows (so a title edited in the bank reaches the links)."""
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown" and NAV_TAG not in cell.get("metadata", {}).get("tags", []):
             for line in _source(cell).splitlines():
                 if line.startswith("# "):
                     return line[2:].strip()
+        if cell["cell_type"] == "code" and (found := _INTRO_RE.search(_source(cell))):
+            from .content import load_item_bank
+            from .ui.intro import area_heading
+
+            return area_heading(load_item_bank().area(found.group(1)))
     return "Untitled"
 
 

@@ -9,9 +9,12 @@ import functools
 
 from .errors import ReconnectError
 from .ui.area import AreaResult, RatingForm, ReflectionBox
+from .ui.safety import PageSafety
 from .ui.start import StartPanel
 
 _forms: dict[str, RatingForm] = {}
+#: This page's answer to the private safety check: in this kernel's memory only, never stored.
+_page = PageSafety()
 
 
 def _friendly(view):
@@ -57,7 +60,33 @@ def area_result(area: str):
     """ "Your result for this area", updated whenever the form above saves."""
     form = _forms.get(area) or RatingForm(area)
     _forms[area] = form
-    return AreaResult(form).widget
+    return AreaResult(form, page=_page).widget
+
+
+@_friendly
+def area_intro(area: str):
+    """An area's heading and introduction, from the item bank."""
+    from .ui.intro import AreaIntro
+
+    return AreaIntro(area).widget
+
+
+@_friendly
+def what_can_help(area: str):
+    """An area's "What can help" points, from the item bank (with the safety line where needed)."""
+    from .ui.safety import WhatCanHelp
+
+    return WhatCanHelp(area, page=_page).widget
+
+
+@_friendly
+def safety_check():
+    """05: the optional private question "Do you ever feel afraid of your partner?" (never stored)."""
+    global _page
+    from .ui.safety import PrivateSafetyCheck
+
+    _page = PageSafety()  # running the page again starts unanswered, and the views after it follow the new check
+    return PrivateSafetyCheck(page=_page).widget
 
 
 @_friendly

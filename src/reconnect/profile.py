@@ -141,6 +141,11 @@ class Profile:
             rows = self.rated.sort_values(["score", "number"]).head(1)
         return [(r.label, list(self.bank.area(r.area).exercises)) for r in rows.itertuples()]
 
+    def has_together_exercises(self) -> bool:
+        """Whether any idea :meth:`exercises` lists involves the partner (then the safety line goes with them)."""
+        titles = {t for t, _ in self.exercises()}
+        return any(e.together for a in self.bank.areas if a.title in titles for e in a.exercise_list)
+
     def exercises_intro(self) -> str:
         if self.is_empty:
             return ""
@@ -389,14 +394,44 @@ class ProfileSource:
             f"From session '{first}' to session '{last}'{between}. Changes smaller than "
             f"{CHANGE_NOTICEABLE:.0f} points (about two answers moving one step) are called 'about the same'."
         )
-        notes = []
+        notes = self._statement_changes(code, first, last)
         versions = self._versions(code, sessions=[first, last])
-        if len(versions) > 1:
+        if len(versions) > 1 and not notes:
             notes.append(
                 f"Your '{first}' and '{last}' answers come from different versions of the statements "
                 f"({', '.join(versions)}), so part of a change may come from changed wording."
             )
         return Change(sessions, long, table, message, notes, self.bank)
+
+    def _statement_changes(self, code: str, first: str, last: str) -> list[str]:
+        """One note per area whose statements differ between the two sessions (e.g. item bank 1.0 → 1.1)."""
+        rows = self.latest[self.latest["participant"] == code] if not self.latest.empty else self.latest
+        if rows.empty:
+            return []
+        index = self.bank.item_index()
+        notes = []
+        for area in self.bank.areas:
+            here = rows[rows["area"] == area.id]
+            a, b = here[here["session"] == first], here[here["session"] == last]
+            ids_a, ids_b = set(a["item"]), set(b["item"])
+            if a.empty or b.empty or ids_a == ids_b:
+                continue
+            gone = [i for i in dict.fromkeys(a["item"]) if i not in ids_b]
+            example = ""
+            if gone and (first_gone := index.get((area.id, gone[0]))) is not None:
+                newer = index.get((area.id, first_gone.replaced_by))
+                example = (
+                    f' For example, "{first_gone.text}" became "{newer.text}".'
+                    if newer is not None and newer.id in ids_b
+                    else f' For example, "{first_gone.text}" is no longer asked.'
+                )
+            versions = f" (item bank {a['bank_version'].iloc[0]} → {b['bank_version'].iloc[0]})"
+            notes.append(
+                f"{area.title}: {len(gone)} of the {len(ids_a)} statements changed between '{first}' and "
+                f"'{last}'{versions}.{example} Scores are compared for the area as a whole, so part of this "
+                "change may come from the new wording rather than from you."
+            )
+        return notes
 
     def couple(self, code: str) -> CoupleView:
         code = self.require(code)

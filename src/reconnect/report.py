@@ -216,6 +216,8 @@ def render_pdf(
                 if len(exercises) > MAX_EXERCISE_AREAS:
                     rest = ", ".join(t for t, _ in exercises[MAX_EXERCISE_AREAS:])
                     pages.para(f"More ideas, for {rest}, are in those areas' notebooks.", style="italic")
+                if profile.has_together_exercises():
+                    pages.para(bank.together_line, size=8.5, style="italic")
             pages.heading("Change over time", space=0.0 if not exercises else 0.18)
             if change.available:
                 pages.para(change.message)

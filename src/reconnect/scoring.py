@@ -62,7 +62,8 @@ def band_for(score_100: float | None, bank: ItemBank) -> str:
 
 def keyed(frame: pd.DataFrame, bank: ItemBank, *, rating: str = "rating") -> pd.Series:
     """Ratings with reverse-worded statements recoded ((min + max) - rating), as floats."""
-    reverse = {(a.id, i.id) for a in bank.areas for i in a.items if i.reverse}
+    # Retired statements count too: answers saved with an earlier item-bank version still score.
+    reverse = {key for key, item in bank.item_index().items() if item.reverse}
     values = frame[rating].astype("Float64").astype(float)
     if not reverse:
         return values

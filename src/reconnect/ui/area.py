@@ -16,6 +16,7 @@ from ..paths import data_home
 from ..scoring import SCORE_NOTE, score_ratings
 from .choice import RatingChoice
 from .common import error_message, esc, info_message, local_time, ok_message, safety_html
+from .safety import PageSafety, suggestions_html
 
 
 class RatingForm:
@@ -160,16 +161,27 @@ def _outcome_html(outcome: Outcome, *, need: int) -> str:
 
 
 class AreaResult:
-    """ "Your result for this area": 0-100 score, band, a small chart, the exercises, the safety note."""
+    """ "Your result for this area": 0-100 score, band, a small chart, the exercises, the safety note.
 
-    def __init__(self, form: RatingForm):
+    ``page`` is the page's private safety check (:class:`~reconnect.ui.safety.PageSafety`): after a
+    "yes" the exercises meant for the two of you are hidden.
+    """
+
+    def __init__(self, form: RatingForm, *, page: PageSafety | None = None):
         self.form = form
+        self.page = page or PageSafety()
         self.summary = w.HTML()
         self.chart = w.Output()
         self.safety = w.HTML(safety_html(form.bank))
         self.widget = w.VBox([self.summary, self.chart, self.safety])
         form.on_saved(lambda _form: self.refresh())
+        self.page.on_change(self._refresh_text)
         self.refresh()
+
+    def _refresh_text(self) -> None:
+        """Re-render the words only (the answer to the private check changed; the chart stays)."""
+        if self.form.saved_at is not None:
+            self._summary()
 
     def refresh(self) -> None:
         form, bank, area = self.form, self.form.bank, self.form.area
@@ -177,14 +189,7 @@ class AreaResult:
         if form.saved_at is None:
             self.summary.value = info_message("Your result appears here once you have saved your answers above.")
             return
-        score, band = score_ratings(form.saved_ratings, area=area.id, bank=bank)
-        exercises = "".join(f"<li>{esc(e)}</li>" for e in area.exercises)
-        self.summary.value = (
-            f'<div class="rc-result" style="font-size:16px;"><p>Your score for <b>{esc(area.title)}</b>: '
-            f'<b class="rc-score">{score:.0f} of 100</b> — <b class="rc-band">{esc(band)}</b> '
-            f"<i>({SCORE_NOTE})</i>.</p><p>{esc(_band_words(band))}</p>"
-            f"<p><b>Things to try this week:</b></p><ul>{exercises}</ul></div>"
-        )
+        score, band = self._summary()
         import matplotlib.pyplot as plt
         import pandas as pd
 
@@ -194,6 +199,18 @@ class AreaResult:
             ax = score_bars(pd.DataFrame({"label": [area.title], "score": [score]}), bank=bank)
             plt.show()
             plt.close(ax.figure)
+
+    def _summary(self) -> tuple[float, str]:
+        form, bank, area = self.form, self.form.bank, self.form.area
+        score, band = score_ratings(form.saved_ratings, area=area.id, bank=bank)
+        exercises = suggestions_html(area.exercise_list, bank, hide_together=self.page.afraid, css="rc-exercises")
+        self.summary.value = (
+            f'<div class="rc-result" style="font-size:16px;"><p>Your score for <b>{esc(area.title)}</b>: '
+            f'<b class="rc-score">{score:.0f} of 100</b> — <b class="rc-band">{esc(band)}</b> '
+            f"<i>({SCORE_NOTE})</i>.</p><p>{esc(_band_words(band))}</p>"
+            f"<p><b>Things to try this week:</b></p>{exercises}</div>"
+        )
+        return score, band
 
 
 def _band_words(band: str) -> str:

@@ -14,6 +14,7 @@ from ..paths import data_home, demo_store
 from ..profile import PARTNER, YOU, Change, CoupleView, Profile, ProfileSource, demo_choices, own_reflections
 from ..scoring import SCORE_NOTE
 from .common import STYLE, error_message, esc, info_message, local_time, ok_message, safety_html
+from .safety import together_note_html
 
 OWN, DEMO = "own", "demo"
 NEWEST = ""
@@ -242,6 +243,8 @@ class ProfileView:
                         + "".join(f"<li>{esc(local_time(n.saved_at))}: {esc(n.text)}</li>" for n in mine[-3:])
                         + "</ul></div>"
                     )
+            if p.has_together_exercises():
+                html += together_note_html(self.bank)
         if p.notes:
             html += "".join(info_message(n) for n in p.notes)
         if not p.is_empty:

@@ -1,0 +1,149 @@
+"""Safety on a page: the calm line under every suggestion that involves the partner, and the
+private check "Do you ever feel afraid of your partner?".
+
+The check's answer lives only in this kernel's memory (one :class:`PageSafety` per page): it is never
+written to a file, never saved with answers, never collected. A "yes" shows the help resources and
+hides the suggestions meant for the two of you on that page, until the page is closed.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from ..content import ItemBank, Suggestion, load_item_bank
+from .common import esc
+
+QUESTION = "Do you ever feel afraid of your partner?"
+YES, NO, SKIP = "Yes", "No", "I'd rather not say"
+
+
+class PageSafety:
+    """What the private check decided for this page (in memory only). Views listen for changes."""
+
+    def __init__(self) -> None:
+        self.afraid = False
+        self._listeners: list = []
+
+    def on_change(self, callback) -> None:
+        """Call ``callback()`` whenever the answer changes (the views re-render)."""
+        self._listeners.append(callback)
+
+    def set_afraid(self, afraid: bool) -> None:
+        if afraid == self.afraid:
+            return
+        self.afraid = afraid
+        for callback in self._listeners:
+            callback()
+
+
+def together_note_html(bank: ItemBank) -> str:
+    """The calm line for anyone who may be afraid of their partner (under partner-involving suggestions)."""
+    return (
+        '<p class="rc-together-note" style="font-size:14px;border-left:4px solid #0072B2;padding:4px 10px;'
+        f'margin:6px 0;">{esc(bank.together_line)}</p>'
+    )
+
+
+def suggestions_html(
+    suggestions: tuple[Suggestion, ...] | list[Suggestion],
+    bank: ItemBank,
+    *,
+    hide_together: bool = False,
+    css: str = "rc-suggestions",
+) -> str:
+    """A list of advice or exercises. Partner-involving ones carry the safety line, or are hidden.
+
+    The line is added here, by the code, whenever a shown suggestion has ``together: true``, so no
+    page can forget it.
+    """
+    shown = [s for s in suggestions if not (hide_together and s.together)]
+    hidden = len(suggestions) - len(shown)
+    items = "".join(
+        f'<li class="{"rc-together" if s.together else "rc-alone"}">'
+        + (f"<b>{esc(s.title)}</b> " if s.title else "")
+        + f"{esc(s.text)}</li>"
+        for s in shown
+    )
+    html = f'<ul class="{css}" style="font-size:15px;">{items}</ul>' if shown else ""
+    if any(s.together for s in shown):
+        html += together_note_html(bank)
+    if hidden:
+        html += (
+            '<p class="rc-hidden-note" style="font-size:14px;font-style:italic;">'
+            f"{hidden} suggestion{'s' if hidden > 1 else ''} meant for the two of you "
+            f"{'are' if hidden > 1 else 'is'} hidden on this page, after your answer to the private question "
+            "above. Please talk with someone on your own first.</p>"
+        )
+    return html
+
+
+class WhatCanHelp:
+    """An area's "What can help" points from the item bank, with the safety line where needed."""
+
+    def __init__(self, area_id: str, *, page: PageSafety | None = None, bank: ItemBank | None = None):
+        self.bank = bank or load_item_bank()
+        self.area = self.bank.area(area_id)
+        self.page = page or PageSafety()
+        self.widget = w.HTML()
+        self.page.on_change(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.widget.value = suggestions_html(
+            self.area.advice, self.bank, hide_together=self.page.afraid, css="rc-what-can-help"
+        )
+
+
+class PrivateSafetyCheck:
+    """The optional question "Do you ever feel afraid of your partner?" (never stored).
+
+    Choosing *Yes* shows the help resources and hides the suggestions meant for the two of you on this
+    page; *No* or *I'd rather not say* shows them again. Nothing is written anywhere.
+    """
+
+    def __init__(self, *, page: PageSafety | None = None, bank: ItemBank | None = None):
+        self.bank = bank or load_item_bank()
+        self.page = page or PageSafety()
+        self.choice = w.RadioButtons(
+            options=[YES, NO, SKIP],
+            value=None,
+            description="",
+            layout=w.Layout(width="auto"),
+        )
+        self.choice.add_class("rc-private-check")
+        self.choice.observe(self._on_answer, names="value")
+        self.response = w.HTML()
+        self.widget = w.VBox(
+            [
+                w.HTML(
+                    f'<p style="font-size:16px;margin-bottom:2px;"><b>{esc(QUESTION)}</b></p>'
+                    '<p style="font-size:14px;margin-top:0;">Optional, and only for you: your answer is not saved, '
+                    "not collected and not shown to anyone. It only changes what this page shows, until you "
+                    "close it.</p>"
+                ),
+                self.choice,
+                self.response,
+            ]
+        )
+
+    @property
+    def answer(self) -> str | None:
+        return self.choice.value
+
+    def _on_answer(self, _change=None) -> None:
+        afraid = self.choice.value == YES
+        if afraid:
+            help_items = "".join(f"<li>{esc(line)}</li>" for line in self.bank.help)
+            self.response.value = (
+                '<div class="rc-afraid-help" role="status" style="font-size:15px;background:#F5F5F5;'
+                'padding:8px 12px;margin-top:6px;">'
+                f"<p>{esc(self.bank.afraid_note)}</p><ul>{help_items}</ul></div>"
+            )
+        elif self.choice.value is None:
+            self.response.value = ""
+        else:
+            self.response.value = (
+                '<p class="rc-check-thanks" style="font-size:14px;">Thank you. If this changes, '
+                "you can answer again at any time; the help resources are listed under your result.</p>"
+            )
+        self.page.set_afraid(afraid)
