@@ -24,6 +24,29 @@ class Item:
     id: str
     text: str
     reverse: bool
+    sensitive: bool = False  # left out of the couple's statement-level comparison unless both agree
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a structured conversation: who speaks, who listens, for how long, about what."""
+
+    speaks: str
+    listens: str
+    minutes: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """A structured talk for a couple about one area (optional in the bank: ``conversations:``)."""
+
+    area: str
+    steps: tuple[Step, ...]
+
+    @property
+    def minutes(self) -> int:
+        return sum(s.minutes for s in self.steps)
 
 
 @dataclass(frozen=True)
@@ -53,6 +76,7 @@ class ItemBank:
     help: tuple[str, ...]
     areas: tuple[Area, ...]
     path: str = ""
+    conversations: tuple[Conversation, ...] = ()
 
     @property
     def scale_min(self) -> int:
@@ -70,6 +94,10 @@ class ItemBank:
 
     def item_index(self) -> dict[tuple[str, str], Item]:
         return {(a.id, i.id): i for a in self.areas for i in a.items}
+
+    def conversation(self, area_id: str) -> Conversation | None:
+        """The structured conversation for an area, or ``None`` when the bank has none for it."""
+        return next((c for c in self.conversations if c.area == area_id), None)
 
 
 def load_item_bank(path: str | Path | None = None) -> ItemBank:
@@ -193,6 +221,8 @@ def _parse(path: Path) -> tuple[ItemBank | None, list[Problem]]:
             )
         )
 
+    conversations = _parse_conversations(data.get("conversations"), problem, problems)
+
     if problems:
         return None, problems
     return (
@@ -205,6 +235,7 @@ def _parse(path: Path) -> tuple[ItemBank | None, list[Problem]]:
             help=tuple(str(h).strip() for h in help_lines),
             areas=tuple(areas),
             path=p,
+            conversations=conversations,
         ),
         [],
     )
@@ -366,4 +397,41 @@ def _parse_item(where, n, item, problem, problems, seen_items) -> Item | None:
     if not isinstance(reverse, bool):
         problems.extend(problem(label, f"reverse is {reverse!r}", "write reverse: true or reverse: false"))
         ok = False
-    return Item(item_id, text.strip(), reverse) if ok else None
+    sensitive = item.get("sensitive", False)
+    if not isinstance(sensitive, bool):
+        problems.extend(problem(label, f"sensitive is {sensitive!r}", "write sensitive: true, or leave it out"))
+        ok = False
+    return Item(item_id, text.strip(), reverse, sensitive) if ok else None
+
+
+def _parse_conversations(raw, problem, problems) -> tuple[Conversation, ...]:
+    """``conversations: {area id: [{speaks, listens, minutes, text}, ...]}``; optional as a whole."""
+    if raw is None:
+        return ()
+    fix = "write conversations: then per area id a list of steps - {speaks: A, listens: B, minutes: 4, text: ...}"
+    if not isinstance(raw, dict):
+        problems.extend(problem("conversations", "this is not a set of areas", fix))
+        return ()
+    out = []
+    for area_id, steps in raw.items():
+        where = f"conversations, {area_id}"
+        if area_id not in AREA_IDS:
+            problems.extend(
+                problem(where, f"{area_id!r} is not one of the five areas", f"use one of: {', '.join(AREA_IDS)}")
+            )
+            continue
+        if not isinstance(steps, list) or not 2 <= len(steps) <= 8:
+            problems.extend(problem(where, "a conversation needs 2 to 8 steps", fix))
+            continue
+        parsed = []
+        for n, step in enumerate(steps, start=1):
+            ok = isinstance(step, dict) and all(_nonblank(step.get(k)) for k in ("speaks", "listens", "text"))
+            minutes = step.get("minutes") if isinstance(step, dict) else None
+            if not ok or not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 30:
+                problems.extend(
+                    problem(f"{where}, step {n}", "a step needs speaks, listens, minutes (1-30) and text", fix)
+                )
+                continue
+            parsed.append(Step(step["speaks"].strip(), step["listens"].strip(), minutes, step["text"].strip()))
+        out.append(Conversation(area_id, tuple(parsed)))
+    return tuple(out)
