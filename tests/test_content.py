@@ -242,7 +242,11 @@ def test_sensitive_and_conversations_are_checked(broken_bank):
     def unknown_area(data):
         data["conversations"]["romance"] = data["conversations"]["distrust"]
 
-    for mutate, words in ((bad_sensitive, "sensitive is 'yes'"), (bad_step, "minutes (1-30)"), (unknown_area, "'romance'")):
+    for mutate, words in (
+        (bad_sensitive, "sensitive is 'yes'"),
+        (bad_step, "minutes (1-30)"),
+        (unknown_area, "'romance'"),
+    ):
         problems = validate_item_bank(broken_bank(mutate))
         assert any(words in p.reason for p in problems), problems
 

@@ -132,7 +132,7 @@ def test_area_notebook_shows_nothing_personal_until_the_code_is_typed(home, pers
     assert bar.remember.disabled  # shared computer: no "remember me"
     bar.code.value = "qx3 7km"
     bar.sign_in_button.click()
-    assert f"Answering as <b class=\"rc-code\">{CODE}</b> (Robin)" in bar.status.value
+    assert f'Answering as <b class="rc-code">{CODE}</b> (Robin)' in bar.status.value
     page = "\n".join(everything(x) for x in (form, result, note))
     assert SECRET in page and "Your earlier notes on this area" in page
     assert "are shown again" in page and "Answering as QX3-7KM" in page

@@ -57,7 +57,6 @@ def safety_html(bank: ItemBank) -> str:
     )
 
 
-
 def partner_safety_html(bank: ItemBank) -> str:
     """The short note for views about the two of you and about change: not a diagnosis, and the DV line."""
     return (
