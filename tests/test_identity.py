@@ -253,7 +253,7 @@ def test_done_at_the_bottom_of_00_clears_the_panel_above(home, personal):
     text = "\n".join(everything(w) for w in (panel.widget, data, export))
     assert code not in text and "Robin" not in text
     assert "Show what is stored about me" not in text
-    assert panel.sign_out_button.layout.display == "none"
+    assert panel.sign_out_row.layout.display == "none"
 
 
 def test_erasing_signs_out_and_says_what_was_erased(home, person_a, shared):

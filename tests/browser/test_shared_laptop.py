@@ -95,10 +95,12 @@ def _nothing_of(page, secrets: list[str]) -> None:
         assert secret not in text, f"{secret!r} is on the page"
 
 
-def _screens(page, shot, step: str) -> list[Path]:
+def _screens(page, shot, step: str, at: str = ".rc-who") -> list[Path]:
+    """Screenshots at both laptop sizes, scrolled so that ``at`` (who is answering) is near the top."""
     paths = []
     for label, size in SIZES.items():
         page.set_viewport_size(size)
+        page.locator(at).first.evaluate("e => e.scrollIntoView({block: 'start'})")
         page.wait_for_timeout(300)
         paths.append(shot(page, f"{step}-{label}"))
     return paths
@@ -128,8 +130,7 @@ def test_the_next_person_sees_nothing_of_the_last(page, context, shared_voila, s
     page.get_by_role("button", name="No, keep my code").click()
 
     # -- person A: 01, say who is answering, rate, save, write a private note, sign out ------------------
-    page.goto(f"{shared_voila.url}/voila/render/01_self_esteem.ipynb")
-    open_voila(page, shared_voila, None)
+    open_voila(page, shared_voila, "01_self_esteem.ipynb")
     expect(page.locator(".rc-gated").first).to_be_visible()
     expect(page.locator(".rc-choice-group")).to_have_count(0)  # nothing until A says who is answering
     page.get_by_label("My participant code").fill(code.lower())
@@ -153,6 +154,7 @@ def test_the_next_person_sees_nothing_of_the_last(page, context, shared_voila, s
     # -- person B, in a fresh browser profile on the same laptop ------------------------------------------
     secrets = [code, code.replace("-", ""), NAME, WORKSHOP, COUPLE, NOTE]
     other = context.browser.new_context(viewport=SIZES["1366x900"])
+    other.set_default_timeout(60_000)
     other.route("**/*", lambda route: route.continue_() if "127.0.0.1" in route.request.url else route.abort())
     b = other.new_page()
     try:
@@ -162,17 +164,15 @@ def test_the_next_person_sees_nothing_of_the_last(page, context, shared_voila, s
         for label in ("Name (optional)", "Workshop code (optional)", "Couple code (optional)"):
             expect(b.get_by_label(label)).to_have_value("")
         expect(b.locator(".rc-gated", has_text="What is stored about you")).to_be_visible()
-        _screens(b, shot, "00-person-B-arrives")
+        _screens(b, shot, "00-person-B-arrives", at=".rc-info")
 
-        b.goto(f"{shared_voila.url}/voila/render/01_self_esteem.ipynb")
-        open_voila(b, shared_voila, None)
+        open_voila(b, shared_voila, "01_self_esteem.ipynb")
         expect(b.locator(".rc-gated").first).to_be_visible()
         expect(b.locator(".rc-choice-group")).to_have_count(0)
         _nothing_of(b, [*secrets, "Your earlier notes", "are shown again", "Answering as"])
 
-        b.goto(f"{shared_voila.url}/voila/render/06_my_profile.ipynb")
-        open_voila(b, shared_voila, None)
-        expect(b.locator(".rc-error", has_text="Nobody is signed in on this page")).to_be_visible()
+        open_voila(b, shared_voila, "06_my_profile.ipynb")
+        expect(b.locator(".rc-info", has_text="Nobody is signed in on this page")).to_be_visible()
         _nothing_of(b, [*secrets, "Your profile, participant", "Your own notes"])
         share = b.get_by_role("checkbox", name=re.compile("Share my results with my partner"))
         expect(share).not_to_be_checked()
@@ -183,8 +183,7 @@ def test_the_next_person_sees_nothing_of_the_last(page, context, shared_voila, s
         other.close()
 
     # -- and A, back with their code, finds their own profile (the data is there, only hidden) ---------
-    page.goto(f"{shared_voila.url}/voila/render/06_my_profile.ipynb")
-    open_voila(page, shared_voila, None)
+    open_voila(page, shared_voila, "06_my_profile.ipynb")
     page.get_by_label("My participant code").fill(code)
     page.get_by_role("button", name="This is me").click()
     expect(page.locator(".rc-info", has_text=f"Your profile, participant {code}")).to_be_visible()

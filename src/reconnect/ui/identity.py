@@ -91,7 +91,8 @@ class IdentityBar:
         self.sign_in_button.on_click(self._on_sign_in)
         self.sign_out_button.on_click(self._on_sign_out)
         self.form = w.VBox([w.HBox([self.code, self.sign_in_button]), remember_widget])
-        self.widget = w.VBox([self.status, self.form, self.sign_out_button, self.message])
+        self.signed_in_row = w.HBox([self.sign_out_button])  # a row, so the button keeps its own width
+        self.widget = w.VBox([self.status, self.form, self.signed_in_row, self.message])
         self.widget.add_class("rc-identity")
         register("identity-bar", self)
         self.refresh()
@@ -100,7 +101,7 @@ class IdentityBar:
         code = pt.current_code(self.home)
         signed_in = code is not None
         self.form.layout.display = "none" if signed_in else ""
-        self.sign_out_button.layout.display = "" if signed_in else "none"
+        self.signed_in_row.layout.display = "" if signed_in else "none"
         self.code.value = ""
         self.remember.value = False
         if not signed_in:
@@ -147,7 +148,7 @@ class DonePanel:
         self.button = w.Button(description=DONE_LABEL, icon="sign-out", layout=w.Layout(width="auto"))
         self.message = w.HTML()
         self.button.on_click(self._on_click)
-        self.widget = w.VBox([self.button, self.message])
+        self.widget = w.VBox([w.HBox([self.button]), self.message])
         self.widget.add_class("rc-done")
         register("done", self)
         self.refresh()

@@ -234,7 +234,8 @@ class ProfileView:
                 "Nobody is signed in on this page, so no profile is shown. Type your participant code at the top "
                 "of this page and press This is me. No code yet? Open 00 Start here, create one and rate a few "
                 "areas in notebooks 01 to 05."
-                + (" Or choose 'A demo participant (synthetic)' above to explore." if self.has_demo else "")
+                + (" Or choose 'A demo participant (synthetic)' above to explore." if self.has_demo else ""),
+                problem=False,
             )
             return
         try:
@@ -258,8 +259,8 @@ class ProfileView:
         self._draw_couple(source)
         self.report_button.disabled = False
 
-    def _blank(self, message: str) -> None:
-        self.header.value = error_message(message)
+    def _blank(self, message: str, *, problem: bool = True) -> None:
+        self.header.value = error_message(message) if problem else info_message(message)
         self.profile_text.value = ""
         self.change_text.value = ""
         self.couple_text.value = ""

@@ -51,6 +51,7 @@ class StartPanel:
         self.message = w.HTML()
         remember_widget, self.remember = remember_box(self.home)
         self.sign_out_button = w.Button(description=DONE_LABEL, icon="sign-out", layout=w.Layout(width="auto"))
+        self.sign_out_row = w.HBox([self.sign_out_button])  # a row, so the button keeps its own width
         # creating a second code while one is active asks first, and names the code that stays
         self.confirm_text = w.HTML()
         self.confirm_yes = w.Button(
@@ -70,7 +71,7 @@ class StartPanel:
         self.widget = w.VBox(
             [
                 self.status,
-                self.sign_out_button,
+                self.sign_out_row,
                 w.HBox([self.new_button]),
                 self.confirm_box,
                 w.HBox([self.resume_code, self.resume_button]),
@@ -186,7 +187,7 @@ class StartPanel:
 
     def _show(self, settings: pt.Settings | None) -> None:
         signed_in = settings is not None
-        self.sign_out_button.layout.display = "" if signed_in else "none"
+        self.sign_out_row.layout.display = "" if signed_in else "none"
         # once a code is active, "create" is no longer the main button (it asks first, see _on_new)
         self.new_button.button_style = "" if signed_in else "primary"
         self.new_button.description = "Create a new code instead…" if signed_in else "Create my participant code"
