@@ -212,7 +212,7 @@ def test_consent_says_what_the_partner_sees_and_sensitive_needs_a_second_tick(tm
     assert load_settings(tmp_path, ME).share_sensitive is True and load_settings(tmp_path, ME).share_with_partner
     assert "only if your partner also ticks" in view.share_message.value
     assert "Statements you both rate high" in view.couple_details.value
-    assert "Partner A</b> speaks, <b>Partner B</b> listens" in view.couple_details.value
+    assert "speaks: <b>Partner A</b> · listens: <b>Partner B</b>" in view.couple_details.value
     view.share.value = False
     assert view.share_sensitive.disabled
 

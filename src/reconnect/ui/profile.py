@@ -53,7 +53,8 @@ def _conversations_html(cv: CoupleView) -> str:
     ]
     for title, agreement, talk in talks:
         steps = "".join(
-            f"<li><b>{esc(s.speaks)}</b> speaks, <b>{esc(s.listens)}</b> listens — <b>{s.minutes} min</b>: {esc(s.text)}</li>"
+            f"<li><b>{s.minutes} min</b> · speaks: <b>{esc(s.speaks)}</b> · listens: <b>{esc(s.listens)}</b><br>"
+            f"{esc(s.text)}</li>"
             for s in talk.steps
         )
         out.append(
