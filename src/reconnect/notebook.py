@@ -106,7 +106,9 @@ def export_button():
     """00 Start here: "Export my answers" writes one file to hand in to a facilitator."""
     from .ui.export import ExportPanel
 
-    return Gate("export", lambda _g: ExportPanel().widget, what="Export my answers", where=HINT_START).widget
+    return Gate(
+        "export", lambda _g: ExportPanel().widget, what="The button to export your answers", where=HINT_START
+    ).widget
 
 
 @_friendly

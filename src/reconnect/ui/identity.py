@@ -194,9 +194,9 @@ class Gate:
         if pt.current_code(self.home) is None:
             self.inner.children = [
                 w.HTML(
-                    info_message(f"{self.what} appear here once you have said who is answering: {self.where}.").replace(
-                        'class="rc-msg rc-info"', 'class="rc-msg rc-info rc-gated"'
-                    )
+                    info_message(
+                        f"{self.what} will show here once you have said who is answering: {self.where}."
+                    ).replace('class="rc-msg rc-info"', 'class="rc-msg rc-info rc-gated"')
                 )
             ]
             return
