@@ -26,11 +26,15 @@ lab: setup demo
 	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/00_start_here.ipynb
 
 # App mode: the notebooks as web pages with no code (Voilà), on this computer only. Ctrl+C stops it.
+# A laptop handed round is the usual case, so app mode is SHARED unless told otherwise: it never
+# remembers anyone and every page asks who is answering. `make app SHARED=0` on a computer that is yours alone.
 APP_PORT ?= 8866
+SHARED ?= 1
 app: setup demo
 	@echo "Reconnect in app mode: open http://localhost:$(APP_PORT)/voila/render/00_start_here.ipynb"
 	@echo "(the page lists every notebook at http://localhost:$(APP_PORT)/). Press Ctrl+C here to stop."
-	$(BIN)/voila notebooks --Voila.ip=127.0.0.1 --port=$(APP_PORT) \
+	@echo "$(if $(filter 1,$(SHARED)),Shared computer: nobody is remembered; each person signs in with their code on each page.,Personal computer: people may tick Remember me.)"
+	RECONNECT_SHARED=$(SHARED) $(BIN)/voila notebooks --Voila.ip=127.0.0.1 --port=$(APP_PORT) \
 	  --MappingKernelManager.cull_idle_timeout=300 --MappingKernelManager.cull_interval=60
 
 test: setup

@@ -228,3 +228,31 @@ def test_editing_the_file_is_picked_up_without_restart(tmp_path):
     data["areas"][0]["items"][0]["text"] = "I feel good about who I am, most days."
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     assert load_item_bank(path).area("self_esteem").items[0].text.endswith("most days.")
+
+
+def test_sensitive_and_conversations_are_checked(broken_bank):
+    from reconnect.content import validate_item_bank
+
+    def bad_sensitive(data):
+        data["areas"][0]["items"][0]["sensitive"] = "yes"
+
+    def bad_step(data):
+        data["conversations"]["distrust"][0]["minutes"] = 0
+
+    def unknown_area(data):
+        data["conversations"]["romance"] = [dict(step) for step in data["conversations"]["distrust"]]  # no YAML alias
+
+    for mutate, words in (
+        (bad_sensitive, "sensitive is 'yes'"),
+        (bad_step, "minutes (1-30)"),
+        (unknown_area, "'romance'"),
+    ):
+        problems = validate_item_bank(broken_bank(mutate))
+        assert any(words in p.reason for p in problems), problems
+
+
+def test_a_bank_without_conversations_still_loads(broken_bank):
+    from reconnect.content import load_item_bank
+
+    bank = load_item_bank(broken_bank(lambda data: data.pop("conversations") and None))
+    assert bank.conversations == () and bank.conversation("distrust") is None

@@ -114,7 +114,7 @@ def test_no_couple_code_and_no_partner(tmp_path):
     assert ProfileSource(tmp_path, bank=BANK).couple(ME).status == pr.NO_COUPLE_CODE
     settings(tmp_path, ME, couple="OURS", share=True)
     cv = ProfileSource(tmp_path, bank=BANK).couple(ME)
-    assert cv.status == pr.NO_PARTNER and "Nobody else in this data folder" in cv.message
+    assert cv.status == pr.NO_PARTNER and cv.message == pr.NOT_BOTH_SHARING.format(couple="OURS")
 
 
 def test_a_couple_code_used_by_three_shows_no_couple_view(tmp_path):
@@ -189,3 +189,86 @@ def test_item_differences_need_both_answers():
     theirs = pd.DataFrame({"area": ["distrust"] * 3, "item": ["dt1", "dt7", "dt8"], "rating": [4, 4, 1]})
     out = item_differences(mine, theirs, BANK)
     assert out[["item", "rating_a", "rating_b", "steps"]].values.tolist() == [["dt1", 1, 4, 3]]
+
+
+# -- one neutral message, sensitive statements, shared strengths, structured talks ---------------------
+def _sharing(home, code, *, share=True, sensitive=False):
+    from reconnect.participant import Settings, save_settings
+
+    save_settings(
+        home,
+        Settings(code=code, couple="OURS", share_with_partner=share, share_sensitive=sensitive),
+        make_current=False,
+    )
+
+
+@pytest.mark.parametrize(("me_share", "partner_share"), [(False, False), (True, False), (False, True)])
+def test_one_neutral_message_on_both_sides(tmp_path, me_share, partner_share):
+    couple_folder(tmp_path, me_share=me_share, partner_share=partner_share)
+    src = ProfileSource(tmp_path, bank=BANK)
+    neutral = pr.NOT_BOTH_SHARING.format(couple="OURS")
+    assert src.couple(ME).message == src.couple(PARTNER).message == neutral
+    assert "has not" not in neutral and "(yet)" not in neutral
+
+
+def test_no_partner_yet_reads_the_same_as_not_sharing(tmp_path):
+    _sharing(tmp_path, ME, share=True)
+    rate(tmp_path, ME, "distrust", [3] * 6)
+    assert ProfileSource(tmp_path, bank=BANK).couple(ME).message == pr.NOT_BOTH_SHARING.format(couple="OURS")
+
+
+def _distrust_apart(home, *, me_sensitive, partner_sensitive):
+    """Both share; dt10 (sensitive) is answered 4 steps apart, dt1 3 steps apart, fd1 high by both."""
+    _sharing(home, ME, sensitive=me_sensitive)
+    _sharing(home, PARTNER, sensitive=partner_sensitive)
+    for code, dt1, dt6, se6 in ((ME, 1, 5, 1), (PARTNER, 4, 1, 1)):
+        ratings = {"dt1": dt1, "dt4": 3, "dt7": 3, "dt8": 3, "dt9": 3, "dt10": dt6}
+        rate_raw(home, code, "distrust", ratings)
+        rate_raw(home, code, "self_esteem", {"se1": 5, "se2": 3, "se4": 3, "se5": 3, "se6": se6, "se7": 3})
+
+
+def rate_raw(home, code, area, ratings):
+    from reconnect.store import Submission, save_submission
+
+    save_submission(home, Submission(code, area, ratings, "before", "", "OURS", BANK.version), bank=BANK)
+
+
+@pytest.mark.parametrize(("me", "partner"), [(False, False), (True, False), (False, True)])
+def test_sensitive_statements_stay_out_unless_both_agree(tmp_path, me, partner):
+    _distrust_apart(tmp_path, me_sensitive=me, partner_sensitive=partner)
+    cv = ProfileSource(tmp_path, bank=BANK).couple(ME)
+    assert cv.ready and not cv.sensitive_included
+    sensitive = {i.id for a in BANK.areas for i in a.items if i.sensitive}
+    assert sensitive == {"se6", "in5", "dt10"}
+    assert set(cv.differences["item"]) == {"dt1"}
+    assert "se1" in set(cv.strengths["item"]) and not sensitive & set(cv.strengths["item"])
+    text = cv.text()
+    for item in (i for a in BANK.areas for i in a.items if i.sensitive):
+        assert item.text not in text
+    assert "left out of the statement comparison" in cv.sensitive_note()
+
+
+def test_sensitive_statements_compared_when_both_agree(tmp_path):
+    _distrust_apart(tmp_path, me_sensitive=True, partner_sensitive=True)
+    cv = ProfileSource(tmp_path, bank=BANK).couple(ME)
+    assert cv.sensitive_included
+    assert cv.differences["item"].tolist()[:2] == ["dt10", "dt1"]
+    assert "se6" in set(cv.strengths["item"])  # both "Not at all true": hiding nothing, a shared strength
+
+
+def test_shared_strengths_are_the_statements_both_rate_high(tmp_path):
+    couple_folder(tmp_path, me_share=True, partner_share=True)
+    cv = ProfileSource(tmp_path, bank=BANK).couple(ME)
+    # keyed 5 vs 4 in self_esteem and 4 vs 4 in foundation: both high; distrust 2 vs 1: not
+    assert set(cv.strengths["area"]) <= {"self_esteem", "foundation"} and len(cv.strengths) == 5
+    assert cv.strength_lines()[0].startswith("“I feel good about who I am as a person.” — you: Completely true of me")
+
+
+def test_a_structured_talk_for_each_area_far_apart_first(tmp_path):
+    couple_folder(tmp_path, me_share=True, partner_share=True)
+    talks = ProfileSource(tmp_path, bank=BANK).couple(ME).conversations()
+    assert [t[0] for t in talks][:2] == ["Feeling chosen", "Meeting in the middle"]  # far apart
+    assert {t[0] for t in talks} == {a.title for a in BANK.areas}
+    for _title, _agreement, talk in talks:
+        assert {s.speaks for s in talk.steps} >= {"Partner A", "Partner B"}
+        assert all(s.listens and s.minutes >= 1 for s in talk.steps) and 8 <= talk.minutes <= 20

@@ -34,7 +34,7 @@ def no_demo(tmp_path):
 
 def test_no_participant_code_says_where_to_start(tmp_path, no_demo):
     view = ProfileView(home=tmp_path, demo=no_demo, bank=BANK)
-    assert "no participant code yet" in view.header.value and "00 Start here" in view.header.value
+    assert "Nobody is signed in on this page" in view.header.value and "00 Start here" in view.header.value
     assert view.report_button.disabled and view.share.disabled
     assert view.source not in view.chooser_widget.children  # no demo installed: no choice offered
 
@@ -69,7 +69,7 @@ def test_consent_switch_saves_and_shows_the_couple_view_only_when_both_share(tmp
     view = ProfileView(home=tmp_path, demo=no_demo, bank=BANK)
     assert view.share.value is False
     assert "couple" not in view.axes and view.couple_details.value == ""
-    assert "You have not chosen to share" in view.couple_text.value
+    assert "only when both of you" in view.couple_text.value
     view.share.value = True
     assert load_settings(tmp_path, ME).share_with_partner is True
     assert load_settings(tmp_path, ME).couple == "OURS" and load_settings(tmp_path, ME).display_name == "Alex"
@@ -196,3 +196,31 @@ def test_notebook_06_has_its_parts():
     for call in ("profile_view()", "change_view()", "couple_view()", "report_button()"):
         assert call in text
     assert "**both** of you" in text and "never put in it" in text
+
+
+def test_consent_says_what_the_partner_sees_and_sensitive_needs_a_second_tick(tmp_path, no_demo):
+    couple_folder(tmp_path, me_share=True, partner_share=True)
+    set_current(tmp_path, ME)
+    view = ProfileView(home=tmp_path, demo=no_demo, bank=BANK)
+    what = view.share_what.value
+    assert "What your partner sees" in what and "Never shown to your partner" in what
+    for item in (i for a in BANK.areas for i in a.items if i.sensitive):
+        assert item.text in what
+    assert "journal" in what
+    assert not view.share_sensitive.disabled and view.share_sensitive.value is False
+    view.share_sensitive.value = True
+    assert load_settings(tmp_path, ME).share_sensitive is True and load_settings(tmp_path, ME).share_with_partner
+    assert "only if your partner also ticks" in view.share_message.value
+    assert "Statements you both rate high" in view.couple_details.value
+    assert "speaks: <b>Partner A</b> · listens: <b>Partner B</b>" in view.couple_details.value
+    view.share.value = False
+    assert view.share_sensitive.disabled
+
+
+def test_change_and_couple_views_carry_the_short_safety_note(tmp_path, no_demo):
+    couple_folder(tmp_path, me_share=True, partner_share=True)
+    set_current(tmp_path, ME)
+    view = ProfileView(home=tmp_path, demo=no_demo, bank=BANK)
+    for part in (view.change_widget, view.couple_widget):
+        html = "".join(c.value for c in part.children if isinstance(getattr(c, "value", None), str))
+        assert "rc-safety-short" in html and "1-800-799-7233" in html and "afraid of your partner" in html

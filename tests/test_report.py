@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from _profile_fixtures import BANK, ME, PARTNER, all_areas, couple_folder, rate, settings
 from reconnect.cli import main
 from reconnect.journal import save_reflection
+from reconnect.participant import mask_code
 from reconnect.report import build_report, new_report_path, wrap_to_width, write_report
 
 
@@ -28,7 +29,8 @@ def test_report_with_both_consents_has_the_couple_page(tmp_path):
     n, text = _text(data)
     flat = _flat(text)
     assert couple and n == pages == 3
-    assert "My Reconnect profile" in flat and f"Participant {ME}" in flat
+    assert "My Reconnect profile" in flat and f"Participant {mask_code(ME)}" in flat
+    assert ME not in flat and ME not in text.replace(" ", "")  # the code is the key: never whole on paper
     assert "Standing on your own confidence (100, rank 1)" in flat
     assert "Trusting after past hurts (25, rank 5)" in flat  # the growth area, in words
     for idea in BANK.area("distrust").exercises:  # exercises for the growth area

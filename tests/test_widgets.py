@@ -48,7 +48,7 @@ def _answer(form: RatingForm, values: dict[str, int | None]) -> None:
 
 def test_new_participant_gets_a_code_and_settings(home):
     panel = StartPanel()  # the home fixture points RECONNECT_HOME here
-    assert "no participant code yet" in panel.status.value
+    assert "Nobody is signed in on this page" in panel.status.value
     panel.workshop.value = "Tuesday group"
     panel.new_button.click()
 

@@ -53,6 +53,28 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
+class Step:
+    """One step of a structured conversation: who speaks, who listens, for how long, about what."""
+
+    speaks: str
+    listens: str
+    minutes: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """A structured talk for a couple about one area (optional in the bank: ``conversations:``)."""
+
+    area: str
+    steps: tuple[Step, ...]
+
+    @property
+    def minutes(self) -> int:
+        return sum(s.minutes for s in self.steps)
+
+
+@dataclass(frozen=True)
 class Area:
     id: str
     number: int
@@ -90,6 +112,7 @@ class ItemBank:
     together_line: str = ""
     #: Shown when someone answers "yes" to the private check "Do you ever feel afraid of your partner?".
     afraid_note: str = ""
+    conversations: tuple[Conversation, ...] = ()
 
     @property
     def scale_min(self) -> int:
@@ -120,6 +143,10 @@ class ItemBank:
         """This bank's version and every earlier one whose statements it still knows."""
         found = {self.version, *(i.retired_after for a in self.areas for i in a.retired)}
         return tuple(sorted(found, key=_version_key))
+
+    def conversation(self, area_id: str) -> Conversation | None:
+        """The structured conversation for an area, or ``None`` when the bank has none for it."""
+        return next((c for c in self.conversations if c.area == area_id), None)
 
 
 def _version_key(version: str) -> tuple:
@@ -299,6 +326,8 @@ def _parse(path: Path) -> tuple[ItemBank | None, list[Problem]]:
             )
         )
 
+    conversations = _parse_conversations(data.get("conversations"), problem, problems)
+
     if problems:
         return None, problems
     return (
@@ -313,6 +342,7 @@ def _parse(path: Path) -> tuple[ItemBank | None, list[Problem]]:
             path=p,
             together_line=str(together_line).strip(),
             afraid_note=str(afraid_note).strip(),
+            conversations=conversations,
         ),
         [],
     )
@@ -623,3 +653,36 @@ def _parse_item(where, n, item, problem, problems, seen_items, *, check_wording:
         problems.extend(problem(label, f"sensitive is {sensitive!r}", "write sensitive: true or leave it out"))
         ok = False
     return Item(item_id, text.strip(), reverse, sensitive) if ok else None
+
+
+def _parse_conversations(raw, problem, problems) -> tuple[Conversation, ...]:
+    """``conversations: {area id: [{speaks, listens, minutes, text}, ...]}``; optional as a whole."""
+    if raw is None:
+        return ()
+    fix = "write conversations: then per area id a list of steps - {speaks: A, listens: B, minutes: 4, text: ...}"
+    if not isinstance(raw, dict):
+        problems.extend(problem("conversations", "this is not a set of areas", fix))
+        return ()
+    out = []
+    for area_id, steps in raw.items():
+        where = f"conversations, {area_id}"
+        if area_id not in AREA_IDS:
+            problems.extend(
+                problem(where, f"{area_id!r} is not one of the five areas", f"use one of: {', '.join(AREA_IDS)}")
+            )
+            continue
+        if not isinstance(steps, list) or not 2 <= len(steps) <= 8:
+            problems.extend(problem(where, "a conversation needs 2 to 8 steps", fix))
+            continue
+        parsed = []
+        for n, step in enumerate(steps, start=1):
+            ok = isinstance(step, dict) and all(_nonblank(step.get(k)) for k in ("speaks", "listens", "text"))
+            minutes = step.get("minutes") if isinstance(step, dict) else None
+            if not ok or not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 30:
+                problems.extend(
+                    problem(f"{where}, step {n}", "a step needs speaks, listens, minutes (1-30) and text", fix)
+                )
+                continue
+            parsed.append(Step(step["speaks"].strip(), step["listens"].strip(), minutes, step["text"].strip()))
+        out.append(Conversation(area_id, tuple(parsed)))
+    return tuple(out)

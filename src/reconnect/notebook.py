@@ -1,20 +1,42 @@
 """One-line entry points for the notebooks. Each returns a widget that the cell displays.
 
 Views of one area share one form per kernel, so the result cell updates when the form saves.
+
+Everything personal sits behind a :class:`~reconnect.ui.identity.Gate`: it is built only once
+someone has said who is answering on this page (``who_is_answering()`` at the top of 01-06, the
+start panel in 00), and closed again by "I'm done - sign out" (``done_button()`` at the end of
+every notebook 00-06).
 """
 
 from __future__ import annotations
 
 import functools
 
+from . import participant as pt
 from .errors import ReconnectError
+from .paths import data_home
 from .ui.area import AreaResult, RatingForm, ReflectionBox
+from .ui.identity import HINT_START, DonePanel, Gate, IdentityBar, register
 from .ui.safety import PageSafety
 from .ui.start import StartPanel
 
 _forms: dict[str, RatingForm] = {}
 #: This page's answer to the private safety check: in this kernel's memory only, never stored.
 _page = PageSafety()
+
+
+class _FormsReset:
+    """Registered first, so a sign-in or sign-out drops the forms before any gate rebuilds."""
+
+    @property
+    def home(self):
+        return data_home()
+
+    def refresh(self) -> None:
+        _forms.clear()
+
+
+register("forms-reset", _FormsReset())
 
 
 def _friendly(view):
@@ -49,18 +71,37 @@ def start_panel():
 
 
 @_friendly
+def who_is_answering():
+    """01-06, at the top: type your participant code to see and save your own answers on this page."""
+    return IdentityBar().widget
+
+
+@_friendly
+def done_button():
+    """00-06, at the end: "I'm done - sign out" forgets who is answering on this page and computer."""
+    return DonePanel().widget
+
+
+def _form_for(area: str) -> RatingForm:
+    """The area's form for whoever is answering now (a new one after a different person signs in)."""
+    form = _forms.get(area)
+    code = pt.current_code(data_home())
+    if form is None or form.settings is None or form.settings.code != code:
+        form = _forms[area] = RatingForm(area)
+    return form
+
+
+@_friendly
 def rating_form(area: str):
-    """The rating form of an area (a fresh one each time the cell runs)."""
-    _forms[area] = RatingForm(area)
-    return _forms[area].widget
+    """The rating form of an area (a fresh one each time the cell runs), once someone is answering."""
+    _forms.pop(area, None)
+    return Gate(f"form:{area}", lambda _g: _form_for(area).widget, what="The statements to rate").widget
 
 
 @_friendly
 def area_result(area: str):
     """ "Your result for this area", updated whenever the form above saves."""
-    form = _forms.get(area) or RatingForm(area)
-    _forms[area] = form
-    return AreaResult(form, page=_page).widget
+    return Gate(f"result:{area}", lambda _g: AreaResult(_form_for(area), page=_page).widget, what="Your result").widget
 
 
 @_friendly
@@ -91,8 +132,10 @@ def safety_check():
 
 @_friendly
 def reflection(area: str):
-    """The private reflection box of an area."""
-    return ReflectionBox(area).widget
+    """The private reflection box of an area (with the person's earlier notes)."""
+    return Gate(
+        f"reflection:{area}", lambda _g: ReflectionBox(area).widget, what="Your private journal and earlier notes"
+    ).widget
 
 
 @_friendly
@@ -100,7 +143,9 @@ def export_button():
     """00 Start here: "Export my answers" writes one file to hand in to a facilitator."""
     from .ui.export import ExportPanel
 
-    return ExportPanel().widget
+    return Gate(
+        "export", lambda _g: ExportPanel().widget, what="The button to export your answers", where=HINT_START
+    ).widget
 
 
 @_friendly
@@ -112,7 +157,19 @@ def facilitator_dashboard():
 
 
 # -- 06 My profile: one view per kernel, shown in several cells ----------------------------------
+# The view itself follows who is answering (its ``code``): with nobody, it shows only the demo choice
+# and a note; a sign-in or sign-out on this page redraws it (``_ProfileFollower``).
 _profile = None
+
+
+class _ProfileFollower:
+    @property
+    def home(self):
+        return _profile.home if _profile is not None else data_home()
+
+    def refresh(self) -> None:
+        if _profile is not None:
+            _profile.follow_identity()
 
 
 def _profile_view():
@@ -130,6 +187,7 @@ def profile_view():
     global _profile
     _profile = None  # running the cell again reads the data folder afresh
     view = _profile_view()
+    register("profile", _ProfileFollower())
     import ipywidgets as w
 
     return w.VBox([view.chooser_widget, view.profile_widget])
@@ -158,4 +216,10 @@ def my_data():
     """00 Start here: see what is stored about you, and erase it (after typing your code again)."""
     from .ui.privacy import MyDataPanel
 
-    return MyDataPanel().widget
+    def build(gate):
+        def erased(message: str) -> None:
+            gate.notice.value = message  # stays below the gate's note after the sign-out
+
+        return MyDataPanel(on_erased=erased).widget
+
+    return Gate("my-data", build, what="What is stored about you", where=HINT_START).widget

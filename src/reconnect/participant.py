@@ -1,13 +1,20 @@
 """Who is answering: the participant code and settings chosen in 00 Start here.
 
 Settings are saved as new files (the newest wins), so a mistake never destroys the old values.
-``current.json`` records which participant this data folder is working as, so every notebook (each
-with its own kernel) answers as the same person.
+
+*Who is answering now* is known per page (per kernel): a person identifies themselves on a page by
+creating or typing their participant code (:func:`sign_in`), and :func:`sign_out` forgets them
+again. Only on a personal computer can a person also choose "remember me", which writes
+``current.json`` so that every notebook (each with its own kernel) starts as that person. A device set
+up as **shared** (:func:`is_shared_device`: ``RECONNECT_SHARED=1``, or ``device.json`` in the data
+folder saying so) never remembers anyone and ignores any ``current.json``: on a laptop handed round
+in a workshop, the next person sees nothing of the last one's.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -34,6 +41,7 @@ class Settings:
     couple: str = ""
     session: str = DEFAULT_SESSION
     share_with_partner: bool = False
+    share_sensitive: bool = False  # also compare the statements marked sensitive (needs both partners)
 
     def checked(self) -> Settings:
         """Return a normalised copy, or raise :class:`~reconnect.errors.InputError` saying what to fix."""
@@ -45,6 +53,7 @@ class Settings:
             couple=normalise_label(self.couple, what="couple code"),
             session=normalise_label(self.session, what="session label", required=True),
             share_with_partner=bool(self.share_with_partner),
+            share_sensitive=bool(self.share_sensitive),
         )
 
 
@@ -81,18 +90,135 @@ def load_settings(home: str | Path, code: str) -> Settings | None:
     return None
 
 
-def set_current(home: str | Path, code: str) -> None:
+# -- the device: personal or shared -------------------------------------------------------------
+SHARED_ENV = "RECONNECT_SHARED"
+DEVICE_FILE = "device.json"
+
+
+def is_shared_device(home: str | Path) -> bool:
+    """Whether this computer is set up as shared (handed round): then it never remembers anyone.
+
+    ``RECONNECT_SHARED=1`` (``make app`` sets it unless ``SHARED=0``) or ``0`` decides; without it,
+    ``device.json`` in the data folder (``{"shared": true}``, see :func:`set_device`).
+    Anything unreadable counts as shared: forgetting is the safe side.
+
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> is_shared_device(folder)
+    False
+    >>> set_device(folder, shared=True)
+    >>> is_shared_device(folder)
+    True
+    """
+    env = os.environ.get(SHARED_ENV, "").strip().lower()
+    if env in ("1", "true", "yes", "shared"):
+        return True
+    if env in ("0", "false", "no", "personal"):
+        return False
+    path = Path(home) / DEVICE_FILE
+    if not path.exists():
+        return False
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get("shared") is not False
+    except (OSError, ValueError, AttributeError):
+        return True
+
+
+def set_device(home: str | Path, *, shared: bool) -> None:
+    """Record in the data folder whether this computer is shared; shared also forgets who was remembered."""
+    folder = Path(home)
+    folder.mkdir(parents=True, exist_ok=True)
+    replace_file(folder / DEVICE_FILE, json.dumps({"shared": bool(shared)}).encode())
+    if shared:
+        forget(home)
+
+
+def can_remember(home: str | Path) -> bool:
+    """ "Remember me on this computer" is offered only on a personal device."""
+    return not is_shared_device(home)
+
+
+# -- who is answering on this page (this kernel) ---------------------------------------------------
+_answering: dict[str, str] = {}  # data folder -> participant code, for this kernel only
+_signed_out: set[str] = set()  # data folders where this page signed out: no remembered code comes back
+_listeners: list = []
+
+
+def _key(home: str | Path) -> str:
+    return str(Path(home).resolve())
+
+
+def on_change(callback) -> None:
+    """Call ``callback(home, code_or_None)`` whenever someone signs in or out on this page."""
+    _listeners.append(callback)
+
+
+def _notify(home: str | Path) -> None:
+    code = current_code(home)
+    for callback in list(_listeners):
+        callback(Path(home), code)
+
+
+def sign_in(home: str | Path, code: str, *, remember: bool = False) -> str:
+    """This page now answers as ``code``; with ``remember`` (personal devices only) so does every new page."""
     code = normalise_participant_code(code)
-    replace_file(Path(home) / "current.json", json.dumps({"participant": code}).encode())
+    _answering[_key(home)] = code
+    _signed_out.discard(_key(home))
+    if remember and can_remember(home):
+        replace_file(Path(home) / "current.json", json.dumps({"participant": code, "remember": True}).encode())
+    elif remembered_code(home) not in (None, code):
+        forget(home)  # someone else was remembered: never let them come back on the next page
+    _notify(home)
+    return code
+
+
+def sign_out(home: str | Path) -> str | None:
+    """Forget who is answering on this page, and on this computer. Returns the code that was active."""
+    code = current_code(home)
+    _answering.pop(_key(home), None)
+    _signed_out.add(_key(home))
+    forget(home)
+    _notify(home)
+    return code
+
+
+def forget(home: str | Path) -> None:
+    """Remove the remembered participant (``current.json``), if any."""
+    path = Path(home) / "current.json"
+    if path.exists():
+        replace_file(path, json.dumps({"participant": None}).encode())
+
+
+def remembered_code(home: str | Path) -> str | None:
+    """The participant remembered on this computer (personal devices only), or ``None``."""
+    if is_shared_device(home):
+        return None
+    try:
+        rec = json.loads((Path(home) / "current.json").read_text(encoding="utf-8"))
+        code, remember = rec.get("participant"), rec.get("remember")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return code if remember is True and isinstance(code, str) and is_participant_code(code) else None
+
+
+def set_current(home: str | Path, code: str, *, remember: bool = False) -> None:
+    """Make ``code`` the participant answering on this page (see :func:`sign_in`)."""
+    sign_in(home, code, remember=remember)
 
 
 def current_code(home: str | Path) -> str | None:
-    """The participant this data folder is working as, or ``None``."""
-    try:
-        code = json.loads((Path(home) / "current.json").read_text(encoding="utf-8")).get("participant")
-    except (OSError, ValueError, AttributeError):
+    """Who is answering on this page: signed in here, or remembered on a personal computer; else ``None``."""
+    code = _answering.get(_key(home))
+    if code is not None:
+        return code
+    if _key(home) in _signed_out:
         return None
-    return code if isinstance(code, str) and is_participant_code(code) else None
+    return remembered_code(home)
+
+
+def is_known(home: str | Path, code: str) -> bool:
+    """Whether this data folder has settings for ``code`` (created or resumed in 00 Start here)."""
+    return settings_folder(home, code).is_dir()
 
 
 def current_settings(home: str | Path) -> Settings | None:
@@ -102,6 +228,18 @@ def current_settings(home: str | Path) -> Settings | None:
     return load_settings(home, code) or Settings(code=code)
 
 
-def start_new(home: str | Path, **fields) -> Settings:
-    """Create a new participant with a fresh random code and make it current."""
-    return save_settings(home, Settings(code=new_participant_code(), **fields))
+def start_new(home: str | Path, *, remember: bool = False, **fields) -> Settings:
+    """Create a new participant with a fresh random code and make them the one answering on this page."""
+    settings = save_settings(home, Settings(code=new_participant_code(), **fields), make_current=False)
+    sign_in(home, settings.code, remember=remember)
+    return settings
+
+
+def mask_code(code: str) -> str:
+    """A participant code with its second half hidden, for anything printed: ``KM7-4TX`` → ``KM7-•••``.
+
+    >>> mask_code("KM7-4TX")
+    'KM7-•••'
+    """
+    head, _, tail = str(code).partition("-")
+    return f"{head}-{'•' * len(tail)}" if tail else "•" * len(head)

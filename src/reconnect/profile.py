@@ -8,6 +8,9 @@ sentences in plain words; the notebook view, the text alternatives and the PDF a
 Consent rule for couples: another participant's data is read only when a couple code links exactly
 two participants in the folder *and* both of their newest settings have ``share_with_partner``
 switched on. Otherwise :class:`CoupleView` carries a message and empty frames, never partner data.
+The message is the same whoever has (not) switched sharing on, so it never reveals the partner's
+choice. Statements marked ``sensitive`` in the item bank are left out of the statement-level
+comparison (most different, shared strengths) unless both partners also set ``share_sensitive``.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import pandas as pd
 
 from . import participant as pt
 from .codes import is_participant_code
-from .content import ItemBank, load_item_bank
+from .content import Conversation, ItemBank, load_item_bank
 from .errors import InputError
 from .journal import Reflection, load_journal
 from .scoring import (
@@ -30,6 +33,7 @@ from .scoring import (
     change_between,
     couple_agreement,
     item_differences,
+    item_shared_strengths,
     participant_scores,
     profile_table,
     scores_by_session,
@@ -49,6 +53,31 @@ YOU_NOT_SHARING = "you have not chosen to share"
 PARTNER_NOT_SHARING = "partner has not chosen to share"
 PARTNER_NOT_ANSWERED = "partner has not answered"
 YOU_NOT_ANSWERED = "you have not answered"
+
+# One message for "no partner yet", "you do not share" and "your partner does not share": a person
+# is never told what their partner chose.
+NOT_BOTH_SHARING = (
+    "The couple view appears here only when both of you have entered the same couple code ('{couple}') in "
+    "00 Start here and both of you have switched sharing on. Until then nothing of your partner's is shown "
+    "here and nothing of yours is shown to them, and this page never tells either of you what the other has "
+    "chosen. If you have both switched it on and still see this, check that you typed exactly the same "
+    "couple code."
+)
+# The short safety line of every view and page about the two of you (with the bank's DV line).
+AFRAID_LINE = (
+    "If you feel afraid of your partner, or they control, threaten or hurt you, skip the exercises and talks you "
+    "would do together, and talk to someone on your own first."
+)
+
+
+def dv_line(bank: ItemBank) -> str:
+    """The item bank's domestic-violence line (the help line that names it), or every help line."""
+    lines = [line for line in bank.help if "domestic" in line.lower()]
+    return " ".join(lines) if lines else " ".join(bank.help)
+
+
+# Order in which the areas' structured conversations are offered to a couple.
+_TALK_ORDER = ("far apart", "shared growth area", "some difference", "close", "shared strength")
 
 
 class ParticipantNotFound(InputError):
@@ -247,6 +276,8 @@ class CoupleView:
     differences: pd.DataFrame = field(default_factory=pd.DataFrame)
     questions: list[str] = field(default_factory=list)
     bank: ItemBank | None = None
+    strengths: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sensitive_included: bool = False
 
     @property
     def ready(self) -> bool:
@@ -289,13 +320,50 @@ class CoupleView:
             for r in self.differences.itertuples()
         ]
 
+    def strength_lines(self) -> list[str]:
+        """The statements you both rate high, with each person's answer."""
+        if not self.ready or self.strengths.empty:
+            return []
+        labels = dict((self.bank or load_item_bank()).scale)
+        return [
+            f"“{r.text}” — you: {labels.get(r.rating_a, r.rating_a)}; your partner: {labels.get(r.rating_b, r.rating_b)}."
+            for r in self.strengths.itertuples()
+        ]
+
+    def sensitive_note(self) -> str:
+        """Which statements were left out of the statement-level comparison, and how to include them."""
+        bank = self.bank or load_item_bank()
+        marked = [i.text for a in bank.areas for i in a.items if i.sensitive]
+        if not self.ready or not marked:
+            return ""
+        if self.sensitive_included:
+            return "You both chose to include the statements marked sensitive in this comparison."
+        return (
+            f"{len(marked)} statement(s) marked sensitive (such as “{marked[0]}”) are left out of the statement "
+            "comparison. They are compared only if both of you tick the second box above."
+        )
+
+    def conversations(self) -> list[tuple[str, str, Conversation]]:
+        """(area title, agreement, structured conversation) for each area, the ones to talk about first."""
+        if not self.ready:
+            return []
+        bank = self.bank or load_item_bank()
+        rank = {a: n for n, a in enumerate(_TALK_ORDER)}
+        rows = sorted(self.table.itertuples(), key=lambda r: (rank.get(r.agreement, len(rank)), r.Index))
+        out = []
+        for r in rows:
+            talk = bank.conversation(r.area)
+            if talk is not None:
+                out.append((r.label, r.agreement, talk))
+        return out
+
     def text(self) -> str:
         if not self.ready:
             return self.message
         from .charts import couple_bars_text
 
         alt = couple_bars_text(self.chart_data(), bank=self.bank or load_item_bank(), note="agreement")
-        return "\n".join([self.message, alt, *self.difference_lines(), *self.questions])
+        return "\n".join([self.message, alt, *self.difference_lines(), *self.strength_lines(), *self.questions])
 
 
 class ProfileSource:
@@ -451,12 +519,7 @@ class ProfileSource:
         members = self.couples().get(me.couple.casefold(), [code])
         others = [c for c in members if c != code]
         if not others:
-            return CoupleView(
-                NO_PARTNER,
-                f"Nobody else in this data folder uses the couple code '{me.couple}' yet. Your partner enters the "
-                "same couple code in 00 Start here, on this computer or in a data folder you both use.",
-                couple=me.couple,
-            )
+            return CoupleView(NO_PARTNER, NOT_BOTH_SHARING.format(couple=me.couple), couple=me.couple)
         if len(others) > 1:
             return CoupleView(
                 TOO_MANY,
@@ -468,19 +531,9 @@ class ProfileSource:
         partner = others[0]
         theirs = self.settings(partner)
         if not me.share_with_partner:
-            return CoupleView(
-                YOU_NOT_SHARING,
-                "You have not chosen to share your results with your partner, so nothing is compared. "
-                "If you want the couple view, switch sharing on; it appears once both of you have done so.",
-                couple=me.couple,
-            )
+            return CoupleView(YOU_NOT_SHARING, NOT_BOTH_SHARING.format(couple=me.couple), couple=me.couple)
         if theirs is None or not theirs.share_with_partner:
-            return CoupleView(
-                PARTNER_NOT_SHARING,
-                "You have chosen to share. Your partner has not (yet), so nothing of theirs is shown here, and "
-                "your results are not shown to them either. The couple view appears once both of you share.",
-                couple=me.couple,
-            )
+            return CoupleView(PARTNER_NOT_SHARING, NOT_BOTH_SHARING.format(couple=me.couple), couple=me.couple)
         mine_p, theirs_p = self.profile(code), self.profile(partner)
         if mine_p.is_empty:
             return CoupleView(
@@ -499,7 +552,13 @@ class ProfileSource:
         table = couple_agreement(mine_p.table, theirs_p.table, self.bank)
         mine_items = self.latest[self.latest["submission_id"].isin(set(mine_p.table["submission_id"]) - {""})]
         their_items = self.latest[self.latest["submission_id"].isin(set(theirs_p.table["submission_id"]) - {""})]
+        sensitive = bool(me.share_sensitive and theirs.share_sensitive)
+        if not sensitive:  # statements marked sensitive are compared only when both agreed to that too
+            hidden = {(a.id, i.id) for a in self.bank.areas for i in a.items if i.sensitive}
+            mine_items = _without(mine_items, hidden)
+            their_items = _without(their_items, hidden)
         diffs = item_differences(mine_items, their_items, self.bank, top=3)
+        strengths = item_shared_strengths(mine_items, their_items, self.bank, top=5)
         message = (
             "You have both chosen to share. Each bar is one person's own view (each partner's newest answer "
             f"per area). Both in the strength band: shared strength; both in the growth band: shared growth "
@@ -516,6 +575,8 @@ class ProfileSource:
             differences=diffs,
             questions=couple_questions(table),
             bank=self.bank,
+            strengths=strengths,
+            sensitive_included=sensitive,
         )
 
     # -- helpers ---------------------------------------------------------------------------------
@@ -551,6 +612,14 @@ class ProfileSource:
                 f"different item bank). Run: reconnect validate {self.store} to see which and why."
             )
         return notes
+
+
+def _without(items: pd.DataFrame, hidden: set[tuple[str, str]]) -> pd.DataFrame:
+    """Item rows minus the (area, item) pairs in ``hidden``."""
+    if items.empty or not hidden:
+        return items
+    keep = [(a, i) not in hidden for a, i in zip(items["area"], items["item"])]
+    return items[keep]
 
 
 def couple_questions(table: pd.DataFrame) -> list[str]:

@@ -6,7 +6,8 @@ try and change over time. Page 3, only when both partners have chosen to share: 
 Private journal reflections are **never** put in the PDF: a printout can be left on a desk or in a
 printer tray, and a reflection may be something a person would not want their partner or anyone
 else to read. They stay on screen, in the person's own notebook. The optional display name is left
-out for the same reason; the report names the participant code only.
+out for the same reason, and the participant code is printed masked (``KM7-•••``): the code is the
+only key to a person's answers, so a printout left on a desk must not carry it whole.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from pathlib import Path
 from .content import ItemBank, load_item_bank
 from .errors import StoreError
 from .files import ensure_folder, random_id, replace_file, write_new
-from .profile import PARTNER, YOU, Change, CoupleView, Profile, ProfileSource
+from .participant import mask_code
+from .profile import AFRAID_LINE, PARTNER, YOU, Change, CoupleView, Profile, ProfileSource, dv_line
 
 A4 = (8.27, 11.69)  # inches
 MARGIN = 0.7
@@ -185,12 +187,13 @@ def render_pdf(
         from matplotlib.backends.backend_pdf import PdfPages
 
         with PdfPages(buffer, metadata={"Title": "Reconnect profile", "Creator": "Reconnect"}) as pdf:
-            pages = _Pages(pdf, f"Reconnect · {profile.code} · {made:%d %b %Y}")
+            shown = mask_code(profile.code)  # never the whole code on paper
+            pages = _Pages(pdf, f"Reconnect · {shown} · {made:%d %b %Y}")
             # -- page 1: profile --------------------------------------------------------------
             pages.new_page()
             pages.heading("My Reconnect profile", size=20, space=0.0)
             which = f"session '{profile.session}'" if profile.session else "the newest answer in each area"
-            pages.para(f"Participant {profile.code} · {which} · made on {made:%d %B %Y}", color="#333333")
+            pages.para(f"Participant {shown} · {which} · made on {made:%d %B %Y}", color="#333333")
             pages.para(bank.non_diagnostic, size=9.5, style="italic")
             pages.heading("My five areas")
             pages.chart(
@@ -242,6 +245,7 @@ def render_pdf(
                     "Keep this page between the two of you. Self-ratings, not a diagnosis; help lines are on page 1.",
                     weight="bold",
                 )
+                pages.para(f"{AFRAID_LINE} {dv_line(bank)}", size=9, style="italic")
                 pages.para(couple.short_message(), size=10)
                 pages.chart(
                     lambda ax: couple_bars(
@@ -251,15 +255,22 @@ def render_pdf(
                     right=1.55,
                     below=0.85,
                 )
-                diffs = couple.difference_lines()
+                strengths = couple.strength_lines()[:2]
+                if strengths:
+                    pages.heading("Statements you both rate high", size=12.5)
+                    for line in strengths:
+                        pages.para(line, bullet="•", size=10)
+                diffs = couple.difference_lines()[: 3 - (1 if strengths else 0)]
                 if diffs:
                     pages.heading("Statements you answered most differently", size=12.5)
                     for line in diffs:
                         pages.para(line, bullet="•", size=10)
-                pages.heading("To talk about together", size=12.5)
                 questions = couple.questions
                 if len(questions) > MAX_COUPLE_QUESTIONS:
                     questions = [*questions[: MAX_COUPLE_QUESTIONS - 1], questions[-1]]
+                while len(questions) > 2 and pages.height(questions, size=10, bullet="•") + 0.6 > pages.remaining():
+                    questions = [*questions[:-2], questions[-1]]  # keep the couple page one page
+                pages.heading("To talk about together", size=12.5)
                 for q in questions:
                     pages.para(q, bullet="•", size=10)
             pages.finish()

@@ -338,3 +338,42 @@ def item_differences(mine: pd.DataFrame, theirs: pd.DataFrame, bank: ItemBank, *
     both["_order"] = [order.get((x, y), 0) for x, y in zip(both["area"], both["item"])]
     both = both[both["steps"] >= 2].sort_values(["steps", "_order"], ascending=[False, True])
     return both[cols].head(top).reset_index(drop=True)
+
+
+def item_shared_strengths(mine: pd.DataFrame, theirs: pd.DataFrame, bank: ItemBank, *, top: int = 5) -> pd.DataFrame:
+    """The statements both partners rate high: a strength at statement level (PREPARE/ENRICH style).
+
+    "High" is counted after reverse-keying: at least 4 on the 1-5 scale (*Mostly true of me* or more
+    for a plainly worded statement; *A little true of me* or less for a reverse-worded one, such as
+    "I worry that my partner will lose interest in me"). Only statements both answered count; the
+    highest together come first. Columns as :func:`item_differences` (``steps`` is 0-1 apart).
+
+    >>> from reconnect.content import load_item_bank
+    >>> bank = load_item_bank()
+    >>> rows = lambda r: pd.DataFrame({"area": "foundation", "item": ["fd1", "fd6"], "rating": r})
+    >>> item_shared_strengths(rows([5, 1]), rows([4, 2]), bank)[["item", "rating_a", "rating_b"]].values.tolist()
+    [['fd1', 5, 4], ['fd6', 1, 2]]
+    """
+    cols = ["area", "item", "text", "rating_a", "rating_b", "steps"]
+    if mine.empty or theirs.empty:
+        return pd.DataFrame(columns=cols)
+    a = mine.dropna(subset=["rating"]).set_index(["area", "item"])["rating"]
+    b = theirs.dropna(subset=["rating"]).set_index(["area", "item"])["rating"]
+    both = pd.concat({"rating_a": a, "rating_b": b}, axis=1, join="inner").dropna()
+    if both.empty:
+        return pd.DataFrame(columns=cols)
+    both = both.astype(int).reset_index()
+    index = bank.item_index()
+    reverse = [index[(x, y)].reverse if (x, y) in index else False for x, y in zip(both["area"], both["item"])]
+    flip = bank.scale_min + bank.scale_max
+    keyed_a = [flip - r if rev else r for r, rev in zip(both["rating_a"], reverse)]
+    keyed_b = [flip - r if rev else r for r, rev in zip(both["rating_b"], reverse)]
+    high = bank.scale_max - 1
+    both["_low"] = [min(x, y) for x, y in zip(keyed_a, keyed_b)]
+    both["_sum"] = [x + y for x, y in zip(keyed_a, keyed_b)]
+    both["steps"] = (both["rating_a"] - both["rating_b"]).abs()
+    both["text"] = [index[(x, y)].text if (x, y) in index else y for x, y in zip(both["area"], both["item"])]
+    order = {(a.id, i.id): n for n, (a, i) in enumerate((a, i) for a in bank.areas for i in a.items)}
+    both["_order"] = [order.get((x, y), 0) for x, y in zip(both["area"], both["item"])]
+    both = both[both["_low"] >= high].sort_values(["_sum", "_order"], ascending=[False, True])
+    return both[cols].head(top).reset_index(drop=True)

@@ -157,7 +157,8 @@ def submission_files(home: Path) -> list[Path]:
 
 
 def new_participant(home: Path, **fields) -> str:
-    """Make a fresh participant current in ``home`` (as 00 Start here would) and return its code."""
+    """Make a fresh participant in ``home`` and remember them on this (personal) computer, as 00 Start here
+    does with "Remember me" ticked, so every page the server opens answers as them; return the code."""
     from reconnect import participant as pt
 
-    return pt.start_new(home, **fields).code
+    return pt.start_new(home, remember=True, **fields).code

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from ..content import ItemBank
 from ..errors import show
+from ..profile import AFRAID_LINE, dv_line
 
 
 def esc(text: object) -> str:
@@ -68,4 +69,13 @@ def safety_html(bank: ItemBank) -> str:
         '<div class="rc-safety" style="font-size:14px;background:#F5F5F5;padding:8px 12px;margin-top:8px;">'
         f"<p><b>Please note:</b> {esc(bank.non_diagnostic)}</p>"
         f"<p><b>If you need to talk to someone now:</b></p><ul>{items}</ul></div>"
+    )
+
+
+def partner_safety_html(bank: ItemBank) -> str:
+    """The short note for views about the two of you and about change: not a diagnosis, and the DV line."""
+    return (
+        '<div class="rc-safety rc-safety-short" style="font-size:14px;background:#F5F5F5;padding:6px 12px;margin-top:8px;">'
+        f"<p style='margin:2px 0;'><b>Please note:</b> these are self-ratings, not a diagnosis. {esc(AFRAID_LINE)} "
+        f"{esc(dv_line(bank))} If you are in danger right now, call your local emergency number.</p></div>"
     )

@@ -17,8 +17,9 @@ from .common import error_message, esc, info_message, ok_message
 class MyDataPanel:
     """Show what this data folder holds about the current participant; erase it after confirmation."""
 
-    def __init__(self, *, home: str | Path | None = None):
+    def __init__(self, *, home: str | Path | None = None, on_erased=None):
         self.home = Path(home) if home is not None else data_home()
+        self.on_erased = on_erased  # called with the confirmation (HTML) after an erase
         self.show_button = w.Button(
             description="Show what is stored about me", icon="list", layout=w.Layout(width="auto")
         )
@@ -38,7 +39,7 @@ class MyDataPanel:
         code = pt.current_code(self.home)
         if code is None:
             self.message.value = info_message(
-                "Nothing is stored: there is no participant code in this data folder yet."
+                "Nobody is signed in on this page, so there is no participant code to look up."
             )
             return
         found = stored_about(self.home, code)
@@ -71,3 +72,7 @@ class MyDataPanel:
             f"Erased {len(found.files)} file(s) about {code}: ratings, journal, drafts and settings.{note} "
             "Create a new code above to start again."
         )
+        if pt.current_code(self.home) == code:
+            pt.sign_out(self.home)  # the person no longer exists here: nobody is answering any more
+        if self.on_erased is not None:
+            self.on_erased(self.message.value)

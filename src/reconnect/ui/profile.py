@@ -13,7 +13,7 @@ from ..errors import ReconnectError
 from ..paths import data_home, demo_store
 from ..profile import PARTNER, YOU, Change, CoupleView, Profile, ProfileSource, demo_choices, own_reflections
 from ..scoring import SCORE_NOTE
-from .common import STYLE, error_message, esc, info_message, local_time, ok_message, safety_html
+from .common import STYLE, error_message, esc, info_message, local_time, ok_message, partner_safety_html, safety_html
 from .safety import together_note_html
 
 OWN, DEMO = "own", "demo"
@@ -24,6 +24,45 @@ def _details(summary: str, text: str) -> str:
     """A collapsed text alternative under a chart (screen readers and people who prefer numbers)."""
     body = esc(text).replace("\n", "<br>")
     return f'<details class="rc-alt" style="font-size:14px;"><summary>{esc(summary)}</summary><p>{body}</p></details>'
+
+
+def share_explanation(bank: ItemBank) -> str:
+    """What exactly a partner sees when both share, and what never (shown above the switch)."""
+    marked = [i.text for a in bank.areas for i in a.items if i.sensitive]
+    sensitive = "; ".join(f"“{t}”" for t in marked) or "none in this item bank"
+    return (
+        '<div class="rc-share-what" style="font-size:14px;">'
+        "<p style='margin:4px 0;'><b>What your partner sees if both of you switch sharing on:</b> your score and band "
+        "for each area beside theirs; the few statements you answered most differently and the statements you both "
+        "rate high, each with your answer; and the talk suggestions made from them. Your partner sees all of this "
+        "on their own profile page and on their printed report.</p>"
+        "<p style='margin:4px 0;'><b>Never shown to your partner:</b> your private journal notes, your name, your "
+        "earlier sessions one by one, anything at all while only one of you shares, and your answers to the "
+        f"statements marked sensitive ({esc(sensitive)}) unless both of you also tick the second box.</p></div>"
+    )
+
+
+def _conversations_html(cv: CoupleView) -> str:
+    """One structured conversation per area: who speaks, who listens, for how long (collapsed, one per area)."""
+    talks = cv.conversations()
+    if not talks:
+        return ""
+    out = [
+        "<p style='font-size:15px;'><b>A structured talk for each area</b> (start with the first). Decide who is "
+        "Partner A. The listener does not interrupt, argue or fix; the speaker talks about themself. Stop at any "
+        "time if it gets heated, and try again another day.</p>"
+    ]
+    for title, agreement, talk in talks:
+        steps = "".join(
+            f"<li><b>{s.minutes} min</b> · speaks: <b>{esc(s.speaks)}</b> · listens: <b>{esc(s.listens)}</b><br>"
+            f"{esc(s.text)}</li>"
+            for s in talk.steps
+        )
+        out.append(
+            f'<details class="rc-talk" style="font-size:15px;"><summary>{esc(title)} ({esc(agreement)}; about '
+            f"{talk.minutes} minutes)</summary><ol>{steps}</ol></details>"
+        )
+    return "".join(out)
 
 
 def _list(lines: list[str], cls: str = "") -> str:
@@ -83,6 +122,14 @@ class ProfileView:
             indent=False,
             layout=w.Layout(width="auto"),
         )
+        self.share_sensitive = w.Checkbox(
+            value=False,
+            description="Also compare our answers to the statements marked sensitive (listed above)",
+            indent=False,
+            disabled=True,
+            layout=w.Layout(width="auto"),
+        )
+        self.share_what = w.HTML(share_explanation(self.bank))
         self.share_message = w.HTML()
         self.couple_text = w.HTML()
         self.couple_chart = w.Output()
@@ -97,9 +144,18 @@ class ProfileView:
         chooser = [w.HTML(STYLE), self.source, self.demo_code] if self.has_demo else []
         self.chooser_widget = w.VBox([*chooser, self.session, self.header])
         self.profile_widget = w.VBox([self.profile_chart, self.profile_text, self.safety])
-        self.change_widget = w.VBox([self.change_chart, self.change_text])
+        self.change_widget = w.VBox([self.change_chart, self.change_text, w.HTML(partner_safety_html(self.bank))])
         self.couple_widget = w.VBox(
-            [self.share, self.share_message, self.couple_text, self.couple_chart, self.couple_details]
+            [
+                self.share_what,
+                self.share,
+                self.share_sensitive,
+                self.share_message,
+                self.couple_text,
+                self.couple_chart,
+                self.couple_details,
+                w.HTML(partner_safety_html(self.bank)),
+            ]
         )
         self.report_widget = w.VBox([self.report_button, self.report_message, w.HTML(safety_html(self.bank))])
         self.widget = w.VBox(
@@ -119,6 +175,7 @@ class ProfileView:
         self.demo_code.observe(lambda _c: self._on_person(), names="value")
         self.session.observe(lambda _c: self.refresh(), names="value")
         self.share.observe(self._on_share, names="value")
+        self.share_sensitive.observe(self._on_share_sensitive, names="value")
         self.report_button.on_click(self._on_report)
         self._on_person()
 
@@ -136,6 +193,10 @@ class ProfileView:
         if self.showing_demo:
             return self.demo_code.value
         return pt.current_code(self.home)
+
+    def follow_identity(self) -> None:
+        """Someone signed in or out on this page: show their profile, or nothing personal."""
+        self._on_person()
 
     def _on_source(self, _change=None) -> None:
         self.demo_code.layout.display = "" if self.showing_demo else "none"
@@ -172,9 +233,11 @@ class ProfileView:
         code = self.code
         if code is None:
             self._blank(
-                "You have no participant code yet. Open 00 Start here, create your code, rate a few areas in "
-                "notebooks 01 to 05, then come back here and run this notebook again."
-                + (" Or choose 'A demo participant (synthetic)' above to explore." if self.has_demo else "")
+                "Nobody is signed in on this page, so no profile is shown. Type your participant code at the top "
+                "of this page and press This is me. No code yet? Open 00 Start here, create one and rate a few "
+                "areas in notebooks 01 to 05."
+                + (" Or choose 'A demo participant (synthetic)' above to explore." if self.has_demo else ""),
+                problem=False,
             )
             return
         try:
@@ -198,14 +261,21 @@ class ProfileView:
         self._draw_couple(source)
         self.report_button.disabled = False
 
-    def _blank(self, message: str) -> None:
-        self.header.value = error_message(message)
+    def _blank(self, message: str, *, problem: bool = True) -> None:
+        self.header.value = error_message(message) if problem else info_message(message)
         self.profile_text.value = ""
         self.change_text.value = ""
         self.couple_text.value = ""
         self.couple_details.value = ""
         self.share_message.value = ""
+        self._busy = True
+        try:  # never leave the last person's sharing choice on screen
+            self.share.value = False
+            self.share_sensitive.value = False
+        finally:
+            self._busy = False
         self.share.disabled = True
+        self.share_sensitive.disabled = True
         self.report_button.disabled = True
 
     def _show(self, out: w.Output, key: str, draw) -> None:
@@ -278,9 +348,11 @@ class ProfileView:
         self._busy = True
         try:
             self.share.value = bool(settings and settings.share_with_partner)
+            self.share_sensitive.value = bool(settings and settings.share_sensitive)
         finally:
             self._busy = False
         self.share.disabled = self.showing_demo
+        self.share_sensitive.disabled = self.showing_demo or not self.share.value
         self.share_message.value = (
             info_message("This is a demo participant: their sharing choice is part of the synthetic demo.")
             if self.showing_demo
@@ -300,10 +372,20 @@ class ProfileView:
         )
         html = _list(cv.agreement_lines(), "rc-agreement")
         diffs = cv.difference_lines()
+        strengths = cv.strength_lines()
+        if strengths:
+            html += (
+                "<p style='font-size:15px;'><b>Statements you both rate high</b> (shared strengths to build on):</p>"
+            )
+            html += _list(strengths, "rc-shared-strengths")
         if diffs:
             html += "<p style='font-size:15px;'><b>Statements you answered most differently</b> (a place to start talking):</p>"
             html += _list(diffs, "rc-diffs")
+        note = cv.sensitive_note()
+        if note:
+            html += f"<p class='rc-sensitive-note' style='font-size:14px;'><i>{esc(note)}</i></p>"
         html += "<p style='font-size:15px;'><b>To talk about together</b></p>" + _list(cv.questions, "rc-questions")
+        html += _conversations_html(cv)
         html += _details(
             "The chart as text",
             couple_bars_text(data, bank=self.bank, note="agreement", people=[YOU, PARTNER]),
@@ -311,6 +393,25 @@ class ProfileView:
         self.couple_details.value = html
 
     # -- actions ---------------------------------------------------------------------------------
+    def _on_share_sensitive(self, change) -> None:
+        if self._busy or self.showing_demo:
+            return
+        code = self.code
+        if code is None:
+            return
+        try:
+            old = pt.load_settings(self.home, code) or pt.Settings(code=code)
+            pt.save_settings(self.home, replace(old, share_sensitive=bool(change["new"])), make_current=False)
+        except ReconnectError as exc:
+            self.share_message.value = error_message(str(exc) + "\nYour choice was not changed.")
+            return
+        self.refresh()
+        self.share_message.value = ok_message(
+            "Saved: the statements marked sensitive are compared too, but only if your partner also ticks this box."
+            if change["new"]
+            else "Saved: the statements marked sensitive are left out of the comparison."
+        )
+
     def _on_share(self, change) -> None:
         if self._busy or self.showing_demo:
             return
@@ -325,7 +426,7 @@ class ProfileView:
             return
         self.refresh()
         self.share_message.value = ok_message(
-            "Saved: you share your results with your partner. Nothing is shown until they share too."
+            "Saved: you share your results with your partner. Nothing is shown to either of you until both of you share."
             if change["new"]
             else "Saved: you do not share. Your partner sees none of your results, and you see none of theirs."
         )

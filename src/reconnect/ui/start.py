@@ -1,7 +1,12 @@
-"""00 Start here: create or resume a participant code and choose workshop, couple and session."""
+"""00 Start here: create or resume a participant code and choose workshop, couple and session.
+
+The panel shows who is answering *on this page* only (see :mod:`reconnect.participant`): on a
+shared computer it opens empty, never with the last person's code, name or workshop.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import ipywidgets as w
@@ -10,6 +15,7 @@ from .. import participant as pt
 from ..errors import ReconnectError
 from ..paths import data_home
 from .common import error_message, esc, info_message, ok_message
+from .identity import DONE_LABEL, DONE_MESSAGE, register, remember_box
 
 
 class StartPanel:
@@ -43,26 +49,80 @@ class StartPanel:
             description="Save my settings", button_style="success", layout=w.Layout(width="auto")
         )
         self.message = w.HTML()
+        remember_widget, self.remember = remember_box(self.home)
+        self.sign_out_button = w.Button(description=DONE_LABEL, icon="sign-out", layout=w.Layout(width="auto"))
+        self.sign_out_row = w.HBox([self.sign_out_button])  # a row, so the button keeps its own width
+        # creating a second code while one is active asks first, and names the code that stays
+        self.confirm_text = w.HTML()
+        self.confirm_yes = w.Button(
+            description="Yes, create a new code", button_style="warning", layout=w.Layout(width="auto")
+        )
+        self.confirm_no = w.Button(description="No, keep my code", layout=w.Layout(width="auto"))
+        self.confirm_box = w.VBox([self.confirm_text, w.HBox([self.confirm_yes, self.confirm_no])])
+        self.confirm_box.add_class("rc-confirm-new")
+        self.confirm_box.layout.display = "none"
         self.new_button.on_click(self._on_new)
+        self.confirm_yes.on_click(self._on_confirm_new)
+        self.confirm_no.on_click(self._on_cancel_new)
         self.resume_button.on_click(self._on_resume)
         self.save_button.on_click(self._on_save)
+        self.sign_out_button.on_click(self._on_sign_out)
         self.settings_box = w.VBox([self.display_name, self.workshop, self.couple, self.session, self.save_button])
         self.widget = w.VBox(
             [
                 self.status,
+                self.sign_out_row,
                 w.HBox([self.new_button]),
+                self.confirm_box,
                 w.HBox([self.resume_code, self.resume_button]),
+                remember_widget,
                 w.HTML("<b>Your settings</b> (you can change them at any time):"),
                 self.settings_box,
                 self.message,
             ]
         )
+        register("start-panel", self)
         self._show(pt.current_settings(self.home))
+
+    def refresh(self) -> None:
+        """Someone signed in or out on this page (e.g. with I'm done at the bottom): show who, or nobody."""
+        settings = pt.current_settings(self.home)
+        if settings is None:
+            self.message.value = ""  # it may name the code of the person who just left
+            self.resume_code.value = ""
+        self._show(settings)
 
     # -- actions -------------------------------------------------------------------------------
     def _on_new(self, _=None) -> None:
+        old = pt.current_code(self.home)
+        if old is not None:
+            self.confirm_text.value = (
+                '<div class="rc-msg rc-warn" role="alert" style="font-size:15px;border-left:5px solid #E69F00;'
+                f'padding:6px 10px;">You are signed in as <b class="rc-old-code">{esc(old)}</b>. A new code starts a '
+                f"new, empty record for a different person. Your answers under {esc(old)} stay on this computer, "
+                f"but you only get back to them by typing {esc(old)} again: write it down first. "
+                "Create a new code anyway?</div>"
+            )
+            self.confirm_box.layout.display = ""
+            self.message.value = ""
+            return
+        self._create()
+
+    def _on_confirm_new(self, _=None) -> None:
+        self.confirm_box.layout.display = "none"
+        # a new person: nothing personal of the old code is copied (no name, no couple code)
+        self.display_name.value = ""
+        self.couple.value = ""
+        self._create()
+
+    def _on_cancel_new(self, _=None) -> None:
+        self.confirm_box.layout.display = "none"
+        code = pt.current_code(self.home)
+        self.message.value = info_message(f"Nothing changed: you are still working as {code}.") if code else ""
+
+    def _create(self) -> None:
         try:
-            settings = pt.start_new(self.home, **self._typed_fields())
+            settings = pt.start_new(self.home, remember=self.remember.value, **self._typed_fields())
         except ReconnectError as exc:
             self.message.value = error_message(str(exc))
             return
@@ -71,17 +131,26 @@ class StartPanel:
             f"Your new participant code is {settings.code}. Write it down: it is how you come back to your answers."
         )
 
+    def _on_sign_out(self, _=None) -> None:
+        pt.sign_out(self.home)  # every view on this page follows (refresh)
+        self.message.value = ok_message(DONE_MESSAGE)
+
     def _on_resume(self, _=None) -> None:
         try:
             code = pt.normalise_participant_code(self.resume_code.value)
             settings = pt.load_settings(self.home, code)
             known = settings is not None
             settings = pt.save_settings(
-                self.home, settings or pt.Settings(code=code, session=self.session.value or pt.DEFAULT_SESSION)
+                self.home,
+                settings or pt.Settings(code=code, session=self.session.value or pt.DEFAULT_SESSION),
+                make_current=False,
             )
+            pt.sign_in(self.home, code, remember=self.remember.value)
         except ReconnectError as exc:
             self.message.value = error_message(str(exc))
             return
+        self.resume_code.value = ""
+        self.confirm_box.layout.display = "none"
         self._show(settings)
         if known:
             self.message.value = ok_message(f"Welcome back. You are working as {code} again.")
@@ -95,14 +164,12 @@ class StartPanel:
         code = pt.current_code(self.home)
         if code is None:
             self.message.value = error_message(
-                "Create a participant code first (the blue button above), then save your settings."
+                "Create a participant code first (the blue button above), or resume yours, then save your settings."
             )
             return
         try:
             old = pt.load_settings(self.home, code) or pt.Settings(code=code)
-            settings = pt.save_settings(
-                self.home, pt.Settings(code=code, share_with_partner=old.share_with_partner, **self._typed_fields())
-            )
+            settings = pt.save_settings(self.home, replace(old, **self._typed_fields()), make_current=False)
         except ReconnectError as exc:
             self.message.value = error_message(str(exc) + "\nYour earlier settings are unchanged.")
             return
@@ -119,9 +186,20 @@ class StartPanel:
         }
 
     def _show(self, settings: pt.Settings | None) -> None:
-        if settings is None:
+        signed_in = settings is not None
+        self.sign_out_row.layout.display = "" if signed_in else "none"
+        # once a code is active, "create" is no longer the main button (it asks first, see _on_new)
+        self.new_button.button_style = "" if signed_in else "primary"
+        self.new_button.description = "Create a new code instead…" if signed_in else "Create my participant code"
+        if not signed_in:
+            self.confirm_box.layout.display = "none"
+            self.display_name.value = ""
+            self.workshop.value = ""
+            self.couple.value = ""
+            self.session.value = pt.DEFAULT_SESSION
             self.status.value = info_message(
-                "You have no participant code yet. Create one below, or type the code you wrote down last time."
+                "Nobody is signed in on this page. New here? Create your participant code below. "
+                "Been here before? Type the code you wrote down and press Resume with this code."
             )
             return
         who = f" ({esc(settings.display_name)})" if settings.display_name else ""
@@ -134,7 +212,8 @@ class StartPanel:
         self.status.value = (
             '<div class="rc-who" role="status" style="font-size:16px;padding:8px;border:2px solid #0072B2;">'
             f'You are working as <b class="rc-code" style="font-size:20px;letter-spacing:2px;">{esc(settings.code)}</b>{who}'
-            f" — {', '.join(extras)}.<br>Write the code down to come back later.</div>"
+            f" — {', '.join(extras)}.<br>Write the code down to come back later. When you leave, press "
+            f"<i>{esc(DONE_LABEL)}</i>.</div>"
         )
         self.display_name.value = settings.display_name
         self.workshop.value = settings.workshop
