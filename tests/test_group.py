@@ -234,3 +234,20 @@ def test_no_codes_in_any_group_output(tmp_path):
     for i in range(12):
         assert code(i) not in text
     assert "SECRETCOUPLE" not in text
+
+
+def test_a_statement_left_open_counts_as_no_answer(tmp_path):
+    from reconnect import group_charts as gc
+
+    make_store(tmp_path, [3] * 6)
+    for person in range(6, 11):  # five more answered everything but se1
+        sub = submission(person, "self_esteem", 5)
+        sub.ratings["se1"] = None
+        save_submission(tmp_path, sub, bank=BANK)
+    counts = g.statement_counts(frame(tmp_path), BANK, area="self_esteem", workshop="TUE", session="before")
+    assert set(counts["n"]) == {11}  # every statement shows the area's n, never "10 people"
+    se1 = counts[counts["item"] == "se1"].set_index("category")["count"]
+    assert se1["Somewhat true of me"] == 6 and se1["no answer"] == 5
+    ax = gc.statement_chart(counts, bank=BANK)
+    assert "none 45%" in [t.get_text() for t in ax.texts]
+    assert "no answer (left open), at the right end" in [t.get_text() for t in ax.get_legend().get_texts()]
