@@ -103,8 +103,16 @@ def gap_ok(outer: int, inner: int, k: int) -> bool:
 
 
 def gap_note(k: int, who: str) -> str:
-    """The explanation shown instead of a group that differs from a shown group by 1 to k - 1 people."""
-    return f"not shown: {who}, and comparing with the other figures would tell about fewer than {k} people"
+    """The explanation shown instead of a group that differs from a shown group by 1 to k - 1 people.
+
+    Like :func:`too_few`, the part before the colon is short enough for a chart.
+
+    Examples
+    --------
+    >>> gap_note(5, "only a few people came to just one of the two sessions").split(":")[0]
+    'only a few people came to just one of the two sessions'
+    """
+    return f"{who}: not shown, because comparing it with the other figures would tell about fewer than {k} people"
 
 
 def too_few(k: int, what: str = "people") -> str:
