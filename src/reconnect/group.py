@@ -148,8 +148,10 @@ def combine_small(
     (True, True)
     >>> combine_small([3, 0, 0, 5], 5, unit=2, catch_all=3)
     [((0,), 3), ((1,), 0), ((2,), 0), ((3,), 5)]
-    >>> combine_small([2, 0, 1, 5], 5, unit=2, catch_all=3)
-    [((0, 2, 3), 8), ((1,), 0)]
+    >>> combine_small([2, 0, 1, 5], 5, unit=2, catch_all=3) is None  # all 8 in one combined cell
+    True
+    >>> combine_small([2, 4, 1, 5], 5, unit=2, catch_all=3)
+    [((0, 2, 3), 8), ((1,), 4)]
     """
     return _combine_cells(counts, check_min_group(k), unit=unit, catch_all=catch_all)
 
@@ -186,7 +188,7 @@ def _combine_cells(counts, k: int, *, unit: int = 1, catch_all: int | None = Non
             candidates = [x for x in (j - 1, j + 1) if 0 <= x < len(groups)]
         nonzero = [x for x in candidates if groups[x][1] > 0] or candidates
         merge(j, min(nonzero, key=lambda x: (groups[x][1], x)))
-    if len(groups) == 1:
+    if sum(1 for _, c in groups if c) == 1:  # everybody in one (combined) cell: it tells each answer
         return None
     if catch_all is not None:
         groups.sort(key=lambda g: g[0][0])

@@ -137,6 +137,7 @@ class FacilitatorDashboard:
                 notes.append(without_paths(f"From the collection folder: {result.summary()}.", *hide))
             except ReconnectError as exc:
                 notes.append(without_paths(str(exc), *hide))
+        self.store.value = _short(store)  # the box never shows the home folder's name
         data = load_store(store, bank=self.bank)
         self.frame = data.frame
         if data.problems:
