@@ -330,7 +330,7 @@ def _classes(people) -> np.ndarray:
     return room
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(person_st, min_size=1, max_size=14), st.integers(0, 7), st.sampled_from([5, 6, 7]))
 def test_real_outputs_follow_the_rule(people, couples, k):
     frame = _frame(people, couples=min(couples, len(people) // 2))
