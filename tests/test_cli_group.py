@@ -44,7 +44,7 @@ def test_summary_bad_input(tmp_path, capsys):
     assert main(["summary", str(store)]) == 1
     assert "several workshops" in capsys.readouterr().err
     assert main(["summary", str(store), "--workshop", "TUE", "--min-group", "2"]) == 1
-    assert "never be below 3" in capsys.readouterr().err
+    assert "never be below 5" in capsys.readouterr().err
     assert main(["summary", str(tmp_path / "nowhere")]) == 1
 
 

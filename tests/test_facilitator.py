@@ -90,3 +90,47 @@ def test_charts_render_bigger_in_presentation_mode(tmp_path, monkeypatch):
     dash = FacilitatorDashboard(store=store, bank=BANK, show_charts=True, drop=None)
     dash.present.value = True
     assert shown[-1][0] > normal
+
+
+def test_only_folder_names_are_projected(tmp_path, monkeypatch):
+    home = tmp_path / "alex.morgan"
+    monkeypatch.setenv("HOME", str(home))
+    store = make_store(home / "workshops" / "tuesday-store", [5, 3, 1, 5, 4])
+    dash = FacilitatorDashboard(store=store, bank=BANK, show_charts=False, drop=None)
+    shown = dash.status.value + html(dash)
+    assert "tuesday-store" in dash.status.value
+    assert "alex.morgan" not in shown and str(tmp_path) not in shown
+    assert dash.store.value == "~/workshops/tuesday-store"  # the box names no home folder either
+    dash.refresh_button.click()  # and the ~ form is read back
+    assert "5 people answered" in html(dash)
+    dash.present.value = True
+    assert dash.store.layout.display == "none"  # not on the projector at all
+    empty = home / "empty-store"
+    empty.mkdir()
+    dash.store.value = str(empty)
+    dash.refresh_button.click()
+    assert "empty-store" in dash.status.value and "alex.morgan" not in dash.status.value
+
+
+def test_room_size_withheld_beside_an_area_count_that_differs_by_a_few(tmp_path):
+    store = make_store(tmp_path / "store", [5, 3, 1, 5, 4])
+    save_submission(store, submission(5, "distrust", 3), bank=BANK)  # a 6th person, another area only
+    dash = FacilitatorDashboard(store=store, bank=BANK, show_charts=False, drop=None)
+    page = html(dash)
+    assert "At least 5 people answered" in page and "6 people" not in page
+    assert "would tell about fewer than 5 people" in page
+
+
+def test_alpha_needs_the_chosen_minimum(tmp_path):
+    store = make_store(tmp_path / "store", [1, 2, 3, 4, 5] * 7)  # 35 answered every statement
+    for person in range(35, 40):  # 5 more left one statement open
+        sub = submission(person, "self_esteem", 3)
+        sub.ratings["se1"] = None
+        save_submission(store, sub, bank=BANK)
+    dash = FacilitatorDashboard(store=store, bank=BANK, show_charts=False, drop=None)
+    assert "alpha 1.00 from 35 people" in html(dash)  # 40 rated the area, 35 of them every statement
+    dash.min_group.value = 40
+    page = html(dash)
+    assert "40 people answered" in page
+    assert "from 35 people" not in page and "alpha 1.00" not in page
+    assert "when at least 40 people answered every statement" in page

@@ -19,12 +19,12 @@ def frame(root):
 
 def test_min_group_default_and_floor():
     assert g.check_min_group(None) == 5
-    assert g.check_min_group(3) == 3
-    for bad in (2, 0, -1, "two"):
+    assert g.check_min_group(5) == 5 and g.check_min_group("6") == 6
+    for bad in (4, 3, 2, 0, -1, "two"):
         with pytest.raises(InputError):
             g.check_min_group(bad)
-    with pytest.raises(InputError, match="never be below 3"):
-        g.band_shares(pd.DataFrame(), BANK, workshop=None, session=None, min_group=2)
+    with pytest.raises(InputError, match="never be below 5"):
+        g.band_shares(pd.DataFrame(), BANK, workshop=None, session=None, min_group=4)
 
 
 def test_band_shares_hand_computed(tmp_path):
@@ -56,7 +56,7 @@ def test_band_shares_all_shown_and_sorted(tmp_path):
     assert list(zip(dt["category"], dt["count"])) == [("growth area", 12), ("in between", 0), ("strength", 6)]
 
 
-@pytest.mark.parametrize("k", [3, 5, 7])
+@pytest.mark.parametrize("k", [5, 6, 7])
 def test_suppression_at_k_minus_1_k_and_k_plus_1(tmp_path, k):
     levels = [5, 3, 1, 5, 3, 1, 5, 3]
     for n, shown in ((k - 1, False), (k, True), (k + 1, True)):
@@ -102,7 +102,7 @@ def test_everybody_in_one_band_is_not_split(tmp_path):
     assert "each person's answer" in se["note"].iloc[0]
 
 
-@given(st.lists(st.integers(0, 30), min_size=2, max_size=6), st.integers(3, 8))
+@given(st.lists(st.integers(0, 30), min_size=2, max_size=6), st.integers(5, 8))
 def test_combine_small_properties(counts, k):
     cells = g.combine_small(counts, k)
     if cells is None:
@@ -131,16 +131,27 @@ def test_statement_counts_hand_computed(tmp_path):
 
 
 def test_change_of_paired_people(tmp_path):
-    make_store(tmp_path, [3, 3, 3, 3, 3, 1])  # person 5 only came before
+    make_store(tmp_path, [3, 3, 3, 3, 3] + [1] * 5)  # persons 5-9 only came before
     for person, level in enumerate([4, 4, 5, 5, 3]):
         save_submission(tmp_path, submission(person, "self_esteem", level, session="after", minute=60000), bank=BANK)
     out = g.change(frame(tmp_path), BANK, workshop="TUE", first="before", second="after").set_index("area")
     row = out.loc["self_esteem"]
     assert row["n_paired"] == 5
-    assert row["mean_first"] == pytest.approx(50.0)  # the person who did not come back is left out
+    assert row["mean_first"] == pytest.approx(50.0)  # the people who did not come back are left out
     assert row["mean_second"] == pytest.approx((75 + 75 + 100 + 100 + 50) / 5)
     assert row["change"] == pytest.approx(30.0)
     assert pd.isna(out.loc["distrust", "n_paired"])
+
+
+def test_change_hidden_when_one_person_came_only_once(tmp_path):
+    # 6 before, 5 of them after: the before mean (n = 6) minus the change's before mean (5 people)
+    # would give the sixth person's score, so the change is withheld
+    make_store(tmp_path, [3, 3, 3, 3, 3, 1])
+    for person, level in enumerate([4, 4, 5, 5, 3]):
+        save_submission(tmp_path, submission(person, "self_esteem", level, session="after", minute=60000), bank=BANK)
+    out = g.change(frame(tmp_path), BANK, workshop="TUE", first="before", second="after").set_index("area")
+    assert pd.isna(out.loc["self_esteem", "n_paired"]) and pd.isna(out.loc["self_esteem", "mean_first"])
+    assert "only a few people came to just one" in out.loc["self_esteem", "note"]
 
 
 def test_couple_agreement_hand_computed(tmp_path):
@@ -149,7 +160,7 @@ def test_couple_agreement_hand_computed(tmp_path):
     for c, (a, b) in enumerate(plan):
         couples[2 * c] = couples[2 * c + 1] = f"C{c}"
         levels += [a, b]
-    f = frame(make_store(tmp_path, levels + [3], couples=couples))
+    f = frame(make_store(tmp_path, levels, couples=couples))
     out = g.couple_agreement(f, BANK, workshop="TUE", session="before").query("area == 'self_esteem'")
     assert out["n_couples"].iloc[0] == 7
     got = dict(zip(out["category"], out["count"]))
@@ -158,6 +169,14 @@ def test_couple_agreement_hand_computed(tmp_path):
     assert got["shared strength or far apart or other"] == 4
     text = " ".join(out["category"]) + " ".join(out["note"])
     assert "C0" not in text and code(0) not in text
+
+
+def test_couples_hidden_when_a_few_rated_outside_a_couple(tmp_path):
+    couples = {i: f"C{i // 2}" for i in range(14)}
+    f = frame(make_store(tmp_path, [5, 5, 1, 1] * 3 + [5, 1, 3], couples=couples))  # 7 couples and 1 more
+    out = g.couple_agreement(f, BANK, workshop="TUE", session="before").query("area == 'self_esteem'")
+    assert out["n_couples"].isna().all() and out["count"].isna().all()
+    assert "not in a couple" in out["note"].iloc[0]
 
 
 def test_couples_need_k_couples(tmp_path):
@@ -215,3 +234,20 @@ def test_no_codes_in_any_group_output(tmp_path):
     for i in range(12):
         assert code(i) not in text
     assert "SECRETCOUPLE" not in text
+
+
+def test_a_statement_left_open_counts_as_no_answer(tmp_path):
+    from reconnect import group_charts as gc
+
+    make_store(tmp_path, [3] * 6)
+    for person in range(6, 11):  # five more answered everything but se1
+        sub = submission(person, "self_esteem", 5)
+        sub.ratings["se1"] = None
+        save_submission(tmp_path, sub, bank=BANK)
+    counts = g.statement_counts(frame(tmp_path), BANK, area="self_esteem", workshop="TUE", session="before")
+    assert set(counts["n"]) == {11}  # every statement shows the area's n, never "10 people"
+    se1 = counts[counts["item"] == "se1"].set_index("category")["count"]
+    assert se1["Somewhat true of me"] == 6 and se1["no answer"] == 5
+    ax = gc.statement_chart(counts, bank=BANK)
+    assert "none 45%" in [t.get_text() for t in ax.texts]
+    assert "no answer (left open), at the right end" in [t.get_text() for t in ax.get_legend().get_texts()]

@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("store", type=Path, metavar="STORE")
     s.add_argument("--workshop", default=None, help="workshop code (needed when the store holds several)")
     s.add_argument("--session", default=None, help="session label (default: every session, one table each)")
-    s.add_argument("--min-group", type=int, default=None, help="minimum group size (default 5, never below 3)")
+    s.add_argument("--min-group", type=int, default=None, help="minimum group size (default 5, never below 5)")
     s.add_argument("--csv", type=Path, default=None, metavar="OUT", help="also write the table to a new CSV file")
 
     r = sub.add_parser(
@@ -73,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--pdf", type=Path, required=True, metavar="OUT", help="the PDF file to write")
     r.add_argument("--session", default=None, help="one session only (default: the newest)")
     r.add_argument(
-        "--min-group", type=int, default=None, help="group handout: minimum group size (default 5, never below 3)"
+        "--min-group", type=int, default=None, help="group handout: minimum group size (default 5, never below 5)"
     )
     r.add_argument("--force", action="store_true", help="replace OUT if it exists (otherwise it is never overwritten)")
 

@@ -6,19 +6,30 @@ that is **already protected**: cells that describe too few people hold ``<NA>`` 
 why. Charts, text, CSV and the PDF handout are all drawn from these frames, so no output can show
 what the protection removed. No participant code, couple code or name ever leaves this module.
 
-The protection rule (documented in ``docs/facilitator-guide.md``), with ``k`` the minimum group size
-(default 5, never below 3):
+The protection rule (the full rule and why it holds: ``docs/architecture.md``, "The numbers a room
+sees"; in plain words: ``docs/facilitator-guide.md``), with ``k`` the minimum group size (default 5,
+never below 5: ``tests/test_privacy_enumeration.py`` shows the combining below leaks at 3 and 4):
 
-1. A group (an area, the couples of an area, the people who answered both sessions, one statement)
-   with fewer than ``k`` members shows no numbers at all, only an explanation.
-2. Inside a shown group, no count of 1 to ``k - 1`` people is ever shown. Such a small count is
+1. **One population per area and session.** Every number about an area in a session (n, mean,
+   bands, spread, every statement, couples, alpha) comes from the people with a score for that area
+   in that session, and nothing else. A statement someone left open counts as "no answer", so a
+   statement always shows the area's n.
+2. A group (an area, the couples of an area, the people who answered both sessions) with fewer
+   than ``k`` members shows no numbers at all, only an explanation.
+3. Inside a shown group, no count of 1 to ``k - 1`` people is ever shown. Such a small count is
    **combined** with a neighbouring category (bands and answers are ordered: "growth area" joins "in
-   between"; answer 5 joins answer 4; for couples a small kind joins "other") until every shown count
-   is zero or at least ``k``. Because nothing is hidden, only combined, no small number can be worked
-   out by subtracting the shown counts from the total (the usual weakness of blanking cells).
-3. If everybody in a group gave the same band or answer, or everything ends up in one combined
+   between"; answer 5 joins answer 4, "no answer" joins answer 5; for couples a small kind joins
+   "other") until every shown count is zero or at least ``k``. Nothing is blanked, so no small
+   number can be worked out by subtracting the shown counts from the total, and (shown by
+   enumeration for every ``k`` from 5) the shape of the combined cells never tells an exact small count.
+4. **Gaps between nested groups** (:func:`gap_ok`): a number about a group that lies inside another
+   shown group (the room and an area; an area and its people in both sessions; an area and its
+   couples; an area and the people who answered every statement) is shown only if the two differ by
+   0 or at least ``k`` people. Otherwise subtracting one from the other would describe the few in
+   between (one drop-out's scores, one non-rater), so the inner number is withheld with a note.
+5. If everybody in a group gave the same band or answer, or everything ends up in one combined
    category, no split is shown, because it would tell every person's answer.
-4. Spread is shown as the median and the middle half of the scores (no minimum or maximum, which
+6. Spread is shown as the median and the middle half of the scores (no minimum or maximum, which
    would be one person's score) and never as counts in score ranges, which could be subtracted from
    the band counts.
 
@@ -40,23 +51,24 @@ from .scoring import BANDS, area_scores, keyed
 from .store import latest_submissions
 
 DEFAULT_MIN_GROUP = 5
-MIN_GROUP_FLOOR = 3
+MIN_GROUP_FLOOR = 5  # 3 and 4 leak: see tests/test_privacy_enumeration.py
 ALPHA_MIN_N = 30
 COUPLE_KINDS = ("shared strength", "shared growth area", "far apart", "other")
 NO_WORKSHOP = ""
+NO_ANSWER = "no answer"
 
 
 def check_min_group(min_group: int | None) -> int:
-    """Return the minimum group size, or raise if it is below the floor of 3.
+    """Return the minimum group size, or raise if it is below the floor of 5.
 
     Examples
     --------
-    >>> check_min_group(None)
-    5
-    >>> check_min_group(2)
+    >>> check_min_group(None), check_min_group(7)
+    (5, 7)
+    >>> check_min_group(4)
     Traceback (most recent call last):
     ...
-    reconnect.errors.InputError: The minimum group size 2 is too small: it can never be below 3, so that nobody's answers can be worked out. Use 3 or more.
+    reconnect.errors.InputError: The minimum group size 4 is too small: it can never be below 5, so that nobody's answers can be worked out. Use 5 or more.
     """
     if min_group is None:
         return DEFAULT_MIN_GROUP
@@ -64,13 +76,42 @@ def check_min_group(min_group: int | None) -> int:
         try:
             min_group = int(str(min_group).strip())
         except ValueError:
-            raise InputError(f"The minimum group size '{min_group}' is not a whole number. Use 3 or more.") from None
+            raise InputError(
+                f"The minimum group size '{min_group}' is not a whole number. Use {MIN_GROUP_FLOOR} or more."
+            ) from None
     if min_group < MIN_GROUP_FLOOR:
         raise InputError(
             f"The minimum group size {min_group} is too small: it can never be below {MIN_GROUP_FLOOR}, "
             f"so that nobody's answers can be worked out. Use {MIN_GROUP_FLOOR} or more."
         )
     return min_group
+
+
+def gap_ok(outer: int, inner: int, k: int) -> bool:
+    """Whether a group inside another shown group may be shown beside it (rule 4).
+
+    ``outer`` and ``inner`` are the sizes in people. The two may differ by nothing or by at least
+    ``k`` people; anything in between would let the difference describe fewer than ``k`` people.
+
+    Examples
+    --------
+    >>> gap_ok(6, 6, 5), gap_ok(6, 5, 5), gap_ok(28, 22, 5), gap_ok(28, 22, 7)
+    (True, False, True, False)
+    """
+    return (outer == inner) | (outer - inner >= k)  # | so that it also works on numpy arrays
+
+
+def gap_note(k: int, who: str) -> str:
+    """The explanation shown instead of a group that differs from a shown group by 1 to k - 1 people.
+
+    Like :func:`too_few`, the part before the colon is short enough for a chart.
+
+    Examples
+    --------
+    >>> gap_note(5, "only a few people came to just one of the two sessions").split(":")[0]
+    'only a few people came to just one of the two sessions'
+    """
+    return f"{who}: not shown, because comparing it with the other figures would tell about fewer than {k} people"
 
 
 def too_few(k: int, what: str = "people") -> str:
@@ -106,10 +147,16 @@ def combine_small(
     (True, True)
     >>> combine_small([3, 0, 0, 5], 5, unit=2, catch_all=3)
     [((0,), 3), ((1,), 0), ((2,), 0), ((3,), 5)]
-    >>> combine_small([2, 0, 1, 5], 5, unit=2, catch_all=3)
-    [((0, 2, 3), 8), ((1,), 0)]
+    >>> combine_small([2, 0, 1, 5], 5, unit=2, catch_all=3) is None  # all 8 in one combined cell
+    True
+    >>> combine_small([2, 4, 1, 5], 5, unit=2, catch_all=3)
+    [((0, 2, 3), 8), ((1,), 4)]
     """
-    k = check_min_group(k)
+    return _combine_cells(counts, check_min_group(k), unit=unit, catch_all=catch_all)
+
+
+def _combine_cells(counts, k: int, *, unit: int = 1, catch_all: int | None = None):
+    """:func:`combine_small` without the floor check (the enumeration test runs it at k = 3 and 4)."""
     counts = [int(c) for c in counts]
     total = sum(counts)
     if total * unit < k or (len(counts) > 1 and max(counts) == total):
@@ -140,7 +187,7 @@ def combine_small(
             candidates = [x for x in (j - 1, j + 1) if 0 <= x < len(groups)]
         nonzero = [x for x in candidates if groups[x][1] > 0] or candidates
         merge(j, min(nonzero, key=lambda x: (groups[x][1], x)))
-    if len(groups) == 1:
+    if sum(1 for _, c in groups if c) == 1:  # everybody in one (combined) cell: it tells each answer
         return None
     if catch_all is not None:
         groups.sort(key=lambda g: g[0][0])
@@ -213,6 +260,41 @@ def room_size(frame: pd.DataFrame, *, workshop: str | None, session: str | None,
     rows = selection(frame, workshop=workshop, session=session)
     n = int(rows["participant"].nunique()) if not rows.empty else 0
     return n if n >= k else None
+
+
+def room_size_shown(
+    frame: pd.DataFrame, bank: ItemBank, *, workshop: str | None, session: str | None, min_group: int | None = None
+):
+    """The room's size as it may be shown beside the area counts, or ``None``.
+
+    ``None`` when the room is below the minimum, or when it differs from a shown area count by 1 to
+    ``k - 1`` people (rule 4): "6 people answered" beside "5 rated this area" would single out one
+    person who left the area out. :func:`room_size` stays the gate for showing anything at all.
+    """
+    k = check_min_group(min_group)
+    n = room_size(frame, workshop=workshop, session=session, min_group=k)
+    if n is None:
+        return None
+    counts = participation(frame, bank, workshop=workshop, session=session, min_group=k)["n"].dropna()
+    return n if all(gap_ok(n, int(a), k) for a in counts) else None
+
+
+def room_text(n_room, n_shown, k: int, verb: str = "answered") -> str:
+    """How many took part, in words, for 07 and the handout.
+
+    Examples
+    --------
+    >>> room_text(12, 12, 5)
+    '12 people answered'
+    >>> room_text(6, None, 5)
+    'At least 5 people answered (the exact number is left out: beside the area counts below it would tell about fewer than 5 people)'
+    """
+    if n_shown is not None:
+        return f"{n_shown} people {verb}"
+    return (
+        f"At least {k} people {verb} (the exact number is left out: beside the area counts below it would "
+        f"tell about fewer than {k} people)"
+    )
 
 
 # -- participation and bands ------------------------------------------------------------------------
@@ -407,28 +489,39 @@ def statement_counts(
 ) -> pd.DataFrame:
     """For each statement of ``area``, how many people chose each answer (as answered, not recoded).
 
-    One row per shown cell: item, text, reverse, n (people who answered it), category (an answer
-    label, or neighbouring answers combined), first and last (answer values covered), count, share,
-    note. This is the counting half of the diverging stacked bar chart.
+    The people are those with a score for the area (rule 1), so every statement shows the area's n;
+    a statement one of them left open counts under ``NO_ANSWER``, which is combined with answer 5
+    when 1 to ``k - 1`` people left it open, like any small answer.
+
+    One row per shown cell: item, text, reverse, n (the area's people), category (an answer label,
+    neighbouring answers combined, or "no answer"), first and last (answer values covered; one past
+    the scale stands for "no answer"), count, share, note. This is the counting half of the
+    diverging stacked bar chart.
     """
     k = check_min_group(min_group)
     the_area = bank.area(area)
     rows_all = selection(frame, workshop=workshop, session=session)
     mine = rows_all[rows_all["area"] == area] if not rows_all.empty else rows_all
-    values = [v for v, _ in bank.scale]
-    names = [label for _, label in bank.scale]
+    sc = scores(frame, bank, workshop=workshop, session=session)
+    people = set(sc.loc[sc["area"] == area, "participant"]) if not sc.empty else set()
+    if people:
+        mine = mine[mine["participant"].isin(people)]
+    n = len(people)
+    values = [v for v, _ in bank.scale] + [bank.scale_max + 1]
+    names = [label for _, label in bank.scale] + [NO_ANSWER]
     rows = []
     for item in the_area.items:
-        answers = [] if mine.empty else [int(a) for a in mine[(mine["item"] == item.id)]["rating"].dropna()]
-        n = len(answers)
         head = {"item": item.id, "text": item.text, "reverse": item.reverse}
         if n < k:
             rows.append(head | {"n": None, "category": "not shown", "note": too_few(k)})
             continue
-        cells, note = _cell_rows([answers.count(v) for v in values], names, k, n)
+        answers = [int(a) for a in mine[(mine["item"] == item.id)]["rating"].dropna()]
+        counts = [answers.count(v) for v in values[:-1]] + [n - len(answers)]
+        cells, note = _cell_rows(counts, names, k, n)
         for c in cells:
             c["first"], c["last"] = values[c["first"]], values[c["last"]]
-            rows.append(head | {"n": n, **c, "note": note})
+            if c["category"] != NO_ANSWER or c["count"]:  # "no answer 0" is simply left off
+                rows.append(head | {"n": n, **c, "note": note})
         if not cells:
             rows.append(head | {"n": n, "category": "not shown", "note": note})
     cols = ["item", "text", "reverse", "n", "category", "first", "last", "count", "share", "note"]
@@ -448,7 +541,10 @@ def change(
     """Per area, the mean score of the people who answered in both sessions, in each session.
 
     Columns: area, title, n_paired, mean_first, mean_second, change, note. Only people with a score
-    in both sessions count, so the change is not an effect of who came.
+    in both sessions count, so the change is not an effect of who came. An area is shown only when
+    those people are at least ``k`` and, in each session, they are all of the area's people or at
+    least ``k`` fewer (rule 4): otherwise the session's own mean minus this one would give the few
+    others' scores (6 people before, 5 of them after: the sixth person's score).
     """
     k = check_min_group(min_group)
     a = scores(frame, bank, workshop=workshop, session=first)
@@ -461,6 +557,10 @@ def change(
         n = len(both)
         if n < k:
             rows.append({"area": area.id, "title": area.title, "note": too_few(k, "people in both sessions")})
+            continue
+        if not (gap_ok(len(left), n, k) and gap_ok(len(right), n, k)):
+            who = "only a few people came to just one of the two sessions"
+            rows.append({"area": area.id, "title": area.title, "note": gap_note(k, who)})
             continue
         m1, m2 = float(left[both].mean()), float(right[both].mean())
         rows.append(
@@ -502,7 +602,9 @@ def couple_agreement(
     """Per area, how many couples share a strength, share a growth area, are far apart, or neither.
 
     A couple is a couple code held by exactly two people who both have a score for the area. One
-    row per shown cell: area, title, n_couples, category, count (couples), share, note.
+    row per shown cell: area, title, n_couples, category, count (couples), share, note. The couples'
+    people must be all of the area's people or at least ``k`` fewer (rule 4), or the difference would
+    count the few who are not in a couple.
     """
     k = check_min_group(min_group)
     sc = scores(frame, bank, workshop=workshop, session=session)
@@ -514,6 +616,11 @@ def couple_agreement(
         head = {"area": area.id, "title": area.title}
         if n < k:
             rows.append(head | {"category": "not shown", "note": too_few(k, "couples")})
+            continue
+        rated = int((sc["area"] == area.id).sum())
+        if not gap_ok(rated, 2 * n, k):
+            who = "only a few of the people who rated this area are not in a couple"
+            rows.append(head | {"category": "not shown", "note": gap_note(k, who)})
             continue
         counts = [kinds.count(c) for c in COUPLE_KINDS]
         cells, note = _cell_rows(counts, COUPLE_KINDS, k, n, unit=2, catch_all=COUPLE_KINDS.index("other"))
@@ -570,15 +677,23 @@ def reliability(
     workshop: str | None,
     session: str | None,
     min_n: int = ALPHA_MIN_N,
+    min_group: int | None = None,
 ) -> pd.DataFrame:
-    """Cronbach's alpha per area from people who answered every statement; only when n >= ``min_n``.
+    """Cronbach's alpha per area from the people who answered every statement.
 
+    Worked out only when they are at least ``min_n`` and at least the minimum group size ``k``
+    (:func:`alpha_min_n`). Their number is shown only when it is the area's n or at least ``k``
+    below it (rule 4), else it would count the few who left a statement open.
     Columns: area, title, n_complete, alpha, note.
     """
+    k = check_min_group(min_group)
+    min_n = alpha_min_n(k, min_n)
     rows_all = selection(frame, workshop=workshop, session=session)
+    sc = scores(frame, bank, workshop=workshop, session=session)
     rows = []
     for area in bank.areas:
         mine = rows_all[rows_all["area"] == area.id] if not rows_all.empty else rows_all
+        rated = int((sc["area"] == area.id).sum()) if not sc.empty else 0
         n, alpha = 0, float("nan")
         if not mine.empty:
             work = mine[["participant", "item"]].copy()
@@ -592,10 +707,10 @@ def reliability(
                 f"not worked out: {'fewer than ' + str(min_n) if n else 'no'} people answered every statement, and "
                 f"alpha needs at least {min_n} to mean anything"
             )
-            shown_n = None if n < DEFAULT_MIN_GROUP else n
+            shown_n = None
         else:
             note = _alpha_words(alpha)
-            shown_n = n
+            shown_n = n if gap_ok(rated, n, k) else None
         rows.append(
             {
                 "area": area.id,
@@ -609,6 +724,17 @@ def reliability(
     out["n_complete"] = out["n_complete"].astype("Int64")
     out["alpha"] = out["alpha"].astype("Float64")
     return out
+
+
+def alpha_min_n(min_group: int | None = None, min_n: int = ALPHA_MIN_N) -> int:
+    """How many complete answers alpha needs: ``min_n`` (30), or the minimum group size if larger.
+
+    Examples
+    --------
+    >>> alpha_min_n(), alpha_min_n(40)
+    (30, 40)
+    """
+    return max(int(min_n), check_min_group(min_group))
 
 
 def _alpha_words(alpha: float) -> str:

@@ -311,17 +311,21 @@ def statement_chart(counts: pd.DataFrame, *, bank: ItemBank, ax=None, title: str
                 _answer_label(cell),
                 combined=cell.first != cell.last,
             )
-        for cell in cells[cells["first"] > middle].sort_values("first").itertuples():
+        for cell in (
+            cells[(cells["first"] > middle) & (cells["first"] <= bank.scale_max)].sort_values("first").itertuples()
+        ):
             _segment(
                 ax,
                 y,
                 right_edge,
                 float(cell.share),
-                ANSWER_FILL[int(cell.last)],
-                _answer_label(cell),
+                ANSWER_FILL.get(int(cell.last), GREY),
+                _answer_label(cell, bank.scale_max),
                 combined=cell.first != cell.last,
             )
             right_edge += float(cell.share)
+        for cell in cells[cells["first"] > bank.scale_max].itertuples():  # "no answer": at the right edge
+            _segment(ax, y, 100 - float(cell.share), float(cell.share), LIGHT_GREY, f"none {cell.share:.0f}%")
     ax.axvline(0, color=TEXT, lw=1.5, zorder=1)
     ax.set_yticks([y for y, _ in labels], [t for _, t in labels], fontsize=FONT - 1)
     ax.set_xlim(-100, 100)
@@ -330,14 +334,19 @@ def statement_chart(counts: pd.DataFrame, *, bank: ItemBank, ax=None, title: str
     ax.set_xticks(ticks, [f"{abs(t)}%" for t in ticks], fontsize=FONT - 2)
     ax.set_xlabel("share of people: less true of me  ←  |  →  more true of me", fontsize=FONT - 1)
     entries = [(f"{v} {label}", ANSWER_FILL[v], False) for v, label in bank.scale]
+    if (counts["last"].dropna() > bank.scale_max).any():
+        entries.append(("no answer (left open), at the right end", LIGHT_GREY, False))
     _legend(ax, [*entries, ("answers combined (small groups)", COMBINED_FILL, True)], ncol=3)
     _tidy(ax, title)
     return ax
 
 
-def _answer_label(cell) -> str:
+def _answer_label(cell, scale_max: int = 5) -> str:
     if cell.first == cell.last:
         return f"{cell.share:.0f}%"
+    if cell.last > scale_max:  # the last answers combined with "no answer"
+        answers = f"{cell.first}" if cell.first == scale_max else f"{cell.first}-{scale_max}"
+        return f"{answers} or none: {cell.share:.0f}%"
     return f"{cell.first}-{cell.last}: {cell.share:.0f}%"
 
 

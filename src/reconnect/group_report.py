@@ -108,6 +108,7 @@ def write_handout(
     shares = g.band_shares(frame, bank, **kw)
     order = g.area_order(shares)
     n_room = g.room_size(frame, workshop=workshop, session=session, min_group=k)
+    shown_room = g.room_size_shown(frame, bank, **kw)
     all_sessions = g.sessions(frame, workshop=workshop)
     # Drawn in memory, then written by files.write_new (random temporary name, exclusive create,
     # no links followed, fsync, link): a link planted at a predictable name is never written through.
@@ -117,7 +118,7 @@ def write_handout(
         intro = [
             f"Workshop {workshop or '(no code)'}, session '{session}', printed {date.today():%d %B %Y}.",
             (
-                f"{n_room} people took part."
+                f"{g.room_text(n_room, shown_room, k, 'took part')}."
                 if n_room
                 else f"Fewer than {k} people took part, so no results are shown: nobody's answers can be worked out."
             ),
@@ -125,7 +126,8 @@ def write_handout(
             "conversation, not a diagnosis and not a comparison with any norm. No names or codes appear here.",
             f"Privacy: no number in this handout describes fewer than {k} people. Where a band or answer was "
             "chosen by only a few, it is combined with its neighbour; where a whole group is smaller, it is left "
-            "out with a note.",
+            "out with a note; and a figure is left out when comparing it with another one would tell about fewer "
+            f"than {k} people (for example someone who came to only one session).",
             "Participation (people with a score in each area):\n"
             + "\n".join(
                 f"- {r.title}: {r.n if pd.notna(r.n) else r.note}"

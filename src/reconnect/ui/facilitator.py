@@ -23,10 +23,54 @@ PRESENT_CSS = (
 )
 
 
+def folder_name(path: str | Path) -> str:
+    """A folder as it may be projected: its name only, never the path (which names the home folder).
+
+    Examples
+    --------
+    >>> folder_name("/home/alex.morgan/workshop-store/"), folder_name("store")
+    ('workshop-store', 'store')
+    """
+    return Path(str(path).rstrip("/\\")).name or str(path)
+
+
+def without_paths(text: str, *paths: str | Path) -> str:
+    """``text`` with each of ``paths`` (and the home folder) replaced by a folder name.
+
+    Examples
+    --------
+    >>> without_paths("No answers in /srv/x/tuesday yet.", "/srv/x/tuesday")
+    'No answers in tuesday yet.'
+    """
+    for p in sorted({str(p) for p in paths if str(p)}, key=len, reverse=True):
+        text = text.replace(p, folder_name(p))
+    home = str(Path.home())
+    return text.replace(home, "~") if len(home) > 1 else text
+
+
 def default_store() -> Path:
     """The facilitator's store: ``RECONNECT_STORE`` if set, else the demo workshop."""
     env = os.environ.get(STORE_ENV, "").strip()
     return Path(env) if env else demo_store()
+
+
+def privacy_words(k: int) -> str:
+    """The short privacy note under "Who took part" (a room can read it off the screen)."""
+    return (
+        f"Privacy: no number here is about fewer than {k} people. Small groups are counted with a neighbour, "
+        f"and a figure is left out when comparing it with another one would tell about fewer than {k} people "
+        "(for example someone who came only once)."
+    )
+
+
+def _people(n, need: int) -> str:
+    return f"{n} people" if pd.notna(n) else f"at least {need} people who answered every statement"
+
+
+def _short(path: str | Path) -> str:
+    """A path for the store box: the home folder written as ~ (the box is hidden when presenting)."""
+    text, home = str(path), str(Path.home())
+    return "~" + text[len(home) :] if len(home) > 1 and text.startswith(home) else text
 
 
 class FacilitatorDashboard:
@@ -44,7 +88,7 @@ class FacilitatorDashboard:
         self.drop = Path(drop) if drop is not None else collection_folder()
         self.show_charts = show_charts
         wide = {"description_width": "11em"}
-        self.store = w.Text(value=str(store or default_store()), description="Store folder", style=wide)
+        self.store = w.Text(value=_short(store or default_store()), description="Store folder", style=wide)
         self.store.layout.width = "40em"
         self.workshop = w.Dropdown(description="Workshop", options=[], style=wide)
         self.session = w.Dropdown(description="Session", options=[], style=wide)
@@ -84,14 +128,16 @@ class FacilitatorDashboard:
     # -- reading ---------------------------------------------------------------------------------
     def refresh(self) -> None:
         """Collect new files from the collection folder (if any), re-read the store, redraw."""
-        store = Path(self.store.value.strip() or default_store())
+        store = Path(self.store.value.strip() or default_store()).expanduser()
+        hide = (store, self.drop or "")
         notes = []
         if self.drop is not None and self.drop.is_dir():
             try:
                 result = collect([self.drop], store, bank=self.bank)
-                notes.append(f"From the collection folder: {result.summary()}.")
+                notes.append(without_paths(f"From the collection folder: {result.summary()}.", *hide))
             except ReconnectError as exc:
-                notes.append(str(exc))
+                notes.append(without_paths(str(exc), *hide))
+        self.store.value = _short(store)  # the box never shows the home folder's name
         data = load_store(store, bank=self.bank)
         self.frame = data.frame
         if data.problems:
@@ -108,12 +154,13 @@ class FacilitatorDashboard:
             self._busy = False
         if not found:
             self.status.value = info_message(
-                f"No answers in {store} yet. Collect handed-in files with `reconnect collect ... --into {store}`, "
+                f"No answers in the folder {folder_name(store)} yet. Collect handed-in files with "
+                f"`reconnect collect ... --into {folder_name(store)}`, "
                 "or wait for answers to arrive in the collection folder, then press Refresh."
             )
             self.content.children = ()
             return
-        self.status.value = ok_message(" ".join([f"Read {store}.", *notes]))
+        self.status.value = ok_message(" ".join([f"Read the folder {folder_name(store)}.", *notes]))
         self.render()
 
     def _update_sessions(self) -> None:
@@ -164,16 +211,16 @@ class FacilitatorDashboard:
         shares = g.band_shares(frame, bank, **kw)
         order = g.area_order(shares)
         part = g.participation(frame, bank, **kw)
+        shown_room = g.room_size_shown(frame, bank, **kw)
         rows = "".join(
             f"<tr><td>{esc(r.title)}</td><td style='text-align:right'>{esc(r.n if pd.notna(r.n) else r.note)}</td></tr>"
             for r in part.itertuples()
         )
         parts.append(
             w.HTML(
-                f"<div class='rc-section'><h3>Who took part</h3><p>{n_room} people answered in session "
-                f"<b>{esc(kw['session'])}</b>. People with a score in each area:</p><table class='rc-participation'>"
-                f"{rows}</table><p><i>Privacy: no number here describes fewer than {k} people; small groups are "
-                "combined with a neighbour or left out.</i></p></div>"
+                f"<div class='rc-section'><h3>Who took part</h3><p>{esc(g.room_text(n_room, shown_room, k))} in "
+                f"session <b>{esc(kw['session'])}</b>. People with a score in each area:</p>"
+                f"<table class='rc-participation'>{rows}</table><p><i>{esc(privacy_words(k))}</i></p></div>"
             )
         )
         from .. import group_charts as gc
@@ -236,16 +283,18 @@ class FacilitatorDashboard:
         self._set_present(big)
 
     def _set_present(self, big: bool) -> None:
+        self._set_store_visible(big)
         if big:
             self.content.add_class("rc-present")
         else:
             self.content.remove_class("rc-present")
 
     def _about(self, frame, kw) -> w.HTML:
-        rel = g.reliability(frame, self.bank, workshop=kw["workshop"], session=kw["session"])
+        rel = g.reliability(frame, self.bank, **kw)
+        need = g.alpha_min_n(kw["min_group"])
         if rel["alpha"].notna().any():
             rows = "".join(
-                f"<li>{esc(r.title)}: alpha {r.alpha:.2f} from {r.n_complete} people — {esc(r.note)}</li>"
+                f"<li>{esc(r.title)}: alpha {r.alpha:.2f} from {_people(r.n_complete, need)} — {esc(r.note)}</li>"
                 if pd.notna(r.alpha)
                 else f"<li>{esc(r.title)}: {esc(r.note)}</li>"
                 for r in rel.itertuples()
@@ -258,10 +307,13 @@ class FacilitatorDashboard:
         else:
             body = (
                 f"<p>How well the statements of each area hang together (Cronbach's alpha) is only worked out "
-                f"when at least {g.ALPHA_MIN_N} people answered every statement of an area; with fewer, the number "
+                f"when at least {need} people answered every statement of an area; with fewer, the number "
                 "jumps around too much to mean anything. This session does not have that many yet.</p>"
             )
         return w.HTML(f"<details class='rc-about'><summary><b>About these statements</b></summary>{body}</details>")
+
+    def _set_store_visible(self, big: bool) -> None:
+        self.store.layout.display = "none" if big else None
 
     def _chart(self, draw, big: bool):
         out = w.Output(layout=w.Layout(flex="1 1 60%"))
