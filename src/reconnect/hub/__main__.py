@@ -1,0 +1,5 @@
+import sys
+
+from .room import main
+
+sys.exit(main())
