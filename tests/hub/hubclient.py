@@ -51,14 +51,16 @@ class Room:
     def stop(self) -> None:
         """Stop the hub and everything it started (its process group), then wait for it."""
         if self.process.poll() is None:
+            self.process.terminate()  # the hub stops the participants' servers and its proxy itself
             try:
-                os.killpg(self.process.pid, signal.SIGTERM)
-                self.process.wait(timeout=30)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                try:
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
+                self.process.wait(timeout=45)
+            except subprocess.TimeoutExpired:
+                pass
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)  # the proxy and services, if still there
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.process.wait(timeout=10)
         _kill_accounts(self.prefix)
 
     def remove_accounts(self) -> None:

@@ -82,7 +82,9 @@ class WorkshopAuthenticator(Authenticator):
         super().__init__(**kwargs)
         self.limiter = FailureLimiter(limit=self.max_failures, window=self.failure_window)
 
-    def _refuse(self, handler, why: str) -> None:
+    def _refuse(self, handler, why: str, data: dict | None = None) -> None:
+        if data is not None:
+            data["username"] = ""  # JupyterHub logs the typed name of a failed login: keep the code out of it
         address = handler.request.remote_ip if handler is not None else "?"
         count = self.limiter.record(address)
         self.log.warning(
@@ -96,6 +98,7 @@ class WorkshopAuthenticator(Authenticator):
     async def authenticate(self, handler, data):
         address = handler.request.remote_ip if handler is not None else "?"
         if self.limiter.blocked(address):
+            data["username"] = ""
             self.log.warning("Reconnect: refused a login from %s: too many refused attempts, waiting", address)
             return None
         typed_code = (data.get("username") or "").strip()
@@ -103,21 +106,21 @@ class WorkshopAuthenticator(Authenticator):
         if typed_code.lower() == COUNSELOR:
             if same_secret(typed_pass, self.counselor_passcode):
                 return {"name": counselor_name(self.user_prefix), "admin": True}
-            self._refuse(handler, "wrong counselor passcode")
+            self._refuse(handler, "wrong counselor passcode", data)
             return None
         if not same_secret(typed_pass, self.passcode):
-            self._refuse(handler, "wrong workshop passcode")
+            self._refuse(handler, "wrong workshop passcode", data)
             return None
         if not typed_code:
             return {"name": await self._fresh_name(handler)}
         try:
             code = normalise_participant_code(typed_code)
         except InputError:
-            self._refuse(handler, "the participant code is not written like a code")
+            self._refuse(handler, "the participant code is not written like a code", data)
             return None
         name = username_for(code, self.user_prefix)
         if handler is None or handler.find_user(name) is None:
-            self._refuse(handler, "no participant has that code in this workshop")
+            self._refuse(handler, "no participant has that code in this workshop", data)
             return None
         return {"name": name}
 
