@@ -15,7 +15,6 @@ from pathlib import Path
 
 import hubclient as hc
 import pytest
-from conftest import PASSCODE
 
 from reconnect.hub import code_for
 
@@ -27,11 +26,11 @@ SAVED: dict[str, dict] = {}
 
 def test_wrong_passcode_is_refused_and_logged_without_the_typed_value(room):
     before = set(room.users())
-    typed = "not-the-" + PASSCODE
+    typed = "not-the-" + room.passcode
     r = hc.login(room.base, typed)
     assert r.status_code == 403
     assert set(room.users()) == before  # no account was made
-    r = hc.login(room.base, PASSCODE, code="KKK-KKK")  # right passcode, nobody has that code
+    r = hc.login(room.base, room.passcode, code="KKK-KKK")  # right passcode, nobody has that code
     assert r.status_code == 403
     assert set(room.users()) == before
     log = room.log.read_text(errors="replace")
@@ -39,12 +38,12 @@ def test_wrong_passcode_is_refused_and_logged_without_the_typed_value(room):
     assert "no participant has that code" in log
     assert typed not in log and "KKK-KKK" not in log
     refusals = [line for line in log.splitlines() if "refused a login" in line]
-    assert len(refusals) == 2 and not any(PASSCODE in line for line in refusals)
+    assert len(refusals) == 2 and not any(room.passcode in line for line in refusals)
 
 
 def test_participants_join_with_the_passcode_and_save_in_01(room):
     with ThreadPoolExecutor(GROUP) as pool:
-        joined = list(pool.map(lambda _: hc.join(room.base, PASSCODE), range(GROUP)))
+        joined = list(pool.map(lambda _: hc.join(room.base, room.passcode), range(GROUP)))
     names = [p.name for p in joined]
     assert len(set(names)) == GROUP, "every participant gets their own account"
     for p in joined:
@@ -76,7 +75,7 @@ def test_a_participant_comes_back_with_their_code_and_finds_their_answers(room):
     assert PEOPLE, "needs the participants of the test before"
     back = PEOPLE[1]
     count = len(room.users())
-    again = hc.join(room.base, PASSCODE, code=back.code.lower().replace("-", " "))  # typed loosely
+    again = hc.join(room.base, room.passcode, code=back.code.lower().replace("-", " "))  # typed loosely
     assert again.name == back.name
     assert len(room.users()) == count, "coming back never makes a second account"
     shown = json.loads(hc.run_in_kernel(room.base, back.name, back.token, hc.saved_code("self_esteem")))
