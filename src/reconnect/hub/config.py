@@ -62,6 +62,7 @@ def configure(c, s: dict) -> None:
     c.WorkshopAuthenticator.counselor_passcode = s["counselor_passcode"]
     c.WorkshopAuthenticator.user_prefix = s.get("prefix", "rc-")
     c.Authenticator.admin_users = {f"{s.get('prefix', 'rc-')}counselor"}
+    c.Authenticator.any_allow_config = True  # check_allowed lets in exactly the accounts this room makes
 
     c.JupyterHub.spawner_class = WorkshopSpawner
     c.WorkshopSpawner.room = s["room"]
