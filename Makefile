@@ -33,7 +33,8 @@ app: setup demo
 	$(BIN)/voila notebooks --Voila.ip=127.0.0.1 --port=$(APP_PORT) \
 	  --MappingKernelManager.cull_idle_timeout=300 --MappingKernelManager.cull_interval=60
 
-test: setup
+# The hub tests (tests/hub) use `make hub-setup`; without npm they are skipped (CI installs it: .ci/run).
+test: setup $(if $(shell command -v npm 2>/dev/null),hub-setup,)
 	$(BIN)/ruff check src tests conftest.py
 	$(BIN)/python -m reconnect.navigation --check notebooks
 	$(BIN)/pytest

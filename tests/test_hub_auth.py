@@ -96,3 +96,26 @@ def test_an_empty_passcode_setting_lets_nobody_in():
 
 def test_only_this_room_s_accounts_are_allowed(auth):
     assert auth.check_allowed("rc-km7-4tx") and not auth.check_allowed("root")
+
+
+def test_first_run_gives_a_kubernetes_or_tljh_server_its_settings_once(tmp_path, monkeypatch):
+    from reconnect import participant as pt
+    from reconnect.hub.firstrun import first_run
+
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    (nbs / "00_start_here.ipynb").write_text("{}")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    env = {
+        "JUPYTERHUB_USER": "rc-km7-4tx",
+        "RECONNECT_WORKSHOP": "TUESDAY",
+        "RECONNECT_NOTEBOOKS": str(nbs),
+    }
+    monkeypatch.setenv("RECONNECT_HOME", str(tmp_path / "home" / "reconnect-data"))
+    assert first_run(env) == "KM7-4TX: settings saved, notebooks copied"
+    settings = pt.current_settings(tmp_path / "home" / "reconnect-data")
+    assert (settings.code, settings.workshop) == ("KM7-4TX", "TUESDAY")
+    assert not (tmp_path / "home" / "notebooks" / "00_start_here.ipynb").stat().st_mode & 0o222
+    assert first_run(env) == "KM7-4TX: settings already there"
+    assert first_run({"JUPYTERHUB_USER": "rc-counselor"}).startswith("not a participant account")
