@@ -79,3 +79,27 @@ def test_the_image_package_list_matches_pyproject():
     lines = (DEPLOY / "z2jh" / "singleuser-requirements.txt").read_text().splitlines()
     image = {_name(s): s.replace(" ", "") for s in lines if s.strip() and not s.startswith("#")}
     assert image == wanted
+
+
+def test_make_hub_listens_on_loopback_unless_told_and_warns_when_told(monkeypatch):
+    from reconnect.hub.room import banner, parse
+
+    for name in ("HUB_IP", "HUB_PORT", "HUB_PASSCODE"):
+        monkeypatch.setenv(name, "")  # `make` exports unset variables as empty ones
+    args = parse(["start"])
+    assert (args.ip, args.port) == ("127.0.0.1", 8000)
+    settings = {"ip": args.ip, "port": 8000, "passcode": "hm7k-4tpx", "counselor_passcode": "c", "workshop": "W"}
+    text = banner(settings)
+    assert "http://127.0.0.1:8000/" in text and "hm7k-4tpx" in text and "Ctrl+C" in text
+    assert "WARNING" not in text
+    monkeypatch.setenv("HUB_IP", "0.0.0.0")
+    wide = banner({**settings, "ip": parse(["start"]).ip})
+    assert "WARNING" in wide and "UNENCRYPTED" in wide and "HUB_TLS_CERT" in wide
+    assert "UNENCRYPTED" not in banner({**settings, "ip": "0.0.0.0", "tls_cert": "/c.pem"})
+
+
+def test_a_room_cannot_start_without_what_it_needs(tmp_path):
+    from reconnect.hub.room import HubError, check_env
+
+    with pytest.raises(HubError, match="make hub-setup"):
+        check_env(tmp_path / "no-env")

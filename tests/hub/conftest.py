@@ -34,6 +34,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call" and report.failed and "room" in getattr(item, "funcargs", {}):
+        room = item.funcargs["room"]
+        tail = room.log.read_text(errors="replace")[-4000:] if room.log.is_file() else "(no log)"
+        report.sections.append(("hub log (last 4000 characters)", tail))
+    return report
+
+
 def _missing(reason: str):
     if os.environ.get("CI"):
         pytest.fail(f"{reason}; CI must run the hub tests (.ci/run runs `make hub-setup`).")

@@ -14,7 +14,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import hubclient as hc
-import pytest
 
 from reconnect.hub import code_for
 
@@ -136,7 +135,8 @@ print(json.dumps({"people": people, "status": board.status.value, "workshop": bo
 """
     seen = json.loads(hc.run_in_kernel(room.base, counselor.name, token, code))
     assert seen["workshop"] == "HUBTEST"
-    assert seen["people"] == sorted(p.code for p in PEOPLE)
+    assert {p.code for p in PEOPLE} <= set(seen["people"])  # (plus anyone another test module let in)
+    assert len(seen["people"]) >= GROUP
     assert "From the collection folder" in seen["status"]
 
 
@@ -160,15 +160,10 @@ def test_ending_the_workshop_stops_every_participant_server_and_keeps_the_answer
     # after the retention period: the accounts and their files go
     from reconnect.hub.room import end
 
+    participants = [n for n in room.users() if code_for(n, room.prefix)]
     result = end(room.dir / "hub", remove_accounts=True, out=open(os.devnull, "w"))
-    assert sorted(result["removed"]) == sorted(names)
-    assert not any((room.homes / n).exists() for n in names)
-    assert not set(names) & set(room.users())
+    assert sorted(result["removed"]) == sorted(participants) and set(names) <= set(participants)
+    assert not any((room.homes / n).exists() for n in participants)
+    assert not set(participants) & set(room.users())
+    assert not set(participants) & set(hc.accounts(room.prefix))  # the system accounts are gone too
     assert len(list((room.dir / "hub" / "room" / "collect").glob("sub-*.csv"))) == len(kept)
-
-
-@pytest.fixture(autouse=True)
-def _show_log_on_failure(room, request):
-    yield
-    if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
-        print(room.log.read_text(errors="replace")[-4000:])

@@ -292,37 +292,18 @@ def end(hub_dir: Path, *, remove_accounts: bool = False, wait: float = 120, out=
     return {"stopped": stopped, "removed": removed}
 
 
+def _env(name: str, default):
+    """A setting from the environment; unset and empty both mean the default (``make`` exports empty ones)."""
+    value = os.environ.get(name, "").strip()
+    return value if value else default
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    return _parser().parse_args(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m reconnect.hub", description="A Reconnect workshop room on JupyterHub."
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-    st = sub.add_parser("start", help="start the room (make hub)")
-    st.add_argument("--dir", default=str(ROOT / ".hub"), help="the hub folder (state and room)")
-    st.add_argument("--env", default=os.environ.get("HUB_ENV") or str(ROOT / ".hub" / "env"))
-    st.add_argument("--ip", default=os.environ.get("HUB_IP", "127.0.0.1"))
-    st.add_argument("--port", type=int, default=int(os.environ.get("HUB_PORT", 8000)))
-    st.add_argument("--hub-port", type=int, default=0, help="the hub's internal port (default: a free one)")
-    st.add_argument("--proxy-api-port", type=int, default=0)
-    st.add_argument("--homes", default=os.environ.get("HUB_HOMES", "/home"))
-    st.add_argument("--prefix", default=os.environ.get("HUB_PREFIX", DEFAULT_PREFIX))
-    st.add_argument("--workshop", default=os.environ.get("HUB_WORKSHOP", time.strftime("ROOM-%Y-%m-%d")))
-    st.add_argument("--passcode", default=os.environ.get("HUB_PASSCODE", ""))
-    st.add_argument("--proxy", default=None, help="the configurable-http-proxy command")
-    st.add_argument("--tls-cert", default=os.environ.get("HUB_TLS_CERT", ""))
-    st.add_argument("--tls-key", default=os.environ.get("HUB_TLS_KEY", ""))
-    st.add_argument("--cull-idle", type=int, default=int(os.environ.get("HUB_CULL_IDLE", 3600)))
-    st.add_argument("--cull-kernels", type=int, default=int(os.environ.get("HUB_CULL_KERNELS", 600)))
-    st.add_argument("--memory-mb", type=int, default=int(os.environ.get("HUB_MEMORY_MB", 2048)))
-    st.add_argument("--debug", action="store_true")
-    en = sub.add_parser("end", help="end the workshop: stop every participant's server (make hub-end)")
-    en.add_argument("--dir", default=str(ROOT / ".hub"))
-    en.add_argument(
-        "--remove-accounts",
-        action="store_true",
-        help="also delete the participants' accounts and home folders (after the retention period)",
-    )
-    args = parser.parse_args(argv)
+    args = parse(argv)
     try:
         if args.command == "start":
             return start(args)
@@ -331,3 +312,36 @@ def main(argv: list[str] | None = None) -> int:
     except HubError as exc:
         print(f"reconnect hub: {exc.code}", file=sys.stderr)
         return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m reconnect.hub", description="A Reconnect workshop room on JupyterHub."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    st = sub.add_parser("start", help="start the room (make hub)")
+    st.add_argument("--dir", default=str(ROOT / ".hub"), help="the hub folder (state and room)")
+    st.add_argument("--env", default=_env("HUB_ENV", str(ROOT / ".hub" / "env")))
+    st.add_argument("--ip", default=_env("HUB_IP", "127.0.0.1"))
+    st.add_argument("--port", type=int, default=int(_env("HUB_PORT", 8000)))
+    st.add_argument("--hub-port", type=int, default=0, help="the hub's internal port (default: a free one)")
+    st.add_argument("--proxy-api-port", type=int, default=0)
+    st.add_argument("--homes", default=_env("HUB_HOMES", "/home"))
+    st.add_argument("--prefix", default=_env("HUB_PREFIX", DEFAULT_PREFIX))
+    st.add_argument("--workshop", default=_env("HUB_WORKSHOP", time.strftime("ROOM-%Y-%m-%d")))
+    st.add_argument("--passcode", default=_env("HUB_PASSCODE", ""))
+    st.add_argument("--proxy", default=None, help="the configurable-http-proxy command")
+    st.add_argument("--tls-cert", default=_env("HUB_TLS_CERT", ""))
+    st.add_argument("--tls-key", default=_env("HUB_TLS_KEY", ""))
+    st.add_argument("--cull-idle", type=int, default=int(_env("HUB_CULL_IDLE", 3600)))
+    st.add_argument("--cull-kernels", type=int, default=int(_env("HUB_CULL_KERNELS", 600)))
+    st.add_argument("--memory-mb", type=int, default=int(_env("HUB_MEMORY_MB", 2048)))
+    st.add_argument("--debug", action="store_true")
+    en = sub.add_parser("end", help="end the workshop: stop every participant's server (make hub-end)")
+    en.add_argument("--dir", default=str(ROOT / ".hub"))
+    en.add_argument(
+        "--remove-accounts",
+        action="store_true",
+        help="also delete the participants' accounts and home folders (after the retention period)",
+    )
+    return parser
