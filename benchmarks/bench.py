@@ -408,6 +408,18 @@ def pss_bytes(pids) -> int:
     return total
 
 
+def cpu_seconds(pids) -> float:
+    """User + system CPU time of the processes and of their children already waited for."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(x) for x in fields[11:15])  # utime, stime, cutime, cstime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def room_pids(hub_pid: int, prefix: str) -> tuple[set[int], set[int]]:
     """(the hub's own processes, the participants' processes) by parent chain and by account."""
     import pwd
@@ -489,6 +501,8 @@ def bench_room(env: dict, participants: int = ROOM_PARTICIPANTS, spread: float =
         hub, people = room_pids(room.process.pid, prefix)
         per_person = pss_bytes(people) / max(1, len(joined))
         hub_alone = pss_bytes(hub)
+        cpu_person = cpu_seconds(people) / max(1, len(joined))
+        cpu_hub = cpu_seconds(hub) / max(1, len(joined))
         stop.set()
         sampler.join(timeout=5)
         drop = workdir / "hub" / "room" / "collect"
@@ -512,6 +526,14 @@ def bench_room(env: dict, participants: int = ROOM_PARTICIPANTS, spread: float =
         print("room: failures: " + "; ".join(errors[:5]), file=sys.stderr)
     median = statistics.median(times) if times else float("nan")
     worst = times[-1] if len(times) == participants else float("inf")
+    cpu = cpu_person + cpu_hub
+    per_minute = 2 * 60 / cpu if cpu else float("inf")
+    fit_8gb = int((8 * 1024**3 - peak["hub"] - 1024**3) // per_person) if per_person else 0
+    print(
+        f"room: capacity of 2 cores / 8 GB: about {per_minute:.0f} arrivals a minute (CPU), "
+        f"about {fit_8gb} participants at once (memory, 1 GB kept for the system)",
+        file=sys.stderr,
+    )
     return [
         Figure("room: join until 00 is ready, median", median, None, "-", True, note),
         Figure("room: join until 00 is ready, worst", worst, None, "<= 30 s", worst <= 30, note),
@@ -533,6 +555,15 @@ def bench_room(env: dict, participants: int = ROOM_PARTICIPANTS, spread: float =
             True,
             f"PSS after the saves; hub alone then {hub_alone / 1024**2:.0f} MB",
             unit="bytes",
+        ),
+        Figure(
+            "room: CPU per participant (join, 00, one Save)",
+            cpu,
+            None,
+            "-",
+            True,
+            f"{cpu_person:.1f} s in their own processes + {cpu_hub:.1f} s in the hub; "
+            f"2 idle cores absorb ~{per_minute:.0f} arrivals a minute; 8 GB holds ~{fit_8gb} at once",
         ),
     ]
 

@@ -78,6 +78,7 @@ def configure(c, s: dict) -> None:
     cull_kernels = int(s.get("cull_kernels", 600))
     c.Spawner.args = [
         "--ServerApp.terminals_enabled=False",
+        "--ServerApp.port_retries=0",  # never move to another port than the hub was told
         f"--MappingKernelManager.cull_idle_timeout={cull_kernels}",
         f"--MappingKernelManager.cull_interval={max(10, min(60, cull_kernels // 2))}",
         "--MappingKernelManager.cull_connected=False",

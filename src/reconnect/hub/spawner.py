@@ -28,7 +28,7 @@ import subprocess
 from pathlib import Path
 
 from jupyterhub.spawner import LocalProcessSpawner
-from traitlets import Integer, Unicode
+from traitlets import Integer, List, Unicode
 
 from .. import participant as pt
 from . import DEFAULT_PREFIX, code_for, counselor_name
@@ -38,6 +38,36 @@ DATA = "reconnect-data"
 STORE = "workshop-store"
 MB = 1024 * 1024
 _account_lock: asyncio.Lock | None = None
+# Servers get ports below Linux's ephemeral range (32768-60999), where kernels take theirs: a port
+# picked from the ephemeral range can be taken by a starting kernel before the server binds it.
+SERVER_PORTS = range(20000, 32000)
+_given_ports: set[int] = set()
+
+
+def server_port(ports: range = SERVER_PORTS) -> int:
+    """A free port for a participant's server, not handed to another server by this hub before.
+
+    >>> server_port(range(20000, 20010)) in range(20000, 20010)
+    True
+    """
+    import random
+    import socket
+
+    for _ in range(200):
+        port = random.choice(ports)
+        if port in _given_ports:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _given_ports.add(port)
+        if len(_given_ports) > len(ports) // 2:
+            _given_ports.clear()  # ports of stopped servers come back into use
+            _given_ports.add(port)
+        return port
+    raise RuntimeError(f"no free port for a participant's server in {ports.start}-{ports.stop - 1}")
 
 
 def create_account(name: str, home_base: str | Path) -> pwd.struct_passwd:
@@ -138,6 +168,16 @@ class WorkshopSpawner(LocalProcessSpawner):
         128, config=True, help="Most processes and threads one account may run (RLIMIT_NPROC); 0: no ceiling."
     )
     participant_url = Unicode("/voila/render/notebooks/00_start_here.ipynb", config=True)
+    participant_args = List(
+        [
+            # participants use app mode only: no JupyterLab, language servers or terminals to load
+            # (a quarter less CPU per join; the counselor keeps them all)
+            '--ServerApp.jpserver_extensions={"jupyterlab": False, "jupyter_lsp": False,'
+            ' "jupyter_server_terminals": False, "notebook_shim": False}',
+        ],
+        config=True,
+        help="Extra arguments for participants' servers (not the counselor's).",
+    )
     counselor_url = Unicode("/voila/render/notebooks/07_group_discussion.ipynb", config=True)
 
     @property
@@ -152,6 +192,7 @@ class WorkshopSpawner(LocalProcessSpawner):
             user = await asyncio.to_thread(create_account, self.user.name, self.home_base)
         await asyncio.to_thread(self._prepare_home, user)
         self.default_url = self.counselor_url if self.is_counselor else self.participant_url
+        self.port = server_port()
         return await super().start()
 
     def _prepare_home(self, user: pwd.struct_passwd) -> None:
@@ -167,6 +208,9 @@ class WorkshopSpawner(LocalProcessSpawner):
         code = code_for(self.user.name, self.user_prefix)
         if code is not None:
             first_settings(home, user, code, self.workshop)
+
+    def get_args(self):
+        return super().get_args() + ([] if self.is_counselor else list(self.participant_args))
 
     def get_env(self):
         env = super().get_env()
