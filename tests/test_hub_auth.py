@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -46,8 +47,11 @@ def auth():
 
 
 def login(auth, handler, code, passcode):
+    """Run the login as the hub would; in a thread of its own, because a session-wide Playwright (the
+    browser tests) keeps an event loop running in the main thread."""
     data = {"username": code, "password": passcode}
-    return asyncio.run(auth.authenticate(handler, data)), data
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, auth.authenticate(handler, data)).result(), data
 
 
 def test_passcode_alone_gives_a_fresh_participant_account(auth):

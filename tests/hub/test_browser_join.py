@@ -1,7 +1,7 @@
 """One participant joins the room in a real browser: login form → 00 in app mode → 01, answer, Save.
 
 Uses Debian's Chromium through Playwright (as tests/browser does); skipped without them, failing in CI.
-Screenshots of the login page and of 00 go to tests/browser/screenshots/ (1366x900).
+Screenshots of the login page and of 00 go to tests/browser/screenshots/hub-* (1366x900 and 1280x720).
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -22,13 +23,22 @@ SHOTS = Path(__file__).resolve().parents[1] / "browser" / "screenshots"
 TIMEOUT_MS = 120_000  # the first start of a participant's server on a busy 2-core machine
 
 
-@pytest.fixture
-def page():
+def in_own_thread(journey):
+    """Run ``journey(page)`` with a Chromium of its own, in a thread of its own: the browser tests'
+    session-wide Playwright keeps an event loop running in the main thread, and a second sync
+    Playwright cannot start beside it there."""
     if not Path(CHROMIUM).is_file():
         if os.environ.get("CI"):
             pytest.fail(f"no Chromium at {CHROMIUM}; CI must run the browser journey")
         pytest.skip(f"no Chromium at {CHROMIUM}")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    pytest.importorskip("playwright.sync_api")
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(_with_page, journey).result()
+
+
+def _with_page(journey):
+    from playwright import sync_api
+
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         context = browser.new_context(viewport={"width": 1366, "height": 900})
@@ -42,14 +52,17 @@ def page():
             ),
         )
         sync_api.expect.set_options(timeout=TIMEOUT_MS)
-        tab = context.new_page()
         try:
-            yield tab
+            journey(context.new_page())
         finally:
             browser.close()
 
 
-def test_a_participant_joins_in_the_browser_and_saves_in_01(room, page):
+def test_a_participant_joins_in_the_browser_and_saves_in_01(room):
+    in_own_thread(lambda page: _journey(room, page))
+
+
+def _journey(room, page):
     from playwright.sync_api import expect
 
     SHOTS.mkdir(exist_ok=True)
@@ -57,6 +70,9 @@ def test_a_participant_joins_in_the_browser_and_saves_in_01(room, page):
     expect(page.get_by_label(re.compile("Workshop passcode"))).to_be_visible()
     expect(page.get_by_label(re.compile("participant code"))).to_be_visible()
     page.screenshot(path=str(SHOTS / "hub-01-login.png"))
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.screenshot(path=str(SHOTS / "hub-01-login-1280x720.png"))
+    page.set_viewport_size({"width": 1366, "height": 900})
     page.get_by_label(re.compile("Workshop passcode")).fill(room.passcode)
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/user/[^/]+/voila/render/notebooks/00_start_here\.ipynb"))
@@ -70,6 +86,9 @@ def test_a_participant_joins_in_the_browser_and_saves_in_01(room, page):
     text = page.locator("body").inner_text()
     assert "from reconnect" not in text and "import" not in text  # app mode: no code
     page.screenshot(path=str(SHOTS / "hub-02-start-here.png"))
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.screenshot(path=str(SHOTS / "hub-02-start-here-1280x720.png"))
+    page.set_viewport_size({"width": 1366, "height": 900})
 
     page.goto(f"{room.base}/user/{name}/voila/render/notebooks/01_self_esteem.ipynb")
     open_voila(page, None, None)
