@@ -244,6 +244,16 @@ class Api:
         return response.json() if response.content else None
 
 
+def all_users(api: Api) -> list[dict]:
+    """Every hub user: the API gives at most one page (50 by default) per request."""
+    users: list[dict] = []
+    while True:
+        page = api("GET", f"/users?offset={len(users)}&limit=200")
+        users.extend(page)
+        if len(page) < 200:
+            return users
+
+
 def end(hub_dir: Path, *, remove_accounts: bool = False, wait: float = 120, out=sys.stdout) -> dict:
     """Stop every participant's server; keep the collection folder and the counselor's store.
 
@@ -260,7 +270,7 @@ def end(hub_dir: Path, *, remove_accounts: bool = False, wait: float = 120, out=
     api = Api(s)
     counselor = counselor_name(s["prefix"])
     try:
-        users = api("GET", "/users")
+        users = all_users(api)
     except Exception as exc:  # noqa: BLE001 - any failure to reach the hub gets the same advice
         raise HubError(f"The hub at {address(s)} does not answer ({exc}). Is it running (`make hub`)?") from None
     participants = [u for u in users if u["name"].startswith(s["prefix"]) and u["name"] != counselor]
@@ -271,7 +281,7 @@ def end(hub_dir: Path, *, remove_accounts: bool = False, wait: float = 120, out=
             stopped.append(u["name"])
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
-        running = [u["name"] for u in api("GET", "/users") if u["name"] in stopped and (u["server"] or u["pending"])]
+        running = [u["name"] for u in all_users(api) if u["name"] in stopped and (u["server"] or u["pending"])]
         if not running:
             break
         time.sleep(1)
