@@ -150,17 +150,17 @@ def prepare(hub_dir: Path, args) -> dict:
         "proxy_api_port": args.proxy_api_port or free_port(),
         "state": str(state),
         "room": str(room),
-        "homes": str(args.homes),
+        "homes": str(Path(args.homes).resolve()),
         "prefix": args.prefix,
         "workshop": args.workshop,
         "proxy": find_proxy(args.proxy),
         "python": sys.executable,
-        "env": str(Path(args.env).absolute()),
+        "env": str(Path(args.env).resolve()),
         "cull_idle": args.cull_idle,
         "cull_kernels": args.cull_kernels,
         "memory_mb": args.memory_mb,
-        "tls_cert": args.tls_cert or "",
-        "tls_key": args.tls_key or "",
+        "tls_cert": str(Path(args.tls_cert).resolve()) if args.tls_cert else "",
+        "tls_key": str(Path(args.tls_key).resolve()) if args.tls_key else "",
         **keep,
     }
     _write_private(state / "hub.json", settings)
@@ -189,7 +189,8 @@ def banner(s: dict) -> str:
         f"  Workshop passcode (show it to the room): {s['passcode']}",
         f"  Counselor: participant code 'counselor', passcode {s['counselor_passcode']} (keep it to yourself)",
         f"  Workshop code on every answer: {s['workshop']}",
-        "  Stop: press Ctrl+C here. End the workshop (stop every participant's server, keep the answers):",
+        "  Stop: press Ctrl+C here (stopping takes up to half a minute). End the workshop (stop every",
+        "        participant's server, keep the answers):",
         "        `make hub-end` in another terminal.",
     ]
     if not _loopback(s["ip"]):
@@ -215,8 +216,8 @@ def _loopback(ip: str) -> bool:
 
 def start(args) -> int:
     find_proxy(args.proxy)
-    _check_can_run(Path(args.env))
-    s = prepare(Path(args.dir), args)
+    _check_can_run(Path(args.env).resolve())
+    s = prepare(Path(args.dir).resolve(), args)
     print(banner(s), flush=True)
     env = dict(os.environ, RECONNECT_HUB_SETTINGS=str(Path(s["state"]) / "hub.json"))
     jupyterhub = str(Path(sys.executable).parent / "jupyterhub")
@@ -263,7 +264,7 @@ def end(hub_dir: Path, *, remove_accounts: bool = False, wait: float = 120, out=
     """
     from .spawner import remove_account
 
-    settings_file = hub_dir / "state" / "hub.json"
+    settings_file = Path(hub_dir).resolve() / "state" / "hub.json"
     if not settings_file.is_file():
         raise HubError(f"There is no workshop room in {hub_dir} (no state/hub.json). Nothing was changed.")
     s = json.loads(settings_file.read_text())
