@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Reconnect needs Python 3.10 or newer; found " + sys.version.split()[0])'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,hub]'
 	@touch $(STAMP)
 
 demo: setup
@@ -37,7 +37,8 @@ app: setup demo
 	RECONNECT_SHARED=$(SHARED) $(BIN)/voila notebooks --Voila.ip=127.0.0.1 --port=$(APP_PORT) \
 	  --MappingKernelManager.cull_idle_timeout=300 --MappingKernelManager.cull_interval=60
 
-test: setup
+# The hub tests (tests/hub) use `make hub-setup`; without npm they are skipped (CI installs it: .ci/run).
+test: setup $(if $(shell command -v npm 2>/dev/null),hub-setup,)
 	$(BIN)/ruff check src tests conftest.py
 	$(BIN)/python -m reconnect.navigation --check notebooks
 	$(BIN)/pytest
@@ -58,3 +59,46 @@ nav: setup
 
 clean-venv:
 	rm -rf $(VENV)
+
+# -- A workshop room on JupyterHub (docs/deploy.md) ---------------------------------------------------
+# JupyterHub comes from PyPI (the `hub` extra, installed by `make setup`); its web proxy,
+# configurable-http-proxy, from the npm registry into .hub/node_modules (needs Node.js 18+ and npm).
+HUB_DIR   ?= .hub
+HUB_PROXY := $(HUB_DIR)/node_modules/.bin/configurable-http-proxy
+# The participants' Python environment: their servers run as their own accounts, so it must be readable by
+# every account (a pyenv Python under /root is not). Debian's python3 by default; HUB_ENV=/opt/... if this
+# project sits in a folder other accounts cannot enter.
+HUB_ENV    ?= $(HUB_DIR)/env
+HUB_PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo $(PYTHON))
+HUB_SOURCES := $(shell find src -name '*.py' -o -name '*.html' 2>/dev/null)
+export HUB_ENV
+export HUB_IP HUB_PORT HUB_PASSCODE HUB_WORKSHOP HUB_HOMES HUB_PREFIX HUB_TLS_CERT HUB_TLS_KEY HUB_CULL_IDLE HUB_CULL_KERNELS HUB_MEMORY_MB
+
+.PHONY: hub hub-setup hub-end hub-remove-accounts
+
+hub-setup: setup $(HUB_PROXY) $(HUB_ENV)/.installed-stamp
+
+$(HUB_ENV)/.installed-stamp: pyproject.toml $(HUB_SOURCES)
+	@test -x $(HUB_ENV)/bin/python || $(HUB_PYTHON) -m venv $(HUB_ENV)
+	$(HUB_ENV)/bin/python -m pip install --quiet --upgrade pip
+	$(HUB_ENV)/bin/python -m pip install --quiet '.[hub]'
+	@chmod -R go+rX $(HUB_ENV)
+	@touch $@
+
+$(HUB_PROXY):
+	@command -v npm >/dev/null 2>&1 || { echo "make hub-setup: npm (Node.js 18 or newer) is missing. Install it: on Debian/Ubuntu 'apt-get install nodejs npm', elsewhere https://nodejs.org; then run make hub again." >&2; exit 2; }
+	@mkdir -p $(HUB_DIR)
+	npm install --prefix $(HUB_DIR) --no-audit --no-fund --loglevel=error configurable-http-proxy@^4.6
+
+# Starts the room on http://127.0.0.1:8000 (HUB_PORT=...); HUB_IP=0.0.0.0 serves the room's network (read the
+# warning it prints). Prints the address and the passcode. Must run as root (one account per participant).
+hub: hub-setup
+	$(BIN)/python -m reconnect.hub start --dir $(HUB_DIR) --env $(HUB_ENV)
+
+# Ends the workshop: stops every participant's server; the collected answers stay.
+hub-end: setup
+	$(BIN)/python -m reconnect.hub end --dir $(HUB_DIR)
+
+# After the retention period (docs/deploy.md): delete the participants' accounts and home folders.
+hub-remove-accounts: setup
+	$(BIN)/python -m reconnect.hub end --dir $(HUB_DIR) --remove-accounts

@@ -420,16 +420,199 @@ def _chart_figures(store: Path, bank, where: str, target: float) -> list[Figure]
     return figures
 
 
+# -- the workshop room on JupyterHub -------------------------------------------------------------------
+ROOM_PARTICIPANTS = 40
+ROOM_SPREAD = 60.0  # seconds over which they arrive
+
+
+def pss_bytes(pids) -> int:
+    """Proportional set size of the processes (shared pages split between sharers), from /proc."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except OSError:
+            continue
+    return total
+
+
+def cpu_seconds(pids) -> float:
+    """User + system CPU time of the processes and of their children already waited for."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(x) for x in fields[11:15])  # utime, stime, cutime, cstime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def room_pids(hub_pid: int, prefix: str) -> tuple[set[int], set[int]]:
+    """(the hub's own processes, the participants' processes) by parent chain and by account."""
+    import pwd
+
+    uids = {p.pw_uid for p in pwd.getpwall() if p.pw_name.startswith(prefix) and not p.pw_name.endswith("counselor")}
+    parents, owners = {}, {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            stat = (proc / "stat").read_text()
+            parents[int(proc.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+            owners[int(proc.name)] = proc.stat().st_uid
+        except (OSError, ValueError, IndexError):
+            continue
+    hub = {hub_pid}
+    changed = True
+    while changed:
+        before = len(hub)
+        hub |= {pid for pid, parent in parents.items() if parent in hub and owners.get(pid) == 0}
+        changed = len(hub) != before
+    return hub, {pid for pid, uid in owners.items() if uid in uids}
+
+
+def bench_room(env: dict, participants: int = ROOM_PARTICIPANTS, spread: float = ROOM_SPREAD) -> list[Figure]:
+    """``participants`` people join a real room within ``spread`` seconds, each then saves 01 once."""
+    import secrets
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    sys.path.insert(0, str(ROOT / "tests" / "hub"))
+    import hubclient as hc
+
+    from reconnect.hub.room import HubError, check_env, find_proxy
+
+    try:
+        if os.geteuid() != 0:
+            raise HubError("needs root (one system account per participant)")
+        find_proxy()
+        check_env(hc.hub_env_dir())
+    except HubError as exc:
+        print(f"room: skipped ({exc.code})", file=sys.stderr)
+        return []
+    prefix = f"b{secrets.token_hex(2)}-"
+    workdir = Path(tempfile.mkdtemp(prefix="reconnect-room-bench-"))
+    room = None
+    peak = {"all": 0, "hub": 0}
+    stop = threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            hub, people = room_pids(room.process.pid, prefix)
+            hub_b, people_b = pss_bytes(hub), pss_bytes(people)
+            peak["all"] = max(peak["all"], hub_b + people_b)
+            peak["hub"] = max(peak["hub"], hub_b)
+            stop.wait(1.0)
+
+    def one(n: int):
+        time.sleep(n * spread / participants)  # arrivals spread evenly over the minute
+        p = hc.join(room.base, room.passcode, timeout=300)
+        p.token = hc.user_token(room, p.name)
+        out = hc.run_in_kernel(room.base, p.name, p.token, hc.save_code("self_esteem", n), timeout=300)
+        return p, out
+
+    try:
+        room = hc.start_room(workdir, prefix=prefix, passcode="bench-" + secrets.token_hex(3), timeout=120)
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        errors = []
+        joined = []
+        with ThreadPoolExecutor(participants) as pool:
+            futures = [pool.submit(one, n) for n in range(participants)]
+            for f in futures:
+                try:
+                    joined.append(f.result())
+                except Exception as exc:  # noqa: BLE001 - a failed join is a figure, not a crash
+                    errors.append(str(exc))
+        time.sleep(5)  # let the last kernels go; what stays is each participant's server and 00 kernel
+        hub, people = room_pids(room.process.pid, prefix)
+        per_person = pss_bytes(people) / max(1, len(joined))
+        hub_alone = pss_bytes(hub)
+        cpu_person = cpu_seconds(people) / max(1, len(joined))
+        cpu_hub = cpu_seconds(hub) / max(1, len(joined))
+        stop.set()
+        sampler.join(timeout=5)
+        drop = workdir / "hub" / "room" / "collect"
+        import csv
+
+        dropped = set()
+        for f in drop.glob("sub-*.csv"):
+            with open(f, newline="") as handle:
+                dropped |= {row["participant"] for row in csv.DictReader(handle)}
+        saved_ok = [p for p, out in joined if '"saved": true' in out]
+        lost = participants - len({p.code for p in saved_ok} & dropped)
+        times = sorted(p.page_seconds for p, _ in joined)
+    finally:
+        stop.set()
+        if room is not None:
+            room.stop()
+            room.remove_accounts()
+        shutil.rmtree(workdir, ignore_errors=True)
+    note = f"{participants} joining over {spread:.0f} s via the login form; {len(errors)} failed"
+    if errors:
+        print("room: failures: " + "; ".join(errors[:5]), file=sys.stderr)
+    median = statistics.median(times) if times else float("nan")
+    worst = times[-1] if len(times) == participants else float("inf")
+    cpu = cpu_person + cpu_hub
+    per_minute = 2 * 60 / cpu if cpu else float("inf")
+    fit_8gb = int((8 * 1024**3 - peak["hub"] - 1024**3) // per_person) if per_person else 0
+    print(
+        f"room: capacity of 2 cores / 8 GB: about {per_minute:.0f} arrivals a minute (CPU), "
+        f"about {fit_8gb} participants at once (memory, 1 GB kept for the system)",
+        file=sys.stderr,
+    )
+    return [
+        Figure("room: join until 00 is ready, median", median, None, "-", True, note),
+        Figure("room: join until 00 is ready, worst", worst, None, "<= 30 s", worst <= 30, note),
+        Figure("room: saves lost (01 Save, copy in collect/)", lost, None, "0", lost == 0, "", unit="count"),
+        Figure(
+            f"room: peak memory, hub + {participants} participants",
+            peak["all"],
+            None,
+            "-",
+            True,
+            f"PSS; the hub, proxy and culler alone peaked at {peak['hub'] / 1024**2:.0f} MB",
+            unit="bytes",
+        ),
+        Figure(
+            "room: memory per participant (server + 00 kernel)",
+            per_person,
+            None,
+            "-",
+            True,
+            f"PSS after the saves; hub alone then {hub_alone / 1024**2:.0f} MB",
+            unit="bytes",
+        ),
+        Figure(
+            "room: CPU per participant (join, 00, one Save)",
+            cpu,
+            None,
+            "-",
+            True,
+            f"{cpu_person:.1f} s in their own processes + {cpu_hub:.1f} s in the hub; "
+            f"2 idle cores absorb ~{per_minute:.0f} arrivals a minute; 8 GB holds ~{fit_8gb} at once",
+        ),
+    ]
+
+
 BENCHES = {
     "first-cell": bench_first_cell,
     "save": bench_save,
     "charts": bench_charts,
     "archive": bench_archive,
     "notebooks": bench_notebooks,
+    "room": bench_room,
 }
 
 
 def _seconds(value: float, unit: str = "seconds") -> str:
+    if unit == "count":
+        return f"{value:.0f}"
     if unit == "bytes":
         return f"{value / 1024**2:.0f} MB"
     return f"{value * 1000:.2f} ms" if value < 0.1 else f"{value:.2f} s"
@@ -456,6 +639,12 @@ def main(argv: list[str] | None = None) -> int:
         default=ARCHIVE_PARTICIPANTS,
         help=f"size of the synthetic archive (default {ARCHIVE_PARTICIPANTS:,}: 100,000 submissions)",
     )
+    parser.add_argument(
+        "--room",
+        type=int,
+        default=ROOM_PARTICIPANTS,
+        help=f"participants joining the JupyterHub room within a minute (default {ROOM_PARTICIPANTS})",
+    )
     parser.add_argument("--markdown", action="store_true", help="also print the table as Markdown")
     args = parser.parse_args(argv)
     chosen = args.only or list(BENCHES)
@@ -480,6 +669,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"running {name} ...", file=sys.stderr, flush=True)
             if name == "archive":
                 figures.extend(bench_archive(env, args.participants))
+            elif name == "room":
+                figures.extend(bench_room(env, args.room))
             else:
                 figures.extend(BENCHES[name](env))
     finally:

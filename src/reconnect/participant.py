@@ -172,6 +172,17 @@ def sign_in(home: str | Path, code: str, *, remember: bool = False) -> str:
     return code
 
 
+def remember(home: str | Path, code: str) -> None:
+    """Remember ``code`` on this computer (personal devices only), without signing in this page.
+
+    For an account that belongs to one person only, e.g. a participant's server in the JupyterHub
+    room, whose login already said who they are.
+    """
+    code = normalise_participant_code(code)
+    if can_remember(home):
+        replace_file(Path(home) / "current.json", json.dumps({"participant": code, "remember": True}).encode())
+
+
 def sign_out(home: str | Path) -> str | None:
     """Forget who is answering on this page, and on this computer. Returns the code that was active."""
     code = current_code(home)

@@ -1,0 +1,119 @@
+"""The whole hub configuration from one settings file (``deploy/jupyterhub_config.py`` calls this).
+
+``make hub`` (:mod:`.room`) writes the settings file and points ``RECONNECT_HUB_SETTINGS`` at it;
+the tests do the same over a temporary folder. Keys (all strings unless said):
+
+``ip``, ``port`` (int), ``hub_port`` (int), ``proxy_api_port`` (int), ``state`` (the hub's own
+folder: database, cookie secret), ``room`` (notebooks, item bank, collection folder), ``homes``
+(where participants' home folders are made), ``prefix``, ``workshop``, ``passcode``,
+``counselor_passcode``, ``admin_token`` (the ``workshop-admin`` service: ``make hub-end``),
+``proxy`` (the configurable-http-proxy command), ``tls_cert``/``tls_key`` (optional),
+``cull_idle`` (int seconds: idle participant servers), ``cull_kernels`` (int seconds: kernels of
+closed pages), ``memory_mb`` (int, per process), ``python`` (the hub's Python, for its services),
+``env`` (the participants' Python environment, readable by every account).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+SETTINGS_ENV = "RECONNECT_HUB_SETTINGS"
+
+
+def load_settings(path: str | Path | None = None) -> dict:
+    path = Path(path or os.environ.get(SETTINGS_ENV, ""))
+    if not path.is_file():
+        raise SystemExit(
+            f"No hub settings file at '{path}'. Start the hub with `make hub` (it writes the settings), "
+            f"or set {SETTINGS_ENV} to a settings file (docs/deploy.md)."
+        )
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def configure(c, s: dict) -> None:
+    """Set JupyterHub's configuration object ``c`` from the settings ``s``."""
+    from .auth import TEMPLATES, WorkshopAuthenticator
+    from .spawner import WorkshopSpawner
+
+    python = s.get("python") or sys.executable
+    bindir = str(Path(s.get("env") or Path(python).parent.parent) / "bin")
+    state = Path(s["state"])
+    c.JupyterHub.ip = s.get("ip", "127.0.0.1")
+    c.JupyterHub.port = int(s.get("port", 8000))
+    c.JupyterHub.hub_ip = "127.0.0.1"
+    c.JupyterHub.hub_port = int(s.get("hub_port", 8081))
+    c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{int(s.get('proxy_api_port', 8001))}"
+    c.ConfigurableHTTPProxy.command = [s.get("proxy") or "configurable-http-proxy"]
+    c.ConfigurableHTTPProxy.pid_file = str(state / "proxy.pid")
+    c.JupyterHub.db_url = f"sqlite:///{state / 'jupyterhub.sqlite'}"
+    c.JupyterHub.cookie_secret_file = str(state / "jupyterhub_cookie_secret")
+    c.JupyterHub.pid_file = str(state / "jupyterhub.pid")
+    c.JupyterHub.template_paths = [str(TEMPLATES)]
+    c.JupyterHub.cleanup_servers = True
+    if s.get("tls_cert") and s.get("tls_key"):
+        c.JupyterHub.ssl_cert = s["tls_cert"]
+        c.JupyterHub.ssl_key = s["tls_key"]
+
+    c.JupyterHub.authenticator_class = WorkshopAuthenticator
+    c.WorkshopAuthenticator.passcode = s["passcode"]
+    c.WorkshopAuthenticator.counselor_passcode = s["counselor_passcode"]
+    c.WorkshopAuthenticator.user_prefix = s.get("prefix", "rc-")
+    c.Authenticator.admin_users = {f"{s.get('prefix', 'rc-')}counselor"}
+    c.Authenticator.any_allow_config = True  # check_allowed lets in exactly the accounts this room makes
+
+    c.JupyterHub.spawner_class = WorkshopSpawner
+    c.WorkshopSpawner.room = s["room"]
+    c.WorkshopSpawner.home_base = s.get("homes", "/home")
+    c.WorkshopSpawner.user_prefix = s.get("prefix", "rc-")
+    c.WorkshopSpawner.workshop = s.get("workshop", "ROOM")
+    c.WorkshopSpawner.memory_limit_mb = int(s.get("memory_mb", 2048))
+    c.Spawner.cmd = [str(Path(bindir) / "jupyterhub-singleuser")]
+    c.Spawner.notebook_dir = "~"
+    c.Spawner.http_timeout = 120  # a busy 2-core machine starting many servers at once
+    c.Spawner.start_timeout = 180
+    c.Spawner.environment = {"PATH": f"{bindir}:/usr/local/bin:/usr/bin:/bin"}
+    cull_kernels = int(s.get("cull_kernels", 600))
+    c.Spawner.args = [
+        "--ServerApp.terminals_enabled=False",
+        "--ServerApp.port_retries=0",  # never move to another port than the hub was told
+        f"--MappingKernelManager.cull_idle_timeout={cull_kernels}",
+        f"--MappingKernelManager.cull_interval={max(10, min(60, cull_kernels // 2))}",
+        "--MappingKernelManager.cull_connected=False",
+    ]
+    # Several people join at once: start their servers side by side, but not without bound.
+    c.JupyterHub.concurrent_spawn_limit = int(s.get("concurrent_spawns", 50))
+    c.JupyterHub.active_server_limit = int(s.get("max_servers", 0))
+
+    services = [
+        {
+            "name": "idle-culler",
+            "command": [
+                python,
+                "-m",
+                "jupyterhub_idle_culler",
+                f"--timeout={int(s.get('cull_idle', 3600))}",
+                f"--cull-every={max(10, min(300, int(s.get('cull_idle', 3600)) // 4))}",
+            ],
+        },
+    ]
+    roles = [
+        {
+            "name": "idle-culler",
+            "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
+            "services": ["idle-culler"],
+        },
+    ]
+    if s.get("admin_token"):
+        services.append({"name": "workshop-admin", "api_token": s["admin_token"]})
+        roles.append(
+            {
+                "name": "workshop-admin",
+                "scopes": ["admin:users", "admin:servers", "tokens", "access:servers"],
+                "services": ["workshop-admin"],
+            }
+        )
+    c.JupyterHub.services = services
+    c.JupyterHub.load_roles = roles

@@ -1,0 +1,247 @@
+"""JupyterHub's LocalProcessSpawner for a workshop room: one system account per participant.
+
+What it adds to the stock spawner, in the order a first login meets it (as The Littlest JupyterHub
+does for its users):
+
+1. the system account is created (``useradd``; no password, no login shell) with a home folder of
+   mode 0700, so no other participant can list or read anything in it;
+2. ``~/notebooks`` is made, owned by root and read-only for the participant, holding a copy of the
+   workshop's notebooks (refreshed at every start while it is still root's);
+3. ``~/reconnect-data`` (``RECONNECT_HOME``) gets the participant's settings: their participant
+   code (from the account name) and the workshop code, so 00 shows the code straight away and
+   every Save drops a copy into the room's collection folder (``RECONNECT_COLLECT``);
+4. every process of the server (and its kernels) starts with a memory ceiling (``RLIMIT_AS``) and
+   a process-count ceiling (``RLIMIT_NPROC``, counted per account).
+
+The counselor's account works the same way, with ``RECONNECT_STORE`` (``~/workshop-store``) and the
+collection folder readable by them alone (mode 1733, owned by the counselor).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import pwd
+import resource
+import shutil
+import subprocess
+from pathlib import Path
+
+from jupyterhub.spawner import LocalProcessSpawner
+from traitlets import Integer, List, Unicode
+
+from .. import participant as pt
+from . import DEFAULT_PREFIX, code_for, counselor_name
+
+NOTEBOOKS = "notebooks"
+DATA = "reconnect-data"
+STORE = "workshop-store"
+MB = 1024 * 1024
+_account_lock: asyncio.Lock | None = None
+# Servers get ports below Linux's ephemeral range (32768-60999), where kernels take theirs: a port
+# picked from the ephemeral range can be taken by a starting kernel before the server binds it.
+SERVER_PORTS = range(20000, 32000)
+_given_ports: set[int] = set()
+
+
+def server_port(ports: range = SERVER_PORTS) -> int:
+    """A free port for a participant's server, not handed to another server by this hub before.
+
+    >>> server_port(range(20000, 20010)) in range(20000, 20010)
+    True
+    """
+    import random
+    import socket
+
+    for _ in range(200):
+        port = random.choice(ports)
+        if port in _given_ports:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _given_ports.add(port)
+        if len(_given_ports) > len(ports) // 2:
+            _given_ports.clear()  # ports of stopped servers come back into use
+            _given_ports.add(port)
+        return port
+    raise RuntimeError(f"no free port for a participant's server in {ports.start}-{ports.stop - 1}")
+
+
+def create_account(name: str, home_base: str | Path) -> pwd.struct_passwd:
+    """Create the system account ``name`` (if missing) with a private home folder; return it."""
+    try:
+        user = pwd.getpwnam(name)
+    except KeyError:
+        Path(home_base).mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [
+                "useradd",
+                "--create-home",
+                "--base-dir",
+                str(home_base),
+                "--shell",
+                "/usr/sbin/nologin",
+                "--user-group",
+                "--comment",
+                "Reconnect workshop participant",
+                name,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        user = pwd.getpwnam(name)
+    os.chmod(user.pw_dir, 0o700)
+    return user
+
+
+def copy_notebooks(source: Path, home: Path) -> None:
+    """Put read-only copies of the workshop notebooks into ``home/notebooks`` (owned by root).
+
+    The folder is made when the account is new. Later it is refreshed only while it is still a real
+    folder owned by root: the participant owns their home and could have put a link there instead.
+    """
+    target = home / NOTEBOOKS
+    if not target.exists() and not target.is_symlink():
+        target.mkdir(mode=0o755)
+    info = os.lstat(target)
+    if not os.path.isdir(target) or os.path.islink(target) or info.st_uid != 0:
+        return
+    os.chmod(target, 0o755)
+    for nb in sorted(Path(source).glob("*.ipynb")):
+        dest = target / nb.name
+        data = nb.read_bytes()
+        if dest.is_file() and not dest.is_symlink() and dest.read_bytes() == data:
+            continue
+        tmp = target / f".{nb.name}.new"
+        tmp.write_bytes(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, dest)
+
+
+def first_settings(home: Path, user: pwd.struct_passwd, code: str, workshop: str) -> None:
+    """Create ``~/reconnect-data`` with the participant's code and workshop, if it is not there yet.
+
+    Only a folder that does not exist yet is written (as root, then handed over), so nothing the
+    participant made can steer where root writes.
+    """
+    data = home / DATA
+    if data.exists() or data.is_symlink():
+        return
+    data.mkdir(mode=0o700)
+    try:
+        pt.save_settings(data, pt.Settings(code=code, workshop=workshop, session=pt.DEFAULT_SESSION))
+        # The account is this one person's (the hub's login said who they are): a personal device.
+        pt.set_device(data, shared=False)
+        pt.remember(data, code)
+    finally:
+        for root, dirs, files in os.walk(data):
+            for name in [*dirs, *files]:
+                os.lchown(os.path.join(root, name), user.pw_uid, user.pw_gid)
+        os.lchown(data, user.pw_uid, user.pw_gid)
+
+
+def limits_preexec(base, memory_mb: int, processes: int):
+    """Wrap a preexec function: set the ceilings (as root, before dropping to the participant)."""
+
+    def preexec():
+        if memory_mb:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_mb * MB, memory_mb * MB))
+        if processes:
+            resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+        base()
+
+    return preexec
+
+
+class WorkshopSpawner(LocalProcessSpawner):
+    """LocalProcessSpawner + account creation, read-only notebooks, settings, limits."""
+
+    room = Unicode("", config=True, help="The room folder: notebooks/, item_bank.yaml and collect/.")
+    home_base = Unicode("/home", config=True, help="Where participants' home folders are made.")
+    user_prefix = Unicode(DEFAULT_PREFIX, config=True, help="The authenticator's account-name prefix.")
+    workshop = Unicode("ROOM", config=True, help="The workshop code written into every participant's settings.")
+    memory_limit_mb = Integer(
+        2048, config=True, help="Address-space ceiling (MB) of each process of a participant's server; 0: none."
+    )
+    process_limit = Integer(
+        128, config=True, help="Most processes and threads one account may run (RLIMIT_NPROC); 0: no ceiling."
+    )
+    participant_url = Unicode("/voila/render/notebooks/00_start_here.ipynb", config=True)
+    participant_args = List(
+        [
+            # participants use app mode only: no JupyterLab, language servers or terminals to load
+            # (a quarter less CPU per join; the counselor keeps them all)
+            '--ServerApp.jpserver_extensions={"jupyterlab": False, "jupyter_lsp": False,'
+            ' "jupyter_server_terminals": False, "notebook_shim": False}',
+        ],
+        config=True,
+        help="Extra arguments for participants' servers (not the counselor's).",
+    )
+    counselor_url = Unicode("/voila/render/notebooks/07_group_discussion.ipynb", config=True)
+
+    @property
+    def is_counselor(self) -> bool:
+        return self.user.name == counselor_name(self.user_prefix)
+
+    async def start(self):
+        global _account_lock
+        if _account_lock is None:
+            _account_lock = asyncio.Lock()
+        async with _account_lock:  # useradd locks /etc/passwd: one at a time
+            user = await asyncio.to_thread(create_account, self.user.name, self.home_base)
+        await asyncio.to_thread(self._prepare_home, user)
+        self.default_url = self.counselor_url if self.is_counselor else self.participant_url
+        self.port = server_port()
+        return await super().start()
+
+    def _prepare_home(self, user: pwd.struct_passwd) -> None:
+        home = Path(user.pw_dir)
+        room = Path(self.room)
+        copy_notebooks(room / NOTEBOOKS, home)
+        if self.is_counselor:
+            store = home / STORE
+            if not store.exists():
+                store.mkdir(mode=0o700)
+                os.lchown(store, user.pw_uid, user.pw_gid)
+            return
+        code = code_for(self.user.name, self.user_prefix)
+        if code is not None:
+            first_settings(home, user, code, self.workshop)
+
+    def get_args(self):
+        return super().get_args() + ([] if self.is_counselor else list(self.participant_args))
+
+    def get_env(self):
+        env = super().get_env()
+        home = Path(pwd.getpwnam(self.user.name).pw_dir)
+        room = Path(self.room)
+        env.update(
+            RECONNECT_HOME=str(home / DATA),
+            RECONNECT_ITEM_BANK=str(room / "item_bank.yaml"),
+            RECONNECT_COLLECT=str(room / "collect"),
+            MPLBACKEND="module://matplotlib_inline.backend_inline",
+            # fewer, smaller memory reservations per process, so the address-space ceiling is about real use
+            MALLOC_ARENA_MAX="2",
+            OPENBLAS_NUM_THREADS="1",
+            OMP_NUM_THREADS="1",
+        )
+        if self.is_counselor:
+            env["RECONNECT_STORE"] = str(home / STORE)
+        return env
+
+    def make_preexec_fn(self, name):
+        return limits_preexec(super().make_preexec_fn(name), self.memory_limit_mb, self.process_limit)
+
+
+def remove_account(name: str) -> None:
+    """Delete a participant's system account and home folder (``userdel --remove``)."""
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return
+    subprocess.run(["userdel", "--remove", name], check=False, capture_output=True)
+    shutil.rmtree(f"/var/mail/{name}", ignore_errors=True)

@@ -1,0 +1,169 @@
+"""Journeys through a real workshop room: join, save, come back, stay apart, the counselor, the end.
+
+The tests share one hub (``room`` in conftest.py) and run in file order: participants joined by an
+earlier test are used by later ones (``PEOPLE``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import hubclient as hc
+
+from reconnect.hub import code_for
+
+ROOT = Path(__file__).resolve().parents[2]
+GROUP = 5  # the product's default minimum group size: enough people for the room's chart
+PEOPLE: list[hc.Participant] = []
+SAVED: dict[str, dict] = {}
+
+
+def test_wrong_passcode_is_refused_and_logged_without_the_typed_value(room):
+    before = set(room.users())
+    typed = "not-the-" + room.passcode
+    r = hc.login(room.base, typed)
+    assert r.status_code == 403
+    assert set(room.users()) == before  # no account was made
+    r = hc.login(room.base, room.passcode, code="KKK-KKK")  # right passcode, nobody has that code
+    assert r.status_code == 403
+    assert set(room.users()) == before
+    log = room.log.read_text(errors="replace")
+    assert "wrong workshop passcode" in log
+    assert "no participant has that code" in log
+    assert typed not in log and "KKK-KKK" not in log
+    refusals = [line for line in log.splitlines() if "refused a login" in line]
+    assert len(refusals) == 2 and not any(room.passcode in line for line in refusals)
+
+
+def test_participants_join_with_the_passcode_and_save_in_01(room):
+    with ThreadPoolExecutor(GROUP) as pool:
+        joined = list(pool.map(lambda _: hc.join(room.base, room.passcode), range(GROUP)))
+    names = [p.name for p in joined]
+    assert len(set(names)) == GROUP, "every participant gets their own account"
+    for p in joined:
+        code = code_for(p.name, room.prefix)
+        assert code is not None, f"{p.name} is not a participant account"
+        assert "00_start_here" in p.page and "voila" in p.page.lower()  # app mode on 00
+        p.token = hc.user_token(room, p.name)
+    users = room.users()
+    assert all(users[n]["server"] for n in names)
+
+    def save(pair):
+        n, p = pair
+        return p.name, json.loads(hc.run_in_kernel(room.base, p.name, p.token, hc.save_code("self_esteem", n)))
+
+    with ThreadPoolExecutor(GROUP) as pool:
+        results = dict(pool.map(save, enumerate(joined)))
+    for p in joined:
+        assert results[p.name]["saved"], results[p.name]["message"]
+        assert "handed in" in results[p.name]["message"]
+        SAVED[p.name] = results[p.name]["ratings"]
+    PEOPLE.extend(joined)
+    # each participant's settings carry their code (from the account) and the room's workshop code
+    first = PEOPLE[0]
+    shown = json.loads(hc.run_in_kernel(room.base, first.name, first.token, hc.saved_code("self_esteem")))
+    assert shown["code"] == first.code
+
+
+def test_a_participant_comes_back_with_their_code_and_finds_their_answers(room):
+    assert PEOPLE, "needs the participants of the test before"
+    back = PEOPLE[1]
+    count = len(room.users())
+    again = hc.join(room.base, room.passcode, code=back.code.lower().replace("-", " "))  # typed loosely
+    assert again.name == back.name
+    assert len(room.users()) == count, "coming back never makes a second account"
+    shown = json.loads(hc.run_in_kernel(room.base, back.name, back.token, hc.saved_code("self_esteem")))
+    assert shown["code"] == back.code
+    assert shown["ratings"] == SAVED[back.name]
+    # reloading the page with the same browser session stays in the same server
+    r = again.session.get(f"{room.base}/user/{back.name}{hc.PAGE_00}", timeout=120)
+    assert r.status_code == 200 and f"/user/{back.name}/" in r.url
+
+
+def test_participant_a_cannot_open_b_s_files(room):
+    a, b = PEOPLE[0], PEOPLE[2]
+    # by URL, with A's own token: B's server refuses A
+    for path in ("/api/contents/reconnect-data", "/files/reconnect-data/participants", "/lab"):
+        r = a.session.get(f"{room.base}/user/{b.name}{path}", timeout=60, allow_redirects=True)
+        assert r.status_code in (403, 404) or f"/user/{b.name}/" not in r.url, (path, r.status_code, r.url)
+        r = hc.requests.get(
+            f"{room.base}/user/{b.name}{path}", headers={"Authorization": f"token {a.token}"}, timeout=60
+        )
+        assert r.status_code in (403, 404), (path, r.status_code)
+    # from A's kernel: the file system refuses
+    b_home = room.homes / b.name
+    code = f"""
+import json, os
+tries = {{}}
+for label, path in [("home", {str(b_home)!r}), ("data", {str(b_home / "reconnect-data")!r}),
+                    ("collect", {str(room.dir / "hub" / "room" / "collect")!r}),
+                    ("hub state", {str(room.dir / "hub" / "state")!r})]:
+    try:
+        os.listdir(path)
+        tries[label] = "listed"
+    except PermissionError:
+        tries[label] = "refused"
+print(json.dumps({{"tries": tries, "me": os.getuid(), "nproc": __import__("resource").getrlimit(__import__("resource").RLIMIT_NPROC)[0],
+                  "as": __import__("resource").getrlimit(__import__("resource").RLIMIT_AS)[0]}}))
+"""
+    seen = json.loads(hc.run_in_kernel(room.base, a.name, a.token, code))
+    assert seen["tries"] == {"home": "refused", "data": "refused", "collect": "refused", "hub state": "refused"}
+    assert seen["me"] != 0
+    assert seen["as"] > 0 and seen["nproc"] > 0  # the ceilings are in force in the kernel too
+    assert oct(os.stat(b_home).st_mode & 0o777) == "0o700"
+
+
+def test_the_counselor_sees_the_room_after_refresh(room):
+    counselor = hc.join(room.base, room.settings["counselor_passcode"], code="counselor")
+    assert counselor.name == f"{room.prefix}counselor"
+    assert "07_group_discussion" in counselor.page
+    assert room.users()[counselor.name]["admin"]
+    token = hc.user_token(room, counselor.name)
+    code = """
+import json
+from reconnect.ui.facilitator import FacilitatorDashboard
+board = FacilitatorDashboard(show_charts=False)
+board.refresh()
+frame = board.frame
+people = sorted(frame[frame["workshop"] == "HUBTEST"]["participant"].unique())
+print(json.dumps({"people": people, "status": board.status.value, "workshop": board.workshop.value}))
+"""
+    seen = json.loads(hc.run_in_kernel(room.base, counselor.name, token, code))
+    assert seen["workshop"] == "HUBTEST"
+    assert {p.code for p in PEOPLE} <= set(seen["people"])  # (plus anyone another test module let in)
+    assert len(seen["people"]) >= GROUP
+    assert "From the collection folder" in seen["status"]
+
+
+def test_ending_the_workshop_stops_every_participant_server_and_keeps_the_answers(room):
+    names = [p.name for p in PEOPLE]
+    assert any(room.users()[n]["server"] for n in names)
+    done = subprocess.run(
+        [sys.executable, "-m", "reconnect.hub", "end", "--dir", str(room.dir / "hub")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Stopped" in done.stdout
+    users = room.users()
+    assert not any(users[n]["server"] or users[n]["pending"] for n in names)
+    assert users[f"{room.prefix}counselor"]["server"], "the counselor keeps their dashboard"
+    kept = list((room.dir / "hub" / "room" / "collect").glob("sub-*.csv"))
+    assert len(kept) >= len(names)
+    # after the retention period: the accounts and their files go
+    from reconnect.hub.room import end
+
+    participants = [n for n in room.users() if code_for(n, room.prefix)]
+    result = end(room.dir / "hub", remove_accounts=True, out=open(os.devnull, "w"))
+    assert sorted(result["removed"]) == sorted(participants) and set(names) <= set(participants)
+    assert not any((room.homes / n).exists() for n in participants)
+    assert not set(participants) & set(room.users())
+    assert not set(participants) & set(hc.accounts(room.prefix))  # the system accounts are gone too
+    assert len(list((room.dir / "hub" / "room" / "collect").glob("sub-*.csv"))) == len(kept)
