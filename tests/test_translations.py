@@ -320,3 +320,34 @@ def test_a_mixed_room_gives_the_numbers_of_an_all_english_room(tmp_path):
     assert in_spanish[numbers].equals(summary(plain.frame, english, **kw)[numbers])
     assert set(in_spanish["title"]) == {a.title for a in spanish.areas}
     assert summary(mixed.frame, english, **kw)["n"].tolist() == [8] * 5
+
+
+# -- make app LANG=es -----------------------------------------------------------------------------------
+
+
+def _server_line(*args: str, env_lang: str = "en_US.UTF-8") -> str:
+    import os
+    import subprocess
+
+    env = {**os.environ, "LANG": env_lang}
+    env.pop("RECONNECT_LANG", None)
+    out = subprocess.run(
+        ["make", "-n", "--no-print-directory", *args],
+        cwd=BANK_FILE.parents[1],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return next(line for line in out.splitlines() if "bin/voila" in line or "bin/jupyter lab" in line)
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_lang_sets_the_content_language_and_keeps_a_real_locale():
+    assert "env LANG='C.UTF-8' RECONNECT_LANG='es' " in _server_line("app", "LANG=es")
+    assert "env LANG='C.UTF-8' RECONNECT_LANG='es' " in _server_line("lab", "LANG=es")
+    assert "LANG='es_MX.UTF-8' RECONNECT_LANG='es_MX.UTF-8'" in _server_line("app", "LANG=es_MX.UTF-8")
+    assert "env RECONNECT_LANG='es' " in _server_line("app", "RECONNECT_LANG=es")
+    # The shell's own locale alone does not switch the content: English unless asked for.
+    plain = _server_line("app", env_lang="es_MX.UTF-8")
+    assert "RECONNECT_LANG" not in plain and "LANG=" not in plain
