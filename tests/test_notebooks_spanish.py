@@ -25,7 +25,8 @@ def _run(path: Path, monkeypatch) -> tuple[nbformat.NotebookNode, str]:
     nb = nbformat.read(path, as_version=4)
     NotebookClient(
         nb,
-        timeout=120,
+        timeout=300,
+        startup_timeout=180,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
         store_widget_state=True,
