@@ -1,4 +1,5 @@
-# Reconnect: `make lab` to explore, `make app` for app mode (no code), `make test` to check everything. Needs Python 3.10+ and make.
+# Reconnect: `make lab` to explore, `make app` for app mode (no code), `make test` to check everything;
+# `make app LANG=es` / `make lab LANG=es` for the content in Spanish. Needs Python 3.10+ and make.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -6,6 +7,15 @@ STAMP  := $(VENV)/.installed-stamp
 DEMO   := data/demo
 # Jupyter refuses to run as root without this flag (containers, CI machines).
 LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
+# The language of the content: `make app LANG=es` (or RECONNECT_LANG=es) serves data/item_bank.es.yaml.
+# LANG is also the locale variable, so when it is given on make's command line it only picks the content
+# language: the servers get RECONNECT_LANG=es and a locale that exists (C.UTF-8, or LANG itself when it
+# is a full locale name such as es_MX.UTF-8). Your shell's own LANG is never changed.
+ifeq ($(origin LANG),command line)
+SERVER_ENV := env LANG='$(if $(findstring .,$(LANG)),$(LANG),C.UTF-8)' RECONNECT_LANG='$(LANG)'
+else
+SERVER_ENV := $(if $(RECONNECT_LANG),env RECONNECT_LANG='$(RECONNECT_LANG)',)
+endif
 
 .PHONY: setup lab app demo test lint format nav bench clean-venv
 
@@ -23,7 +33,7 @@ demo: setup
 	@test -d $(DEMO)/participants || $(BIN)/python -c 'from reconnect.demo import write_demo_settings as w; w("$(DEMO)")'
 
 lab: setup demo
-	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/00_start_here.ipynb
+	$(SERVER_ENV) $(BIN)/jupyter lab $(LAB_FLAGS) notebooks/00_start_here.ipynb
 
 # App mode: the notebooks as web pages with no code (Voilà), on this computer only. Ctrl+C stops it.
 # A laptop handed round is the usual case, so app mode is SHARED unless told otherwise: it never
@@ -34,7 +44,7 @@ app: setup demo
 	@echo "Reconnect in app mode: open http://localhost:$(APP_PORT)/voila/render/00_start_here.ipynb"
 	@echo "(the page lists every notebook at http://localhost:$(APP_PORT)/). Press Ctrl+C here to stop."
 	@echo "$(if $(filter 1,$(SHARED)),Shared computer: nobody is remembered; each person signs in with their code on each page.,Personal computer: people may tick Remember me.)"
-	RECONNECT_SHARED=$(SHARED) $(BIN)/voila notebooks --Voila.ip=127.0.0.1 --port=$(APP_PORT) \
+	RECONNECT_SHARED=$(SHARED) $(SERVER_ENV) $(BIN)/voila notebooks --Voila.ip=127.0.0.1 --port=$(APP_PORT) \
 	  --MappingKernelManager.cull_idle_timeout=300 --MappingKernelManager.cull_interval=60
 
 # The hub tests (tests/hub) use `make hub-setup`; without npm they are skipped (CI installs it: .ci/run).

@@ -13,6 +13,8 @@ _made: list[Path] = []
 
 
 def pytest_configure(config):
+    # The suite runs in English whatever the shell says; tests of other languages set RECONNECT_LANG themselves.
+    os.environ.pop("RECONNECT_LANG", None)
     if os.environ.get("RECONNECT_TEST_DATA_READY"):
         return
     root = Path(tempfile.mkdtemp(prefix="reconnect-test-"))

@@ -124,7 +124,7 @@ def _product_texts() -> list[Path]:
     """Every text a participant, counselor or developer reads: notebooks, item bank, README, docs, code."""
     return [
         *NOTEBOOKS,
-        ROOT / "data" / "item_bank.yaml",
+        *sorted((ROOT / "data").glob("item_bank*.yaml")),  # the English bank and every translation
         ROOT / "README.md",
         *sorted((ROOT / "docs").glob("*.md")),
         *sorted((ROOT / "src" / "reconnect").rglob("*.py")),
@@ -133,7 +133,7 @@ def _product_texts() -> list[Path]:
 
 def _words(text: str) -> list[str]:
     """Lower-case words only (punctuation, markup and line breaks ignored), as the 8-word rule compares them."""
-    return re.findall(r"[a-z']+", text.lower().replace("’", "'"))
+    return re.findall(r"[a-z'\u00e0-\u00ff]+", text.lower().replace("’", "'"))
 
 
 @pytest.mark.skipif(not ARTICLE.exists(), reason="the source article is not beside this checkout")

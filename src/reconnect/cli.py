@@ -81,6 +81,17 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("folder", type=Path, metavar="DIR")
     f.add_argument("--group", default=None, help="a group only facilitators belong to (files readable by it only)")
 
+    t = sub.add_parser(
+        "translations",
+        help="list what a language's item bank lacks or has in excess compared with English (docs/translating.md)",
+        description="Compare data/item_bank.<LANG>.yaml with data/item_bank.yaml: missing or extra texts, ids, "
+        "flags or version that differ, and texts still in English. Exit 1 when anything is missing or different.",
+    )
+    t.add_argument("language", nargs="?", default=None, metavar="LANG", help="e.g. es (default: every language)")
+    t.add_argument(
+        "--folder", type=Path, default=None, help="the folder holding the banks (default: this project's data/)"
+    )
+
     g = sub.add_parser(
         "forget-workshop",
         help="delete one workshop's collected answers from a store (asks you to type the workshop code)",
@@ -117,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
             return _collection_folder(args)
         if args.command == "forget-workshop":
             return _forget_workshop(args)
+        if args.command == "translations":
+            return _translations(args)
     except ReconnectError as exc:
         print(f"reconnect: {_shown(exc)}", file=sys.stderr)
         return 1
@@ -138,6 +151,22 @@ def _shown(exc: BaseException) -> str:
     return "\n".join(show(line) for line in str(exc).split("\n"))
 
 
+def _translations(args) -> int:
+    from .translations import languages, translation_report
+
+    wanted = [args.language] if args.language else languages(args.folder)[1:]
+    if not wanted:
+        print("Only the English item bank is here: no translation to check (docs/translating.md says how to add one).")
+        return 0
+    incomplete = False
+    for language in wanted:
+        lines, missing = translation_report(language, args.folder)
+        incomplete = incomplete or missing
+        for line in lines:
+            print(show(line))
+    return 1 if incomplete else 0
+
+
 def _validate(args) -> int:
     """Item banks are checked as banks; everything else goes through collect's own checks, writing nothing.
 
@@ -145,7 +174,14 @@ def _validate(args) -> int:
     archives, the same file-level and submission-level checks, the same item-bank version rule.
     """
     from .collect import collect
-    from .content import load_item_bank, validate_item_bank
+    from .content import load_item_bank
+    from .translations import check_translation, is_translation
+
+    def validate_item_bank(bank_path: Path) -> list[Problem]:
+        """The bank's own problems, and for item_bank.<lang>.yaml its differences from the English bank."""
+        from .content import validate_item_bank as own_problems
+
+        return own_problems(bank_path) + (check_translation(bank_path) if is_translation(bank_path) else [])
 
     problems: list[Problem] = []
     checked = 0

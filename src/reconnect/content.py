@@ -13,10 +13,17 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import ItemBankError, Problem, show
-from .paths import item_bank_path
+from .paths import DEFAULT_LANGUAGE, item_bank_path, normalise_language
 
 AREA_IDS = ("self_esteem", "distrust", "insecurity", "communication", "foundation")
 NEGATIONS = re.compile(r"\b(not|no|never|nothing|nobody|none|neither|nor|without|hardly|cannot)\b|n['’]t\b", re.I)
+#: Negation words that statements must avoid, per language of the bank (``language:``, default English).
+#: A language not listed here is loaded without the negation check: add its words when adding it.
+NEGATIONS_BY_LANGUAGE = {
+    "en": NEGATIONS,
+    "es": re.compile(r"\b(no|nunca|jamás|nada|nadie|ningún|ninguno|ninguna|ni|sin|tampoco|apenas)\b", re.I),
+}
+_BANK_FILE_LANG = re.compile(r"item_bank\.([a-z]{2,3})\.ya?ml", re.I)
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
 #: An item-bank version: it is written into every submission, so it stays short and plain.
 VERSION_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,31}")
@@ -113,6 +120,9 @@ class ItemBank:
     #: Shown when someone answers "yes" to the private check "Do you ever feel afraid of your partner?".
     afraid_note: str = ""
     conversations: tuple[Conversation, ...] = ()
+    #: The language of the texts (``language:`` in the file; ``en`` when absent). Ids, flags and
+    #: version are the same in every language (see docs/translating.md).
+    language: str = DEFAULT_LANGUAGE
 
     @property
     def scale_min(self) -> int:
@@ -258,6 +268,7 @@ def _parse(path: Path) -> tuple[ItemBank | None, list[Problem]]:
             )
         )
     add(_text_problems(data, p))
+    language = _parse_language(data.get("language"), path, problem, problems)
 
     scale = _parse_scale(data.get("scale"), problem, problems)
     growth, strength = _parse_bands(data.get("bands"), problem, problems)
@@ -310,7 +321,7 @@ def _parse(path: Path) -> tuple[ItemBank | None, list[Problem]]:
     seen_items: dict[str, str] = {}
     seen_areas: set[str] = set()
     for index, raw in enumerate(areas_raw, start=1):
-        area = _parse_area(index, raw, problem, problems, seen_items, seen_areas, str(version).strip())
+        area = _parse_area(index, raw, problem, problems, seen_items, seen_areas, str(version).strip(), language)
         if area is not None:
             areas.append(area)
     ids = [a.id for a in areas]
@@ -343,9 +354,36 @@ def _parse(path: Path) -> tuple[ItemBank | None, list[Problem]]:
             together_line=str(together_line).strip(),
             afraid_note=str(afraid_note).strip(),
             conversations=conversations,
+            language=language,
         ),
         [],
     )
+
+
+def _parse_language(raw, path: Path, problem, problems) -> str:
+    """``language:`` (optional, English when absent); a bank named ``item_bank.<lang>.yaml`` must declare it."""
+    named = _BANK_FILE_LANG.fullmatch(path.name)
+    if raw is None and not named:
+        return DEFAULT_LANGUAGE
+    if not isinstance(raw, str) or normalise_language(raw) != raw.strip() or raw.strip() == "":
+        problems.extend(
+            problem(
+                "language",
+                f"the language {show(str(raw)[:40])!r} is missing or not a two- or three-letter code",
+                f"write language: {named.group(1).lower() if named else 'es'} (lower case) at the top of the file",
+            )
+        )
+        return DEFAULT_LANGUAGE
+    language = raw.strip()
+    if named and named.group(1).lower() != language:
+        problems.extend(
+            problem(
+                "language",
+                f"the file is named for '{named.group(1).lower()}' but says language: {language}",
+                f"name the file item_bank.{language}.yaml, or correct the language line",
+            )
+        )
+    return language
 
 
 class _TooDeep(Exception):
@@ -481,7 +519,7 @@ def _suggestions(raw, where, what, problem, problems, lo, hi, *, titled: bool) -
     return tuple(out)
 
 
-def _parse_area(index, raw, problem, problems, seen_items, seen_areas, version="") -> Area | None:
+def _parse_area(index, raw, problem, problems, seen_items, seen_areas, version="", language="en") -> Area | None:
     if not isinstance(raw, dict):
         problems.extend(
             problem(
@@ -519,7 +557,7 @@ def _parse_area(index, raw, problem, problems, seen_items, seen_areas, version="
         )
         items_raw = items_raw if isinstance(items_raw, list) else []
     for n, item in enumerate(items_raw, start=1):
-        parsed = _parse_item(where, n, item, problem, problems, seen_items)
+        parsed = _parse_item(where, n, item, problem, problems, seen_items, language=language)
         if parsed:
             items.append(parsed)
     reversed_ids = [i.id for i in items if i.reverse]
@@ -603,7 +641,9 @@ def _parse_retired(where, raw, problem, problems, seen_items, version, current_i
     return tuple(out)
 
 
-def _parse_item(where, n, item, problem, problems, seen_items, *, check_wording: bool = True) -> Item | None:
+def _parse_item(
+    where, n, item, problem, problems, seen_items, *, check_wording: bool = True, language: str = DEFAULT_LANGUAGE
+) -> Item | None:
     if not isinstance(item, dict):
         problems.extend(
             problem(
@@ -634,8 +674,8 @@ def _parse_item(where, n, item, problem, problems, seen_items, *, check_wording:
     if not _nonblank(text):
         problems.extend(problem(label, "the statement text is blank", "write the statement"))
         ok = False
-    elif check_wording and NEGATIONS.search(text):
-        word = NEGATIONS.search(text).group(0)
+    elif check_wording and language in NEGATIONS_BY_LANGUAGE and NEGATIONS_BY_LANGUAGE[language].search(text):
+        word = NEGATIONS_BY_LANGUAGE[language].search(text).group(0)
         problems.extend(
             problem(
                 label,

@@ -5,14 +5,47 @@ Resolution order, so that tests, a workshop laptop and JupyterHub can each point
 2. the project folder found by walking up from the working directory (a checkout: notebooks run
    from ``notebooks/``), giving ``data/responses`` and ``data/item_bank.yaml``;
 3. next to the installed package source (an editable install), then ``~/reconnect-data``.
+
+The content's language: ``RECONNECT_LANG`` (``es``, ``es_MX``, ``es_MX.UTF-8`` all mean Spanish)
+picks ``item_bank.<lang>.yaml`` next to the English bank when that file exists; any other value,
+or a language without a bank, gives the English bank. ``RECONNECT_ITEM_BANK`` still wins over both.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 ITEM_BANK_NAME = "item_bank.yaml"
+#: The language of ``item_bank.yaml``; other languages live in ``item_bank.<lang>.yaml`` beside it.
+DEFAULT_LANGUAGE = "en"
+_LANG_RE = re.compile(r"([a-z]{2,3})(?:[_-][a-z0-9]{2,8})*(?:[.@].*)?", re.I)
+
+
+def normalise_language(value: str | None) -> str:
+    """The two- or three-letter language code of a setting such as ``es_MX.UTF-8``; English when unusable.
+
+    Examples
+    --------
+    >>> [normalise_language(v) for v in ("es", "es_MX", "ES-mx", "es_MX.UTF-8", "pt_BR@latin")]
+    ['es', 'es', 'es', 'es', 'pt']
+    >>> [normalise_language(v) for v in (None, "", "C", "../etc/passwd", "espanol-de-verdad")]
+    ['en', 'en', 'en', 'en', 'en']
+    """
+    match = _LANG_RE.fullmatch((value or "").strip())
+    return match.group(1).lower() if match else DEFAULT_LANGUAGE
+
+
+def requested_language() -> str:
+    """The language asked for with ``RECONNECT_LANG`` (English when unset or unusable)."""
+    return normalise_language(os.environ.get("RECONNECT_LANG"))
+
+
+def bank_name(language: str) -> str:
+    """The file name of a language's item bank: ``item_bank.yaml`` for English, ``item_bank.es.yaml`` ..."""
+    language = normalise_language(language)
+    return ITEM_BANK_NAME if language == DEFAULT_LANGUAGE else f"item_bank.{language}.yaml"
 
 
 def project_root(start: Path | None = None) -> Path | None:
@@ -27,11 +60,20 @@ def project_root(start: Path | None = None) -> Path | None:
     return None
 
 
-def item_bank_path() -> Path:
-    """The item bank in use."""
+def item_bank_path(language: str | None = None) -> Path:
+    """The item bank in use: ``RECONNECT_ITEM_BANK``, else the bank of ``language`` (default
+    ``RECONNECT_LANG``) beside the English one when it exists, else the English bank."""
     env = os.environ.get("RECONNECT_ITEM_BANK")
     if env:
         return Path(env)
+    english = english_bank_path()
+    lang = normalise_language(language) if language is not None else requested_language()
+    translated = english.with_name(bank_name(lang))
+    return translated if translated != english and translated.is_file() else english
+
+
+def english_bank_path() -> Path:
+    """``data/item_bank.yaml`` of this project: the reference every translation is checked against."""
     root = project_root()
     if root is None:
         return Path(__file__).resolve().parents[2] / "data" / ITEM_BANK_NAME

@@ -1,0 +1,64 @@
+"""The area notebooks 01-05 run with RECONNECT_LANG=es: no error, and the title, introduction, "What can
+help" points and statements shown are the Spanish bank's (the markdown around them is still English:
+UI catalogs are a later step, see docs/translating.md)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from reconnect.content import AREA_IDS, load_item_bank
+
+ROOT = Path(__file__).resolve().parents[1]
+ES = load_item_bank(ROOT / "data" / "item_bank.es.yaml")
+EN = load_item_bank(ROOT / "data" / "item_bank.yaml")
+
+
+def _run(path: Path, monkeypatch, home: Path) -> tuple[nbformat.NotebookNode, str]:
+    from reconnect import participant as pt
+
+    # Someone remembered on this (personal) computer, so the page shows the statements to rate.
+    pt.save_settings(home, pt.Settings(code="KM7-4TX", session="before"), make_current=False)
+    pt.remember(home, "KM7-4TX")
+    monkeypatch.setenv("RECONNECT_HOME", str(home))
+    monkeypatch.setenv("RECONNECT_SHARED", "0")
+    monkeypatch.setenv("RECONNECT_LANG", "es")
+    monkeypatch.delenv("RECONNECT_ITEM_BANK", raising=False)
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(
+        nb,
+        timeout=300,
+        startup_timeout=180,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        store_widget_state=True,
+    ).execute()
+    shown = json.dumps([c.get("outputs", []) for c in nb.cells] + [nb.metadata.get("widgets", {})], ensure_ascii=False)
+    return nb, shown
+
+
+def _html(text: str) -> str:
+    """A text as json.dumps writes html.escape'd content (quotes and apostrophes escaped in the page)."""
+    import html
+
+    return json.dumps(html.escape(text), ensure_ascii=False)[1:-1]
+
+
+@pytest.mark.parametrize("area_id", AREA_IDS)
+def test_area_notebook_runs_in_spanish(area_id, monkeypatch, tmp_path):
+    path = next((ROOT / "notebooks").glob(f"0?_{area_id}.ipynb"))
+    nb, shown = _run(path, monkeypatch, tmp_path)
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert errors == []
+    assert "Traceback" not in shown
+    es, en = ES.area(area_id), EN.area(area_id)
+    assert _html(es.title) in shown and _html(es.introduction) in shown
+    assert _html(es.advice[0].title) in shown
+    assert _html(es.items[0].text) in shown
+    assert _html(en.title) not in shown and _html(en.introduction) not in shown
+    assert os.environ["RECONNECT_LANG"] == "es"
