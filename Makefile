@@ -3,11 +3,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+LABEXT_DIR := $(VENV)/share/jupyter/labextensions
 DEMO   := data/demo
 # Jupyter refuses to run as root without this flag (containers, CI machines).
 LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup lab app demo test lint format nav bench clean-venv
+.PHONY: setup lab app demo test lint format nav bench clean-venv labextension
 
 setup: $(STAMP)
 
@@ -16,7 +17,18 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# An editable install skips pyproject's data-files: link the prebuilt JupyterLab extension in by hand.
+	@mkdir -p $(LABEXT_DIR) && ln -sfn $(CURDIR)/src/reconnect/labextension $(LABEXT_DIR)/reconnect-series
 	@touch $(STAMP)
+
+# Rebuild the JupyterLab extension from labextension/src (needs node and npm; only after editing that source).
+# The built files are committed in src/reconnect/labextension, so `make setup` and users need no node.
+labextension: setup
+	cd labextension && npm ci --no-audit --no-fund && npx tsc
+	cd labextension && node_modules/.bin/build-labextension --core-path \
+	  "$$($(CURDIR)/$(BIN)/python -c 'import jupyterlab, os; print(os.path.join(os.path.dirname(jupyterlab.__file__), "staging"))')" .
+	cp labextension/install.json src/reconnect/labextension/install.json
+	$(BIN)/python labextension/stamp.py --write
 
 demo: setup
 	@test -d $(DEMO)/submissions || $(BIN)/reconnect demo --out $(DEMO)
