@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 LABEXT_DIR := $(VENV)/share/jupyter/labextensions
+VOILA_TEMPLATES := $(VENV)/share/jupyter/voila/templates
 DEMO   := data/demo
 # Jupyter refuses to run as root without this flag (containers, CI machines).
 LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
@@ -19,6 +20,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@# An editable install skips pyproject's data-files: link the prebuilt JupyterLab extension in by hand.
 	@mkdir -p $(LABEXT_DIR) && ln -sfn $(CURDIR)/src/reconnect/labextension $(LABEXT_DIR)/reconnect-series
+	@mkdir -p $(VOILA_TEMPLATES) && ln -sfn $(CURDIR)/src/reconnect/app_template $(VOILA_TEMPLATES)/reconnect
 	@touch $(STAMP)
 
 # Rebuild the JupyterLab extension from labextension/src (needs node and npm; only after editing that source).
@@ -40,9 +42,9 @@ lab: setup demo
 # App mode: the notebooks as web pages with no code (Voilà), on this computer only. Ctrl+C stops it.
 APP_PORT ?= 8866
 app: setup demo
-	@echo "Reconnect in app mode: open http://localhost:$(APP_PORT)/voila/render/00_start_here.ipynb"
-	@echo "(the page lists every notebook at http://localhost:$(APP_PORT)/). Press Ctrl+C here to stop."
-	$(BIN)/voila notebooks --Voila.ip=127.0.0.1 --port=$(APP_PORT) \
+	@echo "Reconnect in app mode: open http://localhost:$(APP_PORT)/ (the start page)."
+	@echo "Press Ctrl+C here to stop."
+	$(BIN)/voila notebooks --template=reconnect --Voila.ip=127.0.0.1 --port=$(APP_PORT) \
 	  --MappingKernelManager.cull_idle_timeout=300 --MappingKernelManager.cull_interval=60
 
 test: setup
