@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import html
 from datetime import datetime
+from pathlib import Path
 
 from ..content import ItemBank
 
@@ -15,6 +17,27 @@ def esc(text: object) -> str:
 
 def ok_message(text: str) -> str:
     return f'<div class="rc-msg rc-ok" role="status" style="{_BOX}border-color:#009E73;">✔ {esc(text)}</div>'
+
+
+# A file larger than this is not offered as a download from the page (it would travel inside the page).
+DOWNLOAD_LIMIT = 20 * 1024 * 1024
+
+
+def download_link(path: Path, label: str, mime: str = "application/pdf") -> str:
+    """A link that hands the file to the browser's downloads: works in JupyterLab and in app mode alike.
+
+    The file travels inside the page (a ``data:`` address), so it needs no web server route and can live
+    in the private data folder, outside what the server shows. Empty when the file is too big.
+    """
+    data = Path(path).read_bytes()
+    if len(data) > DOWNLOAD_LIMIT:
+        return ""
+    encoded = base64.b64encode(data).decode("ascii")
+    return (
+        f'<a class="rc-download" download="{esc(Path(path).name)}" href="data:{mime};base64,{encoded}" '
+        'style="display:inline-block;margin:4px 0 8px;padding:6px 12px;border:2px solid #0072B2;'
+        f'border-radius:4px;color:#00497a;font-weight:bold;text-decoration:none;">⬇ {esc(label)}</a>'
+    )
 
 
 def error_message(text: str) -> str:

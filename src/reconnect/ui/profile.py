@@ -13,7 +13,7 @@ from ..errors import ReconnectError
 from ..paths import data_home, demo_store
 from ..profile import PARTNER, YOU, Change, CoupleView, Profile, ProfileSource, demo_choices, own_reflections
 from ..scoring import SCORE_NOTE
-from .common import STYLE, error_message, esc, info_message, local_time, ok_message, safety_html
+from .common import STYLE, download_link, error_message, esc, info_message, local_time, ok_message, safety_html
 
 OWN, DEMO = "own", "demo"
 NEWEST = ""
@@ -349,5 +349,5 @@ class ProfileView:
         self.report_message.value = ok_message(
             f"Saved your {pages}-page report to {path}.{extra} It holds your answers: keep it private, and "
             "delete it when you no longer need it. Your private journal notes are never put in it."
-        )
+        ) + download_link(path, "Download the report (PDF) to open or print it")
         self.last_report = path
