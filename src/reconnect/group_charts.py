@@ -36,7 +36,12 @@ FONT = 15
 TITLE_FONT = 18
 
 
-def _axes(ax, rows: int, *, width: float = 13.0, per_row: float = 0.95, extra: float = 2.2):
+# Width in inches: at 100 dpi about 1000 px, the width a 1280-pixel projector gives a notebook's output,
+# so the chart is not shrunk and its smallest lettering stays at least the page's text size.
+CHART_WIDTH = 10.0
+
+
+def _axes(ax, rows: int, *, width: float = CHART_WIDTH, per_row: float = 0.8, extra: float = 2.0):
     import matplotlib.pyplot as plt
 
     if ax is None:
@@ -83,6 +88,18 @@ def _segment(ax, y, left, width, fill, label, *, combined=False, height=0.62, mi
         )
 
 
+def _hidden(note) -> str:
+    """What a hidden row says on the chart: the reason's first part, saying "not shown" once.
+
+    >>> _hidden("the split is not shown: it would tell each person's answer")
+    'the split is not shown'
+    >>> _hidden("fewer than 5 people: not shown, so that nobody's answers can be worked out")
+    'not shown: fewer than 5 people'
+    """
+    head = str(note).split(":")[0].strip()
+    return head if "not shown" in head else f"not shown: {head}"
+
+
 def _area_label(title: str, n, mean=None) -> str:
     head = textwrap.fill(str(title), 24)
     if pd.isna(n):
@@ -116,8 +133,7 @@ def band_chart(shares: pd.DataFrame, *, ax=None, title: str | None = None):
         first = cells.iloc[0]
         labels.append((y, _area_label(first["title"], first["n"], first["mean_score"])))
         if pd.isna(first["count"]):
-            why = first["note"] if pd.notna(first["n"]) else first["note"]
-            ax.text(1, y, "not shown: " + str(why).split(":")[0], va="center", fontsize=FONT, style="italic")
+            ax.text(1, y, _hidden(first["note"]), va="center", fontsize=FONT, style="italic")
             continue
         left = 0.0
         for cell in cells.itertuples():
@@ -218,7 +234,7 @@ def spread_chart(spread: pd.DataFrame, *, bank: ItemBank, order: list[str] | Non
         row = spread[spread["area"] == area].iloc[0]
         labels.append((y, _area_label(row["title"], row["n"])))
         if pd.isna(row["n"]):
-            ax.text(2, y, "not shown: " + str(row["note"]).split(":")[0], va="center", fontsize=FONT, style="italic")
+            ax.text(2, y, _hidden(row["note"]), va="center", fontsize=FONT, style="italic")
             continue
         ax.barh(y, row["q75"] - row["q25"], left=row["q25"], height=0.45, color=BLUE, alpha=0.85, zorder=2)
         ax.plot([row["median"]], [y], marker="D", markersize=16, color=YELLOW, mec=TEXT, mew=2, zorder=3)
@@ -273,7 +289,7 @@ def statement_chart(counts: pd.DataFrame, *, bank: ItemBank, ax=None, title: str
     -100
     """
     items = list(dict.fromkeys(counts["item"]))
-    ax = _axes(ax, len(items), width=14, per_row=1.15, extra=2.6)
+    ax = _axes(ax, len(items), per_row=0.95, extra=2.4)
     middle = (bank.scale_min + bank.scale_max) / 2
     labels = []
     for pos, item in enumerate(items):
@@ -283,9 +299,7 @@ def statement_chart(counts: pd.DataFrame, *, bank: ItemBank, ax=None, title: str
         text = textwrap.fill(str(first["text"]), 34) + ("\n(reverse-worded)" if bool(first["reverse"]) else "")
         labels.append((y, text))
         if pd.isna(first["count"]):
-            ax.text(
-                -95, y, "not shown: " + str(first["note"]).split(":")[0], va="center", fontsize=FONT, style="italic"
-            )
+            ax.text(-95, y, _hidden(first["note"]), va="center", fontsize=FONT, style="italic")
             continue
         centre = cells[(cells["first"] <= middle) & (cells["last"] >= middle)]
         half = float(centre["share"].sum()) / 2
@@ -338,7 +352,7 @@ def statement_chart(counts: pd.DataFrame, *, bank: ItemBank, ax=None, title: str
 def _answer_label(cell) -> str:
     if cell.first == cell.last:
         return f"{cell.share:.0f}%"
-    return f"{cell.first}-{cell.last}: {cell.share:.0f}%"
+    return f"answers {cell.first} to {cell.last}: {cell.share:.0f}%"
 
 
 def statement_chart_text(counts: pd.DataFrame) -> str:
@@ -387,7 +401,7 @@ def change_chart(
         y = len(change) - 1 - pos
         labels.append((y, _area_label(row.title, row.n_paired)))
         if pd.isna(row.n_paired):
-            ax.text(2, y, "not shown: " + str(row.note).split(":")[0], va="center", fontsize=FONT, style="italic")
+            ax.text(2, y, _hidden(row.note), va="center", fontsize=FONT, style="italic")
             continue
         a, b = float(row.mean_first), float(row.mean_second)
         ax.annotate("", xy=(b, y), xytext=(a, y), arrowprops={"arrowstyle": "-|>", "lw": 3, "color": TEXT}, zorder=2)
@@ -409,6 +423,7 @@ def change_chart(
     ax.set_yticks([y for y, _ in labels], [t for _, t in labels], fontsize=FONT)
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.6, len(change) - 0.2)
+    ax.set_xticks(sorted({0, 25, bank.growth_below, bank.strength_from, 100}))  # where the bands change
     ax.tick_params(axis="x", labelsize=FONT - 2)
     ax.set_xlabel(
         f"mean score 0-100 of the people who answered both times: ○ {first} → ● {second}\n({SCORE_NOTE})",
@@ -455,7 +470,19 @@ def couples_chart(couples: pd.DataFrame, *, order: list[str] | None = None, ax=N
         head = textwrap.fill(str(first["title"]), 24)
         labels.append((y, head if pd.isna(first["n_couples"]) else f"{head}\n{int(first['n_couples'])} couples"))
         if pd.isna(first["count"]):
-            ax.text(1, y, "not shown: " + str(first["note"]).split(":")[0], va="center", fontsize=FONT, style="italic")
+            ax.text(1, y, _hidden(first["note"]), va="center", fontsize=FONT, style="italic")
+            continue
+        shown = cells[cells["count"] > 0]
+        if len(shown) == 1 and " or " in str(shown.iloc[0]["category"]):
+            # one combined block across the whole row tells nothing: say so instead of hatching it all
+            ax.text(
+                1,
+                y,
+                "too few couples to tell apart: all in one combined group",
+                va="center",
+                fontsize=FONT,
+                style="italic",
+            )
             continue
         left = 0.0
         for cell in cells.itertuples():
@@ -463,8 +490,7 @@ def couples_chart(couples: pd.DataFrame, *, order: list[str] | None = None, ax=N
                 continue
             combined = " or " in str(cell.category)
             fill = COUPLE_FILL.get(str(cell.category), GREY)
-            name = str(cell.category).replace("shared ", "").replace(" area", "")
-            text = f"{cell.count}" if cell.share < 20 else f"{name}: {cell.count}"
+            text = f"{cell.count}" if cell.share < 40 or combined else f"{cell.category}: {cell.count}"
             _segment(ax, y, left, float(cell.share), fill, text, combined=combined)
             left += float(cell.share)
     ax.set_yticks([y for y, _ in labels], [t for _, t in labels], fontsize=FONT)

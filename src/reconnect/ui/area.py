@@ -16,7 +16,7 @@ from ..paths import data_home
 from ..scoring import SCORE_NOTE, score_ratings
 from ..store import Submission, latest_ratings, load_store, save_submission
 from .choice import RatingChoice
-from .common import error_message, esc, info_message, local_time, ok_message, safety_html
+from .common import error_message, esc, first_sentence, info_message, local_time, ok_message, safety_html, show_figure
 
 
 class RatingForm:
@@ -230,15 +230,13 @@ class AreaResult:
             f"<i>({SCORE_NOTE})</i>.</p><p>{esc(_band_words(band))}</p>"
             f"<p><b>Things to try this week:</b></p><ul>{exercises}</ul></div>"
         )
-        import matplotlib.pyplot as plt
         import pandas as pd
 
-        from ..charts import score_bars
+        from ..charts import score_bars, score_bars_text
 
-        with self.chart:
-            ax = score_bars(pd.DataFrame({"label": [area.title], "score": [score]}), bank=bank)
-            plt.show()
-            plt.close(ax.figure)
+        data = pd.DataFrame({"label": [area.title], "score": [score]})
+        ax = score_bars(data, bank=bank)
+        show_figure(self.chart, ax.figure, first_sentence(score_bars_text(data, bank=bank)))
 
 
 def _band_words(band: str) -> str:

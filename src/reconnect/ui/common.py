@@ -40,6 +40,51 @@ def download_link(path: Path, label: str, mime: str = "application/pdf") -> str:
     )
 
 
+def first_sentence(text: str) -> str:
+    """The opening sentence of a chart's text alternative, for the image's ``alt`` (a list's colon ends it)."""
+    line = str(text).strip().split("\n")[0].strip()
+    for end in (". ", ": "):
+        if end in line:
+            line = line.split(end)[0]
+    line = line.rstrip(":. ")
+    return line + "." if line else ""
+
+
+def figure_img(fig, alt: str, *, dpi: float = 100, grow: float = 1.0) -> str:
+    """A matplotlib figure as an ``<img>`` with ``alt`` text, drawn at ``dpi``.
+
+    The picture takes the width it is given, up to ``grow`` times its own pixel size, and never more
+    (so its lettering is never drawn smaller than planned on a wide page). Closes the figure.
+    """
+    import io
+
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Text
+
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    plt.close(fig)
+    width, height = _png_size(buf.getvalue())
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return (
+        f'<img class="rc-chart" src="data:image/png;base64,{data}" alt="{esc(alt)}" width="{width}" '
+        f'height="{height}" data-px-per-pt="{dpi / 72:.4f}" data-smallest-pt="{min(sizes, default=0):g}" '
+        f'style="width:100%;max-width:{round(width * grow)}px;height:auto;display:block;">'
+    )
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def show_figure(out, fig, alt: str, **kwargs) -> None:
+    """Show ``fig`` in the ``Output`` widget ``out`` as an image with ``alt`` text (also works without a kernel)."""
+    from IPython.display import HTML
+
+    out.append_display_data(HTML(figure_img(fig, alt, **kwargs)))
+
+
 def error_message(text: str) -> str:
     lines = "<br>".join(esc(line) for line in str(text).splitlines())
     return f'<div class="rc-msg rc-error" role="alert" style="{_BOX}border-color:#D55E00;">⚠ {lines}</div>'

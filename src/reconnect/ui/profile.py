@@ -13,7 +13,18 @@ from ..errors import ReconnectError
 from ..paths import data_home, demo_store
 from ..profile import PARTNER, YOU, Change, CoupleView, Profile, ProfileSource, demo_choices, own_reflections
 from ..scoring import SCORE_NOTE
-from .common import STYLE, download_link, error_message, esc, info_message, local_time, ok_message, safety_html
+from .common import (
+    STYLE,
+    download_link,
+    error_message,
+    esc,
+    first_sentence,
+    info_message,
+    local_time,
+    ok_message,
+    safety_html,
+    show_figure,
+)
 
 OWN, DEMO = "own", "demo"
 NEWEST = ""
@@ -207,14 +218,11 @@ class ProfileView:
         self.share.disabled = True
         self.report_button.disabled = True
 
-    def _show(self, out: w.Output, key: str, draw) -> None:
-        import matplotlib.pyplot as plt
-
-        with out:
-            ax = draw()
-            self.axes[key] = ax
-            plt.show()
-            plt.close(ax.figure)
+    def _show(self, out: w.Output, key: str, draw, text: str) -> None:
+        """Draw a chart into ``out`` as an image whose ``alt`` is its text alternative's first sentence."""
+        ax = draw()
+        self.axes[key] = ax
+        show_figure(out, ax.figure, first_sentence(text))
 
     def _draw_profile(self, source: ProfileSource) -> None:
         from ..charts import score_bars, score_bars_text
@@ -225,6 +233,7 @@ class ProfileView:
                 self.profile_chart,
                 "profile",
                 lambda: score_bars(p.chart_data(), bank=self.bank, title="My five areas"),
+                score_bars_text(p.chart_data(), bank=self.bank),
             )
         html = _list(p.summary_lines(), "rc-summary")
         exercises = p.exercises()
@@ -261,6 +270,7 @@ class ProfileView:
             lambda: change_dumbbell(
                 c.long, bank=self.bank, sessions=c.sessions, title=f"From '{c.first}' to '{c.last}'"
             ),
+            change_dumbbell_text(c.long, bank=self.bank, sessions=c.sessions),
         )
         self.change_text.value = (
             f"<p style='font-size:15px;'>{esc(c.message)}</p>"
@@ -294,6 +304,7 @@ class ProfileView:
             self.couple_chart,
             "couple",
             lambda: couple_bars(data, bank=self.bank, note="agreement", people=[YOU, PARTNER], title="Side by side"),
+            couple_bars_text(data, bank=self.bank, note="agreement", people=[YOU, PARTNER]),
         )
         html = _list(cv.agreement_lines(), "rc-agreement")
         diffs = cv.difference_lines()
