@@ -41,7 +41,7 @@ TITLE_FONT = 18
 CHART_WIDTH = 10.0
 
 
-def _axes(ax, rows: int, *, width: float = CHART_WIDTH, per_row: float = 0.8, extra: float = 2.0):
+def _axes(ax, rows: int, *, width: float = CHART_WIDTH, per_row: float = 0.76, extra: float = 1.85):
     import matplotlib.pyplot as plt
 
     if ax is None:
@@ -53,7 +53,8 @@ def _tidy(ax, title: str | None) -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     if title:
-        ax.set_title(title, fontsize=TITLE_FONT, loc="left", pad=32, fontweight="bold")
+        # wrapped so that it never makes the picture wider than the chart (a wider picture is shrunk)
+        ax.set_title(textwrap.fill(title, 58), fontsize=TITLE_FONT, loc="left", pad=26, fontweight="bold")
 
 
 def _ink(fill: str) -> str:
@@ -289,14 +290,14 @@ def statement_chart(counts: pd.DataFrame, *, bank: ItemBank, ax=None, title: str
     -100
     """
     items = list(dict.fromkeys(counts["item"]))
-    ax = _axes(ax, len(items), per_row=0.95, extra=2.4)
+    ax = _axes(ax, len(items), per_row=0.62, extra=1.9)
     middle = (bank.scale_min + bank.scale_max) / 2
     labels = []
     for pos, item in enumerate(items):
         y = len(items) - 1 - pos
         cells = counts[counts["item"] == item].sort_values("first", na_position="last")
         first = cells.iloc[0]
-        text = textwrap.fill(str(first["text"]), 34) + ("\n(reverse-worded)" if bool(first["reverse"]) else "")
+        text = textwrap.fill(str(first["text"]) + (" (reverse-worded)" if bool(first["reverse"]) else ""), 40)
         labels.append((y, text))
         if pd.isna(first["count"]):
             ax.text(-95, y, _hidden(first["note"]), va="center", fontsize=FONT, style="italic")
@@ -337,7 +338,7 @@ def statement_chart(counts: pd.DataFrame, *, bank: ItemBank, ax=None, title: str
             )
             right_edge += float(cell.share)
     ax.axvline(0, color=TEXT, lw=1.5, zorder=1)
-    ax.set_yticks([y for y, _ in labels], [t for _, t in labels], fontsize=FONT - 1)
+    ax.set_yticks([y for y, _ in labels], [t for _, t in labels], fontsize=FONT - 2)
     ax.set_xlim(-100, 100)
     ax.set_ylim(-0.6, len(items) - 0.4)
     ticks = [-100, -50, 0, 50, 100]
