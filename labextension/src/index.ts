@@ -7,7 +7,8 @@
  * - walks like pages: a link to another notebook replaces the current tab, and closing a series
  *   notebook shuts its kernel down, so walking 00 -> 07 keeps one kernel (two for a moment).
  *
- * Any other notebook is left exactly as JupyterLab handles it.
+ * Any other notebook is left exactly as JupyterLab handles it. On every page (also Voilà's app mode), toggle
+ * buttons get `aria-pressed`.
  */
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { PageConfig } from '@jupyterlab/coreutils';
@@ -136,12 +137,39 @@ async function setUp(app: JupyterFrontEnd, panel: NotebookPanel): Promise<void> 
   }
 }
 
+/**
+ * ipywidgets' toggle buttons (06's "Show" choice) mark the chosen button by colour only: give every toggle
+ * button `aria-pressed`, kept in step with its "chosen" class, in JupyterLab and in app mode alike.
+ */
+export function markPressed(root: ParentNode): void {
+  root.querySelectorAll('.widget-toggle-button').forEach(button => {
+    const pressed = button.classList.contains('mod-active') ? 'true' : 'false';
+    if (button.getAttribute('aria-pressed') !== pressed) {
+      button.setAttribute('aria-pressed', pressed);
+    }
+  });
+}
+
+function watchTogglePressed(): void {
+  let queued = false;
+  new MutationObserver(() => {
+    if (!queued) {
+      queued = true;
+      requestAnimationFrame(() => {
+        queued = false;
+        markPressed(document);
+      });
+    }
+  }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['class'] });
+}
+
 const plugin: JupyterFrontEndPlugin<void> = {
   id: 'reconnect-series:plugin',
   description: 'Series notebooks run on open, never ask to be saved, and navigate in place.',
   autoStart: true,
   optional: [INotebookTracker],
   activate: (app: JupyterFrontEnd, tracker: INotebookTracker | null) => {
+    watchTogglePressed();
     if (!tracker) {
       return; // e.g. Voilà's page, which runs the notebook itself
     }

@@ -141,7 +141,8 @@ def band_chart(shares: pd.DataFrame, *, ax=None, title: str | None = None):
             combined = cell.first != cell.last
             name = {"growth area": "growth", "in between": "between", "strength": "strength"}
             short = " or ".join(name[b] for b in str(cell.category).split(" or "))
-            text = f"{cell.share:.0f}%" if cell.share < 22 else f"{short}\n{cell.share:.0f}%"
+            # a combined name is long: on a narrow block it would spill over its neighbours, so only the share
+            text = f"{cell.share:.0f}%" if cell.share < (34 if combined else 22) else f"{short}\n{cell.share:.0f}%"
             _segment(ax, y, left, float(cell.share), BAND_FILL.get(str(cell.category), GREY), text, combined=combined)
             left += float(cell.share)
     ax.set_yticks([y for y, _ in labels], [t for _, t in labels], fontsize=FONT)

@@ -19,6 +19,7 @@ def _friendly(view):
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
+        _page_style()
         try:
             return view(*args, **kwargs)
         except ReconnectError as exc:
@@ -29,6 +30,19 @@ def _friendly(view):
             return w.HTML(error_message(str(exc)))
 
     return wrapper
+
+
+def _page_style() -> None:
+    """Put the package's page CSS (visible focus, readable button colours) beside the view, in a kernel only."""
+    from IPython import get_ipython
+
+    if get_ipython() is None:
+        return
+    from IPython.display import HTML, display
+
+    from .ui.common import PAGE_CSS
+
+    display(HTML(PAGE_CSS))
 
 
 @_friendly

@@ -25,11 +25,19 @@ class StartPanel:
             description="My code", placeholder="e.g. KM7-4TX", style={"description_width": "initial"}
         )
         self.resume_button = w.Button(description="Resume with this code", layout=w.Layout(width="auto"))
-        wide = {"description_width": "12em"}
-        self.display_name = w.Text(description="Name (optional)", placeholder="only on this computer", style=wide)
-        self.workshop = w.Text(description="Workshop code (optional)", placeholder="from your facilitator", style=wide)
+        wide = {"description_width": "14em"}  # "Workshop code (optional)" in full, not cut off
+        field = w.Layout(width="36em")  # room for the label and the whole placeholder
+        self.display_name = w.Text(
+            description="Name (optional)", placeholder="only on this computer", style=wide, layout=field
+        )
+        self.workshop = w.Text(
+            description="Workshop code (optional)", placeholder="from your facilitator", style=wide, layout=field
+        )
         self.couple = w.Text(
-            description="Couple code (optional)", placeholder="the same word for both partners", style=wide
+            description="Couple code (optional)",
+            placeholder="the same word for both partners",
+            style=wide,
+            layout=field,
         )
         self.session = w.Combobox(
             description="Session",
@@ -38,6 +46,7 @@ class StartPanel:
             placeholder="before, after or a date",
             ensure_option=False,
             style=wide,
+            layout=field,
         )
         self.save_button = w.Button(
             description="Save my settings", button_style="success", layout=w.Layout(width="auto")
