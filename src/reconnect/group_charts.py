@@ -14,7 +14,7 @@ import textwrap
 import pandas as pd
 
 from .content import ItemBank
-from .scoring import SCORE_NOTE
+from .scoring import SCORE_NOTE, shown_change
 
 # Okabe-Ito
 ORANGE, SKY, GREEN, YELLOW, BLUE, VERMILLION, PURPLE = (
@@ -412,11 +412,12 @@ def change_chart(
         lo, hi = (a, b) if a <= b else (b, a)
         ax.text(lo - 2, y, f"{a if a <= b else b:.0f}", ha="right", va="center", fontsize=FONT)
         ax.text(hi + 2, y, f"{hi:.0f}", ha="left", va="center", fontsize=FONT)
-        sign = "+" if row.change >= 0 else "−"
+        moved = shown_change(a, b)  # the difference of the two numbers on the chart
+        sign = "+" if moved >= 0 else "−"
         ax.text(
             (a + b) / 2,
             y + 0.3,
-            f"{sign}{abs(row.change):.0f}",
+            f"{sign}{abs(moved)}",
             ha="center",
             va="bottom",
             fontsize=FONT,
@@ -443,7 +444,8 @@ def change_chart_text(change: pd.DataFrame, *, first: str, second: str) -> str:
             lines.append(f"- {r.title}: {r.note}")
         else:
             lines.append(
-                f"- {r.title} ({r.n_paired} people): {r.mean_first:.0f} → {r.mean_second:.0f} ({r.change:+.0f})"
+                f"- {r.title} ({r.n_paired} people): {r.mean_first:.0f} → {r.mean_second:.0f} "
+                f"({shown_change(r.mean_first, r.mean_second):+d})"
             )
     return f"Mean scores of the people who answered in both sessions, '{first}' then '{second}':\n" + "\n".join(lines)
 

@@ -111,7 +111,7 @@ class ProfileView:
         self.couple_widget = w.VBox(
             [self.share, self.share_message, self.couple_text, self.couple_chart, self.couple_details]
         )
-        self.report_widget = w.VBox([self.report_button, self.report_message, w.HTML(safety_html(self.bank))])
+        self.report_widget = w.VBox([self.report_button, self.report_message])  # the help box is shown once, above
         self.widget = w.VBox(
             [
                 self.chooser_widget,
