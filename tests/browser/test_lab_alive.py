@@ -81,3 +81,30 @@ def test_closing_asks_nothing_and_stops_the_kernel(page, lab):
     assert page.locator(".jp-Dialog").count() == 0, "closing asked something"
     left = _wait_sessions(page, lab, lambda names: "01_self_esteem.ipynb" not in names)
     assert "01_self_esteem.ipynb" not in left, "closing the notebook left its kernel running"
+
+
+def test_answers_stay_on_one_row_of_equal_width(page, lab):
+    """At 1366 px with the file browser open, and down to 1024 px: five equal boxes on one row, before and
+    after choosing (a chosen, bold answer does not grow); narrower, a plain vertical list."""
+    geometry = """[...document.querySelectorAll('.rc-choice-group')].slice(0, 2).map(g =>
+        [...g.querySelectorAll('.rc-option')].map(o => { const r = o.getBoundingClientRect();
+          return [Math.round(r.top), Math.round(r.width)]; }))"""
+    page.set_viewport_size({"width": 1366, "height": 900})
+    open_lab(page, lab, "01_self_esteem.ipynb")
+    expect(page.locator("#jp-left-stack")).to_be_visible()  # the file browser takes its share
+    for width in (1366, 1024):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(300)
+        before = page.evaluate(geometry)
+        page.locator(".rc-choice-group").first.locator("input").nth(4).check()
+        page.wait_for_timeout(300)
+        after = page.evaluate(geometry)
+        for group in before + after:
+            assert len({top for top, _ in group}) == 1, f"{width} px: the answers wrapped: {group}"
+            assert max(w for _, w in group) - min(w for _, w in group) <= 1, f"{width} px: unequal: {group}"
+        widths = [[w for _, w in group] for group in before], [[w for _, w in group] for group in after]
+        assert widths[0] == widths[1], f"{width} px: choosing changed the widths: {widths}"
+    page.set_viewport_size({"width": 900, "height": 900})
+    page.wait_for_timeout(300)
+    narrow = page.evaluate(geometry)[0]
+    assert len({top for top, _ in narrow}) == len(narrow), f"below 1024 px a vertical list: {narrow}"
