@@ -7,6 +7,7 @@ from pathlib import Path
 import ipywidgets as w
 
 from .. import participant as pt
+from ..codes import MAX_NAME
 from ..errors import ReconnectError
 from ..paths import data_home
 from .common import error_message, esc, info_message, ok_message
@@ -55,6 +56,7 @@ class StartPanel:
         self.new_button.on_click(self._on_new)
         self.resume_button.on_click(self._on_resume)
         self.save_button.on_click(self._on_save)
+        self.display_name.observe(self._on_name, names="value")
         self.settings_box = w.VBox([self.display_name, self.workshop, self.couple, self.session, self.save_button])
         self.widget = w.VBox(
             [
@@ -117,6 +119,14 @@ class StartPanel:
             return
         self._show(settings)
         self.message.value = ok_message("Settings saved. Every notebook now uses them.")
+
+    def _on_name(self, change) -> None:
+        """A name longer than allowed is cut as it is typed, not refused on Save with the rest of the form."""
+        if len(change["new"]) > MAX_NAME:
+            self.display_name.value = change["new"][:MAX_NAME]
+            self.message.value = info_message(
+                f"A name can be at most {MAX_NAME} characters (a first name is enough); the rest was left out."
+            )
 
     # -- helpers -------------------------------------------------------------------------------
     def _typed_fields(self) -> dict:
