@@ -31,3 +31,10 @@ def test_template_fetches_nothing_from_other_computers():
         text = re.sub(r"replace\('[^']*', ''\)", "", text)  # the CDN links the template removes
         links = re.findall(r'(?:href|src)="(https?://[^"]+)"', text)
         assert not links, (name, links)
+
+
+def test_a_page_that_does_not_start_says_so_and_retries():
+    """The watchdog is in the page: a message with role=alert, a reload, and a limit on the retries."""
+    text = (TEMPLATE / "index.html.j2").read_text()
+    assert "window.voila_process = function" in text and "location.reload()" in text
+    assert "role', 'alert'" in text and "RETRIES = 2" in text

@@ -51,6 +51,16 @@ function keepClean(panel: NotebookPanel): void {
   });
 }
 
+/** True once the browser tab is being reloaded or left: widgets may be disposed then, but the person did
+ * not close the notebook, and its kernel must survive the reload (the notebook reconnects to it). */
+let pageUnloading = false;
+window.addEventListener('beforeunload', () => {
+  pageUnloading = true;
+});
+window.addEventListener('pagehide', () => {
+  pageUnloading = true;
+});
+
 /** Shut the kernel down when the notebook's tab closes (JupyterLab keeps it running by default). */
 function shutDownOnClose(app: JupyterFrontEnd, panel: NotebookPanel): void {
   let sessionId = panel.sessionContext.session?.id ?? '';
@@ -58,7 +68,7 @@ function shutDownOnClose(app: JupyterFrontEnd, panel: NotebookPanel): void {
     sessionId = change.newValue?.id ?? sessionId;
   });
   panel.disposed.connect(() => {
-    if (sessionId) {
+    if (sessionId && !pageUnloading) {
       void app.serviceManager.sessions.shutdown(sessionId).catch(() => undefined);
     }
   });
