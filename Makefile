@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+LABEXT_DIR := $(VENV)/share/jupyter/labextensions
+VOILA_TEMPLATES := $(VENV)/share/jupyter/voila/templates
 DEMO   := data/demo
 # Jupyter refuses to run as root without this flag (containers, CI machines).
 LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
@@ -17,7 +19,7 @@ else
 SERVER_ENV := $(if $(RECONNECT_LANG),env RECONNECT_LANG='$(RECONNECT_LANG)',)
 endif
 
-.PHONY: setup lab app demo test lint format nav bench clean-venv
+.PHONY: setup lab app demo test lint format nav bench clean-venv labextension
 
 setup: $(STAMP)
 
@@ -26,7 +28,19 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,hub]'
+	@# An editable install skips pyproject's data-files: link the prebuilt JupyterLab extension in by hand.
+	@mkdir -p $(LABEXT_DIR) && ln -sfn $(CURDIR)/src/reconnect/labextension $(LABEXT_DIR)/reconnect-series
+	@mkdir -p $(VOILA_TEMPLATES) && ln -sfn $(CURDIR)/src/reconnect/app_template $(VOILA_TEMPLATES)/reconnect
 	@touch $(STAMP)
+
+# Rebuild the JupyterLab extension from labextension/src (needs node and npm; only after editing that source).
+# The built files are committed in src/reconnect/labextension, so `make setup` and users need no node.
+labextension: setup
+	cd labextension && npm ci --no-audit --no-fund && npx tsc
+	cd labextension && node_modules/.bin/build-labextension --core-path \
+	  "$$($(CURDIR)/$(BIN)/python -c 'import jupyterlab, os; print(os.path.join(os.path.dirname(jupyterlab.__file__), "staging"))')" .
+	cp labextension/install.json src/reconnect/labextension/install.json
+	$(BIN)/python labextension/stamp.py --write
 
 demo: setup
 	@test -d $(DEMO)/submissions || $(BIN)/reconnect demo --out $(DEMO)
@@ -41,10 +55,10 @@ lab: setup demo
 APP_PORT ?= 8866
 SHARED ?= 1
 app: setup demo
-	@echo "Reconnect in app mode: open http://localhost:$(APP_PORT)/voila/render/00_start_here.ipynb"
-	@echo "(the page lists every notebook at http://localhost:$(APP_PORT)/). Press Ctrl+C here to stop."
+	@echo "Reconnect in app mode: open http://localhost:$(APP_PORT)/ (the start page)."
+	@echo "Press Ctrl+C here to stop."
 	@echo "$(if $(filter 1,$(SHARED)),Shared computer: nobody is remembered; each person signs in with their code on each page.,Personal computer: people may tick Remember me.)"
-	RECONNECT_SHARED=$(SHARED) $(SERVER_ENV) $(BIN)/voila notebooks --Voila.ip=127.0.0.1 --port=$(APP_PORT) \
+	RECONNECT_SHARED=$(SHARED) $(SERVER_ENV) $(BIN)/voila notebooks --template=reconnect --Voila.ip=127.0.0.1 --port=$(APP_PORT) \
 	  --MappingKernelManager.cull_idle_timeout=300 --MappingKernelManager.cull_interval=60
 
 # The hub tests (tests/hub) use `make hub-setup`; without npm they are skipped (CI installs it: .ci/run).

@@ -76,6 +76,47 @@ def test_couples_chart_text_names_no_couple(tmp_path):
     f = load_store(make_store(tmp_path, [5, 5] * 3 + [1, 1] * 3, couples=couples), bank=BANK).frame
     cp = g.couple_agreement(f, BANK, workshop="TUE", session="before")
     ax = gc.couples_chart(cp)
-    assert "strength: 3" in texts(ax) and "growth: 3" in texts(ax)
+    # the bars use the legend's own names (a room reads "shared growth area" in both places)
+    assert "shared strength: 3" in texts(ax) and "shared growth area: 3" in texts(ax)
     alt = gc.couples_chart_text(cp)
     assert "shared strength 3, shared growth area 3" in alt and "PAIR" not in alt + texts(ax)
+
+
+def test_hidden_rows_say_not_shown_once():
+    import pandas as pd
+
+    data = pd.DataFrame(
+        {
+            "rank": [1],
+            "area": ["a"],
+            "title": ["Trust"],
+            "n": [8],
+            "mean_score": [60.0],
+            "category": ["not shown"],
+            "first": [None],
+            "last": [None],
+            "count": [None],
+            "share": [None],
+            "note": ["the split is not shown: it would tell each person's answer"],
+        }
+    )
+    shown = texts(gc.band_chart(data))
+    assert "the split is not shown" in shown and shown.count("not shown") == 1
+
+
+def test_change_ticks_sit_where_the_bands_change(tmp_path):
+    import pandas as pd
+
+    data = pd.DataFrame(
+        {
+            "area": ["a"],
+            "title": ["Trust"],
+            "n_paired": [9],
+            "mean_first": [50.0],
+            "mean_second": [58.0],
+            "change": [8.0],
+            "note": [""],
+        }
+    )
+    ticks = set(gc.change_chart(data, bank=BANK, first="before", second="after").get_xticks())
+    assert {BANK.growth_below, BANK.strength_from} <= ticks and 20 not in ticks

@@ -49,6 +49,8 @@ def test_series_is_complete():
 def test_committed_clean_and_thin(path):
     nb = _load(path)
     assert "widgets" not in nb["metadata"], "commit notebooks without widget state"
+    # the JupyterLab extension runs a notebook on open only when it carries this mark
+    assert nb["metadata"].get("reconnect") == {"series": True}, 'add "reconnect": {"series": true} to its metadata'
     for cell in nb["cells"]:
         if cell["cell_type"] != "code":
             continue

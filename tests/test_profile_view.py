@@ -97,6 +97,24 @@ def test_report_button_writes_a_new_file_each_time(tmp_path, no_demo):
     assert view.last_report != first and first.is_file() and view.last_report.is_file()
 
 
+def test_report_is_offered_as_a_download_of_the_same_bytes(tmp_path, no_demo):
+    """App mode cannot open the data folder: the page itself hands the PDF to the browser."""
+    import base64
+    import re
+
+    couple_folder(tmp_path, me_share=True, partner_share=True)
+    set_current(tmp_path, ME)
+    view = ProfileView(home=tmp_path, demo=no_demo, bank=BANK)
+    view.report_button.click()
+    link = re.search(
+        r'<a class="rc-download" download="([^"]+)" href="data:application/pdf;base64,([^"]+)"',
+        view.report_message.value,
+    )
+    assert link, view.report_message.value[:300]
+    assert link.group(1) == view.last_report.name
+    assert base64.b64decode(link.group(2)) == view.last_report.read_bytes()
+
+
 def test_demo_participant_can_be_explored(tmp_path):
     demo = tmp_path / "demo"
     write_demo(demo, bank=BANK, sync=False)

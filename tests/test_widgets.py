@@ -282,3 +282,17 @@ def test_reflection_without_a_code_keeps_the_text(home, bank):
     assert "00 Start here" in box.message.value
     assert box.text.value == "a thought"
     assert _files(home) == {}
+
+
+def test_a_long_name_is_cut_as_typed_and_the_workshop_code_is_kept(tmp_path):
+    from reconnect.codes import MAX_NAME
+    from reconnect.ui.start import StartPanel
+
+    panel = StartPanel(home=tmp_path)
+    panel.new_button.click()
+    panel.workshop.value = "TUE"
+    panel.display_name.value = "A" * (MAX_NAME + 25)
+    assert panel.display_name.value == "A" * MAX_NAME and f"at most {MAX_NAME}" in panel.message.value
+    panel.save_button.click()
+    assert "Settings saved" in panel.message.value
+    assert panel.workshop.value == "TUE"

@@ -14,7 +14,7 @@ import textwrap
 import pandas as pd
 
 from .content import ItemBank
-from .scoring import SCORE_NOTE
+from .scoring import SCORE_NOTE, shown_change
 
 # Okabe-Ito
 ORANGE, SKY, GREEN, YELLOW, BLUE, VERMILLION, PURPLE = (
@@ -36,7 +36,12 @@ FONT = 15
 TITLE_FONT = 18
 
 
-def _axes(ax, rows: int, *, width: float = 13.0, per_row: float = 0.95, extra: float = 2.2):
+# Width in inches: at 100 dpi about 1000 px, the width a 1280-pixel projector gives a notebook's output,
+# so the chart is not shrunk and its smallest lettering stays at least the page's text size.
+CHART_WIDTH = 10.0
+
+
+def _axes(ax, rows: int, *, width: float = CHART_WIDTH, per_row: float = 0.76, extra: float = 1.85):
     import matplotlib.pyplot as plt
 
     if ax is None:
@@ -48,7 +53,8 @@ def _tidy(ax, title: str | None) -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     if title:
-        ax.set_title(title, fontsize=TITLE_FONT, loc="left", pad=32, fontweight="bold")
+        # wrapped so that it never makes the picture wider than the chart (a wider picture is shrunk)
+        ax.set_title(textwrap.fill(title, 58), fontsize=TITLE_FONT, loc="left", pad=26, fontweight="bold")
 
 
 def _ink(fill: str) -> str:
@@ -81,6 +87,18 @@ def _segment(ax, y, left, width, fill, label, *, combined=False, height=0.62, mi
             zorder=3,
             bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"} if combined else None,
         )
+
+
+def _hidden(note) -> str:
+    """What a hidden row says on the chart: the reason's first part, saying "not shown" once.
+
+    >>> _hidden("the split is not shown: it would tell each person's answer")
+    'the split is not shown'
+    >>> _hidden("fewer than 5 people: not shown, so that nobody's answers can be worked out")
+    'not shown: fewer than 5 people'
+    """
+    head = str(note).split(":")[0].strip()
+    return head if "not shown" in head else f"not shown: {head}"
 
 
 def _area_label(title: str, n, mean=None) -> str:
@@ -116,15 +134,15 @@ def band_chart(shares: pd.DataFrame, *, ax=None, title: str | None = None):
         first = cells.iloc[0]
         labels.append((y, _area_label(first["title"], first["n"], first["mean_score"])))
         if pd.isna(first["count"]):
-            why = first["note"] if pd.notna(first["n"]) else first["note"]
-            ax.text(1, y, "not shown: " + str(why).split(":")[0], va="center", fontsize=FONT, style="italic")
+            ax.text(1, y, _hidden(first["note"]), va="center", fontsize=FONT, style="italic")
             continue
         left = 0.0
         for cell in cells.itertuples():
             combined = cell.first != cell.last
             name = {"growth area": "growth", "in between": "between", "strength": "strength"}
             short = " or ".join(name[b] for b in str(cell.category).split(" or "))
-            text = f"{cell.share:.0f}%" if cell.share < 22 else f"{short}\n{cell.share:.0f}%"
+            # a combined name is long: on a narrow block it would spill over its neighbours, so only the share
+            text = f"{cell.share:.0f}%" if cell.share < (34 if combined else 22) else f"{short}\n{cell.share:.0f}%"
             _segment(ax, y, left, float(cell.share), BAND_FILL.get(str(cell.category), GREY), text, combined=combined)
             left += float(cell.share)
     ax.set_yticks([y for y, _ in labels], [t for _, t in labels], fontsize=FONT)
@@ -218,7 +236,7 @@ def spread_chart(spread: pd.DataFrame, *, bank: ItemBank, order: list[str] | Non
         row = spread[spread["area"] == area].iloc[0]
         labels.append((y, _area_label(row["title"], row["n"])))
         if pd.isna(row["n"]):
-            ax.text(2, y, "not shown: " + str(row["note"]).split(":")[0], va="center", fontsize=FONT, style="italic")
+            ax.text(2, y, _hidden(row["note"]), va="center", fontsize=FONT, style="italic")
             continue
         ax.barh(y, row["q75"] - row["q25"], left=row["q25"], height=0.45, color=BLUE, alpha=0.85, zorder=2)
         ax.plot([row["median"]], [y], marker="D", markersize=16, color=YELLOW, mec=TEXT, mew=2, zorder=3)
@@ -273,19 +291,17 @@ def statement_chart(counts: pd.DataFrame, *, bank: ItemBank, ax=None, title: str
     -100
     """
     items = list(dict.fromkeys(counts["item"]))
-    ax = _axes(ax, len(items), width=14, per_row=1.15, extra=2.6)
+    ax = _axes(ax, len(items), per_row=0.62, extra=1.9)
     middle = (bank.scale_min + bank.scale_max) / 2
     labels = []
     for pos, item in enumerate(items):
         y = len(items) - 1 - pos
         cells = counts[counts["item"] == item].sort_values("first", na_position="last")
         first = cells.iloc[0]
-        text = textwrap.fill(str(first["text"]), 34) + ("\n(reverse-worded)" if bool(first["reverse"]) else "")
+        text = textwrap.fill(str(first["text"]) + (" (reverse-worded)" if bool(first["reverse"]) else ""), 40)
         labels.append((y, text))
         if pd.isna(first["count"]):
-            ax.text(
-                -95, y, "not shown: " + str(first["note"]).split(":")[0], va="center", fontsize=FONT, style="italic"
-            )
+            ax.text(-95, y, _hidden(first["note"]), va="center", fontsize=FONT, style="italic")
             continue
         centre = cells[(cells["first"] <= middle) & (cells["last"] >= middle)]
         half = float(centre["share"].sum()) / 2
@@ -327,7 +343,7 @@ def statement_chart(counts: pd.DataFrame, *, bank: ItemBank, ax=None, title: str
         for cell in cells[cells["first"] > bank.scale_max].itertuples():  # "no answer": at the right edge
             _segment(ax, y, 100 - float(cell.share), float(cell.share), LIGHT_GREY, f"none {cell.share:.0f}%")
     ax.axvline(0, color=TEXT, lw=1.5, zorder=1)
-    ax.set_yticks([y for y, _ in labels], [t for _, t in labels], fontsize=FONT - 1)
+    ax.set_yticks([y for y, _ in labels], [t for _, t in labels], fontsize=FONT - 2)
     ax.set_xlim(-100, 100)
     ax.set_ylim(-0.6, len(items) - 0.4)
     ticks = [-100, -50, 0, 50, 100]
@@ -345,9 +361,9 @@ def _answer_label(cell, scale_max: int = 5) -> str:
     if cell.first == cell.last:
         return f"{cell.share:.0f}%"
     if cell.last > scale_max:  # the last answers combined with "no answer"
-        answers = f"{cell.first}" if cell.first == scale_max else f"{cell.first}-{scale_max}"
-        return f"{answers} or none: {cell.share:.0f}%"
-    return f"{cell.first}-{cell.last}: {cell.share:.0f}%"
+        answers = f"answer {cell.first}" if cell.first == scale_max else f"answers {cell.first} to {scale_max}"
+        return f"{answers} or no answer: {cell.share:.0f}%"
+    return f"answers {cell.first} to {cell.last}: {cell.share:.0f}%"
 
 
 def statement_chart_text(counts: pd.DataFrame) -> str:
@@ -396,7 +412,7 @@ def change_chart(
         y = len(change) - 1 - pos
         labels.append((y, _area_label(row.title, row.n_paired)))
         if pd.isna(row.n_paired):
-            ax.text(2, y, "not shown: " + str(row.note).split(":")[0], va="center", fontsize=FONT, style="italic")
+            ax.text(2, y, _hidden(row.note), va="center", fontsize=FONT, style="italic")
             continue
         a, b = float(row.mean_first), float(row.mean_second)
         ax.annotate("", xy=(b, y), xytext=(a, y), arrowprops={"arrowstyle": "-|>", "lw": 3, "color": TEXT}, zorder=2)
@@ -405,11 +421,12 @@ def change_chart(
         lo, hi = (a, b) if a <= b else (b, a)
         ax.text(lo - 2, y, f"{a if a <= b else b:.0f}", ha="right", va="center", fontsize=FONT)
         ax.text(hi + 2, y, f"{hi:.0f}", ha="left", va="center", fontsize=FONT)
-        sign = "+" if row.change >= 0 else "−"
+        moved = shown_change(a, b)  # the difference of the two numbers on the chart
+        sign = "+" if moved >= 0 else "−"
         ax.text(
             (a + b) / 2,
             y + 0.3,
-            f"{sign}{abs(row.change):.0f}",
+            f"{sign}{abs(moved)}",
             ha="center",
             va="bottom",
             fontsize=FONT,
@@ -418,6 +435,7 @@ def change_chart(
     ax.set_yticks([y for y, _ in labels], [t for _, t in labels], fontsize=FONT)
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.6, len(change) - 0.2)
+    ax.set_xticks(sorted({0, 25, bank.growth_below, bank.strength_from, 100}))  # where the bands change
     ax.tick_params(axis="x", labelsize=FONT - 2)
     ax.set_xlabel(
         f"mean score 0-100 of the people who answered both times: ○ {first} → ● {second}\n({SCORE_NOTE})",
@@ -435,7 +453,8 @@ def change_chart_text(change: pd.DataFrame, *, first: str, second: str) -> str:
             lines.append(f"- {r.title}: {r.note}")
         else:
             lines.append(
-                f"- {r.title} ({r.n_paired} people): {r.mean_first:.0f} → {r.mean_second:.0f} ({r.change:+.0f})"
+                f"- {r.title} ({r.n_paired} people): {r.mean_first:.0f} → {r.mean_second:.0f} "
+                f"({shown_change(r.mean_first, r.mean_second):+d})"
             )
     return f"Mean scores of the people who answered in both sessions, '{first}' then '{second}':\n" + "\n".join(lines)
 
@@ -464,7 +483,19 @@ def couples_chart(couples: pd.DataFrame, *, order: list[str] | None = None, ax=N
         head = textwrap.fill(str(first["title"]), 24)
         labels.append((y, head if pd.isna(first["n_couples"]) else f"{head}\n{int(first['n_couples'])} couples"))
         if pd.isna(first["count"]):
-            ax.text(1, y, "not shown: " + str(first["note"]).split(":")[0], va="center", fontsize=FONT, style="italic")
+            ax.text(1, y, _hidden(first["note"]), va="center", fontsize=FONT, style="italic")
+            continue
+        shown = cells[cells["count"] > 0]
+        if len(shown) == 1 and " or " in str(shown.iloc[0]["category"]):
+            # one combined block across the whole row tells nothing: say so instead of hatching it all
+            ax.text(
+                1,
+                y,
+                "too few couples to tell apart: all in one combined group",
+                va="center",
+                fontsize=FONT,
+                style="italic",
+            )
             continue
         left = 0.0
         for cell in cells.itertuples():
@@ -472,8 +503,7 @@ def couples_chart(couples: pd.DataFrame, *, order: list[str] | None = None, ax=N
                 continue
             combined = " or " in str(cell.category)
             fill = COUPLE_FILL.get(str(cell.category), GREY)
-            name = str(cell.category).replace("shared ", "").replace(" area", "")
-            text = f"{cell.count}" if cell.share < 20 else f"{name}: {cell.count}"
+            text = f"{cell.count}" if cell.share < 40 or combined else f"{cell.category}: {cell.count}"
             _segment(ax, y, left, float(cell.share), fill, text, combined=combined)
             left += float(cell.share)
     ax.set_yticks([y for y, _ in labels], [t for _, t in labels], fontsize=FONT)

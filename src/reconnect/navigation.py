@@ -76,9 +76,20 @@ def build(folder: Path) -> dict[Path, str]:
                 lines = "\n".join(f"- {_link(p, titles[p])}" for p in paths[1:])
                 cell["source"] = "## Contents\n\n" + lines
         nb["cells"] = [_nav_cell(nav, "nav-top"), *cells, _nav_cell(nav, "nav-bottom")]
+        nb.setdefault("metadata", {})["title"] = f"{titles[path]} · Reconnect"  # the page title, app mode too
         text = json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
         if text != path.read_text(encoding="utf-8"):
             changed[path] = text
+    # The app-mode start page lists the same titles (one source: the notebooks, hence the bank).
+    page = Path(__file__).resolve().parent / "app_template" / "tree-lab.html"
+    if page.is_file() and folder.resolve() == (Path(__file__).resolve().parents[2] / "notebooks"):
+        old = page.read_text(encoding="utf-8")
+        block = "".join(f'  "{p.name}": {json.dumps(titles[p], ensure_ascii=False)},\n' for p in paths)
+        new = re.sub(
+            r"(\{%- set titles = \{\n)(.*?)(\} -%\})", lambda m: m.group(1) + block + m.group(3), old, flags=re.S
+        )
+        if new != old:
+            changed[page] = new
     return changed
 
 

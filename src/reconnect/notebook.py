@@ -52,6 +52,7 @@ def _friendly(view):
 
         from .ui.common import error_message
 
+        _page_style()
         try:
             return view(*args, **kwargs)
         except ReconnectError as exc:
@@ -62,6 +63,19 @@ def _friendly(view):
             return w.HTML(error_message(calm_text(exc)))
 
     return wrapper
+
+
+def _page_style() -> None:
+    """Put the package's page CSS (visible focus, readable button colours) beside the view, in a kernel only."""
+    from IPython import get_ipython
+
+    if get_ipython() is None:
+        return
+    from IPython.display import HTML, display
+
+    from .ui.common import PAGE_CSS
+
+    display(HTML(PAGE_CSS))
 
 
 @_friendly

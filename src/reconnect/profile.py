@@ -38,6 +38,7 @@ from .scoring import (
     profile_table,
     scores_by_session,
     session_order,
+    shown_change,
 )
 from .store import StoreData, latest_submissions, load_store
 
@@ -232,7 +233,7 @@ class Change:
                 moved = "" if r.band_first == r.band_last else f", from {r.band_first} to {r.band_last}"
                 out.append(
                     f"{r.label}: {r.direction}, {r.score_first:.0f} → {r.score_last:.0f} "
-                    f"({r.change:+.0f} points{moved})."
+                    f"({shown_change(r.score_first, r.score_last):+d} points{moved})."
                 )
         return out + self.notes
 
@@ -248,7 +249,7 @@ class Change:
                 once.append(r.label)
             else:
                 moved = "" if r.band_first == r.band_last else f", from {r.band_first} to {r.band_last}"
-                out.append(f"{r.label}: {r.direction} ({r.change:+.0f} points{moved}).")
+                out.append(f"{r.label}: {r.direction} ({shown_change(r.score_first, r.score_last):+d} points{moved}).")
         if same:
             out.append(f"About the same: {'; '.join(same)}.")
         if once:

@@ -377,3 +377,17 @@ def item_shared_strengths(mine: pd.DataFrame, theirs: pd.DataFrame, bank: ItemBa
     both["_order"] = [order.get((x, y), 0) for x, y in zip(both["area"], both["item"])]
     both = both[both["_low"] >= high].sort_values(["_sum", "_order"], ascending=[False, True])
     return both[cols].head(top).reset_index(drop=True)
+
+
+def shown_change(first: float, last: float) -> int:
+    """The change between two scores as people read it: the difference of the two numbers as shown.
+
+    Subtracting first and rounding after can disagree with the two numbers beside it ("62 → 71" with
+    "+8" when the scores were 62.4 and 70.6); the difference of the shown numbers never does.
+
+    >>> shown_change(62.4, 70.6)
+    9
+    >>> shown_change(70.6, 62.4)
+    -9
+    """
+    return int(f"{last:.0f}") - int(f"{first:.0f}")

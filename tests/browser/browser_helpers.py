@@ -40,12 +40,28 @@ class Server:
                 continue
 
 
+# The notebook tab in front; the series' JupyterLab extension marks it "done" once its cells ran on open.
+CURRENT_PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+AUTORUN_DONE = CURRENT_PANEL + '[data-reconnect-autorun="done"]'
+
+
 def open_lab(page, lab: Server, notebook: str) -> None:
-    """Open a notebook in JupyterLab (forgetting any remembered layout) and wait for an idle kernel."""
+    """Open a notebook in JupyterLab (forgetting any remembered layout) and wait until it came alive.
+
+    Nothing is clicked: the series' extension runs the cells once the kernel is ready.
+    """
     from playwright.sync_api import expect
 
     page.goto(f"{lab.url}/lab/tree/{notebook}?reset&token={lab.token}")
-    expect(page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")).to_be_visible()
+    expect(page.locator(CURRENT_PANEL + " .jp-Notebook")).to_be_visible()
+    wait_alive(page)
+
+
+def wait_alive(page) -> None:
+    """Wait until the notebook in front ran on open (extension) and its kernel is idle again."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(AUTORUN_DONE)).to_have_count(1)
     wait_idle(page)
 
 

@@ -185,6 +185,7 @@ def servers(project):
         voila_cmd = [
             str(bin_dir / "voila"),
             str(project["notebooks"]),
+            "--template=reconnect",
             "--no-browser",
             f"--port={vport}",
             "--Voila.ip=127.0.0.1",
@@ -248,22 +249,33 @@ def browser():
             chromium.close()
 
 
-def _only_loopback(route) -> None:
-    host = urlparse(route.request.url).hostname
-    if host in (None, "127.0.0.1") or route.request.url.startswith(("data:", "blob:")):
-        route.continue_()
-    else:
-        route.abort()
+def _is_local(url: str) -> bool:
+    return url.startswith(("data:", "blob:")) or urlparse(url).hostname in (None, "127.0.0.1")
 
 
 @pytest.fixture
 def context(browser):
-    """A fresh browser profile per test (own storage), that can reach nothing but 127.0.0.1."""
+    """A fresh browser profile per test (own storage), that can reach nothing but 127.0.0.1.
+
+    Every request to anywhere else is aborted and recorded; the test fails at its end if there was one
+    (the privacy promise: nothing leaves the computer, not even a font from a CDN).
+    """
     ctx = browser.new_context(viewport=VIEWPORT)
     ctx.set_default_timeout(TIMEOUT_MS)
-    ctx.route("**/*", _only_loopback)
+    outside: list[str] = []
+
+    def only_loopback(route) -> None:
+        if _is_local(route.request.url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    ctx.route("**/*", only_loopback)
+    ctx.outside_requests = outside
     yield ctx
     ctx.close()
+    assert not outside, f"the pages asked another computer for: {sorted(set(outside))}"
 
 
 @pytest.hookimpl(wrapper=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 
-from browser_helpers import collapse_sidebar, open_lab, run_all, wait_idle
+from browser_helpers import collapse_sidebar, open_lab, wait_idle
 from playwright.sync_api import expect
 
 from reconnect.content import load_item_bank
@@ -45,7 +45,6 @@ def test_facilitator_sees_the_room_prompts_suppression_and_refresh(page, lab, pr
 
     open_lab(page, lab, NB)
     collapse_sidebar(page)
-    run_all(page)
     _set_text(page, "Store folder", str(store))
     _refresh(page)
     output = page.locator(".jp-Cell-outputArea").filter(has_text="Store folder").first

@@ -10,9 +10,9 @@ from browser_helpers import (
     open_lab,
     read_ratings,
     restart_and_run_all,
-    run_all,
     settled,
     submission_files,
+    wait_alive,
     wait_idle,
 )
 from playwright.sync_api import expect
@@ -35,12 +35,10 @@ def test_reload_restart_double_click_and_a_second_tab_lose_no_answer(page, conte
 
     # a reload in the middle of rating: the choices so far come back after running again
     open_lab(page, lab, NB)
-    run_all(page)
     choose_with_keyboard(page, wanted[:2])
     page.reload()
     expect(page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")).to_be_visible()
-    wait_idle(page)
-    run_all(page)
+    wait_alive(page)  # the extension runs the notebook again: nothing to click
     expect(page.locator(".rc-info", has_text="not saved yet are back on screen")).to_be_visible()
     assert chosen_labels(page, len(AREA.items)) == [LABELS[v] for v in wanted[:2]] + [None] * (len(wanted) - 2)
     shot(page, "after-reload")
@@ -70,7 +68,6 @@ def test_reload_restart_double_click_and_a_second_tab_lose_no_answer(page, conte
     # a second tab of the same notebook saves too; then the first tab saves again
     other = context.new_page()
     open_lab(other, lab, NB)
-    run_all(other)
     expect(other.locator(".rc-info", has_text="are shown again")).to_be_visible()
     assert chosen_labels(other, len(AREA.items)) == [LABELS[v] for v in wanted]
     other.locator(".rc-choice-group").nth(0).get_by_role("radio", name=LABELS[1], exact=True).click()

@@ -15,7 +15,7 @@ from ..journal import load_journal, save_reflection
 from ..paths import data_home
 from ..scoring import SCORE_NOTE, score_ratings
 from .choice import RatingChoice
-from .common import error_message, esc, info_message, local_time, ok_message, safety_html
+from .common import error_message, esc, first_sentence, info_message, local_time, ok_message, safety_html, show_figure
 from .safety import PageSafety, suggestions_html
 
 
@@ -190,15 +190,13 @@ class AreaResult:
             self.summary.value = info_message("Your result appears here once you have saved your answers above.")
             return
         score, band = self._summary()
-        import matplotlib.pyplot as plt
         import pandas as pd
 
-        from ..charts import score_bars
+        from ..charts import score_bars, score_bars_text
 
-        with self.chart:
-            ax = score_bars(pd.DataFrame({"label": [area.title], "score": [score]}), bank=bank)
-            plt.show()
-            plt.close(ax.figure)
+        data = pd.DataFrame({"label": [area.title], "score": [score]})
+        ax = score_bars(data, bank=bank)
+        show_figure(self.chart, ax.figure, first_sentence(score_bars_text(data, bank=bank)))
 
     def _summary(self) -> tuple[float, str]:
         form, bank, area = self.form, self.form.bank, self.form.area

@@ -115,10 +115,17 @@ export default { render };
 _CSS = """
 .rc-choice-group { border: 0; margin: 12px 0 0 0; padding: 0; min-width: 0; }
 .rc-choice-group .rc-statement { font-size: 16px; padding: 0; margin-bottom: 6px; }
-.rc-choice-group .rc-options { display: flex; flex-wrap: wrap; gap: 6px; }
+/* The answers sit on one row in equal columns (a chosen, bold answer never pushes the others along);
+   a long label wraps inside its own box. On a narrow window they become a plain vertical list. */
+.rc-choice-group .rc-options { display: grid; grid-auto-flow: column; grid-auto-columns: minmax(0, 1fr); gap: 6px; }
 .rc-choice-group .rc-option {
-  display: inline-flex; align-items: center; gap: 6px; padding: 6px 10px; font-size: 14px;
+  display: flex; align-items: center; gap: 6px; padding: 6px 8px; font-size: 14px; line-height: 1.25;
+  min-width: 0; overflow-wrap: anywhere;
   border: 1px solid #767676; border-radius: 4px; background: #ffffff; color: #1a1a1a; cursor: pointer;
+}
+.rc-choice-group .rc-option input { flex: none; }
+@media (max-width: 1023px) {
+  .rc-choice-group .rc-options { grid-auto-flow: row; grid-template-columns: 1fr; max-width: 24rem; }
 }
 .rc-choice-group .rc-option input { margin: 0; width: 16px; height: 16px; accent-color: #0072B2; }
 .rc-choice-group .rc-option.mod-active {

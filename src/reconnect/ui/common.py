@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import html
 from datetime import datetime
+from pathlib import Path
 
 from ..content import ItemBank
 from ..errors import show
@@ -33,6 +35,72 @@ def ok_message(text: str) -> str:
     return f'<div class="rc-msg rc-ok" role="status" style="{_BOX}border-color:#009E73;">✔ {esc(text)}</div>'
 
 
+# A file larger than this is not offered as a download from the page (it would travel inside the page).
+DOWNLOAD_LIMIT = 20 * 1024 * 1024
+
+
+def download_link(path: Path, label: str, mime: str = "application/pdf") -> str:
+    """A link that hands the file to the browser's downloads: works in JupyterLab and in app mode alike.
+
+    The file travels inside the page (a ``data:`` address), so it needs no web server route and can live
+    in the private data folder, outside what the server shows. Empty when the file is too big.
+    """
+    data = Path(path).read_bytes()
+    if len(data) > DOWNLOAD_LIMIT:
+        return ""
+    encoded = base64.b64encode(data).decode("ascii")
+    return (
+        f'<a class="rc-download" download="{esc(Path(path).name)}" href="data:{mime};base64,{encoded}" '
+        'style="display:inline-block;margin:4px 0 8px;padding:6px 12px;border:2px solid #0072B2;'
+        f'border-radius:4px;color:#00497a;font-weight:bold;text-decoration:none;">⬇ {esc(label)}</a>'
+    )
+
+
+def first_sentence(text: str) -> str:
+    """The opening sentence of a chart's text alternative, for the image's ``alt`` (a list's colon ends it)."""
+    line = str(text).strip().split("\n")[0].strip()
+    for end in (". ", ": "):
+        if end in line:
+            line = line.split(end)[0]
+    line = line.rstrip(":. ")
+    return line + "." if line else ""
+
+
+def figure_img(fig, alt: str, *, dpi: float = 100, grow: float = 1.0) -> str:
+    """A matplotlib figure as an ``<img>`` with ``alt`` text, drawn at ``dpi``.
+
+    The picture takes the width it is given, up to ``grow`` times its own pixel size, and never more
+    (so its lettering is never drawn smaller than planned on a wide page). Closes the figure.
+    """
+    import io
+
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Text
+
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    plt.close(fig)
+    width, height = _png_size(buf.getvalue())
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return (
+        f'<img class="rc-chart" src="data:image/png;base64,{data}" alt="{esc(alt)}" width="{width}" '
+        f'height="{height}" data-px-per-pt="{dpi / 72:.4f}" data-smallest-pt="{min(sizes, default=0):g}" '
+        f'style="width:100%;max-width:{round(width * grow)}px;height:auto;display:block;">'
+    )
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def show_figure(out, fig, alt: str, **kwargs) -> None:
+    """Show ``fig`` in the ``Output`` widget ``out`` as an image with ``alt`` text (also works without a kernel)."""
+    from IPython.display import HTML
+
+    out.append_display_data(HTML(figure_img(fig, alt, **kwargs)))
+
+
 def error_message(text: str) -> str:
     lines = "<br>".join(esc(line) for line in str(text).splitlines())
     return f'<div class="rc-msg rc-error" role="alert" style="{_BOX}border-color:#D55E00;">⚠ {lines}</div>'
@@ -50,6 +118,20 @@ STYLE = (
     "box-shadow:inset 0 0 0 2px #003f63;}"
     ".rc-choice .widget-toggle-button:focus-visible{outline:3px solid #E69F00;outline-offset:1px;}"
     ".rc-choice .widget-toggle-button{font-size:14px;}"
+    "</style>"
+)
+
+# Injected once per output by every view (reconnect.notebook): a focus ring of at least 3:1 on every
+# widget that takes the keyboard, and a "Save" green dark enough for white 13 px text (5.1:1, not 4.1:1).
+PAGE_CSS = (
+    "<style>"
+    ".jupyter-widgets .jupyter-button:focus-visible,.jupyter-widgets .widget-toggle-button:focus-visible,"
+    ".jupyter-widgets input:focus-visible,.jupyter-widgets textarea:focus-visible,"
+    ".jupyter-widgets select:focus-visible,.widget-text input:focus,.widget-textarea textarea:focus,"
+    ".widget-dropdown select:focus,.widget-combobox input:focus"
+    "{outline:3px solid #005A9C !important;outline-offset:2px !important;}"
+    ".jupyter-button.mod-success{background-color:#2E7D32;}"
+    ".jupyter-button.mod-primary{background-color:#1565C0;}"
     "</style>"
 )
 

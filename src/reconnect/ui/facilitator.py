@@ -14,9 +14,14 @@ from ..content import ItemBank, load_item_bank
 from ..errors import ReconnectError
 from ..paths import demo_store
 from ..store import load_store
-from .common import error_message, esc, info_message, ok_message, safety_html
+from .common import error_message, esc, first_sentence, info_message, ok_message, safety_html, show_figure
 
 STORE_ENV = "RECONNECT_STORE"
+# Charts are drawn at CHART_DPI; a group chart is about CHART_PX pixels wide (group_charts.CHART_WIDTH inches),
+# so on a 1280-pixel projector it is shown at (nearly) its own size and its lettering keeps its planned size.
+CHART_DPI = 100
+CHART_PX = 1000
+
 PRESENT_CSS = (
     "<style>.rc-present{font-size:24px;line-height:1.4;} .rc-present h3{font-size:32px;}"
     " .rc-present .rc-prompts li{margin-bottom:10px;}</style>"
@@ -87,6 +92,7 @@ class FacilitatorDashboard:
         self.bank = bank or load_item_bank()
         self.drop = Path(drop) if drop is not None else collection_folder()
         self.show_charts = show_charts
+        self.shown: list[tuple[str, float]] = []  # (title, dpi) of each chart drawn by the last render
         wide = {"description_width": "11em"}
         self.store = w.Text(value=_short(store or default_store()), description="Store folder", style=wide)
         self.store.layout.width = "40em"
@@ -191,6 +197,7 @@ class FacilitatorDashboard:
             self.content.children = (w.HTML(error_message(str(exc))),)
             return
         bank, frame = self.bank, self.frame
+        self.shown = []
         kw = {"workshop": self.workshop.value, "session": self.session.value, "min_group": k}
         big = self.present.value
         n_room = g.room_size(frame, workshop=kw["workshop"], session=kw["session"], min_group=k)
@@ -239,20 +246,22 @@ class FacilitatorDashboard:
         parts.append(w.HTML("<h3>The room's strengths and growth areas</h3>"))
         parts.append(
             w.HBox(
-                [self._chart(lambda ax: gc.band_chart(shares, ax=ax), big), prompt_box],
+                [self._chart(lambda ax: gc.band_chart(shares, ax=ax), big, gc.band_chart_text(shares)), prompt_box],
                 layout=w.Layout(flex_flow="row wrap", align_items="flex-start"),
             )
         )
         parts.append(self._alt(gc.band_chart_text(shares)))
         spread = g.score_spread(frame, bank, **kw)
         parts.append(w.HTML("<h3>How the scores spread</h3>"))
-        parts.append(self._chart(lambda ax: gc.spread_chart(spread, bank=bank, order=order, ax=ax), big))
-        parts.append(self._alt(gc.spread_chart_text(spread, order=order)))
+        text = gc.spread_chart_text(spread, order=order)
+        parts.append(self._chart(lambda ax: gc.spread_chart(spread, bank=bank, order=order, ax=ax), big, text))
+        parts.append(self._alt(text))
         area = bank.area(self.area.value)
         counts = g.statement_counts(frame, bank, area=area.id, **kw)
         parts.append(w.HTML(f"<h3>Every statement of “{esc(area.title)}”</h3>"))
-        parts.append(self._chart(lambda ax: gc.statement_chart(counts, bank=bank, ax=ax), big))
-        parts.append(self._alt(gc.statement_chart_text(counts)))
+        text = gc.statement_chart_text(counts)
+        parts.append(self._chart(lambda ax: gc.statement_chart(counts, bank=bank, ax=ax), big, text))
+        parts.append(self._alt(text))
         all_sessions = g.sessions(frame, workshop=kw["workshop"])
         if len(all_sessions) >= 2:
             first = all_sessions[0] if kw["session"] != all_sessions[0] else all_sessions[1]
@@ -267,16 +276,18 @@ class FacilitatorDashboard:
             ch = g.change(frame, bank, workshop=kw["workshop"], first=a, second=b, min_group=k)
             ordered = ch.set_index("area").loc[order].reset_index()
             parts.append(w.HTML(f"<h3>What changed from “{esc(a)}” to “{esc(b)}”</h3>"))
+            text = gc.change_chart_text(ordered, first=a, second=b)
             parts.append(
-                self._chart(lambda ax: gc.change_chart(ch, bank=bank, first=a, second=b, order=order, ax=ax), big)
+                self._chart(lambda ax: gc.change_chart(ch, bank=bank, first=a, second=b, order=order, ax=ax), big, text)
             )
-            parts.append(self._alt(gc.change_chart_text(ordered, first=a, second=b)))
+            parts.append(self._alt(text))
         else:
             parts.append(w.HTML("<h3>Change over time</h3><p>Appears when the workshop has a second session.</p>"))
         cp = g.couple_agreement(frame, bank, **kw)
         parts.append(w.HTML("<h3>Couples in the room</h3>"))
-        parts.append(self._chart(lambda ax: gc.couples_chart(cp, order=order, ax=ax), big))
-        parts.append(self._alt(gc.couples_chart_text(cp, order=order)))
+        text = gc.couples_chart_text(cp, order=order)
+        parts.append(self._chart(lambda ax: gc.couples_chart(cp, order=order, ax=ax), big, text))
+        parts.append(self._alt(text))
         parts.append(self._about(frame, kw))
         parts.append(w.HTML(safety_html(bank)))
         self.content.children = tuple(parts)
@@ -315,18 +326,19 @@ class FacilitatorDashboard:
     def _set_store_visible(self, big: bool) -> None:
         self.store.layout.display = "none" if big else None
 
-    def _chart(self, draw, big: bool):
-        out = w.Output(layout=w.Layout(flex="1 1 60%"))
+    def _chart(self, draw, big: bool, text: str):
+        """The chart as an image whose ``alt`` is its text alternative's first sentence.
+
+        It takes the page's width up to its own pixel size (never stretched, so never blurred), beside the
+        prompts only where both fit; "present" draws it at 1.3 times the resolution, lettering included.
+        """
+        out = w.Output(layout=w.Layout(flex=f"1 1 {CHART_PX}px", min_width="0"))
         if not self.show_charts:
             return out
-        import matplotlib.pyplot as plt
-
-        with out:
-            ax = draw(None)
-            if big:
-                ax.figure.set_size_inches(ax.figure.get_figwidth() * 1.3, ax.figure.get_figheight() * 1.3)
-            plt.show()
-            plt.close(ax.figure)
+        ax = draw(None)
+        dpi = CHART_DPI * (1.3 if big else 1)
+        self.shown.append((ax.get_title(loc="left"), dpi))
+        show_figure(out, ax.figure, first_sentence(text), dpi=dpi)
         return out
 
     @staticmethod

@@ -13,7 +13,19 @@ from ..errors import ReconnectError
 from ..paths import data_home, demo_store
 from ..profile import PARTNER, YOU, Change, CoupleView, Profile, ProfileSource, demo_choices, own_reflections
 from ..scoring import SCORE_NOTE
-from .common import STYLE, error_message, esc, info_message, local_time, ok_message, partner_safety_html, safety_html
+from .common import (
+    STYLE,
+    download_link,
+    error_message,
+    esc,
+    first_sentence,
+    info_message,
+    local_time,
+    ok_message,
+    partner_safety_html,
+    safety_html,
+    show_figure,
+)
 from .safety import together_note_html
 
 OWN, DEMO = "own", "demo"
@@ -157,7 +169,7 @@ class ProfileView:
                 w.HTML(partner_safety_html(self.bank)),
             ]
         )
-        self.report_widget = w.VBox([self.report_button, self.report_message, w.HTML(safety_html(self.bank))])
+        self.report_widget = w.VBox([self.report_button, self.report_message])  # the help box is shown once, above
         self.widget = w.VBox(
             [
                 self.chooser_widget,
@@ -278,14 +290,11 @@ class ProfileView:
         self.share_sensitive.disabled = True
         self.report_button.disabled = True
 
-    def _show(self, out: w.Output, key: str, draw) -> None:
-        import matplotlib.pyplot as plt
-
-        with out:
-            ax = draw()
-            self.axes[key] = ax
-            plt.show()
-            plt.close(ax.figure)
+    def _show(self, out: w.Output, key: str, draw, text: str) -> None:
+        """Draw a chart into ``out`` as an image whose ``alt`` is its text alternative's first sentence."""
+        ax = draw()
+        self.axes[key] = ax
+        show_figure(out, ax.figure, first_sentence(text))
 
     def _draw_profile(self, source: ProfileSource) -> None:
         from ..charts import score_bars, score_bars_text
@@ -296,6 +305,7 @@ class ProfileView:
                 self.profile_chart,
                 "profile",
                 lambda: score_bars(p.chart_data(), bank=self.bank, title="My five areas"),
+                score_bars_text(p.chart_data(), bank=self.bank),
             )
         html = _list(p.summary_lines(), "rc-summary")
         exercises = p.exercises()
@@ -334,6 +344,7 @@ class ProfileView:
             lambda: change_dumbbell(
                 c.long, bank=self.bank, sessions=c.sessions, title=f"From '{c.first}' to '{c.last}'"
             ),
+            change_dumbbell_text(c.long, bank=self.bank, sessions=c.sessions),
         )
         self.change_text.value = (
             f"<p style='font-size:15px;'>{esc(c.message)}</p>"
@@ -369,6 +380,7 @@ class ProfileView:
             self.couple_chart,
             "couple",
             lambda: couple_bars(data, bank=self.bank, note="agreement", people=[YOU, PARTNER], title="Side by side"),
+            couple_bars_text(data, bank=self.bank, note="agreement", people=[YOU, PARTNER]),
         )
         html = _list(cv.agreement_lines(), "rc-agreement")
         diffs = cv.difference_lines()
@@ -453,5 +465,5 @@ class ProfileView:
         self.report_message.value = ok_message(
             f"Saved your {pages}-page report to {path}.{extra} It holds your answers: keep it private, and "
             "delete it when you no longer need it. Your private journal notes are never put in it."
-        )
+        ) + download_link(path, "Download the report (PDF) to open or print it")
         self.last_report = path

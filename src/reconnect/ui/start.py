@@ -12,6 +12,7 @@ from pathlib import Path
 import ipywidgets as w
 
 from .. import participant as pt
+from ..codes import MAX_NAME
 from ..errors import ReconnectError
 from ..paths import data_home
 from .common import error_message, esc, info_message, ok_message
@@ -31,11 +32,19 @@ class StartPanel:
             description="My code", placeholder="e.g. KM7-4TX", style={"description_width": "initial"}
         )
         self.resume_button = w.Button(description="Resume with this code", layout=w.Layout(width="auto"))
-        wide = {"description_width": "12em"}
-        self.display_name = w.Text(description="Name (optional)", placeholder="only on this computer", style=wide)
-        self.workshop = w.Text(description="Workshop code (optional)", placeholder="from your facilitator", style=wide)
+        wide = {"description_width": "14em"}  # "Workshop code (optional)" in full, not cut off
+        field = w.Layout(width="36em")  # room for the label and the whole placeholder
+        self.display_name = w.Text(
+            description="Name (optional)", placeholder="only on this computer", style=wide, layout=field
+        )
+        self.workshop = w.Text(
+            description="Workshop code (optional)", placeholder="from your facilitator", style=wide, layout=field
+        )
         self.couple = w.Text(
-            description="Couple code (optional)", placeholder="the same word for both partners", style=wide
+            description="Couple code (optional)",
+            placeholder="the same word for both partners",
+            style=wide,
+            layout=field,
         )
         self.session = w.Combobox(
             description="Session",
@@ -44,6 +53,7 @@ class StartPanel:
             placeholder="before, after or a date",
             ensure_option=False,
             style=wide,
+            layout=field,
         )
         self.save_button = w.Button(
             description="Save my settings", button_style="success", layout=w.Layout(width="auto")
@@ -67,6 +77,7 @@ class StartPanel:
         self.resume_button.on_click(self._on_resume)
         self.save_button.on_click(self._on_save)
         self.sign_out_button.on_click(self._on_sign_out)
+        self.display_name.observe(self._on_name, names="value")
         self.settings_box = w.VBox([self.display_name, self.workshop, self.couple, self.session, self.save_button])
         self.widget = w.VBox(
             [
@@ -175,6 +186,14 @@ class StartPanel:
             return
         self._show(settings)
         self.message.value = ok_message("Settings saved. Every notebook now uses them.")
+
+    def _on_name(self, change) -> None:
+        """A name longer than allowed is cut as it is typed, not refused on Save with the rest of the form."""
+        if len(change["new"]) > MAX_NAME:
+            self.display_name.value = change["new"][:MAX_NAME]
+            self.message.value = info_message(
+                f"A name can be at most {MAX_NAME} characters (a first name is enough); the rest was left out."
+            )
 
     # -- helpers -------------------------------------------------------------------------------
     def _typed_fields(self) -> dict:
