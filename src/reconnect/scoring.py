@@ -38,7 +38,12 @@ def bands(scores, bank: ItemBank) -> np.ndarray:
     >>> bands([80, 74.99, 50, 49.99, float("nan")], load_item_bank()).tolist()
     ['strength', 'in between', 'in between', 'growth area', 'not yet rated']
     """
-    score = np.asarray(pd.to_numeric(pd.Series(scores, dtype="Float64"), errors="coerce").astype(float), dtype=float)
+    score = np.asarray(
+        pd.array(scores, dtype="Float64").to_numpy(dtype=float, na_value=np.nan)
+        if not isinstance(scores, np.ndarray)
+        else scores,
+        dtype=float,
+    )
     return np.select(
         [np.isnan(score), score >= bank.strength_from, score < bank.growth_below],
         [NOT_RATED, "strength", "growth area"],
@@ -57,7 +62,7 @@ def band_for(score_100: float | None, bank: ItemBank) -> str:
     """
     if score_100 is None or (isinstance(score_100, float) and math.isnan(score_100)) or pd.isna(score_100):
         return NOT_RATED
-    return str(bands([float(score_100)], bank)[0])
+    return str(bands(np.array([float(score_100)]), bank)[0])  # the one rule; a plain array keeps it quick
 
 
 def keyed(frame: pd.DataFrame, bank: ItemBank, *, rating: str = "rating") -> pd.Series:

@@ -57,6 +57,7 @@ def shared_voila(project, browser):
     cmd = [
         str(bin_dir / "voila"),
         str(project["notebooks"]),
+        "--template=reconnect",
         "--no-browser",
         f"--port={port}",
         "--Voila.ip=127.0.0.1",

@@ -213,7 +213,10 @@ class WorkshopSpawner(LocalProcessSpawner):
             first_settings(home, user, code, self.workshop)
 
     def get_args(self):
-        return super().get_args() + ([] if self.is_counselor else list(self.participant_args))
+        # Reconnect's app-mode template for everyone: its start page, and no font from a CDN (nothing
+        # a page asks for leaves the room's machine).
+        own = ["--VoilaConfiguration.template=reconnect"]
+        return super().get_args() + own + ([] if self.is_counselor else list(self.participant_args))
 
     def get_env(self):
         env = super().get_env()
