@@ -25,6 +25,7 @@ import pwd
 import resource
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 from jupyterhub.spawner import LocalProcessSpawner
@@ -243,8 +244,19 @@ class WorkshopSpawner(LocalProcessSpawner):
 def remove_account(name: str) -> None:
     """Delete a participant's system account and home folder (``userdel --remove``)."""
     try:
-        pwd.getpwnam(name)
+        home = pwd.getpwnam(name).pw_dir
     except KeyError:
         return
-    subprocess.run(["userdel", "--remove", name], check=False, capture_output=True)
+    for _attempt in range(5):
+        # userdel refuses while a process of the account still runs (a kernel that outlived its
+        # server by a moment): end them, then try again.
+        if subprocess.run(["userdel", "--remove", name], check=False, capture_output=True).returncode == 0:
+            break
+        subprocess.run(["pkill", "-KILL", "-u", name], check=False, capture_output=True)
+        time.sleep(0.5)
+    try:
+        pwd.getpwnam(name)
+    except KeyError:  # the account is gone: make sure its home went with it
+        if home and Path(home).is_dir() and not Path(home).is_symlink() and Path(home).name == name:
+            shutil.rmtree(home, ignore_errors=True)
     shutil.rmtree(f"/var/mail/{name}", ignore_errors=True)
