@@ -28,8 +28,8 @@ def test_summary_prints_sorted_and_writes_safe_csv(tmp_path, capsys):
     out = capsys.readouterr().out
     lines = out.splitlines()
     assert lines[0].startswith("Workshop TUE, session before (minimum group size 5")
-    body = [line for line in lines if line.startswith(("Standing", "Meeting", "Trusting"))]
-    assert body[0].startswith("Standing on your own confidence") and body[1].startswith("Meeting in the middle")
+    body = [line for line in lines if line.startswith(("Standing", "Talking", "Trusting"))]
+    assert body[0].startswith("Standing on your own confidence") and body[1].startswith("Talking so both are heard")
     assert "hidden: fewer than 5 people" in out
     csv_text = out_csv.read_text()
     assert csv_text.splitlines()[0].startswith("workshop,session,area,title,n,mean_score,pct_strength")

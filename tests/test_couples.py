@@ -267,7 +267,7 @@ def test_shared_strengths_are_the_statements_both_rate_high(tmp_path):
 def test_a_structured_talk_for_each_area_far_apart_first(tmp_path):
     couple_folder(tmp_path, me_share=True, partner_share=True)
     talks = ProfileSource(tmp_path, bank=BANK).couple(ME).conversations()
-    assert [t[0] for t in talks][:2] == ["Feeling chosen", "Meeting in the middle"]  # far apart
+    assert [t[0] for t in talks][:2] == ["Feeling chosen", "Talking so both are heard"]  # far apart
     assert {t[0] for t in talks} == {a.title for a in BANK.areas}
     for _title, _agreement, talk in talks:
         assert {s.speaks for s in talk.steps} >= {"Partner A", "Partner B"}

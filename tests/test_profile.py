@@ -57,9 +57,9 @@ def test_hand_computed_profile_with_reverse_keying_and_the_75_percent_rule(tmp_p
     assert list(p.strengths["area"]) == ["self_esteem"]
     assert list(p.growth["area"]) == ["insecurity"]
     text = p.text()
-    assert "Meeting in the middle: not yet rated" in text
+    assert "Talking so both are heard: not yet rated" in text
     assert not re.search(r"(?<![0-9.])0 of 100", text)
-    assert any("too few statements" in n and "Meeting in the middle" in n for n in p.notes)
+    assert any("too few statements" in n and "Talking so both are heard" in n for n in p.notes)
     assert [t for t, _ in p.exercises()] == ["Feeling chosen"]
     assert p.exercises()[0][1] == list(BANK.area("insecurity").exercises)
 
@@ -177,5 +177,5 @@ def test_no_growth_area_offers_ideas_for_the_lowest(tmp_path):
     all_areas(tmp_path, ME, {"self_esteem": 5, "distrust": 4, "insecurity": 5, "communication": 3, "foundation": 5})
     p = ProfileSource(tmp_path, bank=BANK).profile(ME)
     assert p.growth.empty
-    assert [t for t, _ in p.exercises()] == ["Meeting in the middle"]
+    assert [t for t, _ in p.exercises()] == ["Talking so both are heard"]
     assert "None of your areas is in the growth band" in p.exercises_intro()
