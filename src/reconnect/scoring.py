@@ -319,6 +319,27 @@ def couple_agreement(mine: pd.DataFrame, theirs: pd.DataFrame, bank: ItemBank) -
     return pd.DataFrame(rows, columns=["area", "label", "score_a", "score_b", "band_a", "band_b", "gap", "agreement"])
 
 
+def _paired_items(mine: pd.DataFrame, theirs: pd.DataFrame, bank: ItemBank) -> pd.DataFrame | None:
+    """The statements both answered, side by side: area, item, rating_a, rating_b, steps, text, _order.
+
+    ``None`` when there are none. ``_order`` is the statement's place in the bank (for ties).
+    """
+    if mine.empty or theirs.empty:
+        return None
+    a = mine.dropna(subset=["rating"]).set_index(["area", "item"])["rating"]
+    b = theirs.dropna(subset=["rating"]).set_index(["area", "item"])["rating"]
+    both = pd.concat({"rating_a": a, "rating_b": b}, axis=1, join="inner").dropna()
+    if both.empty:
+        return None
+    both = both.astype(int).reset_index()
+    both["steps"] = (both["rating_a"] - both["rating_b"]).abs()
+    texts = {key: item.text for key, item in bank.item_index().items()}
+    order = {(a.id, i.id): n for n, (a, i) in enumerate((a, i) for a in bank.areas for i in a.items)}
+    both["text"] = [texts.get((x, y), y) for x, y in zip(both["area"], both["item"])]
+    both["_order"] = [order.get((x, y), 0) for x, y in zip(both["area"], both["item"])]
+    return both
+
+
 def item_differences(mine: pd.DataFrame, theirs: pd.DataFrame, bank: ItemBank, *, top: int = 3) -> pd.DataFrame:
     """The statements two people answered most differently (at least two steps apart).
 
@@ -328,19 +349,9 @@ def item_differences(mine: pd.DataFrame, theirs: pd.DataFrame, bank: ItemBank, *
     Columns: area, item, text, rating_a, rating_b, steps.
     """
     cols = ["area", "item", "text", "rating_a", "rating_b", "steps"]
-    if mine.empty or theirs.empty:
+    both = _paired_items(mine, theirs, bank)
+    if both is None:
         return pd.DataFrame(columns=cols)
-    a = mine.dropna(subset=["rating"]).set_index(["area", "item"])["rating"]
-    b = theirs.dropna(subset=["rating"]).set_index(["area", "item"])["rating"]
-    both = pd.concat({"rating_a": a, "rating_b": b}, axis=1, join="inner").dropna()
-    if both.empty:
-        return pd.DataFrame(columns=cols)
-    both = both.astype(int).reset_index()
-    both["steps"] = (both["rating_a"] - both["rating_b"]).abs()
-    texts = {key: item.text for key, item in bank.item_index().items()}
-    order = {(a.id, i.id): n for n, (a, i) in enumerate((a, i) for a in bank.areas for i in a.items)}
-    both["text"] = [texts.get((x, y), y) for x, y in zip(both["area"], both["item"])]
-    both["_order"] = [order.get((x, y), 0) for x, y in zip(both["area"], both["item"])]
     both = both[both["steps"] >= 2].sort_values(["steps", "_order"], ascending=[False, True])
     return both[cols].head(top).reset_index(drop=True)
 
@@ -360,14 +371,9 @@ def item_shared_strengths(mine: pd.DataFrame, theirs: pd.DataFrame, bank: ItemBa
     [['fd1', 5, 4], ['fd6', 1, 2]]
     """
     cols = ["area", "item", "text", "rating_a", "rating_b", "steps"]
-    if mine.empty or theirs.empty:
+    both = _paired_items(mine, theirs, bank)
+    if both is None:
         return pd.DataFrame(columns=cols)
-    a = mine.dropna(subset=["rating"]).set_index(["area", "item"])["rating"]
-    b = theirs.dropna(subset=["rating"]).set_index(["area", "item"])["rating"]
-    both = pd.concat({"rating_a": a, "rating_b": b}, axis=1, join="inner").dropna()
-    if both.empty:
-        return pd.DataFrame(columns=cols)
-    both = both.astype(int).reset_index()
     index = bank.item_index()
     reverse = [index[(x, y)].reverse if (x, y) in index else False for x, y in zip(both["area"], both["item"])]
     flip = bank.scale_min + bank.scale_max
@@ -376,10 +382,6 @@ def item_shared_strengths(mine: pd.DataFrame, theirs: pd.DataFrame, bank: ItemBa
     high = bank.scale_max - 1
     both["_low"] = [min(x, y) for x, y in zip(keyed_a, keyed_b)]
     both["_sum"] = [x + y for x, y in zip(keyed_a, keyed_b)]
-    both["steps"] = (both["rating_a"] - both["rating_b"]).abs()
-    both["text"] = [index[(x, y)].text if (x, y) in index else y for x, y in zip(both["area"], both["item"])]
-    order = {(a.id, i.id): n for n, (a, i) in enumerate((a, i) for a in bank.areas for i in a.items)}
-    both["_order"] = [order.get((x, y), 0) for x, y in zip(both["area"], both["item"])]
     both = both[both["_low"] >= high].sort_values(["_sum", "_order"], ascending=[False, True])
     return both[cols].head(top).reset_index(drop=True)
 

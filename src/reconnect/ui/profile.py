@@ -405,19 +405,25 @@ class ProfileView:
         self.couple_details.value = html
 
     # -- actions ---------------------------------------------------------------------------------
-    def _on_share_sensitive(self, change) -> None:
+    def _change_setting(self, failed: str, **fields) -> bool:
+        """Save one of the person's sharing choices (a new settings file); False when nothing changed."""
         if self._busy or self.showing_demo:
-            return
+            return False
         code = self.code
         if code is None:
-            return
+            return False
         try:
             old = pt.load_settings(self.home, code) or pt.Settings(code=code)
-            pt.save_settings(self.home, replace(old, share_sensitive=bool(change["new"])), make_current=False)
+            pt.save_settings(self.home, replace(old, **fields), make_current=False)
         except ReconnectError as exc:
-            self.share_message.value = error_message(str(exc) + "\nYour choice was not changed.")
-            return
+            self.share_message.value = error_message(str(exc) + "\n" + failed)
+            return False
         self.refresh()
+        return True
+
+    def _on_share_sensitive(self, change) -> None:
+        if not self._change_setting("Your choice was not changed.", share_sensitive=bool(change["new"])):
+            return
         self.share_message.value = ok_message(
             "Saved: the statements marked sensitive are compared too, but only if your partner also ticks this box."
             if change["new"]
@@ -425,18 +431,8 @@ class ProfileView:
         )
 
     def _on_share(self, change) -> None:
-        if self._busy or self.showing_demo:
+        if not self._change_setting("Your sharing choice was not changed.", share_with_partner=bool(change["new"])):
             return
-        code = self.code
-        if code is None:
-            return
-        try:
-            old = pt.load_settings(self.home, code) or pt.Settings(code=code)
-            pt.save_settings(self.home, replace(old, share_with_partner=bool(change["new"])), make_current=False)
-        except ReconnectError as exc:
-            self.share_message.value = error_message(str(exc) + "\nYour sharing choice was not changed.")
-            return
-        self.refresh()
         self.share_message.value = ok_message(
             "Saved: you share your results with your partner. Nothing is shown to either of you until both of you share."
             if change["new"]
