@@ -475,3 +475,22 @@ def test_a_journal_note_with_an_odd_time_is_reported_not_fatal(tmp_path):
     notes, problems = load_journal(tmp_path, CODE)
     # a naive time or a number is reported (it would break sorting); a week date is a real time and loads
     assert sorted(n.text for n in notes) == ["kept", "odd"] and len(problems) == 2
+
+
+def test_the_same_answers_saved_from_two_views_make_one_file(tmp_path):
+    """A double click that reaches two views of one page (or two tabs) never writes the answers twice."""
+    from reconnect.answers import AreaAnswers
+    from reconnect.participant import Settings
+
+    me = Settings(code=CODE, session="before")
+    first = AreaAnswers("distrust", home=tmp_path, settings=me, bank=BANK)
+    second = AreaAnswers("distrust", home=tmp_path, settings=me, bank=BANK)
+    first.restore(), second.restore()
+    ratings = {i.id: 4 for i in BANK.area("distrust").items}
+    assert first.save(ratings).kind == "saved"
+    assert second.save(dict(ratings)).kind == "unchanged"
+    changed = {**ratings, BANK.area("distrust").items[0].id: 2}
+    outcome = second.save(changed)
+    assert outcome.kind == "saved" and outcome.elsewhere is None
+    files = list((submissions_folder(tmp_path) / CODE).glob("sub-*.csv"))
+    assert len(files) == 2

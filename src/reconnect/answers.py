@@ -130,11 +130,17 @@ class AreaAnswers:
         common = {"missing": missing, "answered": answered, "total": len(ratings)}
         if answered < self.area.min_answered:
             return Outcome("too_few", **common)
+        s = self.settings
+        elsewhere, their_ratings = self._saved_elsewhere()
+        if elsewhere is not None and their_ratings == dict(ratings):
+            # The same answers were just saved by another tab, window or an earlier view of this page
+            # (a double click can reach two): never a second file for the same answers.
+            self.saved_ratings, self.saved_at = dict(their_ratings), elsewhere
+            clear_draft(self.home, **self._draft_key())
+            return Outcome("unchanged", saved_at=elsewhere, **common)
         if self.saved_at is not None and not self.changed_since_save(ratings):
             clear_draft(self.home, **self._draft_key())
             return Outcome("unchanged", saved_at=self.saved_at, **common)
-        s = self.settings
-        elsewhere = self._saved_elsewhere()
         sub = Submission(
             participant=s.code,
             area=self.area.id,
@@ -161,29 +167,28 @@ class AreaAnswers:
         except OSError:
             return set()
 
-    def _saved_elsewhere(self) -> datetime | None:
-        """When this participant last saved this area from another tab or window, if after this one's save.
+    def _saved_elsewhere(self) -> tuple[datetime | None, dict | None]:
+        """The newest save of this area from another tab or window, if after this one's: (when, ratings).
 
         Only files that appeared in the participant's own folder since it was last looked at are read.
         """
         names = self._names()
         new = sorted(names - self._seen)
         self._seen |= names
-        newest = None
+        newest, newest_ratings = None, None
         folder = participant_folder(self.home, self.settings.code)
         for name in new:
             rows, _problems = read_submission_file(folder / name, self.bank)
-            for row in rows[:1]:
-                if row["area"] != self.area.id or row["session"] != self.settings.session:
-                    continue
-                _ratings, when = latest_ratings(
-                    _frame(rows), participant=self.settings.code, area=self.area.id, session=self.settings.session
-                )
-                if when is not None and (newest is None or when > newest):
-                    newest = when
+            if not rows or rows[0]["area"] != self.area.id or rows[0]["session"] != self.settings.session:
+                continue
+            ratings, when = latest_ratings(
+                _frame(rows), participant=self.settings.code, area=self.area.id, session=self.settings.session
+            )
+            if when is not None and (newest is None or when > newest):
+                newest, newest_ratings = when, ratings
         if newest is not None and (self.saved_at is None or newest > self.saved_at):
-            return newest
-        return None
+            return newest, newest_ratings
+        return None, None
 
     def _draft_key(self) -> dict:
         s = self.settings
