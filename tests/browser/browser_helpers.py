@@ -178,3 +178,20 @@ def new_participant(home: Path, **fields) -> str:
     from reconnect import participant as pt
 
     return pt.start_new(home, remember=True, **fields).code
+
+
+def server_env(project: dict[str, Path], home: Path, jupyter: Path) -> dict:
+    """The environment of a test server and its kernels: its own data folder and Jupyter folders."""
+    env = dict(os.environ)
+    env.update(
+        RECONNECT_HOME=str(home),
+        RECONNECT_DEMO=str(project["demo"]),
+        RECONNECT_ITEM_BANK=str(project["bank"]),
+        JUPYTER_CONFIG_DIR=str(jupyter / "config"),
+        JUPYTER_DATA_DIR=str(jupyter / "data"),
+        JUPYTER_RUNTIME_DIR=str(jupyter / "runtime"),
+        MPLBACKEND="module://matplotlib_inline.backend_inline",
+        PYTHONUNBUFFERED="1",
+    )
+    env.pop("JUPYTER_PLATFORM_DIRS", None)
+    return env

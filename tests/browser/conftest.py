@@ -33,7 +33,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from browser_helpers import Server
+from browser_helpers import Server, server_env
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -122,22 +122,6 @@ def project(tmp_path_factory) -> dict[str, Path]:
     return paths
 
 
-def _server_env(project: dict[str, Path], home: Path, jupyter: Path) -> dict:
-    env = dict(os.environ)
-    env.update(
-        RECONNECT_HOME=str(home),
-        RECONNECT_DEMO=str(project["demo"]),
-        RECONNECT_ITEM_BANK=str(project["bank"]),
-        JUPYTER_CONFIG_DIR=str(jupyter / "config"),
-        JUPYTER_DATA_DIR=str(jupyter / "data"),
-        JUPYTER_RUNTIME_DIR=str(jupyter / "runtime"),
-        MPLBACKEND="module://matplotlib_inline.backend_inline",
-        PYTHONUNBUFFERED="1",
-    )
-    env.pop("JUPYTER_PLATFORM_DIRS", None)
-    return env
-
-
 @pytest.fixture(scope="session")
 def servers(project):
     """Start JupyterLab and Voilà side by side (they boot in parallel), stop both at the end."""
@@ -172,7 +156,7 @@ def servers(project):
             _start(
                 lab_cmd,
                 cwd=project["notebooks"],
-                env=_server_env(project, project["home_lab"], jl),
+                env=server_env(project, project["home_lab"], jl),
                 log=base / "lab.log",
             ),
             base / "lab.log",
@@ -199,7 +183,7 @@ def servers(project):
             _start(
                 voila_cmd,
                 cwd=project["notebooks"],
-                env=_server_env(project, project["home_voila"], base / "jupyter-voila"),
+                env=server_env(project, project["home_voila"], base / "jupyter-voila"),
                 log=base / "voila.log",
             ),
             base / "voila.log",

@@ -8,7 +8,6 @@ Screenshots of 00 and 06 at 1366x900 and 1280x720 go to ``tests/browser/screensh
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 import subprocess
@@ -18,7 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from browser_helpers import Server, choose_with_keyboard, open_voila, read_ratings, submission_files
+from browser_helpers import Server, choose_with_keyboard, open_voila, read_ratings, server_env, submission_files
 from playwright.sync_api import expect
 
 from reconnect.content import load_item_bank
@@ -40,19 +39,8 @@ def shared_voila(project, browser):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = dict(os.environ)
-    env.update(
-        RECONNECT_HOME=str(home),
-        RECONNECT_DEMO=str(project["demo"]),
-        RECONNECT_ITEM_BANK=str(project["bank"]),
-        RECONNECT_SHARED="1",
-        JUPYTER_CONFIG_DIR=str(jupyter / "config"),
-        JUPYTER_DATA_DIR=str(jupyter / "data"),
-        JUPYTER_RUNTIME_DIR=str(jupyter / "runtime"),
-        MPLBACKEND="module://matplotlib_inline.backend_inline",
-        PYTHONUNBUFFERED="1",
-    )
-    env.pop("JUPYTER_PLATFORM_DIRS", None)
+    env = server_env(project, home, jupyter)
+    env["RECONNECT_SHARED"] = "1"  # a laptop handed round
     log = base / "voila-shared.log"
     cmd = [
         str(bin_dir / "voila"),
