@@ -67,7 +67,12 @@ def item_bank_path(language: str | None = None) -> Path:
     if env:
         return Path(env)
     english = english_bank_path()
-    lang = normalise_language(language) if language is not None else requested_language()
+    if language is not None:
+        lang = normalise_language(language)
+    else:
+        from .i18n import active_language  # this page's language (a participant's choice), else RECONNECT_LANG
+
+        lang = active_language()
     translated = english.with_name(bank_name(lang))
     return translated if translated != english and translated.is_file() else english
 

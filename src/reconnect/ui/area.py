@@ -10,6 +10,7 @@ from .. import participant as pt
 from ..answers import AreaAnswers, Outcome
 from ..content import ItemBank, load_item_bank
 from ..errors import ReconnectError
+from ..i18n import _
 from ..incidents import guarded
 from ..journal import load_journal, save_reflection
 from ..paths import data_home
@@ -45,7 +46,7 @@ class RatingForm:
             self.questions[item.id] = choice
         self.progress = w.HTML()
         self.save_button = w.Button(
-            description="Save my answers", button_style="primary", icon="check", layout=w.Layout(width="auto")
+            description=_("Save my answers"), button_style="primary", icon="check", layout=w.Layout(width="auto")
         )
         self.save_button.on_click(self._on_save)
         self.message = w.HTML()

@@ -1,0 +1,174 @@
+"""The words around the content, in the reader's language: one gettext catalog per language.
+
+The item bank (``data/item_bank.<lang>.yaml``) holds the *content* a participant reads in an area.
+Everything else a person reads (buttons, messages, results sentences, chart titles and axes, the PDF,
+the facilitator's dashboard and handout) is written in English in the code, wrapped in :func:`_`, and
+translated by ``src/reconnect/locale/<lang>/LC_MESSAGES/reconnect.po``: a plain-text gettext catalog that
+translators edit with any PO editor (Poedit, Weblate, a text editor). Catalogs are read with Babel at
+first use; no compiled ``.mo`` file is kept, so the catalog in the repository is the one that runs.
+
+Which language: :func:`active_language` is the language set for this kernel (:func:`use_language`:
+a participant's choice in 00, or a page's own language), else ``RECONNECT_LANG``, else English. A
+string with no translation yet shows in English (``reconnect translations`` lists those).
+
+Conventions for developers
+--------------------------
+- Wrap the whole sentence, never pieces: ``_("Saved at {time}.").format(time=...)``; placeholders are
+  named so a translator can move them.
+- A module-level constant is marked with :func:`N_` (extraction only) and translated where it is used:
+  ``_(DONE_LABEL)``.
+- Plurals: ``ngettext("{n} file", "{n} files", n).format(n=n)``.
+- Numbers, percentages and dates go through :func:`number`, :func:`percent` and :func:`date_time`.
+
+Examples
+--------
+>>> with language("es"):
+...     _("Save my answers") != "Save my answers" or "untranslated"
+True
+>>> _("Save my answers")
+'Save my answers'
+>>> from datetime import datetime as dt
+>>> with language("es"):
+...     date(dt(2026, 11, 28))
+'28 de noviembre de 2026'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gettext
+import io
+import threading
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+from .paths import DEFAULT_LANGUAGE, normalise_language, requested_language
+
+#: Folder of the catalogs: ``locale/<lang>/LC_MESSAGES/reconnect.po``.
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "reconnect"
+#: The Babel locale used to format numbers and dates in each language (Latin-American Spanish).
+FORMAT_LOCALES = {"en": "en_US", "es": "es_419"}
+
+_state = threading.local()
+_kernel_language: str | None = None
+
+
+def catalog_path(lang: str) -> Path:
+    """Where a language's catalog lives (it may not exist yet)."""
+    return LOCALE_DIR / normalise_language(lang) / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def available_languages() -> list[str]:
+    """English and every language with a catalog, e.g. ``['en', 'es']``."""
+    found = sorted(p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    return [DEFAULT_LANGUAGE, *[lang for lang in found if lang != DEFAULT_LANGUAGE]]
+
+
+def use_language(lang: str | None) -> str:
+    """Set this kernel's language (``None``: back to ``RECONNECT_LANG``); return the language now active."""
+    global _kernel_language
+    _kernel_language = normalise_language(lang) if lang else None
+    return active_language()
+
+
+def active_language() -> str:
+    """The language words are shown in now: a :func:`language` block, this kernel's choice, ``RECONNECT_LANG``."""
+    override = getattr(_state, "lang", None)
+    if override:
+        return override
+    return _kernel_language or requested_language()
+
+
+@contextlib.contextmanager
+def language(lang: str | None):
+    """Show words in ``lang`` inside the block (this thread only), e.g. for a facilitator's handout."""
+    previous = getattr(_state, "lang", None)
+    _state.lang = normalise_language(lang) if lang else None
+    try:
+        yield active_language()
+    finally:
+        _state.lang = previous
+
+
+def load_catalog(lang: str) -> gettext.NullTranslations:
+    """The translations of ``lang`` (English, or a language without a catalog, translates nothing).
+
+    Read from the ``.po`` file with Babel and turned into a standard :class:`gettext.GNUTranslations`
+    in memory (entries marked fuzzy are left out: a translator has not confirmed them). Cached until the
+    file changes, so a translator sees an edit on the next page run.
+    """
+    path = catalog_path(lang)
+    if normalise_language(lang) == DEFAULT_LANGUAGE or not path.is_file():
+        return gettext.NullTranslations()
+    stat = path.stat()
+    return _read_catalog(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _read_catalog(path: str, _mtime: int, _size: int) -> gettext.GNUTranslations:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with open(path, "rb") as f:
+        po = read_po(f, ignore_obsolete=True)
+    compiled = io.BytesIO()
+    write_mo(compiled, po, use_fuzzy=False)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+def _(message: str) -> str:
+    """``message`` in the active language (English when it has no translation yet)."""
+    return load_catalog(active_language()).gettext(message)
+
+
+def N_(message: str) -> str:
+    """Mark a constant for translation without translating it here (translate it with :func:`_` where used)."""
+    return message
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form for ``n`` in the active language.
+
+    >>> ngettext("{n} file", "{n} files", 2).format(n=2)
+    '2 files'
+    """
+    return load_catalog(active_language()).ngettext(singular, plural, n)
+
+
+def format_locale(lang: str | None = None) -> str:
+    """The Babel locale numbers and dates are formatted with (``en_US``, ``es_419`` ...)."""
+    lang = normalise_language(lang) if lang else active_language()
+    return FORMAT_LOCALES.get(lang, lang)
+
+
+def number(value: float, *, digits: int = 0) -> str:
+    """A number written the reader's way (grouping and decimal mark of the language), with ``digits`` decimals."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(round(value, digits), format=pattern, locale=format_locale())
+
+
+def percent(share: float, *, digits: int = 0) -> str:
+    """A share (0.39) as a percentage the reader's way: ``39%`` / ``39 %``."""
+    from babel.numbers import format_percent
+
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+    return format_percent(share, format=pattern, locale=format_locale())
+
+
+def date_time(when: datetime, *, style: str = "short") -> str:
+    """A date and time the reader's way (``Nov 28, 2026, 9:05 PM`` / ``28 nov 2026, 9:05 p.m.``)."""
+    from babel.dates import format_datetime
+
+    return format_datetime(when, format=style, locale=format_locale())
+
+
+def date(when: datetime, *, style: str = "long") -> str:
+    """A date the reader's way (``November 28, 2026`` / ``28 de noviembre de 2026``)."""
+    from babel.dates import format_date
+
+    return format_date(when, format=style, locale=format_locale())
