@@ -97,6 +97,36 @@ def test_a_choice_made_in_the_browser_is_taken_and_a_wrong_one_ignored():
     box._on_frontend_message(box, {"choose": 2, "seq": 4}, [])
     box._on_frontend_message(box, {"choose": 1, "seq": 3}, [])
     assert (box.value, box.ack) == (2, 4)
+    # a second view (another tab) can never reuse a number: the page numbers choices by their time,
+    # so one with the number already taken is not newer and changes nothing
+    box._on_frontend_message(box, {"choose": 1, "seq": 4}, [])
+    assert (box.value, box.ack) == (2, 4)
+
+
+def test_a_late_choice_on_a_replaced_view_reaches_the_form_on_screen(home, monkeypatch):
+    """The page runs again (Run All after the page came alive) while a key press is on its way to the
+    old view: the choice arrives after the new form restored the draft, and must still win."""
+    from reconnect import notebook
+
+    monkeypatch.setenv("RECONNECT_HOME", str(home))
+    monkeypatch.setattr(notebook, "_forms", {})
+    monkeypatch.setattr(notebook, "_replaced", {})
+    notebook.rating_form("self_esteem")
+    old = notebook._forms["self_esteem"]
+    first_id, old_box = next(iter(old.questions.items()))
+    old_box._on_frontend_message(old_box, {"choose": 2, "seq": 1}, [])
+    notebook.rating_form("self_esteem")  # the page ran again: a new form restores the draft (2)
+    new = notebook._forms["self_esteem"]
+    assert new is not old and new.questions[first_id].value == 2
+    old_box._on_frontend_message(old_box, {"choose": 5, "seq": 2}, [])  # the late key press
+    assert new.questions[first_id].value == 5
+    assert load_draft(home, **_key(home)).ratings[first_id] == 5
+    # another person signing in: nothing passes from the last person's form to theirs
+    pt.start_new(home)
+    notebook.rating_form("self_esteem")
+    newest = notebook._forms["self_esteem"]
+    new.questions[first_id].value = 1
+    assert newest.questions[first_id].value is None
 
 
 def test_changing_an_answer_after_saving_says_so(home):

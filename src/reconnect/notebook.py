@@ -34,6 +34,7 @@ class _FormsReset:
 
     def refresh(self) -> None:
         _forms.clear()
+        _replaced.clear()  # another person now: nothing passes from the last person's form to theirs
 
 
 register("forms-reset", _FormsReset())
@@ -96,19 +97,29 @@ def done_button():
     return DonePanel().widget
 
 
+#: The form each area showed last, so a choice made on a view that was just replaced reaches the new one.
+_replaced: dict[str, RatingForm] = {}
+
+
 def _form_for(area: str) -> RatingForm:
     """The area's form for whoever is answering now (a new one after a different person signs in)."""
     form = _forms.get(area)
     code = pt.current_code(data_home())
     if form is None or form.settings is None or form.settings.code != code:
         form = _forms[area] = RatingForm(area)
+        old = _replaced.pop(area, None)
+        if old is not None and old.settings is not None and form.settings is not None:
+            if old.settings.code == form.settings.code:
+                old.hand_over_to(form)  # same person, page ran again: late choices on the old view count
     return form
 
 
 @_friendly
 def rating_form(area: str):
     """The rating form of an area (a fresh one each time the cell runs), once someone is answering."""
-    _forms.pop(area, None)
+    old = _forms.pop(area, None)
+    if old is not None:
+        _replaced[area] = old
     return Gate(f"form:{area}", lambda _g: _form_for(area).widget, what="The statements to rate").widget
 
 

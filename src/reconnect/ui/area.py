@@ -37,6 +37,7 @@ class RatingForm:
         )
         self._listeners: list = []
         self._restoring = True  # choices set while restoring are not the participant's new draft
+        self._successor: RatingForm | None = None
         options = [(label, value) for value, label in self.bank.scale]
         self.header = w.HTML()
         self.questions: dict[str, RatingChoice] = {}
@@ -101,7 +102,24 @@ class RatingForm:
         self._on_change()
         self._restoring = False
 
-    def _on_change(self, _change=None) -> None:
+    def hand_over_to(self, successor: RatingForm) -> None:
+        """This form's view was replaced by ``successor``'s (the page ran again) for the same person.
+
+        A choice can still reach this form after that: a key press made on the old view just before
+        it was replaced arrives after the new form restored its answers. It is passed on, so the
+        newest choice wins in the view on screen and in the draft, and this form writes nothing
+        itself any more.
+        """
+        if successor is not self:
+            self._successor = successor
+
+    def _on_change(self, change=None) -> None:
+        if self._successor is not None:
+            if change is not None and not self._restoring:
+                for item_id, box in self.questions.items():
+                    if box is change.get("owner") and item_id in self._successor.questions:
+                        self._successor.questions[item_id].value = change["new"]
+            return
         total = len(self.questions)
         done = self.answered
         need = self.area.min_answered

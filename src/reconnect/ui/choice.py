@@ -47,8 +47,13 @@ function render({ model, el }) {
   // choice by number and answers with the value and that number ("ack") in one update. Until the
   // newest choice is acknowledged the group carries data-pending, and updates for older choices
   // do not redraw the buttons (no flicker back to an older answer).
+  // The number is the time of the choice in milliseconds (and always above every number used
+  // before), not a count kept by this view: two views of one statement (a second tab, a page
+  // reloaded while its kernel kept running) can never send the same number, and the kernel
+  // keeps whichever choice was made last.
   let sent = model.get("ack");
   let acked = sent;
+  const nextNumber = () => Math.max(sent + 1, model.get("ack") + 1, Date.now());
 
   function mark() {
     for (const input of options.querySelectorAll("input")) {
@@ -81,7 +86,7 @@ function render({ model, el }) {
       input.setAttribute("data-lm-suppress-shortcuts", "true");
       input.addEventListener("change", () => {
         if (input.checked) {
-          sent = Math.max(sent, model.get("ack")) + 1;
+          sent = nextNumber();
           group.dataset.pending = "true";
           model.send({ choose: Number(input.value), seq: sent });
           mark();
@@ -164,7 +169,7 @@ class RatingChoice(anywidget.AnyWidget):
     options = traitlets.List(traitlets.Tuple(traitlets.Unicode(), traitlets.Int())).tag(sync=True)
     value = traitlets.Int(None, allow_none=True).tag(sync=True)
     disabled = traitlets.Bool(False).tag(sync=True)
-    ack = traitlets.Int(0).tag(sync=True)  # number of the newest choice the kernel has taken
+    ack = traitlets.Int(0).tag(sync=True)  # number (time in ms) of the newest choice the kernel has taken
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -175,8 +180,8 @@ class RatingChoice(anywidget.AnyWidget):
         if not isinstance(content, dict) or "choose" not in content:
             return
         seq = content.get("seq")
-        if not isinstance(seq, int) or isinstance(seq, bool) or seq < self.ack:
-            return  # an older choice than one already taken (messages can arrive out of order)
+        if not isinstance(seq, int) or isinstance(seq, bool) or seq <= self.ack:
+            return  # not newer than a choice already taken (messages can arrive out of order)
         with self.hold_sync():  # value and ack reach the browser in one update
             try:
                 self.value = content["choose"]
