@@ -11,11 +11,14 @@
  * buttons get `aria-pressed`.
  */
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { Notification } from '@jupyterlab/apputils';
 import { PageConfig } from '@jupyterlab/coreutils';
 import { INotebookTracker, NotebookActions, NotebookPanel } from '@jupyterlab/notebook';
 
 /** Attribute on the notebook panel: "running" while the cells run on open, then "done" (tests wait on it). */
 export const STATE_ATTR = 'data-reconnect-autorun';
+/** Attribute on the notebook panel holding the message shown about a page that does not start ('' when none). */
+export const NOTICE_ATTR = 'data-reconnect-notice';
 
 /** Whether a notebook's metadata marks it as one of the series' notebooks. */
 export function isSeries(metadata: unknown): boolean {
@@ -126,6 +129,67 @@ function navigateInPlace(app: JupyterFrontEnd, panel: NotebookPanel): void {
   );
 }
 
+/**
+ * Seconds the page waits for its Python (the kernel) to start, or to answer while the page's cells run, before
+ * it says so and starts Python again. A server may lower it for tests: page_config.json `reconnectStallSeconds`.
+ */
+export function stallSeconds(option = PageConfig.getOption('reconnectStallSeconds')): number {
+  const value = Number(option);
+  return Number.isFinite(value) && value > 0 ? value : 60;
+}
+/** Fresh starts of Python tried before the page asks the person to reload it. */
+const RETRIES = 2;
+
+/**
+ * A message in JupyterLab's own notification area (it stays until the page starts; screen readers announce
+ * it), one per notebook: a new text replaces the last, '' removes it. Lab cuts a toast at 140 characters.
+ */
+const notices = new WeakMap<NotebookPanel, string>();
+function notice(panel: NotebookPanel, text: string, kind: 'warning' | 'error' = 'warning'): void {
+  const previous = notices.get(panel);
+  if (previous) {
+    Notification.dismiss(previous);
+    notices.delete(panel);
+  }
+  panel.node.setAttribute(NOTICE_ATTR, text);
+  if (text) {
+    notices.set(panel, Notification.emit(text, kind, { autoClose: false }));
+  }
+}
+
+/** Resolve with the promise's value, or with 'stalled' once the kernel gave no sign of life for `seconds`. */
+function watch<T>(panel: NotebookPanel, work: Promise<T>, seconds: number): Promise<T | 'stalled'> {
+  return new Promise(resolve => {
+    let quietSince = Date.now();
+    const alive = () => {
+      quietSince = Date.now();
+    };
+    const session = panel.sessionContext;
+    session.iopubMessage.connect(alive); // output, status "busy": the kernel is working
+    const timer = window.setInterval(() => {
+      if (Date.now() - quietSince > seconds * 1000) {
+        finish('stalled');
+      }
+    }, 1000);
+    const finish = (value: T | 'stalled') => {
+      window.clearInterval(timer);
+      session.iopubMessage.disconnect(alive);
+      resolve(value);
+    };
+    work.then(finish, () => finish('stalled'));
+  });
+}
+
+/** Start the notebook's Python again after a stall (a fresh kernel; saved answers are files, so nothing is lost). */
+async function freshKernel(panel: NotebookPanel, seconds: number): Promise<boolean> {
+  const restarted = await watch(
+    panel,
+    panel.sessionContext.restartKernel().then(() => true),
+    seconds
+  );
+  return restarted === true && !panel.isDisposed;
+}
+
 async function setUp(app: JupyterFrontEnd, panel: NotebookPanel): Promise<void> {
   await panel.context.ready;
   if (panel.isDisposed || !isSeries(panel.model?.getMetadata('reconnect'))) {
@@ -135,16 +199,50 @@ async function setUp(app: JupyterFrontEnd, panel: NotebookPanel): Promise<void> 
   keepClean(panel);
   shutDownOnClose(app, panel);
   navigateInPlace(app, panel);
-  if (!(await kernelReady(panel))) {
+  const seconds = stallSeconds();
+  for (let attempt = 0; attempt <= RETRIES; attempt++) {
+    if (attempt > 0) {
+      notice(
+        panel,
+        'This page is taking much longer than it should to start. Starting it again now; your saved ' +
+          'answers are safe.'
+      );
+      if (!(await freshKernel(panel, seconds))) {
+        continue;
+      }
+    }
+    const ready = await watch(panel, kernelReady(panel), seconds);
+    if (ready === false || panel.isDisposed) {
+      return; // "No kernel" chosen, or the tab was closed
+    }
+    if (ready === 'stalled') {
+      continue;
+    }
+    panel.node.setAttribute(STATE_ATTR, 'running');
+    const notebook = panel.content;
+    const ran = await watch(
+      panel,
+      NotebookActions.runCells(notebook, notebook.widgets, panel.sessionContext),
+      seconds
+    );
+    if (panel.isDisposed) {
+      return;
+    }
+    if (ran === 'stalled') {
+      continue;
+    }
+    notebook.deselectAll();
+    notice(panel, '');
+    panel.node.setAttribute(STATE_ATTR, 'done');
     return;
   }
-  panel.node.setAttribute(STATE_ATTR, 'running');
-  const notebook = panel.content;
-  await NotebookActions.runCells(notebook, notebook.widgets, panel.sessionContext);
-  if (!panel.isDisposed) {
-    notebook.deselectAll();
-    panel.node.setAttribute(STATE_ATTR, 'done');
-  }
+  panel.node.setAttribute(STATE_ATTR, 'stalled');
+  notice(
+    panel,
+    `This page did not start after ${RETRIES + 1} tries. Reload it (F5). If it keeps happening, tell your ` +
+      'facilitator.',
+    'error'
+  );
 }
 
 /**

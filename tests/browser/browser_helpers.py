@@ -7,7 +7,12 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -195,3 +200,71 @@ def server_env(project: dict[str, Path], home: Path, jupyter: Path) -> dict:
     )
     env.pop("JUPYTER_PLATFORM_DIRS", None)
     return env
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_process(cmd: list[str], *, cwd: Path, env: dict, log: Path) -> subprocess.Popen:
+    """Start a server in its own process group (so :meth:`Server.stop` stops its kernels too)."""
+    with open(log, "wb") as out:
+        return subprocess.Popen(
+            cmd,
+            cwd=cwd,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+
+def wait_ready(server: Server, path: str, headers: dict, deadline: float) -> None:
+    """Wait until ``server.url + path`` answers 200; raise with the end of the server's log otherwise."""
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            break
+        try:
+            req = urllib.request.Request(server.url + path, headers=headers)
+            with urllib.request.urlopen(req, timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.2)
+    tail = server.log.read_text(errors="replace")[-3000:]
+    raise RuntimeError(f"the {server.kind} server did not start; its log ends with:\n{tail}")
+
+
+LAB_OVERRIDES = {
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/docmanager-extension:plugin": {"autosave": False},
+}
+
+
+def lab_settings(folder: Path) -> Path:
+    """A JupyterLab settings folder for a test server: no news or update questions, no autosave."""
+    import json
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "overrides.json").write_text(json.dumps(LAB_OVERRIDES))
+    return folder
+
+
+def lab_command(project: dict[str, Path], *, port: int, token: str, settings: Path) -> list[str]:
+    """The JupyterLab command line of the test servers (settings overrides in ``settings``)."""
+    return [
+        str(Path(sys.executable).parent / "jupyter"),
+        "lab",
+        "--allow-root",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={project['notebooks']}",
+        f"--LabApp.app_settings_dir={settings}",
+        "--MappingKernelManager.cull_idle_timeout=600",
+    ]
