@@ -45,7 +45,7 @@ def _axes(ax, rows: int, *, width: float = CHART_WIDTH, per_row: float = 0.76, e
     import matplotlib.pyplot as plt
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(width, extra + per_row * max(rows, 1)), layout="constrained")
+        _fig, ax = plt.subplots(figsize=(width, extra + per_row * max(rows, 1)), layout="constrained")
     return ax
 
 
