@@ -72,9 +72,11 @@ class CollectResult:
 
     def summary(self) -> str:
         """One line, e.g. ``3 imported, 1 already there, 2 rejected``."""
-        line = f"{len(self.imported)} imported, {len(self.already)} already there, {len(self.rejected)} rejected"
+        line = _("{imported} imported, {already} already there, {rejected} rejected").format(
+            imported=len(self.imported), already=len(self.already), rejected=len(self.rejected)
+        )
         if not self.imported and self.already and not self.rejected:
-            line += " (everything in the source was collected before; nothing new)"
+            line += " " + _("(everything in the source was collected before; nothing new)")
         return line
 
 
