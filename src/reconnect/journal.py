@@ -94,8 +94,8 @@ def load_journal(
                 Problem(
                     str(path),
                     "",
-                    f"this journal note cannot be read ({type(exc).__name__})",
-                    "open it in a text editor; it was left untouched",
+                    _("this journal note cannot be read ({error})").format(error=type(exc).__name__),
+                    _("open it in a text editor; it was left untouched"),
                 )
             )
             continue
