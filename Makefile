@@ -19,7 +19,7 @@ else
 SERVER_ENV := $(if $(RECONNECT_LANG),env RECONNECT_LANG='$(RECONNECT_LANG)',)
 endif
 
-.PHONY: setup lab app demo test lint format nav bench clean-venv labextension
+.PHONY: setup lab app demo test lint format nav bench clean-venv labextension translations
 
 setup: $(STAMP)
 
@@ -41,6 +41,15 @@ labextension: setup
 	  "$$($(CURDIR)/$(BIN)/python -c 'import jupyterlab, os; print(os.path.join(os.path.dirname(jupyterlab.__file__), "staging"))')" .
 	cp labextension/install.json src/reconnect/labextension/install.json
 	$(BIN)/python labextension/stamp.py --write
+
+# The catalogs of page words (src/reconnect/locale/<lang>/LC_MESSAGES/reconnect.po): add every string the code
+# wraps in _() that a catalog lacks (untranslated) and drop the ones the code no longer has, for every language
+# with a catalog, or for LANGS (`make translations LANGS=pt` starts a new one); then list what is left to do.
+translations: setup
+	@$(BIN)/python -c 'import sys; from reconnect import catalogs, i18n; \
+	  [print("updated", catalogs.update_catalog(lang)) for lang in (sys.argv[1:] or i18n.available_languages()[1:])]' $(LANGS)
+	@for lang in $(if $(LANGS),$(LANGS),$$($(BIN)/python -c 'from reconnect import i18n; print(*i18n.available_languages()[1:])')); do \
+	  $(BIN)/reconnect translations $$lang || true; done
 
 demo: setup
 	@test -d $(DEMO)/submissions || $(BIN)/reconnect demo --out $(DEMO)

@@ -130,6 +130,7 @@ def _product_texts() -> list[Path]:
         ROOT / "README.md",
         *sorted((ROOT / "docs").glob("*.md")),
         *sorted((ROOT / "src" / "reconnect").rglob("*.py")),
+        *sorted((ROOT / "src" / "reconnect" / "locale").rglob("*.po")),  # the page words of every language
     ]
 
 

@@ -260,6 +260,25 @@ def test_translations_command_is_happy_with_the_spanish_bank(capsys):
     assert main(["translations"]) == 0
 
 
+def test_translations_command_lists_the_page_words_a_catalog_lacks_or_has_extra(tmp_path, monkeypatch, capsys):
+    from reconnect import i18n
+
+    locale = tmp_path / "locale"
+    shutil.copytree(i18n.LOCALE_DIR, locale)
+    po = locale / "es" / "LC_MESSAGES" / "reconnect.po"
+    text = po.read_text(encoding="utf-8")
+    assert 'msgstr "Guardar mis respuestas"' in text
+    text = text.replace('msgstr "Guardar mis respuestas"', 'msgstr ""')
+    po.write_text(text + '\nmsgid "Gone from the code"\nmsgstr "Ya no está"\n', encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALE_DIR", locale)
+    assert main(["translations", "es"]) == 1
+    out = capsys.readouterr().out
+    assert "missing translation: 'Save my answers'" in out
+    assert "extra entry no longer in the code: 'Gone from the code'" in out
+    assert "1 missing, 1 extra, 0 placeholders" in out
+    assert "complete (" not in out and "es: not complete yet." in out
+
+
 def test_translations_command_lists_texts_still_in_english(tmp_path, capsys):
     folder = tmp_path / "data"
     folder.mkdir()

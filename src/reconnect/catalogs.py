@@ -13,7 +13,7 @@ keep by hand. :func:`catalog_problems` compares a language's ``reconnect.po`` wi
 
 Examples
 --------
->>> sorted(extract_messages())[:1] != []
+>>> sorted(extract_messages(), key=str)[:1] != []
 True
 """
 

@@ -9,7 +9,25 @@ from __future__ import annotations
 import pandas as pd
 
 from .content import ItemBank
-from .scoring import NOT_RATED, SCORE_NOTE
+from .i18n import N_, _, number
+from .participant import session_label
+from .scoring import NOT_RATED, SCORE_NOTE, band_label
+
+# Every word on a chart is looked up when the chart is drawn (``_`` at call time), so a figure is in the
+# language of the page that draws it. Band, agreement and session names stay English in the data.
+#: Column names that may be written as a chart's right-margin header (``note=``).
+NOTE_HEADERS = {"agreement": N_("agreement")}
+
+
+def _score_axis_label() -> str:
+    return _("score 0-100 ({note})").format(note=_(SCORE_NOTE))
+
+
+def _bands_sentence(bank: ItemBank) -> str:
+    return _("below {growth} is a growth area, {strength} or more is a strength.").format(
+        growth=number(bank.growth_below), strength=number(bank.strength_from)
+    )
+
 
 # Okabe-Ito, chosen to stay distinct for colour-vision deficiency and in greyscale.
 BAND_COLOURS = {"growth area": "#E69F00", "in between": "#F0F0F0", "strength": "#56B4E9"}
@@ -32,7 +50,7 @@ def shade_bands(ax, bank: ItemBank) -> None:
         ax.text(
             (lo + hi) / 2,
             1.0,
-            name,
+            band_label(name),
             transform=ax.get_xaxis_transform(),
             ha="center",
             va="bottom",
@@ -66,21 +84,21 @@ def score_bars(
 
     if ax is None:
         height = 1.1 + 0.55 * max(len(data), 1)
-        _, ax = plt.subplots(figsize=(7.5, height), layout="constrained")
+        _fig, ax = plt.subplots(figsize=(7.5, height), layout="constrained")
     shade_bands(ax, bank)
     labels = list(data[label].astype(str))
     scores = list(data[score])
     positions = range(len(labels))[::-1]
     for y, value in zip(positions, scores):
         if pd.isna(value):
-            ax.text(2, y, NOT_RATED, va="center", ha="left", fontsize=12, style="italic", color=TEXT_COLOUR)
+            ax.text(2, y, band_label(NOT_RATED), va="center", ha="left", fontsize=12, style="italic", color=TEXT_COLOUR)
             continue
         ax.barh(y, value, height=0.6, color=BAR_COLOUR, zorder=2)
         inside = value > 88
         ax.text(
             value - 1.5 if inside else value + 1.5,
             y,
-            f"{value:.0f}",
+            number(value),
             va="center",
             ha="right" if inside else "left",
             fontsize=13,
@@ -93,7 +111,7 @@ def score_bars(
     ax.set_ylim(-0.6, len(labels) - 0.4)
     ax.set_xticks([0, 25, 50, 75, 100])
     ax.tick_params(axis="x", labelsize=11)
-    ax.set_xlabel(f"score 0-100 ({SCORE_NOTE})", fontsize=11)
+    ax.set_xlabel(_score_axis_label(), fontsize=11)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     if title:
@@ -108,13 +126,11 @@ def score_bars_text(data: pd.DataFrame, *, bank: ItemBank, label: str = "label",
     lines = []
     for name, value in zip(data[label], data[score]):
         if pd.isna(value):
-            lines.append(f"- {name}: {NOT_RATED}")
+            lines.append(f"- {name}: {band_label(NOT_RATED)}")
         else:
-            lines.append(f"- {name}: {value:.0f} of 100 ({band_for(value, bank)})")
-    sentence = (
-        f"Scores from 0 to 100 ({SCORE_NOTE}); below {bank.growth_below:.0f} is a growth area, "
-        f"{bank.strength_from:.0f} or more is a strength."
-    )
+            score_text = _("{score} of 100").format(score=number(value))
+            lines.append(f"- {name}: {score_text} ({band_label(band_for(value, bank))})")
+    sentence = _("Scores from 0 to 100 ({note}); {bands}").format(note=_(SCORE_NOTE), bands=_bands_sentence(bank))
     return sentence + "\n" + "\n".join(lines)
 
 
@@ -127,7 +143,7 @@ def _finish_score_axis(ax, labels: list[str], *, title: str | None, right_note: 
     ax.set_ylim(-0.6, len(labels) - 0.4)
     ax.set_xticks([0, 25, 50, 75, 100])
     ax.tick_params(axis="x", labelsize=11)
-    ax.set_xlabel(f"score 0-100 ({SCORE_NOTE})", fontsize=11)
+    ax.set_xlabel(_score_axis_label(), fontsize=11)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     if title:
@@ -205,11 +221,11 @@ def change_dumbbell(
     order = list(sessions) if sessions is not None else _ordered(data[session])
     if ax is None:
         height = 1.6 + 0.6 * max(len(labels), 1)
-        _, ax = plt.subplots(figsize=(9.5, height), layout="constrained")
+        _fig, ax = plt.subplots(figsize=(9.5, height), layout="constrained")
     shade_bands(ax, bank)
     markers = {s: SESSION_MARKERS[min(i, len(SESSION_MARKERS) - 1)] for i, s in enumerate(order)}
     last_session = order[-1] if order else None
-    _right_note(ax, len(labels) - 0.4, "change", header=True)
+    _right_note(ax, len(labels) - 0.4, _("change"), header=True)
     for y, name in zip(range(len(labels))[::-1], labels):
         rows = data[data[label].astype(str) == name]
         points = []
@@ -218,7 +234,7 @@ def change_dumbbell(
             if len(value) and not pd.isna(value.iloc[0]):
                 points.append((s, float(value.iloc[0])))
         if not points:
-            ax.text(2, y, NOT_RATED, va="center", ha="left", fontsize=12, style="italic", color=TEXT_COLOUR)
+            ax.text(2, y, band_label(NOT_RATED), va="center", ha="left", fontsize=12, style="italic", color=TEXT_COLOUR)
             continue
         (s0, v0), (_s1, v1) = points[0], points[-1]
         if len(points) > 1:
@@ -244,12 +260,12 @@ def change_dumbbell(
                 gid=f"point:{name}:{s}",
             )
         lower_first = v0 <= v1
-        _point_label(ax, v0, y, f"{v0:.0f}", left=lower_first, bold=False)
+        _point_label(ax, v0, y, number(v0), left=lower_first, bold=False)
         if len(points) > 1:
-            _point_label(ax, v1, y, f"{v1:.0f}", left=not lower_first, bold=True)
+            _point_label(ax, v1, y, number(v1), left=not lower_first, bold=True)
             _right_note(ax, y, f"{v1 - v0:+.0f}")
         else:
-            _right_note(ax, y, f"only '{s0}'")
+            _right_note(ax, y, _("only '{session}'").format(session=session_label(s0)))
     _finish_score_axis(ax, labels, title=title, right_note=True)
     ax.set_xlim(-12, 112)  # room for a value beside a dot at 0 or 100; ticks and bands stay 0-100
     ax.spines["bottom"].set_bounds(0, 100)
@@ -265,14 +281,14 @@ def change_dumbbell(
             color=BAR_COLOUR,
             markerfacecolor=BAR_COLOUR if (s == last_session and len(order) > 1) else "white",
             linestyle="none",
-            label=s,
+            label=session_label(s),
         )
         for s in order
     ]
     if handles:
         ax.legend(
             handles=handles,
-            title="session:",
+            title=_("session:"),
             loc="upper left",
             bbox_to_anchor=(0.0, 0.0),
             bbox_transform=_below_axis(ax),
@@ -308,14 +324,15 @@ def change_dumbbell_text(
             v = rows.loc[rows[session].astype(str) == s, score]
             values.append((s, None if not len(v) or pd.isna(v.iloc[0]) else float(v.iloc[0])))
         known = [(s, v) for s, v in values if v is not None]
-        parts = ", ".join(f"{s} {NOT_RATED if v is None else f'{v:.0f}'}" for s, v in values)
+        parts = ", ".join(f"{session_label(s)} {band_label(NOT_RATED) if v is None else number(v)}" for s, v in values)
         if len(known) > 1:
             change = known[-1][1] - known[0][1]
-            parts += f"; change {change:+.0f} ({change_direction(change)})"
+            parts += "; " + _("change {points} ({direction})").format(
+                points=f"{change:+.0f}", direction=band_label(change_direction(change))
+            )
         lines.append(f"- {name}: {parts}")
-    sentence = (
-        f"Scores from 0 to 100 per area in each session ({', '.join(order)}); "
-        f"below {bank.growth_below:.0f} is a growth area, {bank.strength_from:.0f} or more is a strength."
+    sentence = _("Scores from 0 to 100 per area in each session ({sessions}); {bands}").format(
+        sessions=", ".join(session_label(s) for s in order), bands=_bands_sentence(bank)
     )
     return sentence + "\n" + "\n".join(lines)
 
@@ -362,11 +379,12 @@ def couple_bars(
     who = list(people) if people is not None else _ordered(data[person])[:2]
     if ax is None:
         height = 1.8 + 0.95 * max(len(labels), 1)
-        _, ax = plt.subplots(figsize=(9.5, height), layout="constrained")
+        _fig, ax = plt.subplots(figsize=(9.5, height), layout="constrained")
     shade_bands(ax, bank)
     offsets = (0.2, -0.2)
     if note:
-        _right_note(ax, len(labels) - 0.4, note.replace("_", " "), header=True)
+        header = NOTE_HEADERS.get(note, note.replace("_", " "))
+        _right_note(ax, len(labels) - 0.4, _(header), header=True)
     for y, name in zip(range(len(labels))[::-1], labels):
         rows = data[data[label].astype(str) == name]
         for k, p in enumerate(who):
@@ -375,7 +393,8 @@ def couple_bars(
             value = float(value.iloc[0]) if len(value) and not pd.isna(value.iloc[0]) else float("nan")
             yy = y + offsets[k]
             if pd.isna(value):
-                ax.text(2, yy, f"{NOT_RATED} ({p})", va="center", ha="left", fontsize=11, style="italic")
+                words = _("{not_rated} ({person})").format(not_rated=band_label(NOT_RATED), person=_(p))
+                ax.text(2, yy, words, va="center", ha="left", fontsize=11, style="italic")
                 continue
             ax.barh(
                 yy,
@@ -392,7 +411,7 @@ def couple_bars(
             ax.text(
                 value - 1.5 if inside else value + 1.5,
                 yy,
-                f"{value:.0f}",
+                number(value),
                 va="center",
                 ha="right" if inside else "left",
                 fontsize=12,
@@ -404,14 +423,14 @@ def couple_bars(
         if note:
             text = rows[note].dropna()
             if len(text):
-                _right_note(ax, y, str(text.iloc[0]))
+                _right_note(ax, y, band_label(str(text.iloc[0])))
     _finish_score_axis(ax, labels, title=title, right_note=bool(note))
     handles = [
         Patch(
             facecolor=PERSON_STYLES[k]["color"],
             hatch=PERSON_STYLES[k]["hatch"],
             edgecolor=PERSON_STYLES[k]["edgecolor"],
-            label=p,
+            label=_(p),
         )
         for k, p in enumerate(who)
     ]
@@ -447,14 +466,17 @@ def couple_bars_text(
         parts = []
         for p in who:
             v = rows.loc[rows[person].astype(str) == p, score]
-            parts.append(f"{p} {NOT_RATED if not len(v) or pd.isna(v.iloc[0]) else f'{float(v.iloc[0]):.0f}'}")
+            shown = band_label(NOT_RATED) if not len(v) or pd.isna(v.iloc[0]) else number(float(v.iloc[0]))
+            parts.append(f"{_(p)} {shown}")
         extra = ""
         if note:
             text = rows[note].dropna()
-            extra = f" ({text.iloc[0]})" if len(text) else ""
+            extra = f" ({band_label(str(text.iloc[0]))})" if len(text) else ""
         lines.append(f"- {name}: {', '.join(parts)}{extra}")
-    sentence = (
-        f"Each person's own score from 0 to 100 per area, side by side ({' and '.join(who)}); "
-        f"below {bank.growth_below:.0f} is a growth area, {bank.strength_from:.0f} or more is a strength."
+    people_words = _("{first} and {second}").format(first=_(who[0]), second=_(who[1])) if len(who) == 2 else ""
+    if len(who) != 2:
+        people_words = ", ".join(_(p) for p in who)
+    sentence = _("Each person's own score from 0 to 100 per area, side by side ({people}); {bands}").format(
+        people=people_words, bands=_bands_sentence(bank)
     )
     return sentence + "\n" + "\n".join(lines)

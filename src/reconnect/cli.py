@@ -83,9 +83,11 @@ def _parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser(
         "translations",
-        help="list what a language's item bank lacks or has in excess compared with English (docs/translating.md)",
-        description="Compare data/item_bank.<LANG>.yaml with data/item_bank.yaml: missing or extra texts, ids, "
-        "flags or version that differ, and texts still in English. Exit 1 when anything is missing or different.",
+        help="list what a language's item bank and page words lack or have in excess (docs/translating.md)",
+        description="Compare data/item_bank.<LANG>.yaml with data/item_bank.yaml (missing or extra texts, ids, "
+        "flags or version that differ, texts still in English), then the language's catalog of page words "
+        "(src/reconnect/locale/<LANG>/LC_MESSAGES/reconnect.po: strings missing, extra, or with other "
+        "{placeholders}). Prints 'complete' only when both are; exit 1 otherwise.",
     )
     t.add_argument("language", nargs="?", default=None, metavar="LANG", help="e.g. es (default: every language)")
     t.add_argument(

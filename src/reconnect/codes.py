@@ -10,6 +10,7 @@ import re
 import secrets
 
 from .errors import InputError
+from .i18n import N_, _
 
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 _CODE_RE = re.compile(rf"^[{CODE_ALPHABET}]{{3}}-[{CODE_ALPHABET}]{{3}}$")
@@ -46,10 +47,35 @@ def normalise_participant_code(text: str) -> str:
     code = f"{raw[:3]}-{raw[3:]}" if len(raw) == 6 else raw
     if not is_participant_code(code):
         raise InputError(
-            f"'{_shorten(text)}' is not a participant code. A code has six letters and digits, "
-            "written like KM7-4TX. Check the code you wrote down, or start as a new participant."
+            _(
+                "'{typed}' is not a participant code. A code has six letters and digits, "
+                "written like KM7-4TX. Check the code you wrote down, or start as a new participant."
+            ).format(typed=_shorten(text))
         )
     return code
+
+
+_UNUSABLE_RULE = "Use up to 40 letters, digits, spaces, dots, dashes or underscores, starting with a letter or digit."
+# Whole sentences per kind of label, so a language can make its words agree (el código / la etiqueta).
+_EMPTY = {
+    "workshop code": N_("The workshop code is empty. Type a short workshop code, for example 'tuesday'."),
+    "couple code": N_("The couple code is empty. Type a short couple code, for example 'sunflower'."),
+    "session label": N_("The session label is empty. Type a short session label, for example 'before'."),
+}
+_UNUSABLE = {
+    "workshop code": N_(
+        "The workshop code '{value}' cannot be used. Use up to 40 letters, digits, spaces, dots, dashes or "
+        "underscores, starting with a letter or digit."
+    ),
+    "couple code": N_(
+        "The couple code '{value}' cannot be used. Use up to 40 letters, digits, spaces, dots, dashes or "
+        "underscores, starting with a letter or digit."
+    ),
+    "session label": N_(
+        "The session label '{value}' cannot be used. Use up to 40 letters, digits, spaces, dots, dashes or "
+        "underscores, starting with a letter or digit."
+    ),
+}
 
 
 def normalise_label(text: str, *, what: str, required: bool = False) -> str:
@@ -63,13 +89,16 @@ def normalise_label(text: str, *, what: str, required: bool = False) -> str:
     value = str(text or "").strip()
     if not value:
         if required:
-            raise InputError(f"The {what} is empty. Type a short {what}, for example 'before'.")
+            message = _EMPTY.get(what)
+            raise InputError(
+                _(message) if message else f"The {what} is empty. Type a short {what}, for example 'before'."
+            )
         return ""
     if not _LABEL_RE.match(value):
-        raise InputError(
-            f"The {what} '{_shorten(value)}' cannot be used. Use up to 40 letters, digits, spaces, "
-            "dots, dashes or underscores, starting with a letter or digit."
-        )
+        message = _UNUSABLE.get(what)
+        if message is None:
+            message = f"The {what} '{{value}}' cannot be used. " + _UNUSABLE_RULE
+        raise InputError(_(message).format(value=_shorten(value)))
     return value
 
 
@@ -77,9 +106,13 @@ def normalise_display_name(text: str) -> str:
     """A display name is free text kept on this machine only; limit length and control characters."""
     value = " ".join(str(text or "").split())
     if len(value) > MAX_NAME:
-        raise InputError(f"The name is {len(value)} characters long; use at most {MAX_NAME} (a first name is enough).")
+        raise InputError(
+            _("The name is {length} characters long; use at most {limit} (a first name is enough).").format(
+                length=len(value), limit=MAX_NAME
+            )
+        )
     if any(ord(ch) < 32 for ch in value):
-        raise InputError("The name contains control characters; type it again using plain letters.")
+        raise InputError(_("The name contains control characters; type it again using plain letters."))
     return value
 
 

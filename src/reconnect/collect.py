@@ -31,6 +31,7 @@ from .content import ItemBank, load_item_bank
 from .csvfile import csv_lines, csv_text
 from .errors import Problem, StoreError, show
 from .files import TEMP_PREFIX, ensure_folder, random_id
+from .i18n import _
 from .store import (
     BATCH_PREFIX,
     BATCH_SUBMISSIONS,
@@ -71,9 +72,11 @@ class CollectResult:
 
     def summary(self) -> str:
         """One line, e.g. ``3 imported, 1 already there, 2 rejected``."""
-        line = f"{len(self.imported)} imported, {len(self.already)} already there, {len(self.rejected)} rejected"
+        line = _("{imported} imported, {already} already there, {rejected} rejected").format(
+            imported=len(self.imported), already=len(self.already), rejected=len(self.rejected)
+        )
         if not self.imported and self.already and not self.rejected:
-            line += " (everything in the source was collected before; nothing new)"
+            line += " " + _("(everything in the source was collected before; nothing new)")
         return line
 
 
@@ -546,20 +549,20 @@ def drop_copy(submission_csv, submission_id: str, *, workshop: str, folder: Path
     if folder is None or not workshop:
         return ""
     if not folder.is_dir():
-        return (
-            f"Your answers are saved on this computer, but the workshop collection folder {folder} does not "
+        return _(
+            "Your answers are saved on this computer, but the workshop collection folder {folder} does not "
             "exist, so no copy was handed in. Tell your facilitator, or use 'Export my answers' in 00 Start here."
-        )
+        ).format(folder=folder)
     if callable(submission_csv):  # the bytes are made only when there is somewhere to drop them
         submission_csv = submission_csv()
     try:
         _link_new(folder, folder / f"sub-{submission_id}.csv", submission_csv, drop_file_mode(folder))
     except OSError as exc:
-        return (
-            f"Your answers are saved on this computer, but a copy could not be handed in to {folder} "
-            f"({exc.strerror or exc}). Tell your facilitator, or use 'Export my answers' in 00 Start here."
-        )
-    return "A copy of your ratings (no reflections, no name) was handed in to the workshop's collection folder."
+        return _(
+            "Your answers are saved on this computer, but a copy could not be handed in to {folder} "
+            "({reason}). Tell your facilitator, or use 'Export my answers' in 00 Start here."
+        ).format(folder=folder, reason=exc.strerror or exc)
+    return _("A copy of your ratings (no reflections, no name) was handed in to the workshop's collection folder.")
 
 
 # -- export for handing in --------------------------------------------------------------------------
@@ -577,8 +580,10 @@ def export_answers(home: str | Path, participant: str, *, bank: ItemBank | None 
     mine = frame[frame["participant"] == participant].reset_index(drop=True) if len(frame) else frame
     if not len(mine):
         raise StoreError(
-            "There are no saved answers for this participant code yet, so there is nothing to export. "
-            "Save your answers in one of the area notebooks first."
+            _(
+                "There are no saved answers for this participant code yet, so there is nothing to export. "
+                "Save your answers in one of the area notebooks first."
+            )
         )
     header = csv_text(COLUMNS, [])
     buffer = io.BytesIO()

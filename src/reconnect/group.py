@@ -47,15 +47,27 @@ import pandas as pd
 from .content import ItemBank
 from .csvfile import csv_text, neutralise  # noqa: F401  (neutralise: re-exported for earlier callers)
 from .errors import InputError
+from .i18n import N_, _
 from .scoring import BANDS, area_scores, keyed
 from .store import latest_submissions
 
 DEFAULT_MIN_GROUP = 5
 MIN_GROUP_FLOOR = 5  # 3 and 4 leak: see tests/test_privacy_enumeration.py
 ALPHA_MIN_N = 30
-COUPLE_KINDS = ("shared strength", "shared growth area", "far apart", "other")
+COUPLE_KINDS = ("shared strength", "shared growth area", "far apart", N_("other"))
 NO_WORKSHOP = ""
-NO_ANSWER = "no answer"
+NO_ANSWER = N_("no answer")
+# The notes below are made when a table is made, in the language of whoever asked for it (07's dashboard,
+# the handout). Their part before the first colon is short enough for a chart (``group_charts._hidden``).
+_TOO_FEW = {
+    "people": N_("fewer than {k} people: not shown, so that nobody's answers can be worked out"),
+    "people in both sessions": N_(
+        "fewer than {k} people in both sessions: not shown, so that nobody's answers can be worked out"
+    ),
+    "couples": N_("fewer than {k} couples: not shown, so that nobody's answers can be worked out"),
+}
+_WHO_SESSIONS = N_("only a few people came to just one of the two sessions")
+_WHO_COUPLES = N_("only a few of the people who rated this area are not in a couple")
 
 
 def check_min_group(min_group: int | None) -> int:
@@ -77,12 +89,16 @@ def check_min_group(min_group: int | None) -> int:
             min_group = int(str(min_group).strip())
         except ValueError:
             raise InputError(
-                f"The minimum group size '{min_group}' is not a whole number. Use {MIN_GROUP_FLOOR} or more."
+                _("The minimum group size '{value}' is not a whole number. Use {floor} or more.").format(
+                    value=min_group, floor=MIN_GROUP_FLOOR
+                )
             ) from None
     if min_group < MIN_GROUP_FLOOR:
         raise InputError(
-            f"The minimum group size {min_group} is too small: it can never be below {MIN_GROUP_FLOOR}, "
-            f"so that nobody's answers can be worked out. Use {MIN_GROUP_FLOOR} or more."
+            _(
+                "The minimum group size {value} is too small: it can never be below {floor}, "
+                "so that nobody's answers can be worked out. Use {floor} or more."
+            ).format(value=min_group, floor=MIN_GROUP_FLOOR)
         )
     return min_group
 
@@ -111,20 +127,27 @@ def gap_note(k: int, who: str) -> str:
     >>> gap_note(5, "only a few people came to just one of the two sessions").split(":")[0]
     'only a few people came to just one of the two sessions'
     """
-    return f"{who}: not shown, because comparing it with the other figures would tell about fewer than {k} people"
+    return _(
+        "{who}: not shown, because comparing it with the other figures would tell about fewer than {k} people"
+    ).format(who=_(who), k=k)
 
 
 def too_few(k: int, what: str = "people") -> str:
     """The explanation shown instead of numbers for a group below the minimum size."""
-    return f"fewer than {k} {what}: not shown, so that nobody's answers can be worked out"
+    sentence = _TOO_FEW.get(what)
+    if sentence is None:
+        return f"fewer than {k} {what}: not shown, so that nobody's answers can be worked out"
+    return _(sentence).format(k=k)
 
 
 def combined_note(k: int) -> str:
-    return f"categories with 1 to {k - 1} people are combined with a neighbour, so no small number is shown"
+    return _("categories with 1 to {most} people are combined with a neighbour, so no small number is shown").format(
+        most=k - 1
+    )
 
 
 def no_split_note() -> str:
-    return "the split is not shown: it would tell each person's answer"
+    return _("the split is not shown: it would tell each person's answer")
 
 
 def combine_small(
@@ -289,12 +312,31 @@ def room_text(n_room, n_shown, k: int, verb: str = "answered") -> str:
     >>> room_text(6, None, 5)
     'At least 5 people answered (the exact number is left out: beside the area counts below it would tell about fewer than 5 people)'
     """
+    if verb not in _ROOM:
+        verb = "answered"
+    exact, at_least = _ROOM[verb]
     if n_shown is not None:
-        return f"{n_shown} people {verb}"
-    return (
-        f"At least {k} people {verb} (the exact number is left out: beside the area counts below it would "
-        f"tell about fewer than {k} people)"
-    )
+        return _(exact).format(n=n_shown)
+    return _(at_least).format(k=k)
+
+
+# room_text's sentences per verb, whole (a language may need another word order).
+_ROOM = {
+    "answered": (
+        N_("{n} people answered"),
+        N_(
+            "At least {k} people answered (the exact number is left out: beside the area counts below it would "
+            "tell about fewer than {k} people)"
+        ),
+    ),
+    "took part": (
+        N_("{n} people took part"),
+        N_(
+            "At least {k} people took part (the exact number is left out: beside the area counts below it would "
+            "tell about fewer than {k} people)"
+        ),
+    ),
+}
 
 
 # -- participation and bands ------------------------------------------------------------------------
@@ -559,7 +601,7 @@ def change(
             rows.append({"area": area.id, "title": area.title, "note": too_few(k, "people in both sessions")})
             continue
         if not (gap_ok(len(left), n, k) and gap_ok(len(right), n, k)):
-            who = "only a few people came to just one of the two sessions"
+            who = _WHO_SESSIONS
             rows.append({"area": area.id, "title": area.title, "note": gap_note(k, who)})
             continue
         m1, m2 = float(left[both].mean()), float(right[both].mean())
@@ -619,7 +661,7 @@ def couple_agreement(
             continue
         rated = int((sc["area"] == area.id).sum())
         if not gap_ok(rated, 2 * n, k):
-            who = "only a few of the people who rated this area are not in a couple"
+            who = _WHO_COUPLES
             rows.append(head | {"category": "not shown", "note": gap_note(k, who)})
             continue
         counts = [kinds.count(c) for c in COUPLE_KINDS]
@@ -704,9 +746,16 @@ def reliability(
             alpha = cronbach_alpha(table) if n >= min_n else float("nan")
         if n < min_n:
             note = (
-                f"not worked out: {'fewer than ' + str(min_n) if n else 'no'} people answered every statement, and "
-                f"alpha needs at least {min_n} to mean anything"
-            )
+                _(
+                    "not worked out: fewer than {min_n} people answered every statement, and alpha needs at least "
+                    "{min_n} to mean anything"
+                )
+                if n
+                else _(
+                    "not worked out: no people answered every statement, and alpha needs at least {min_n} to mean "
+                    "anything"
+                )
+            ).format(min_n=min_n)
             shown_n = None
         else:
             note = _alpha_words(alpha)
@@ -739,14 +788,14 @@ def alpha_min_n(min_group: int | None = None, min_n: int = ALPHA_MIN_N) -> int:
 
 def _alpha_words(alpha: float) -> str:
     if math.isnan(alpha):
-        return "cannot be worked out: everybody gave the same total"
+        return _("cannot be worked out: everybody gave the same total")
     if alpha >= 0.8:
-        return "the statements hang together well: people who agreed with one tended to agree with the others"
+        return _("the statements hang together well: people who agreed with one tended to agree with the others")
     if alpha >= 0.7:
-        return "the statements hang together acceptably"
+        return _("the statements hang together acceptably")
     if alpha >= 0.6:
-        return "the statements hang together only loosely; read the area score with some care"
-    return "the statements do not hang together in this group; look at them one by one rather than at the score"
+        return _("the statements hang together only loosely; read the area score with some care")
+    return _("the statements do not hang together in this group; look at them one by one rather than at the score")
 
 
 # -- exports ----------------------------------------------------------------------------------------

@@ -14,7 +14,14 @@ import textwrap
 import pandas as pd
 
 from .content import ItemBank
-from .scoring import SCORE_NOTE, shown_change
+from .i18n import N_, _, number, percent
+from .participant import session_label
+from .scoring import SCORE_NOTE, band_label, shown_change
+
+# Words on the charts are looked up when a chart is drawn (the facilitator's language); the categories
+# in the protected frames (bands, answers, couple kinds) stay English and are shown with _category.
+#: Short band names on a narrow bar of the band chart.
+SHORT_BANDS = {"growth area": N_("growth"), "in between": N_("between"), "strength": N_("strength")}
 
 # Okabe-Ito
 ORANGE, SKY, GREEN, YELLOW, BLUE, VERMILLION, PURPLE = (
@@ -45,7 +52,7 @@ def _axes(ax, rows: int, *, width: float = CHART_WIDTH, per_row: float = 0.76, e
     import matplotlib.pyplot as plt
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(width, extra + per_row * max(rows, 1)), layout="constrained")
+        _fig, ax = plt.subplots(figsize=(width, extra + per_row * max(rows, 1)), layout="constrained")
     return ax
 
 
@@ -89,6 +96,23 @@ def _segment(ax, y, left, width, fill, label, *, combined=False, height=0.62, mi
         )
 
 
+def _category(category) -> str:
+    """A category of a protected frame in the reader's words; a combined one ("4 or 5") joined with "or".
+
+    >>> _category("growth area or in between"), _category("no answer")
+    ('growth area or in between', 'no answer')
+    """
+    parts = [band_label(p) if band_label(p) != p else _(p) for p in str(category).split(" or ")]
+    out = parts[0]
+    for part in parts[1:]:
+        out = _("{first} or {second}").format(first=out, second=part)
+    return out
+
+
+def _pct(share: float) -> str:
+    return percent(float(share) / 100)
+
+
 def _hidden(note) -> str:
     """What a hidden row says on the chart: the reason's first part, saying "not shown" once.
 
@@ -98,14 +122,17 @@ def _hidden(note) -> str:
     'not shown: fewer than 5 people'
     """
     head = str(note).split(":")[0].strip()
-    return head if "not shown" in head else f"not shown: {head}"
+    return head if _("not shown") in head else _("not shown: {reason}").format(reason=head)
 
 
 def _area_label(title: str, n, mean=None) -> str:
     head = textwrap.fill(str(title), 24)
     if pd.isna(n):
         return head
-    tail = f"n = {int(n)}" + ("" if mean is None or pd.isna(mean) else f", mean {float(mean):.0f}")
+    if mean is None or pd.isna(mean):
+        tail = _("n = {n}").format(n=int(n))
+    else:
+        tail = _("n = {n}, mean {mean}").format(n=int(n), mean=number(float(mean)))
     return f"{head}\n{tail}"
 
 
@@ -139,27 +166,29 @@ def band_chart(shares: pd.DataFrame, *, ax=None, title: str | None = None):
         left = 0.0
         for cell in cells.itertuples():
             combined = cell.first != cell.last
-            name = {"growth area": "growth", "in between": "between", "strength": "strength"}
-            short = " or ".join(name[b] for b in str(cell.category).split(" or "))
+            names = [_(SHORT_BANDS[b]) for b in str(cell.category).split(" or ")]
+            short = names[0]
+            for name in names[1:]:
+                short = _("{first} or {second}").format(first=short, second=name)
             # a combined name is long: on a narrow block it would spill over its neighbours, so only the share
-            text = f"{cell.share:.0f}%" if cell.share < (34 if combined else 22) else f"{short}\n{cell.share:.0f}%"
+            text = _pct(cell.share) if cell.share < (34 if combined else 22) else f"{short}\n{_pct(cell.share)}"
             _segment(ax, y, left, float(cell.share), BAND_FILL.get(str(cell.category), GREY), text, combined=combined)
             left += float(cell.share)
     ax.set_yticks([y for y, _ in labels], [t for _, t in labels], fontsize=FONT)
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.6, len(areas) - 0.4)
-    ax.set_xticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"], fontsize=FONT - 2)
-    ax.set_xlabel(f"share of the people who rated the area ({SCORE_NOTE})", fontsize=FONT - 1)
+    ax.set_xticks([0, 25, 50, 75, 100], [_pct(t) for t in (0, 25, 50, 75, 100)], fontsize=FONT - 2)
+    ax.set_xlabel(_("share of the people who rated the area ({note})").format(note=_(SCORE_NOTE)), fontsize=FONT - 1)
     _legend(
         ax,
         [
-            ("growth area", BAND_FILL["growth area"], False),
-            ("in between", BAND_FILL["in between"], False),
-            ("strength", BAND_FILL["strength"], False),
-            ("bands combined (small groups)", COMBINED_FILL, True),
+            (band_label("growth area"), BAND_FILL["growth area"], False),
+            (band_label("in between"), BAND_FILL["in between"], False),
+            (band_label("strength"), BAND_FILL["strength"], False),
+            (_("bands combined (small groups)"), COMBINED_FILL, True),
         ],
     )
-    _tidy(ax, title or "Where the room sees its strengths and growth areas (strongest on top)")
+    _tidy(ax, title or _("Where the room sees its strengths and growth areas (strongest on top)"))
     return ax
 
 
@@ -171,15 +200,20 @@ def band_chart_text(shares: pd.DataFrame) -> str:
         first = cells.iloc[0]
         if pd.isna(first["n"]):
             lines.append(f"- {first['title']}: {first['note']}")
-        elif pd.isna(first["count"]):
-            lines.append(f"- {first['title']} ({first['n']} people, mean {first['mean_score']:.0f}): {first['note']}")
         else:
-            parts = ", ".join(f"{c.category} {c.share:.0f}% ({c.count})" for c in cells.itertuples())
-            lines.append(f"- {first['title']} ({first['n']} people, mean {first['mean_score']:.0f}): {parts}")
-    return (
+            head = _("{area} ({n} people, mean {mean})").format(
+                area=first["title"], n=first["n"], mean=number(first["mean_score"])
+            )
+            if pd.isna(first["count"]):
+                lines.append(f"- {head}: {first['note']}")
+            else:
+                parts = ", ".join(f"{_category(c.category)} {_pct(c.share)} ({c.count})" for c in cells.itertuples())
+                lines.append(f"- {head}: {parts}")
+    intro = _(
         "For each area, the share of people whose self-rating falls in each band, from the room's strongest "
-        "area to its weakest:\n" + "\n".join(lines)
+        "area to its weakest:"
     )
+    return intro + "\n" + "\n".join(lines)
 
 
 def _legend(ax, entries, *, ncol=None):
@@ -210,7 +244,15 @@ def _band_regions(ax, bank: ItemBank) -> None:
         (bank.strength_from, 100, "strength"),
     ):
         ax.axvspan(lo, hi, color=BAND_FILL[name], alpha=0.25 if name != "in between" else 0.5, lw=0, zorder=0)
-        ax.text((lo + hi) / 2, 1.0, name, transform=ax.get_xaxis_transform(), ha="center", va="bottom", fontsize=FONT)
+        ax.text(
+            (lo + hi) / 2,
+            1.0,
+            band_label(name),
+            transform=ax.get_xaxis_transform(),
+            ha="center",
+            va="bottom",
+            fontsize=FONT,
+        )
 
 
 def spread_chart(spread: pd.DataFrame, *, bank: ItemBank, order: list[str] | None = None, ax=None, title=None):
@@ -240,18 +282,20 @@ def spread_chart(spread: pd.DataFrame, *, bank: ItemBank, order: list[str] | Non
             continue
         ax.barh(y, row["q75"] - row["q25"], left=row["q25"], height=0.45, color=BLUE, alpha=0.85, zorder=2)
         ax.plot([row["median"]], [y], marker="D", markersize=16, color=YELLOW, mec=TEXT, mew=2, zorder=3)
-        ax.text(
-            row["median"], y + 0.34, f"median {row['median']:.0f}", ha="center", va="bottom", fontsize=FONT, zorder=4
-        )
-        ax.text(row["q25"] - 1, y, f"{row['q25']:.0f}", ha="right", va="center", fontsize=FONT - 1, zorder=4)
-        ax.text(row["q75"] + 1, y, f"{row['q75']:.0f}", ha="left", va="center", fontsize=FONT - 1, zorder=4)
+        median = _("median {value}").format(value=number(row["median"]))
+        ax.text(row["median"], y + 0.34, median, ha="center", va="bottom", fontsize=FONT, zorder=4)
+        ax.text(row["q25"] - 1, y, number(row["q25"]), ha="right", va="center", fontsize=FONT - 1, zorder=4)
+        ax.text(row["q75"] + 1, y, number(row["q75"]), ha="left", va="center", fontsize=FONT - 1, zorder=4)
     ax.set_yticks([y for y, _ in labels], [t for _, t in labels], fontsize=FONT)
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.6, len(order) - 0.2)
     ax.set_xticks([0, 25, 50, 75, 100])
     ax.tick_params(axis="x", labelsize=FONT - 2)
-    ax.set_xlabel(f"score 0-100: the bar holds the middle half of the room ({SCORE_NOTE})", fontsize=FONT - 1)
-    _tidy(ax, title or "How the scores spread: the middle half of the room and the median")
+    ax.set_xlabel(
+        _("score 0-100: the bar holds the middle half of the room ({note})").format(note=_(SCORE_NOTE)),
+        fontsize=FONT - 1,
+    )
+    _tidy(ax, title or _("How the scores spread: the middle half of the room and the median"))
     return ax
 
 
@@ -264,13 +308,12 @@ def spread_chart_text(spread: pd.DataFrame, *, order: list[str] | None = None) -
         if pd.isna(r["n"]):
             lines.append(f"- {r['title']}: {r['note']}")
         else:
-            lines.append(
-                f"- {r['title']} ({r['n']} people): median {r['median']:.0f}, middle half {r['q25']:.0f} to {r['q75']:.0f}"
+            words = _("{area} ({n} people): median {median}, middle half {low} to {high}").format(
+                area=r["title"], n=r["n"], median=number(r["median"]), low=number(r["q25"]), high=number(r["q75"])
             )
-    return (
-        "How the scores spread in each area: the median and the range holding the middle half of the people.\n"
-        + "\n".join(lines)
-    )
+            lines.append(f"- {words}")
+    intro = _("How the scores spread in each area: the median and the range holding the middle half of the people.")
+    return intro + "\n" + "\n".join(lines)
 
 
 # -- every statement of one area (Heiberger-Robbins diverging stacked bars) -------------------------
@@ -298,7 +341,10 @@ def statement_chart(counts: pd.DataFrame, *, bank: ItemBank, ax=None, title: str
         y = len(items) - 1 - pos
         cells = counts[counts["item"] == item].sort_values("first", na_position="last")
         first = cells.iloc[0]
-        text = textwrap.fill(str(first["text"]) + (" (reverse-worded)" if bool(first["reverse"]) else ""), 40)
+        statement = str(first["text"])
+        if bool(first["reverse"]):
+            statement = _("{statement} (reverse-worded)").format(statement=statement)
+        text = textwrap.fill(statement, 40)
         labels.append((y, text))
         if pd.isna(first["count"]):
             ax.text(-95, y, _hidden(first["note"]), va="center", fontsize=FONT, style="italic")
@@ -341,29 +387,34 @@ def statement_chart(counts: pd.DataFrame, *, bank: ItemBank, ax=None, title: str
             )
             right_edge += float(cell.share)
         for cell in cells[cells["first"] > bank.scale_max].itertuples():  # "no answer": at the right edge
-            _segment(ax, y, 100 - float(cell.share), float(cell.share), LIGHT_GREY, f"none {cell.share:.0f}%")
+            none = _("none {share}").format(share=_pct(cell.share))
+            _segment(ax, y, 100 - float(cell.share), float(cell.share), LIGHT_GREY, none)
     ax.axvline(0, color=TEXT, lw=1.5, zorder=1)
     ax.set_yticks([y for y, _ in labels], [t for _, t in labels], fontsize=FONT - 2)
     ax.set_xlim(-100, 100)
     ax.set_ylim(-0.6, len(items) - 0.4)
     ticks = [-100, -50, 0, 50, 100]
-    ax.set_xticks(ticks, [f"{abs(t)}%" for t in ticks], fontsize=FONT - 2)
-    ax.set_xlabel("share of people: less true of me  ←  |  →  more true of me", fontsize=FONT - 1)
+    ax.set_xticks(ticks, [_pct(abs(t)) for t in ticks], fontsize=FONT - 2)
+    ax.set_xlabel(_("share of people: less true of me  ←  |  →  more true of me"), fontsize=FONT - 1)
     entries = [(f"{v} {label}", ANSWER_FILL[v], False) for v, label in bank.scale]
     if (counts["last"].dropna() > bank.scale_max).any():
-        entries.append(("no answer (left open), at the right end", LIGHT_GREY, False))
-    _legend(ax, [*entries, ("answers combined (small groups)", COMBINED_FILL, True)], ncol=3)
+        entries.append((_("no answer (left open), at the right end"), LIGHT_GREY, False))
+    _legend(ax, [*entries, (_("answers combined (small groups)"), COMBINED_FILL, True)], ncol=3)
     _tidy(ax, title)
     return ax
 
 
 def _answer_label(cell, scale_max: int = 5) -> str:
+    share = _pct(cell.share)
     if cell.first == cell.last:
-        return f"{cell.share:.0f}%"
+        return share
     if cell.last > scale_max:  # the last answers combined with "no answer"
-        answers = f"answer {cell.first}" if cell.first == scale_max else f"answers {cell.first} to {scale_max}"
-        return f"{answers} or no answer: {cell.share:.0f}%"
-    return f"answers {cell.first} to {cell.last}: {cell.share:.0f}%"
+        if cell.first == scale_max:
+            return _("answer {first} or no answer: {share}").format(first=cell.first, share=share)
+        return _("answers {first} to {last} or no answer: {share}").format(
+            first=cell.first, last=scale_max, share=share
+        )
+    return _("answers {first} to {last}: {share}").format(first=cell.first, last=cell.last, share=share)
 
 
 def statement_chart_text(counts: pd.DataFrame) -> str:
@@ -372,13 +423,17 @@ def statement_chart_text(counts: pd.DataFrame) -> str:
     for item in dict.fromkeys(counts["item"]):
         cells = counts[counts["item"] == item]
         first = cells.iloc[0]
-        rev = " (reverse-worded)" if bool(first["reverse"]) else ""
+        quoted = _('"{statement}"').format(statement=first["text"])
+        if bool(first["reverse"]):
+            quoted = _("{statement} (reverse-worded)").format(statement=quoted)
         if pd.isna(first["count"]):
-            lines.append(f'- "{first["text"]}"{rev}: {first["note"]}')
+            lines.append(f"- {quoted}: {first['note']}")
         else:
-            parts = ", ".join(f"{c.category} {c.share:.0f}% ({c.count})" for c in cells.itertuples())
-            lines.append(f'- "{first["text"]}"{rev} ({first["n"]} people): {parts}')
-    return "How many people chose each answer for every statement of this area:\n" + "\n".join(lines)
+            parts = ", ".join(f"{_category(c.category)} {_pct(c.share)} ({c.count})" for c in cells.itertuples())
+            head = _("{statement} ({n} people)").format(statement=quoted, n=first["n"])
+            lines.append(f"- {head}: {parts}")
+    intro = _("How many people chose each answer for every statement of this area:")
+    return intro + "\n" + "\n".join(lines)
 
 
 # -- change between sessions ------------------------------------------------------------------------
@@ -419,8 +474,8 @@ def change_chart(
         ax.plot([a], [y], "o", ms=15, mfc="white", mec=TEXT, mew=2.5, zorder=3)
         ax.plot([b], [y], "o", ms=15, color=BLUE, mec=TEXT, mew=1.5, zorder=3)
         lo, hi = (a, b) if a <= b else (b, a)
-        ax.text(lo - 2, y, f"{a if a <= b else b:.0f}", ha="right", va="center", fontsize=FONT)
-        ax.text(hi + 2, y, f"{hi:.0f}", ha="left", va="center", fontsize=FONT)
+        ax.text(lo - 2, y, number(a if a <= b else b), ha="right", va="center", fontsize=FONT)
+        ax.text(hi + 2, y, number(hi), ha="left", va="center", fontsize=FONT)
         moved = shown_change(a, b)  # the difference of the two numbers on the chart
         sign = "+" if moved >= 0 else "−"
         ax.text(
@@ -437,11 +492,17 @@ def change_chart(
     ax.set_ylim(-0.6, len(change) - 0.2)
     ax.set_xticks(sorted({0, 25, bank.growth_below, bank.strength_from, 100}))  # where the bands change
     ax.tick_params(axis="x", labelsize=FONT - 2)
-    ax.set_xlabel(
-        f"mean score 0-100 of the people who answered both times: ○ {first} → ● {second}\n({SCORE_NOTE})",
-        fontsize=FONT - 1,
+    words = _("mean score 0-100 of the people who answered both times: ○ {first} → ● {second}").format(
+        first=session_label(first), second=session_label(second)
     )
-    _tidy(ax, title or f"What changed from '{first}' to '{second}'")
+    ax.set_xlabel(f"{words}\n({_(SCORE_NOTE)})", fontsize=FONT - 1)
+    _tidy(
+        ax,
+        title
+        or _("What changed from '{first}' to '{second}'").format(
+            first=session_label(first), second=session_label(second)
+        ),
+    )
     return ax
 
 
@@ -452,11 +513,18 @@ def change_chart_text(change: pd.DataFrame, *, first: str, second: str) -> str:
         if pd.isna(r.n_paired):
             lines.append(f"- {r.title}: {r.note}")
         else:
-            lines.append(
-                f"- {r.title} ({r.n_paired} people): {r.mean_first:.0f} → {r.mean_second:.0f} "
-                f"({shown_change(r.mean_first, r.mean_second):+d})"
+            words = _("{area} ({n} people): {first} → {second} ({change})").format(
+                area=r.title,
+                n=r.n_paired,
+                first=number(r.mean_first),
+                second=number(r.mean_second),
+                change=f"{shown_change(r.mean_first, r.mean_second):+d}",
             )
-    return f"Mean scores of the people who answered in both sessions, '{first}' then '{second}':\n" + "\n".join(lines)
+            lines.append(f"- {words}")
+    intro = _("Mean scores of the people who answered in both sessions, '{first}' then '{second}':").format(
+        first=session_label(first), second=session_label(second)
+    )
+    return intro + "\n" + "\n".join(lines)
 
 
 # -- couples ----------------------------------------------------------------------------------------
@@ -481,7 +549,10 @@ def couples_chart(couples: pd.DataFrame, *, order: list[str] | None = None, ax=N
         cells = couples[couples["area"] == area]
         first = cells.iloc[0]
         head = textwrap.fill(str(first["title"]), 24)
-        labels.append((y, head if pd.isna(first["n_couples"]) else f"{head}\n{int(first['n_couples'])} couples"))
+        if pd.isna(first["n_couples"]):
+            labels.append((y, head))
+        else:
+            labels.append((y, f"{head}\n" + _("{n} couples").format(n=int(first["n_couples"]))))
         if pd.isna(first["count"]):
             ax.text(1, y, _hidden(first["note"]), va="center", fontsize=FONT, style="italic")
             continue
@@ -491,7 +562,7 @@ def couples_chart(couples: pd.DataFrame, *, order: list[str] | None = None, ax=N
             ax.text(
                 1,
                 y,
-                "too few couples to tell apart: all in one combined group",
+                _("too few couples to tell apart: all in one combined group"),
                 va="center",
                 fontsize=FONT,
                 style="italic",
@@ -503,20 +574,21 @@ def couples_chart(couples: pd.DataFrame, *, order: list[str] | None = None, ax=N
                 continue
             combined = " or " in str(cell.category)
             fill = COUPLE_FILL.get(str(cell.category), GREY)
-            text = f"{cell.count}" if cell.share < 40 or combined else f"{cell.category}: {cell.count}"
+            text = f"{cell.count}" if cell.share < 40 or combined else f"{_category(cell.category)}: {cell.count}"
             _segment(ax, y, left, float(cell.share), fill, text, combined=combined)
             left += float(cell.share)
     ax.set_yticks([y for y, _ in labels], [t for _, t in labels], fontsize=FONT)
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.6, len(order) - 0.4)
-    ax.set_xticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"], fontsize=FONT - 2)
-    ax.set_xlabel("share of the couples in the room (numbers on the bars are couples)", fontsize=FONT - 1)
+    ax.set_xticks([0, 25, 50, 75, 100], [_pct(t) for t in (0, 25, 50, 75, 100)], fontsize=FONT - 2)
+    ax.set_xlabel(_("share of the couples in the room (numbers on the bars are couples)"), fontsize=FONT - 1)
     _legend(
         ax,
-        [(k, v, False) for k, v in COUPLE_FILL.items()] + [("combined (small groups)", COMBINED_FILL, True)],
+        [(_category(k), v, False) for k, v in COUPLE_FILL.items()]
+        + [(_("combined (small groups)"), COMBINED_FILL, True)],
         ncol=3,
     )
-    _tidy(ax, title or "Couples: shared strengths, shared growth areas, far apart")
+    _tidy(ax, title or _("Couples: shared strengths, shared growth areas, far apart"))
     return ax
 
 
@@ -530,9 +602,11 @@ def couples_chart_text(couples: pd.DataFrame, *, order: list[str] | None = None)
         if pd.isna(first["count"]):
             lines.append(f"- {first['title']}: {first['note']}")
         else:
-            parts = ", ".join(f"{c.category} {c.count}" for c in cells.itertuples())
-            lines.append(f"- {first['title']} ({first['n_couples']} couples): {parts}")
-    return (
+            parts = ", ".join(f"{_category(c.category)} {c.count}" for c in cells.itertuples())
+            head = _("{area} ({n} couples)").format(area=first["title"], n=first["n_couples"])
+            lines.append(f"- {head}: {parts}")
+    intro = _(
         "For each area, how many couples share a strength, share a growth area, or are far apart "
-        "(25 points or more between the partners); no couple is named:\n" + "\n".join(lines)
+        "(25 points or more between the partners); no couple is named:"
     )
+    return intro + "\n" + "\n".join(lines)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import textwrap
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +18,8 @@ from . import group_charts as gc
 from .content import ItemBank
 from .errors import InputError
 from .files import write_new
+from .i18n import _, date
+from .participant import session_label
 
 A4 = (8.27, 11.69)
 
@@ -101,9 +103,13 @@ def write_handout(
     k = g.check_min_group(min_group)
     out = Path(out)
     if out.exists():
-        raise InputError(f"{out} already exists and was left as it is. Choose another file name for the PDF.")
+        raise InputError(
+            _("{path} already exists and was left as it is. Choose another file name for the PDF.").format(path=out)
+        )
     if not out.parent.is_dir():
-        raise InputError(f"The folder {out.parent} does not exist. Create it first, or choose another place.")
+        raise InputError(
+            _("The folder {folder} does not exist. Create it first, or choose another place.").format(folder=out.parent)
+        )
     kw = {"workshop": workshop, "session": session, "min_group": k}
     shares = g.band_shares(frame, bank, **kw)
     order = g.area_order(shares)
@@ -116,19 +122,28 @@ def write_handout(
     pages = 0
     with PdfPages(buffer) as pdf:
         intro = [
-            f"Workshop {workshop or '(no code)'}, session '{session}', printed {date.today():%d %B %Y}.",
-            (
-                f"{g.room_text(n_room, shown_room, k, 'took part')}."
-                if n_room
-                else f"Fewer than {k} people took part, so no results are shown: nobody's answers can be worked out."
+            _("Workshop {workshop}, session '{session}', printed {date}.").format(
+                workshop=workshop or _("(no code)"), session=session_label(session), date=date(datetime.now())
             ),
-            "These are the room's own self-ratings, put together anonymously. They are a starting point for "
-            "conversation, not a diagnosis and not a comparison with any norm. No names or codes appear here.",
-            f"Privacy: no number in this handout describes fewer than {k} people. Where a band or answer was "
-            "chosen by only a few, it is combined with its neighbour; where a whole group is smaller, it is left "
-            "out with a note; and a figure is left out when comparing it with another one would tell about fewer "
-            f"than {k} people (for example someone who came to only one session).",
-            "Participation (people with a score in each area):\n"
+            (
+                g.room_text(n_room, shown_room, k, "took part") + "."
+                if n_room
+                else _(
+                    "Fewer than {k} people took part, so no results are shown: nobody's answers can be worked out."
+                ).format(k=k)
+            ),
+            _(
+                "These are the room's own self-ratings, put together anonymously. They are a starting point for "
+                "conversation, not a diagnosis and not a comparison with any norm. No names or codes appear here."
+            ),
+            _(
+                "Privacy: no number in this handout describes fewer than {k} people. Where a band or answer was "
+                "chosen by only a few, it is combined with its neighbour; where a whole group is smaller, it is left "
+                "out with a note; and a figure is left out when comparing it with another one would tell about fewer "
+                "than {k} people (for example someone who came to only one session)."
+            ).format(k=k),
+            _("Participation (people with a score in each area):")
+            + "\n"
             + "\n".join(
                 f"- {r.title}: {r.n if pd.notna(r.n) else r.note}"
                 for r in g.participation(frame, bank, **kw).itertuples()
@@ -139,16 +154,18 @@ def write_handout(
         for area_id in weakest:
             area = bank.area(area_id)
             prompts.append(
-                f"{area.title} — questions to talk about:\n" + "\n".join(f"- {p}" for p in area.discussion_prompts)
+                _("{area} — questions to talk about:").format(area=area.title)
+                + "\n"
+                + "\n".join(f"- {p}" for p in area.discussion_prompts)
             )
         intro.append(
-            "Where the room sees most room to grow, and questions to talk about:\n" + "\n\n".join(prompts)
+            _("Where the room sees most room to grow, and questions to talk about:") + "\n" + "\n\n".join(prompts)
             if prompts
-            else "Discussion prompts appear when enough people have answered."
+            else _("Discussion prompts appear when enough people have answered.")
         )
-        intro.append("Please note: " + bank.non_diagnostic)
-        intro.append("If you need to talk to someone now:\n" + "\n".join(f"- {h}" for h in bank.help))
-        _text_page(pdf, "Reconnect: what our group sees", intro)
+        intro.append(_("Please note:") + " " + bank.non_diagnostic)
+        intro.append(_("If you need to talk to someone now:") + "\n" + "\n".join(f"- {h}" for h in bank.help))
+        _text_page(pdf, _("Reconnect: what our group sees"), intro)
         pages += 1
         if n_room:
             _chart_page(pdf, lambda ax: gc.band_chart(shares, ax=ax), gc.band_chart_text(shares))
@@ -177,11 +194,15 @@ def write_handout(
             )
             pages += 1
         else:
-            _text_page(pdf, "No charts yet", [f"Charts appear once at least {k} people have answered."])
+            _text_page(
+                pdf, _("No charts yet"), [_("Charts appear once at least {k} people have answered.").format(k=k)]
+            )
             pages += 1
         pages = pdf.get_pagecount()
         info = pdf.infodict()
-        info["Title"] = f"Reconnect group handout: {workshop} {session}"
+        info["Title"] = _("Reconnect group handout: {workshop} {session}").format(
+            workshop=workshop, session=session_label(session)
+        )
         info["Creator"] = "Reconnect"
     write_new(out, buffer.getvalue(), mode=0o600)  # never replaces a file that appeared meanwhile
     return pages

@@ -43,12 +43,16 @@ def record(exc: BaseException, *, home: str | Path | None = None) -> str:
 
 def calm_text(exc: BaseException, *, home: str | Path | None = None) -> str:
     """What the person reads instead of a traceback."""
+    from .i18n import _
+
     where = record(exc, home=home)
-    details = f" The details were written to {where} in your Reconnect data folder." if where else ""
-    return (
-        "Something went wrong while showing this part of the page. Nothing you saved was lost." + details + " "
-        "Reload the page and try again; if it happens again, tell your facilitator or whoever set up Reconnect."
+    parts = [_("Something went wrong while showing this part of the page. Nothing you saved was lost.")]
+    if where:
+        parts.append(_("The details were written to {where} in your Reconnect data folder.").format(where=where))
+    parts.append(
+        _("Reload the page and try again; if it happens again, tell your facilitator or whoever set up Reconnect.")
     )
+    return " ".join(parts)
 
 
 def guarded(message_attr: str):

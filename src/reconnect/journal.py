@@ -14,6 +14,7 @@ from pathlib import Path
 from .codes import normalise_participant_code
 from .errors import InputError, Problem
 from .files import TEMP_PREFIX, random_id, write_new
+from .i18n import _, number
 
 MAX_REFLECTION = 20_000
 
@@ -44,10 +45,12 @@ def save_reflection(home: str | Path, *, participant: str, area: str, prompt: st
     """
     body = str(text or "").strip()
     if not body:
-        raise InputError("The reflection is empty. Write a few words first; nothing was saved.")
+        raise InputError(_("The reflection is empty. Write a few words first; nothing was saved."))
     if len(body) > MAX_REFLECTION:
         raise InputError(
-            f"The reflection is {len(body):,} characters; keep it under {MAX_REFLECTION:,} or split it in two. Nothing was saved."
+            _(
+                "The reflection is {length} characters; keep it under {limit} or split it in two. Nothing was saved."
+            ).format(length=number(len(body)), limit=number(MAX_REFLECTION))
         )
     now = datetime.now(timezone.utc)
     record = {
@@ -91,8 +94,8 @@ def load_journal(
                 Problem(
                     str(path),
                     "",
-                    f"this journal note cannot be read ({type(exc).__name__})",
-                    "open it in a text editor; it was left untouched",
+                    _("this journal note cannot be read ({error})").format(error=type(exc).__name__),
+                    _("open it in a text editor; it was left untouched"),
                 )
             )
             continue

@@ -14,6 +14,7 @@ import functools
 
 from . import participant as pt
 from .errors import ReconnectError
+from .i18n import N_
 from .paths import data_home
 from .ui.area import AreaResult, RatingForm, ReflectionBox
 from .ui.identity import HINT_START, DonePanel, Gate, IdentityBar, register
@@ -120,13 +121,15 @@ def rating_form(area: str):
     old = _forms.pop(area, None)
     if old is not None:
         _replaced[area] = old
-    return Gate(f"form:{area}", lambda _g: _form_for(area).widget, what="The statements to rate").widget
+    return Gate(f"form:{area}", lambda _g: _form_for(area).widget, what=N_("The statements to rate")).widget
 
 
 @_friendly
 def area_result(area: str):
     """ "Your result for this area", updated whenever the form above saves."""
-    return Gate(f"result:{area}", lambda _g: AreaResult(_form_for(area), page=_page).widget, what="Your result").widget
+    return Gate(
+        f"result:{area}", lambda _g: AreaResult(_form_for(area), page=_page).widget, what=N_("Your result")
+    ).widget
 
 
 @_friendly
@@ -159,7 +162,7 @@ def safety_check():
 def reflection(area: str):
     """The private reflection box of an area (with the person's earlier notes)."""
     return Gate(
-        f"reflection:{area}", lambda _g: ReflectionBox(area).widget, what="Your private journal and earlier notes"
+        f"reflection:{area}", lambda _g: ReflectionBox(area).widget, what=N_("Your private journal and earlier notes")
     ).widget
 
 
@@ -169,7 +172,7 @@ def export_button():
     from .ui.export import ExportPanel
 
     return Gate(
-        "export", lambda _g: ExportPanel().widget, what="The button to export your answers", where=HINT_START
+        "export", lambda _g: ExportPanel().widget, what=N_("The button to export your answers"), where=HINT_START
     ).widget
 
 
@@ -247,4 +250,4 @@ def my_data():
 
         return MyDataPanel(on_erased=erased).widget
 
-    return Gate("my-data", build, what="What is stored about you", where=HINT_START).widget
+    return Gate("my-data", build, what=N_("What is stored about you"), where=HINT_START).widget

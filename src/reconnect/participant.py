@@ -27,8 +27,38 @@ from .codes import (
     normalise_participant_code,
 )
 from .files import TEMP_PREFIX, random_id, replace_file, write_new
+from .i18n import N_, _
 
 DEFAULT_SESSION = "before"
+#: The two suggested session names. They are stored in English (a room that answered in two languages
+#: still has one "before"), and shown and typed in the reader's language (:func:`session_label`).
+SESSION_WORDS = (N_("before"), N_("after"))
+
+
+def session_label(session: str) -> str:
+    """A stored session name as the reader sees it: "before"/"after" translated, any other name as typed.
+
+    >>> from reconnect.i18n import language
+    >>> with language("es"):
+    ...     session_label("before"), session_label("2026-11-28")
+    ('antes', '2026-11-28')
+    """
+    return _(session) if session in SESSION_WORDS else session
+
+
+def session_value(typed: str) -> str:
+    """What to store for a session typed or chosen on the page: the English word for a translated one.
+
+    >>> from reconnect.i18n import language
+    >>> with language("es"):
+    ...     session_value("Después "), session_value("martes")
+    ('after', 'martes')
+    """
+    text = (typed or "").strip()
+    for word in SESSION_WORDS:
+        if text.casefold() == _(word).casefold():
+            return word
+    return typed
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 from .codes import normalise_participant_code
 from .errors import InputError
 from .files import TEMP_PREFIX, leftovers
+from .i18n import _
 from .store import submissions_folder
 
 # Folders that hold one participant's files only, named by the participant code.
@@ -41,21 +42,28 @@ class Stored:
     def lines(self) -> list[str]:
         """A plain description, one line per kind of data."""
         out = [
-            f"Saved ratings: {len(self.submissions)} file(s) in submissions/",
+            _("Saved ratings: {n} file(s) in submissions/").format(n=len(self.submissions)),
             *(
-                [f"Unfinished saves (left by a save that was cut short): {len(self.unfinished)} hidden file(s)"]
+                [
+                    _("Unfinished saves (left by a save that was cut short): {n} hidden file(s)").format(
+                        n=len(self.unfinished)
+                    )
+                ]
                 if self.unfinished
                 else []
             ),
-            f"Private journal notes: {len(self.personal.get('journal', []))}",
-            f"Answers chosen but not saved (drafts): {len(self.personal.get('drafts', []))}",
-            f"Settings (code, optional name, workshop, couple code, session, sharing): "
-            f"{len(self.personal.get('participants', []))} file(s)",
+            _("Private journal notes: {n}").format(n=len(self.personal.get("journal", []))),
+            _("Answers chosen but not saved (drafts): {n}").format(n=len(self.personal.get("drafts", []))),
+            _("Settings (code, optional name, workshop, couple code, session, sharing): {n} file(s)").format(
+                n=len(self.personal.get("participants", []))
+            ),
         ]
         if self.shared_batches:
             out.append(
-                f"Collected batch files that also hold other people's answers: {len(self.shared_batches)} "
-                "(not erased here; ask the facilitator to remove your answers from them)"
+                _(
+                    "Collected batch files that also hold other people's answers: {n} "
+                    "(not erased here; ask the facilitator to remove your answers from them)"
+                ).format(n=len(self.shared_batches))
             )
         return out
 
@@ -127,7 +135,9 @@ def erase_participant(home: str | Path, code: str, *, confirm: str) -> Stored:
         typed = None
     if typed != code:
         raise InputError(
-            f"To erase, type your participant code {code} in the box exactly as shown. Nothing was erased."
+            _("To erase, type your participant code {code} in the box exactly as shown. Nothing was erased.").format(
+                code=code
+            )
         )
     found = stored_about(home, code)
     for path in found.files:

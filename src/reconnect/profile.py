@@ -24,12 +24,14 @@ from . import participant as pt
 from .codes import is_participant_code
 from .content import Conversation, ItemBank, load_item_bank
 from .errors import InputError
+from .i18n import N_, _, number
 from .journal import Reflection, load_journal
 from .scoring import (
     CHANGE_NOTICEABLE,
     FAR_APART,
     NOT_RATED,
     SOME_DIFFERENCE,
+    band_label,
     change_between,
     couple_agreement,
     item_differences,
@@ -42,7 +44,7 @@ from .scoring import (
 )
 from .store import StoreData, latest_submissions, load_store
 
-YOU, PARTNER = "You", "Your partner"
+YOU, PARTNER = N_("You"), N_("Your partner")
 
 # Couple view states (CoupleView.status).
 READY = "ready"
@@ -57,7 +59,7 @@ YOU_NOT_ANSWERED = "you have not answered"
 
 # One message for "no partner yet", "you do not share" and "your partner does not share": a person
 # is never told what their partner chose.
-NOT_BOTH_SHARING = (
+NOT_BOTH_SHARING = N_(
     "The couple view appears here only when both of you have entered the same couple code ('{couple}') in "
     "00 Start here and both of you have switched sharing on. Until then nothing of your partner's is shown "
     "here and nothing of yours is shown to them, and this page never tells either of you what the other has "
@@ -65,7 +67,7 @@ NOT_BOTH_SHARING = (
     "couple code."
 )
 # The short safety line of every view and page about the two of you (with the bank's DV line).
-AFRAID_LINE = (
+AFRAID_LINE = N_(
     "If you feel afraid of your partner, or they control, threaten or hurt you, skip the exercises and talks you "
     "would do together, and talk to someone on your own first."
 )
@@ -73,9 +75,12 @@ AFRAID_LINE = (
 
 def dv_line(bank: ItemBank) -> str:
     """The item bank's domestic-violence line (the help line that names it), or every help line."""
-    lines = [line for line in bank.help if "domestic" in line.lower()]
+    lines = [line for line in bank.help if any(word in line.lower() for word in _DV_WORDS)]
     return " ".join(lines) if lines else " ".join(bank.help)
 
+
+# How a help line that names domestic violence is recognised, in each item bank's language.
+_DV_WORDS = ("domestic", "doméstica")
 
 # Order in which the areas' structured conversations are offered to a couple.
 _TALK_ORDER = ("far apart", "shared growth area", "some difference", "close", "shared strength")
@@ -86,12 +91,14 @@ class ParticipantNotFound(InputError):
 
 
 def _fmt(score: float) -> str:
-    return NOT_RATED if pd.isna(score) else f"{score:.0f}"
+    return band_label(NOT_RATED) if pd.isna(score) else number(score)
 
 
 def _join(names: list[str]) -> str:
     names = [f"'{n}'" for n in names]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    if len(names) == 1:
+        return names[0]
+    return _("{items} and {last}").format(items=", ".join(names[:-1]), last=names[-1])
 
 
 @dataclass
@@ -133,34 +140,49 @@ class Profile:
         return self.rated.empty
 
     def heading(self) -> str:
-        which = f"session '{self.session}'" if self.session else "your newest answer in each area"
-        return f"Profile of {self.code} — {which}"
+        if self.session:
+            which = _("session '{session}'").format(session=pt.session_label(self.session))
+        else:
+            which = _("your newest answer in each area")
+        return _("Profile of {code} — {which}").format(code=self.code, which=which)
 
     def summary_lines(self) -> list[str]:
         """Strengths, in-between and growth areas in words, ranked (1 = your highest score)."""
         if self.is_empty:
             return [
-                "No area has been rated yet, so there is no profile to show. Work through notebooks 01 to 05 "
-                "and save your answers; your profile appears here."
+                _(
+                    "No area has been rated yet, so there is no profile to show. Work through notebooks 01 to 05 "
+                    "and save your answers; your profile appears here."
+                )
             ]
         lines = []
         groups = (
-            ("Your strengths right now (highest first)", self.strengths),
-            ("In between", self.in_between),
-            ("Where you see room to grow (lowest first)", self.growth),
+            (_("Your strengths right now (highest first): {areas}."), self.strengths),
+            (_("In between: {areas}."), self.in_between),
+            (_("Where you see room to grow (lowest first): {areas}."), self.growth),
         )
-        for title, rows in groups:
+        for sentence, rows in groups:
             if rows.empty:
                 continue
-            items = "; ".join(f"{r.label} ({r.score:.0f}, rank {r.rank})" for r in rows.itertuples())
-            lines.append(f"{title}: {items}.")
+            items = "; ".join(
+                _("{area} ({score}, rank {rank})").format(area=r.label, score=number(r.score), rank=r.rank)
+                for r in rows.itertuples()
+            )
+            lines.append(sentence.format(areas=items))
         if self.strengths.empty:
-            lines.append("None of your areas is in the strength band yet; that can change, and it is useful to know.")
+            lines.append(
+                _("None of your areas is in the strength band yet; that can change, and it is useful to know.")
+            )
         if not self.not_rated.empty:
             lines.append(
-                f"Not yet rated: {'; '.join(self.not_rated['label'])}. Open "
-                + ", ".join(f"notebook 0{n}" for n in self.not_rated["number"])
-                + " to rate them; they are left out, never counted as zero."
+                _(
+                    "Not yet rated: {areas}. Open {notebooks} to rate them; they are left out, never counted as zero."
+                ).format(
+                    areas="; ".join(self.not_rated["label"]),
+                    notebooks=", ".join(
+                        _("notebook {number}").format(number=f"0{n}") for n in self.not_rated["number"]
+                    ),
+                )
             )
         return lines
 
@@ -180,11 +202,11 @@ class Profile:
         if self.is_empty:
             return ""
         if self.growth.empty:
-            return (
+            return _(
                 "None of your areas is in the growth band. If you would like something to try, "
                 "here are ideas for the area you rated lowest:"
             )
-        return "Ideas to try for your growth areas (pick one, not all of them):"
+        return _("Ideas to try for your growth areas (pick one, not all of them):")
 
     def chart_data(self) -> pd.DataFrame:
         """Frame for :func:`reconnect.charts.score_bars`: label and score per area (missing = not rated)."""
@@ -226,15 +248,33 @@ class Change:
         out = [self.message]
         for r in self.table.itertuples():
             if r.direction == "not rated in both":
-                out.append(f"{r.label}: rated in only one of the two sessions, so no change can be shown.")
-            elif r.direction == "about the same":
-                out.append(f"{r.label}: about the same ({r.score_first:.0f} → {r.score_last:.0f}).")
-            else:
-                moved = "" if r.band_first == r.band_last else f", from {r.band_first} to {r.band_last}"
                 out.append(
-                    f"{r.label}: {r.direction}, {r.score_first:.0f} → {r.score_last:.0f} "
-                    f"({shown_change(r.score_first, r.score_last):+d} points{moved})."
+                    _("{area}: rated in only one of the two sessions, so no change can be shown.").format(area=r.label)
                 )
+            elif r.direction == "about the same":
+                out.append(
+                    _("{area}: about the same ({first} → {last}).").format(
+                        area=r.label, first=number(r.score_first), last=number(r.score_last)
+                    )
+                )
+            else:
+                values = {
+                    "area": r.label,
+                    "direction": band_label(r.direction),
+                    "first": number(r.score_first),
+                    "last": number(r.score_last),
+                    "points": f"{shown_change(r.score_first, r.score_last):+d}",
+                    "band_first": band_label(r.band_first),
+                    "band_last": band_label(r.band_last),
+                }
+                if r.band_first == r.band_last:
+                    out.append(_("{area}: {direction}, {first} → {last} ({points} points).").format(**values))
+                else:
+                    out.append(
+                        _(
+                            "{area}: {direction}, {first} → {last} ({points} points, from {band_first} to {band_last})."
+                        ).format(**values)
+                    )
         return out + self.notes
 
     def short_lines(self) -> list[str]:
@@ -248,12 +288,23 @@ class Change:
             elif r.direction == "not rated in both":
                 once.append(r.label)
             else:
-                moved = "" if r.band_first == r.band_last else f", from {r.band_first} to {r.band_last}"
-                out.append(f"{r.label}: {r.direction} ({shown_change(r.score_first, r.score_last):+d} points{moved}).")
+                values = {
+                    "area": r.label,
+                    "direction": band_label(r.direction),
+                    "points": f"{shown_change(r.score_first, r.score_last):+d}",
+                    "band_first": band_label(r.band_first),
+                    "band_last": band_label(r.band_last),
+                }
+                if r.band_first == r.band_last:
+                    out.append(_("{area}: {direction} ({points} points).").format(**values))
+                else:
+                    out.append(
+                        _("{area}: {direction} ({points} points, from {band_first} to {band_last}).").format(**values)
+                    )
         if same:
-            out.append(f"About the same: {'; '.join(same)}.")
+            out.append(_("About the same: {areas}.").format(areas="; ".join(same)))
         if once:
-            out.append(f"Rated in only one of the two sessions: {'; '.join(once)}.")
+            out.append(_("Rated in only one of the two sessions: {areas}.").format(areas="; ".join(once)))
         return out + self.notes
 
     def text(self) -> str:
@@ -297,18 +348,22 @@ class CoupleView:
     def short_message(self) -> str:
         if not self.ready:
             return self.message
-        return (
+        return _(
             "Each bar is one person's own view (each partner's newest answer per area). Both in the strength "
-            f"band: shared strength; both in the growth band: shared growth area; {FAR_APART:.0f} points or more "
+            "band: shared strength; both in the growth band: shared growth area; {far} points or more "
             "apart: far apart. A difference is something to talk about, not a problem to solve."
-        )
+        ).format(far=number(FAR_APART))
 
     def agreement_lines(self) -> list[str]:
         if not self.ready:
             return [self.message]
         lines = []
         for r in self.table.itertuples():
-            lines.append(f"{r.label}: you {_fmt(r.score_a)}, your partner {_fmt(r.score_b)} — {r.agreement}.")
+            lines.append(
+                _("{area}: you {you}, your partner {partner} — {agreement}.").format(
+                    area=r.label, you=_fmt(r.score_a), partner=_fmt(r.score_b), agreement=band_label(r.agreement)
+                )
+            )
         return lines
 
     def difference_lines(self) -> list[str]:
@@ -317,7 +372,9 @@ class CoupleView:
         bank = self.bank or load_item_bank()
         labels = dict(bank.scale)
         return [
-            f"“{r.text}” — you: {labels.get(r.rating_a, r.rating_a)}; your partner: {labels.get(r.rating_b, r.rating_b)}."
+            _("“{statement}” — you: {you}; your partner: {partner}.").format(
+                statement=r.text, you=labels.get(r.rating_a, r.rating_a), partner=labels.get(r.rating_b, r.rating_b)
+            )
             for r in self.differences.itertuples()
         ]
 
@@ -327,7 +384,9 @@ class CoupleView:
             return []
         labels = dict((self.bank or load_item_bank()).scale)
         return [
-            f"“{r.text}” — you: {labels.get(r.rating_a, r.rating_a)}; your partner: {labels.get(r.rating_b, r.rating_b)}."
+            _("“{statement}” — you: {you}; your partner: {partner}.").format(
+                statement=r.text, you=labels.get(r.rating_a, r.rating_a), partner=labels.get(r.rating_b, r.rating_b)
+            )
             for r in self.strengths.itertuples()
         ]
 
@@ -338,11 +397,11 @@ class CoupleView:
         if not self.ready or not marked:
             return ""
         if self.sensitive_included:
-            return "You both chose to include the statements marked sensitive in this comparison."
-        return (
-            f"{len(marked)} statement(s) marked sensitive (such as “{marked[0]}”) are left out of the statement "
+            return _("You both chose to include the statements marked sensitive in this comparison.")
+        return _(
+            "{n} statement(s) marked sensitive (such as “{example}”) are left out of the statement "
             "comparison. They are compared only if both of you tick the second box above."
-        )
+        ).format(n=len(marked), example=marked[0])
 
     def conversations(self) -> list[tuple[str, str, Conversation]]:
         """(area title, agreement, structured conversation) for each area, the ones to talk about first."""
@@ -404,8 +463,10 @@ class ProfileSource:
         code = pt.normalise_participant_code(code)
         if code not in self.codes():
             raise ParticipantNotFound(
-                f"There are no answers and no settings for participant {code} in {self.store}. "
-                "Check the code (it looks like KM7-4TX) and that this is the data folder where the answers were saved."
+                _(
+                    "There are no answers and no settings for participant {code} in {folder}. Check the code (it "
+                    "looks like KM7-4TX) and that this is the data folder where the answers were saved."
+                ).format(code=code, folder=self.store)
             )
         return code
 
@@ -434,8 +495,13 @@ class ProfileSource:
         sessions = session_order(scores)
         if session is not None and session not in sessions:
             raise InputError(
-                f"Participant {code} has no answers in session '{session}'. Sessions with answers: "
-                f"{', '.join(sessions) or 'none yet'}."
+                _(
+                    "Participant {code} has no answers in session '{session}'. Sessions with answers: {sessions}."
+                ).format(
+                    code=code,
+                    session=pt.session_label(session),
+                    sessions=", ".join(pt.session_label(s) for s in sessions) or _("none yet"),
+                )
             )
         table = profile_table(scores, self.bank, session=session)
         return Profile(code, session, sessions, table, self._notes(code, table), self.bank)
@@ -446,29 +512,45 @@ class ProfileSource:
         scored = scores[scores["score"].notna()] if not scores.empty else scores
         sessions = session_order(scored)
         if len(sessions) < 2:
-            only = f" (so far only '{sessions[0]}')" if sessions else ""
-            return Change(
-                sessions,
-                pd.DataFrame(),
-                pd.DataFrame(),
-                "Change over time appears once you have answers from two sessions"
-                f"{only}. Next time, set the session to 'after' (or a date) in 00 Start here and rate the areas again.",
-                bank=self.bank,
-            )
+            if sessions:
+                message = _(
+                    "Change over time appears once you have answers from two sessions (so far only '{session}'). "
+                    "Next time, set the session to '{after}' (or a date) in 00 Start here and rate the areas again."
+                ).format(session=pt.session_label(sessions[0]), after=pt.session_label("after"))
+            else:
+                message = _(
+                    "Change over time appears once you have answers from two sessions. "
+                    "Next time, set the session to '{after}' (or a date) in 00 Start here and rate the areas again."
+                ).format(after=pt.session_label("after"))
+            return Change(sessions, pd.DataFrame(), pd.DataFrame(), message, bank=self.bank)
         first, last = sessions[0], sessions[-1]
         long = scores_by_session(scores, self.bank, sessions=sessions)
         table = change_between(scores, self.bank, first=first, last=last)
-        between = f" (sessions in between: {', '.join(sessions[1:-1])})" if len(sessions) > 2 else ""
-        message = (
-            f"From session '{first}' to session '{last}'{between}. Changes smaller than "
-            f"{CHANGE_NOTICEABLE:.0f} points (about two answers moving one step) are called 'about the same'."
-        )
+        values = {
+            "first": pt.session_label(first),
+            "last": pt.session_label(last),
+            "between": ", ".join(pt.session_label(s) for s in sessions[1:-1]),
+            "points": number(CHANGE_NOTICEABLE),
+            "same": band_label("about the same"),
+        }
+        if len(sessions) > 2:
+            message = _(
+                "From session '{first}' to session '{last}' (sessions in between: {between}). Changes smaller than "
+                "{points} points (about two answers moving one step) are called '{same}'."
+            ).format(**values)
+        else:
+            message = _(
+                "From session '{first}' to session '{last}'. Changes smaller than "
+                "{points} points (about two answers moving one step) are called '{same}'."
+            ).format(**values)
         notes = self._statement_changes(code, first, last)
         versions = self._versions(code, sessions=[first, last])
         if len(versions) > 1 and not notes:
             notes.append(
-                f"Your '{first}' and '{last}' answers come from different versions of the statements "
-                f"({', '.join(versions)}), so part of a change may come from changed wording."
+                _(
+                    "Your '{first}' and '{last}' answers come from different versions of the statements "
+                    "({versions}), so part of a change may come from changed wording."
+                ).format(first=pt.session_label(first), last=pt.session_label(last), versions=", ".join(versions))
             )
         return Change(sessions, long, table, message, notes, self.bank)
 
@@ -490,16 +572,27 @@ class ProfileSource:
             if gone and (first_gone := index.get((area.id, gone[0]))) is not None:
                 newer = index.get((area.id, first_gone.replaced_by))
                 example = (
-                    f' For example, "{first_gone.text}" became "{newer.text}".'
+                    _('For example, "{old}" became "{new}".').format(old=first_gone.text, new=newer.text)
                     if newer is not None and newer.id in ids_b
-                    else f' For example, "{first_gone.text}" is no longer asked.'
+                    else _('For example, "{old}" is no longer asked.').format(old=first_gone.text)
                 )
-            versions = f" (item bank {a['bank_version'].iloc[0]} → {b['bank_version'].iloc[0]})"
-            notes.append(
-                f"{area.title}: {len(gone)} of the {len(ids_a)} statements changed between '{first}' and "
-                f"'{last}'{versions}.{example} Scores are compared for the area as a whole, so part of this "
-                "change may come from the new wording rather than from you."
+            sentence = _(
+                "{area}: {changed} of the {total} statements changed between '{first}' and '{last}' (item bank "
+                "{old_version} → {new_version})."
+            ).format(
+                area=area.title,
+                changed=len(gone),
+                total=len(ids_a),
+                first=pt.session_label(first),
+                last=pt.session_label(last),
+                old_version=a["bank_version"].iloc[0],
+                new_version=b["bank_version"].iloc[0],
             )
+            rest = _(
+                "Scores are compared for the area as a whole, so part of this change may come from the new "
+                "wording rather than from you."
+            )
+            notes.append(" ".join(part for part in (sentence, example, rest) if part))
         return notes
 
     def couple(self, code: str) -> CoupleView:
@@ -508,46 +601,56 @@ class ProfileSource:
         if me is None:
             return CoupleView(
                 NO_SETTINGS,
-                "No settings are saved for this participant in this data folder, so there is no couple code "
-                "and no choice to share; no couple view is shown.",
+                _(
+                    "No settings are saved for this participant in this data folder, so there is no couple code "
+                    "and no choice to share; no couple view is shown."
+                ),
             )
         if not me.couple:
             return CoupleView(
                 NO_COUPLE_CODE,
-                "You have not entered a couple code. If you come as a couple, both of you enter the same "
-                "couple code in 00 Start here; then each of you can choose to share.",
+                _(
+                    "You have not entered a couple code. If you come as a couple, both of you enter the same "
+                    "couple code in 00 Start here; then each of you can choose to share."
+                ),
             )
         members = self.couples().get(me.couple.casefold(), [code])
         others = [c for c in members if c != code]
         if not others:
-            return CoupleView(NO_PARTNER, NOT_BOTH_SHARING.format(couple=me.couple), couple=me.couple)
+            return CoupleView(NO_PARTNER, _(NOT_BOTH_SHARING).format(couple=me.couple), couple=me.couple)
         if len(others) > 1:
             return CoupleView(
                 TOO_MANY,
-                f"The couple code '{me.couple}' is used by {len(members)} participants in this data folder, so it "
-                "is not clear who your partner is, and no couple view is shown. A couple code belongs to two "
-                "people: agree on a new, unusual code together and both enter it in 00 Start here.",
+                _(
+                    "The couple code '{couple}' is used by {n} participants in this data folder, so it "
+                    "is not clear who your partner is, and no couple view is shown. A couple code belongs to two "
+                    "people: agree on a new, unusual code together and both enter it in 00 Start here."
+                ).format(couple=me.couple, n=len(members)),
                 couple=me.couple,
             )
         partner = others[0]
         theirs = self.settings(partner)
         if not me.share_with_partner:
-            return CoupleView(YOU_NOT_SHARING, NOT_BOTH_SHARING.format(couple=me.couple), couple=me.couple)
+            return CoupleView(YOU_NOT_SHARING, _(NOT_BOTH_SHARING).format(couple=me.couple), couple=me.couple)
         if theirs is None or not theirs.share_with_partner:
-            return CoupleView(PARTNER_NOT_SHARING, NOT_BOTH_SHARING.format(couple=me.couple), couple=me.couple)
+            return CoupleView(PARTNER_NOT_SHARING, _(NOT_BOTH_SHARING).format(couple=me.couple), couple=me.couple)
         mine_p, theirs_p = self.profile(code), self.profile(partner)
         if mine_p.is_empty:
             return CoupleView(
                 YOU_NOT_ANSWERED,
-                "You have both chosen to share, but you have not rated any area yet. Rate the areas in "
-                "notebooks 01 to 05 and the couple view appears here.",
+                _(
+                    "You have both chosen to share, but you have not rated any area yet. Rate the areas in "
+                    "notebooks 01 to 05 and the couple view appears here."
+                ),
                 couple=me.couple,
             )
         if theirs_p.is_empty:
             return CoupleView(
                 PARTNER_NOT_ANSWERED,
-                "You have both chosen to share, but your partner has not rated any area yet. The couple view "
-                "appears here once they have.",
+                _(
+                    "You have both chosen to share, but your partner has not rated any area yet. The couple view "
+                    "appears here once they have."
+                ),
                 couple=me.couple,
             )
         table = couple_agreement(mine_p.table, theirs_p.table, self.bank)
@@ -560,13 +663,13 @@ class ProfileSource:
             their_items = _without(their_items, hidden)
         diffs = item_differences(mine_items, their_items, self.bank, top=3)
         strengths = item_shared_strengths(mine_items, their_items, self.bank, top=5)
-        message = (
+        message = _(
             "You have both chosen to share. Each bar is one person's own view (each partner's newest answer "
-            f"per area). Both in the strength band: shared strength; both in the growth band: shared growth "
-            f"area; {FAR_APART:.0f} points or more apart: far apart; {SOME_DIFFERENCE:g} or more: some "
+            "per area). Both in the strength band: shared strength; both in the growth band: shared growth "
+            "area; {far} points or more apart: far apart; {some} or more: some "
             "difference; otherwise close. Different views are not a problem to solve: they are something "
             "to talk about."
-        )
+        ).format(far=number(FAR_APART), some=number(SOME_DIFFERENCE, digits=1))
         return CoupleView(
             READY,
             message,
@@ -595,22 +698,28 @@ class ProfileSource:
             areas = [self.bank.area(a).title for a in dict.fromkeys(old["area"])]
             versions = ", ".join(sorted(set(old["bank_version"].astype(str))))
             notes.append(
-                f"Your answers for {_join(areas)} were saved with an earlier version of the statements "
-                f"({versions}; this copy uses {self.bank.version}). They are scored with the statements both "
-                "versions share, so read those scores as approximate."
+                _(
+                    "Your answers for {areas} were saved with an earlier version of the statements "
+                    "({versions}; this copy uses {version}). They are scored with the statements both "
+                    "versions share, so read those scores as approximate."
+                ).format(areas=_join(areas), versions=versions, version=self.bank.version)
             )
         unscored = table[table["score"].isna() & (table["submission_id"] != "")]
         for r in unscored.itertuples():
             need = self.bank.area(r.area).min_answered
             notes.append(
-                f"{r.label}: too few statements were answered to give a score (at least {need} are needed), "
-                "so it counts as not yet rated."
+                _(
+                    "{area}: too few statements were answered to give a score (at least {need} are needed), "
+                    "so it counts as not yet rated."
+                ).format(area=r.label, need=need)
             )
         if self.data.problems:
             files = len({p.path for p in self.data.problems})
             notes.append(
-                f"{files} answer file(s) in this data folder could not be read and were left out (possibly from a "
-                f"different item bank). Run: reconnect validate {self.store} to see which and why."
+                _(
+                    "{n} answer file(s) in this data folder could not be read and were left out (possibly from a "
+                    "different item bank). Run: reconnect validate {folder} to see which and why."
+                ).format(n=files, folder=self.store)
             )
         return notes
 
@@ -629,25 +738,31 @@ def couple_questions(table: pd.DataFrame) -> list[str]:
     for r in table.itertuples():
         if r.agreement == "far apart":
             far.append(
-                f"You see '{r.label}' quite differently. Without deciding who is right, what does each of you "
-                "notice that the other may not?"
+                _(
+                    "You see '{area}' quite differently. Without deciding who is right, what does each of you "
+                    "notice that the other may not?"
+                ).format(area=r.label)
             )
         elif r.agreement == "shared growth area":
             growth.append(
-                f"You both see room to grow in '{r.label}'. Which one small exercise from that notebook "
-                "could you try together this week?"
+                _(
+                    "You both see room to grow in '{area}'. Which one small exercise from that notebook "
+                    "could you try together this week?"
+                ).format(area=r.label)
             )
         elif r.agreement == "shared strength":
             strong.append(
-                f"You both see '{r.label}' as a strength. What does each of you do that keeps it that way, "
-                "and how could you protect it when life gets busy?"
+                _(
+                    "You both see '{area}' as a strength. What does each of you do that keeps it that way, "
+                    "and how could you protect it when life gets busy?"
+                ).format(area=r.label)
             )
     return [
         *far,
         *growth,
         *strong,
-        "Which of these results surprised you most, and why?",
-        "What is one small thing each of you could do for the other this week?",
+        _("Which of these results surprised you most, and why?"),
+        _("What is one small thing each of you could do for the other this week?"),
     ]
 
 
@@ -669,16 +784,13 @@ def demo_choices(demo: str | Path, *, bank: ItemBank | None = None) -> list[tupl
         for code in members:
             s = source.settings(code)
             label = s.couple if s and s.couple else _key
-            sharing = (
-                ""
-                if all((source.settings(m) or pt.Settings(code=m)).share_with_partner for m in members)
-                else ", not both sharing"
-            )
-            out.append((f"{code} (couple {label}{sharing})", code))
+            both = all((source.settings(m) or pt.Settings(code=m)).share_with_partner for m in members)
+            text = _("{code} (couple {couple})") if both else _("{code} (couple {couple}, not both sharing)")
+            out.append((text.format(code=code, couple=label), code))
             seen.add(code)
     for code in source.codes():
         if code not in seen:
-            out.append((f"{code} (on their own)", code))
+            out.append((_("{code} (on their own)").format(code=code), code))
     return out
 
 

@@ -21,7 +21,8 @@ from pathlib import Path
 from .content import ItemBank, load_item_bank
 from .errors import StoreError
 from .files import ensure_folder, random_id, replace_file, write_new
-from .participant import mask_code
+from .i18n import _, date
+from .participant import mask_code, session_label
 from .profile import AFRAID_LINE, PARTNER, YOU, Change, CoupleView, Profile, ProfileSource, dv_line
 
 A4 = (8.27, 11.69)  # inches
@@ -50,7 +51,8 @@ class _Pages:
         self.fig = plt.figure(figsize=A4)
         self.pages += 1
         self.y = MARGIN
-        self._put(MARGIN, A4[1] - 0.45, f"{self.footer} · page {self.pages}", size=8.5, color="#555555", top=False)
+        footer = _("{footer} · page {n}").format(footer=self.footer, n=self.pages)
+        self._put(MARGIN, A4[1] - 0.45, footer, size=8.5, color="#555555", top=False)
 
     def finish(self) -> None:
         if self.fig is not None:
@@ -186,21 +188,27 @@ def render_pdf(
     with matplotlib.rc_context({"pdf.fonttype": 42, "font.family": "DejaVu Sans"}):
         from matplotlib.backends.backend_pdf import PdfPages
 
-        with PdfPages(buffer, metadata={"Title": "Reconnect profile", "Creator": "Reconnect"}) as pdf:
+        with PdfPages(buffer, metadata={"Title": _("Reconnect profile"), "Creator": "Reconnect"}) as pdf:
             shown = mask_code(profile.code)  # never the whole code on paper
-            pages = _Pages(pdf, f"Reconnect · {shown} · {made:%d %b %Y}")
+            pages = _Pages(pdf, f"Reconnect · {shown} · {date(made, style='d MMM y')}")
             # -- page 1: profile --------------------------------------------------------------
             pages.new_page()
-            pages.heading("My Reconnect profile", size=20, space=0.0)
-            which = f"session '{profile.session}'" if profile.session else "the newest answer in each area"
-            pages.para(f"Participant {shown} · {which} · made on {made:%d %B %Y}", color="#333333")
+            pages.heading(_("My Reconnect profile"), size=20, space=0.0)
+            if profile.session:
+                which = _("session '{session}'").format(session=session_label(profile.session))
+            else:
+                which = _("the newest answer in each area")
+            pages.para(
+                _("Participant {code} · {which} · made on {date}").format(code=shown, which=which, date=date(made)),
+                color="#333333",
+            )
             pages.para(bank.non_diagnostic, size=9.5, style="italic")
-            pages.heading("My five areas")
+            pages.heading(_("My five areas"))
             pages.chart(
                 lambda ax: score_bars(_wrap_labels(profile.chart_data()), bank=bank, ax=ax),
                 0.55 * len(profile.table) + 1.25,
             )
-            pages.heading("Strengths and growth areas")
+            pages.heading(_("Strengths and growth areas"))
             for line in profile.summary_lines():
                 pages.para(line, bullet="•")
             for note in profile.notes:
@@ -210,18 +218,20 @@ def render_pdf(
             pages.new_page()
             exercises = profile.exercises()
             if exercises:
-                pages.heading("Ideas to try", space=0.0)
+                pages.heading(_("Ideas to try"), space=0.0)
                 pages.para(profile.exercises_intro())
                 for title, ideas in exercises[:MAX_EXERCISE_AREAS]:
                     pages.para(title, weight="bold")
                     for idea in ideas:
                         pages.para(idea, bullet="–", indent=0.15, size=10)
                 if len(exercises) > MAX_EXERCISE_AREAS:
-                    rest = ", ".join(t for t, _ in exercises[MAX_EXERCISE_AREAS:])
-                    pages.para(f"More ideas, for {rest}, are in those areas' notebooks.", style="italic")
+                    rest = ", ".join(title for title, _ideas in exercises[MAX_EXERCISE_AREAS:])
+                    pages.para(
+                        _("More ideas, for {areas}, are in those areas' notebooks.").format(areas=rest), style="italic"
+                    )
                 if profile.has_together_exercises():
                     pages.para(bank.together_line, size=8.5, style="italic")
-            pages.heading("Change over time", space=0.0 if not exercises else 0.18)
+            pages.heading(_("Change over time"), space=0.0 if not exercises else 0.18)
             if change.available:
                 pages.para(change.message)
                 pages.chart(
@@ -240,12 +250,14 @@ def render_pdf(
             # -- page 3: the couple page, only with both partners' consent -------------------------
             if couple.ready:
                 pages.new_page()
-                pages.heading("The two of us", space=0.0)
+                pages.heading(_("The two of us"), space=0.0)
                 pages.para(
-                    "Keep this page between the two of you. Self-ratings, not a diagnosis; help lines are on page 1.",
+                    _(
+                        "Keep this page between the two of you. Self-ratings, not a diagnosis; help lines are on page 1."
+                    ),
                     weight="bold",
                 )
-                pages.para(f"{AFRAID_LINE} {dv_line(bank)}", size=9, style="italic")
+                pages.para(f"{_(AFRAID_LINE)} {dv_line(bank)}", size=9, style="italic")
                 pages.para(couple.short_message(), size=10)
                 pages.chart(
                     lambda ax: couple_bars(
@@ -257,12 +269,12 @@ def render_pdf(
                 )
                 strengths = couple.strength_lines()[:2]
                 if strengths:
-                    pages.heading("Statements you both rate high", size=12.5)
+                    pages.heading(_("Statements you both rate high"), size=12.5)
                     for line in strengths:
                         pages.para(line, bullet="•", size=10)
                 diffs = couple.difference_lines()[: 3 - (1 if strengths else 0)]
                 if diffs:
-                    pages.heading("Statements you answered most differently", size=12.5)
+                    pages.heading(_("Statements you answered most differently"), size=12.5)
                     for line in diffs:
                         pages.para(line, bullet="•", size=10)
                 questions = couple.questions
@@ -270,7 +282,7 @@ def render_pdf(
                     questions = [*questions[: MAX_COUPLE_QUESTIONS - 1], questions[-1]]
                 while len(questions) > 2 and pages.height(questions, size=10, bullet="•") + 0.6 > pages.remaining():
                     questions = [*questions[:-2], questions[-1]]  # keep the couple page one page
-                pages.heading("To talk about together", size=12.5)
+                pages.heading(_("To talk about together"), size=12.5)
                 for q in questions:
                     pages.para(q, bullet="•", size=10)
             pages.finish()
@@ -279,7 +291,7 @@ def render_pdf(
 
 
 def _help(pages: _Pages, bank: ItemBank) -> None:
-    pages.heading("Where to get help")
+    pages.heading(_("Where to get help"))
     for line in bank.help:
         pages.para(line, bullet="•", size=10)
 
@@ -314,16 +326,26 @@ def write_report(
     out = Path(out)
     store = Path(store)
     if not store.is_dir():
-        raise StoreError(f"There is no data folder at {store}. Check the path given with --store.")
+        raise StoreError(
+            _("There is no data folder at {folder}. Check the path given with --store.").format(folder=store)
+        )
     if out.is_dir():
-        raise StoreError(f"{out} is a folder. Give a file name for the PDF, e.g. {out / 'profile.pdf'}.")
+        raise StoreError(
+            _("{path} is a folder. Give a file name for the PDF, e.g. {example}.").format(
+                path=out, example=out / "profile.pdf"
+            )
+        )
     if out.exists() and not force:
         raise StoreError(
-            f"{out} already exists and was left as it is. Choose another name, or add --force to replace it."
+            _("{path} already exists and was left as it is. Choose another name, or add --force to replace it.").format(
+                path=out
+            )
         )
     if not out.parent.is_dir():
         raise StoreError(
-            f"The folder {out.parent} does not exist. Create it first, or choose another place for the PDF."
+            _("The folder {folder} does not exist. Create it first, or choose another place for the PDF.").format(
+                folder=out.parent
+            )
         )
     data, pages, couple = build_report(store, code, bank=bank, session=session)
     if force and out.exists():

@@ -12,10 +12,13 @@ import numpy as np
 import pandas as pd
 
 from .content import ItemBank
+from .i18n import N_, _
 
-BANDS = ("growth area", "in between", "strength")
-NOT_RATED = "not yet rated"
-SCORE_NOTE = "self-rated, not a diagnosis or a norm"
+# The words below are data (frames, CSV columns, tests compare them) and stay English; people read them
+# through :func:`band_label`, in their own language. SCORE_NOTE is shown with ``_(SCORE_NOTE)``.
+BANDS = (N_("growth area"), N_("in between"), N_("strength"))
+NOT_RATED = N_("not yet rated")
+SCORE_NOTE = N_("self-rated, not a diagnosis or a norm")
 
 
 def to_100(mean: float, *, low: int = 1, high: int = 5) -> float:
@@ -129,7 +132,30 @@ FAR_APART = 25.0
 SOME_DIFFERENCE = 12.5
 #: A change between sessions smaller than this (about two answers moving one step) is "about the same".
 CHANGE_NOTICEABLE = 10.0
-AGREEMENT = ("shared strength", "shared growth area", "far apart", "some difference", "close", "not rated by both")
+AGREEMENT = (
+    N_("shared strength"),
+    N_("shared growth area"),
+    N_("far apart"),
+    N_("some difference"),
+    N_("close"),
+    N_("not rated by both"),
+)
+#: The direction of a change between two sessions (:func:`change_direction`).
+DIRECTIONS = (N_("higher"), N_("lower"), N_("about the same"), N_("not rated in both"))
+_WORDS = frozenset((*BANDS, NOT_RATED, *AGREEMENT, *DIRECTIONS))
+
+
+def band_label(word: str) -> str:
+    """A band, agreement or change word as the reader sees it (the data keeps the English word).
+
+    >>> from reconnect.i18n import language
+    >>> with language("es"):
+    ...     band_label("strength") != "strength", band_label("Trust")
+    (True, 'Trust')
+    """
+    return _(word) if word in _WORDS else word
+
+
 PROFILE_COLUMNS = ["area", "number", "label", "session", "score", "band", "rank", "saved_at", "submission_id"]
 
 

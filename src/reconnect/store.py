@@ -27,6 +27,7 @@ from .codes import is_participant_code
 from .content import ItemBank, load_item_bank
 from .errors import Problem, StoreError
 from .files import TEMP_PREFIX, ensure_folder, write_new
+from .i18n import _
 from .submission import (  # noqa: F401  (re-exported: the store's public names)
     BATCH_PREFIX,
     BATCH_SUBMISSIONS,
@@ -76,7 +77,9 @@ def submissions_folder(store: str | Path) -> Path:
 def participant_folder(store: str | Path, code: str) -> Path:
     """Where one participant's saves go: ``submissions/<code>/`` (the code is checked before it names a folder)."""
     if not is_participant_code(code):
-        raise StoreError(f"'{code[:20]}' is not a participant code, so no folder is named after it.")
+        raise StoreError(
+            _("'{code}' is not a participant code, so no folder is named after it.").format(code=code[:20])
+        )
     return submissions_folder(store) / code
 
 
@@ -116,8 +119,10 @@ def store_lock(store: str | Path):
         fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
     except OSError as exc:
         raise StoreError(
-            f"Cannot lock the store {folder} ({exc.strerror or exc}). Nothing was changed. "
-            "Check that the folder is writable and that .lock in it is a plain file."
+            _(
+                "Cannot lock the store {folder} ({reason}). Nothing was changed. "
+                "Check that the folder is writable and that .lock in it is a plain file."
+            ).format(folder=folder, reason=exc.strerror or exc)
         ) from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)

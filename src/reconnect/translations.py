@@ -8,7 +8,9 @@ English to the same id are added up as answers to the same statement (docs/archi
 
 :func:`compare_banks` lists every difference as a :class:`~reconnect.errors.Problem`;
 ``reconnect validate`` runs it for every translated bank it checks, and ``reconnect translations``
-also lists texts still in English.
+also lists texts still in English, and then what the language's gettext catalog (the words around the
+content: buttons, messages, charts, the PDF; :mod:`reconnect.catalogs`) misses, has in excess or
+translates with other placeholders. It says ``complete`` only when both are.
 """
 
 from __future__ import annotations
@@ -184,15 +186,56 @@ def check_translation(path: Path, english: Path | None = None) -> list[Problem]:
 
 
 def languages(folder: Path | None = None) -> list[str]:
-    """The languages with a bank in the data folder, English first."""
+    """The languages with a bank in the data folder or a catalog of page words, English first."""
+    from .i18n import available_languages
+
     folder = Path(folder) if folder is not None else english_bank_path().parent
     names = (p.name for p in folder.glob("item_bank.*.y*ml"))
-    found = sorted({m.group(1).lower() for name in names if (m := _TRANSLATED_NAME.fullmatch(name))})
-    return ["en", *found]
+    found = {m.group(1).lower() for name in names if (m := _TRANSLATED_NAME.fullmatch(name))}
+    return ["en", *sorted((found | set(available_languages())) - {"en"})]
+
+
+def catalog_report(language: str) -> tuple[list[str], bool]:
+    """Lines about a language's catalog of page words, and whether anything is missing or wrong.
+
+    The catalog is ``src/reconnect/locale/<lang>/LC_MESSAGES/reconnect.po`` (:mod:`reconnect.i18n`);
+    the strings it must hold are the ones the code wraps (:func:`reconnect.catalogs.extract_messages`).
+    """
+    from .catalogs import catalog_problems, extract_messages
+    from .i18n import catalog_path
+
+    lang = normalise_language(language)
+    problems = catalog_problems(lang)
+    name = f"{lang}/LC_MESSAGES/{catalog_path(lang).name}"
+    if not problems:
+        total = len(extract_messages())
+        return [f"{name}: all {total} page words and messages of the code are translated; none extra."], False
+    lines = [str(p) for p in problems]
+    kinds = {
+        "missing": sum(p.reason.startswith("missing translation") for p in problems),
+        "extra": sum(p.reason.startswith("extra entry") for p in problems),
+        "placeholders": sum("placeholders" in p.reason for p in problems),
+    }
+    counts = ", ".join(f"{n} {kind}" for kind, n in kinds.items())
+    return [*lines, f"{name}: {counts} (docs/translating.md: make translations, then translate)."], True
 
 
 def translation_report(language: str, folder: Path | None = None) -> tuple[list[str], bool]:
-    """Lines for ``reconnect translations LANG``, and whether anything is missing (exit 1)."""
+    """Lines for ``reconnect translations LANG``, and whether anything is missing (exit 1).
+
+    The item bank's check, then the catalog's (:func:`catalog_report`); the last line says
+    ``complete`` only when both are.
+    """
+    lines, missing = _bank_report(language, folder)
+    lang = normalise_language(language)
+    ui_lines, ui_missing = catalog_report(lang)
+    if missing or ui_missing:
+        return [*lines, *ui_lines, f"{lang}: not complete yet."], True
+    return [*lines, *ui_lines, f"{lang}: complete (the item bank and the page words)."], False
+
+
+def _bank_report(language: str, folder: Path | None = None) -> tuple[list[str], bool]:
+    """The item bank's part of :func:`translation_report`."""
     folder = Path(folder) if folder is not None else english_bank_path().parent
     lang = normalise_language(language)
     if lang == "en":
@@ -218,9 +261,7 @@ def translation_report(language: str, folder: Path | None = None) -> tuple[list[
     lines = [str(p) for p in comparison.problems(untranslated=True)]
     total = len(entries(load_item_bank(english)))
     if not lines:
-        return [
-            f"{path.name}: complete. All {total} entries match the English bank; nothing is missing or extra."
-        ], False
+        return [f"{path.name}: all {total} entries match the English bank; nothing is missing or extra."], False
     counts = (
         f"{len(comparison.missing)} missing, {len(comparison.extra)} extra, {len(comparison.different)} different, "
         f"{len(comparison.untranslated)} still in English (of {total} entries)"

@@ -10,13 +10,23 @@ from .. import participant as pt
 from ..answers import AreaAnswers, Outcome
 from ..content import ItemBank, load_item_bank
 from ..errors import ReconnectError
-from ..i18n import _
+from ..i18n import N_, _, ngettext, number
 from ..incidents import guarded
 from ..journal import load_journal, save_reflection
 from ..paths import data_home
-from ..scoring import SCORE_NOTE, score_ratings
+from ..scoring import SCORE_NOTE, band_label, score_ratings
 from .choice import RatingChoice
-from .common import error_message, esc, first_sentence, info_message, local_time, ok_message, safety_html, show_figure
+from .common import (
+    error_message,
+    esc,
+    first_sentence,
+    html_format,
+    info_message,
+    local_time,
+    ok_message,
+    safety_html,
+    show_figure,
+)
 from .safety import PageSafety, suggestions_html
 
 
@@ -78,26 +88,35 @@ class RatingForm:
     def _restore(self) -> None:
         if self.settings is None:
             self.header.value = error_message(
-                "You have no participant code yet, so answers cannot be saved. Open 00 Start here, "
-                "create your code, then come back to this notebook and run it again."
+                _(
+                    "You have no participant code yet, so answers cannot be saved. Open 00 Start here, "
+                    "create your code, then come back to this notebook and run it again."
+                )
             )
             self.save_button.disabled = True
         else:
             s = self.settings
             self.header.value = info_message(
-                f"Answering as {s.code}, session '{s.session}'. Choose the answer that fits you best for each statement."
+                _(
+                    "Answering as {code}, session '{session}'. Choose the answer that fits you best for each statement."
+                ).format(code=s.code, session=pt.session_label(s.session))
             )
             restored = self.answers.restore()
             for item_id, value in restored.ratings.items():
                 self.questions[item_id].value = value
             if restored.source == "draft":
                 self.message.value = info_message(
-                    f"The answers you chose at {local_time(restored.when)} but had not saved yet are back on "
-                    "screen. Press Save my answers to keep them."
+                    _(
+                        "The answers you chose at {time} but had not saved yet are back on "
+                        "screen. Press Save my answers to keep them."
+                    ).format(time=local_time(restored.when))
                 )
             elif restored.source == "saved":
                 self.message.value = info_message(
-                    f"Your answers saved at {local_time(restored.when)} are shown again. Change any of them and save again if you like; earlier saves are kept."
+                    _(
+                        "Your answers saved at {time} are shown again. Change any of them and save again "
+                        "if you like; earlier saves are kept."
+                    ).format(time=local_time(restored.when))
                 )
         self._on_change()
         self._restoring = False
@@ -123,21 +142,29 @@ class RatingForm:
         total = len(self.questions)
         done = self.answered
         need = self.area.min_answered
-        hint = "" if done >= need else f" — answer at least {need} to see a result"
+        if done >= need:
+            counted = _("{done} of {total} answered").format(done=done, total=total)
+        else:
+            counted = _("{done} of {total} answered — answer at least {need} to see a result").format(
+                done=done, total=total, need=need
+            )
         if not self._restoring and self.answers is not None:
             self.answers.keep_draft(self.ratings)
             if self.saved_at is not None and self.answers.changed_since_save(self.ratings):
                 self.message.value = info_message(
-                    f"You have changed answers since you saved at {local_time(self.saved_at)}. "
-                    "Press Save my answers to keep the changes."
+                    _(
+                        "You have changed answers since you saved at {time}. Press Save my answers to keep the changes."
+                    ).format(time=local_time(self.saved_at))
                 )
-        self.progress.value = f'<div class="rc-progress" role="status" style="font-size:15px;margin-top:8px;">{done} of {total} answered{hint}</div>'
+        self.progress.value = (
+            f'<div class="rc-progress" role="status" style="font-size:15px;margin-top:8px;">{esc(counted)}</div>'
+        )
 
     @guarded("message")
     def _on_save(self, _button=None) -> None:
         if self.answers is None:
             self.message.value = error_message(
-                "Open 00 Start here and create your participant code first; nothing was saved."
+                _("Open 00 Start here and create your participant code first; nothing was saved.")
             )
             return
         try:
@@ -154,29 +181,48 @@ class RatingForm:
 def _outcome_html(outcome: Outcome, *, need: int) -> str:
     """What the participant reads after pressing Save."""
     missing = outcome.missing
-    many = len(missing) > 1
+    numbers = ", ".join(map(str, missing))
     if outcome.kind == "too_few":
         return error_message(
-            f"Please answer at least {need} of the {outcome.total} statements before saving "
-            f"(you have answered {outcome.answered}). Still open: statement{'s' if many else ''} "
-            f"{', '.join(map(str, missing))}. Nothing was saved yet."
+            ngettext(
+                "Please answer at least {need} of the {total} statements before saving (you have answered "
+                "{answered}). Still open: statement {numbers}. Nothing was saved yet.",
+                "Please answer at least {need} of the {total} statements before saving (you have answered "
+                "{answered}). Still open: statements {numbers}. Nothing was saved yet.",
+                len(missing),
+            ).format(need=need, total=outcome.total, answered=outcome.answered, numbers=numbers)
         )
     if outcome.kind == "unchanged":
-        return ok_message(f"Already saved at {local_time(outcome.saved_at)}; nothing has changed since.")
+        return ok_message(
+            _("Already saved at {time}; nothing has changed since.").format(time=local_time(outcome.saved_at))
+        )
     if outcome.kind == "failed":
-        return error_message(outcome.error + "\nYour answers are still on screen; try again once this is fixed.")
-    left = (
-        f" Statement{'s' if many else ''} {', '.join(map(str, missing))} left open, which is fine." if missing else ""
-    )
-    other = (
-        f" Answers saved at {local_time(outcome.elsewhere)} from another tab or window stay in your history; "
-        "these newer ones are the ones that count."
-        if outcome.elsewhere is not None
-        else ""
-    )
-    return ok_message(
-        f"Saved at {local_time(outcome.saved_at)} ({outcome.answered} of {outcome.total} answered).{left}{other} {outcome.handed_in}".strip()
-    )
+        return error_message(
+            outcome.error + "\n" + _("Your answers are still on screen; try again once this is fixed.")
+        )
+    parts = [
+        _("Saved at {time} ({answered} of {total} answered).").format(
+            time=local_time(outcome.saved_at), answered=outcome.answered, total=outcome.total
+        )
+    ]
+    if missing:
+        parts.append(
+            ngettext(
+                "Statement {numbers} left open, which is fine.",
+                "Statements {numbers} left open, which is fine.",
+                len(missing),
+            ).format(numbers=numbers)
+        )
+    if outcome.elsewhere is not None:
+        parts.append(
+            _(
+                "Answers saved at {time} from another tab or window stay in your history; "
+                "these newer ones are the ones that count."
+            ).format(time=local_time(outcome.elsewhere))
+        )
+    if outcome.handed_in:
+        parts.append(outcome.handed_in)
+    return ok_message(" ".join(parts))
 
 
 class AreaResult:
@@ -206,7 +252,7 @@ class AreaResult:
         form, bank, area = self.form, self.form.bank, self.form.area
         self.chart.clear_output()
         if form.saved_at is None:
-            self.summary.value = info_message("Your result appears here once you have saved your answers above.")
+            self.summary.value = info_message(_("Your result appears here once you have saved your answers above."))
             return
         score, band = self._summary()
         import pandas as pd
@@ -221,21 +267,32 @@ class AreaResult:
         form, bank, area = self.form, self.form.bank, self.form.area
         score, band = score_ratings(form.saved_ratings, area=area.id, bank=bank)
         exercises = suggestions_html(area.exercise_list, bank, hide_together=self.page.afraid, css="rc-exercises")
+        sentence = html_format(
+            _("Your score for {area}: {score} — {band} ({note})."),
+            area=f"<b>{esc(area.title)}</b>",
+            score='<b class="rc-score">' + esc(_("{score} of 100").format(score=number(score))) + "</b>",
+            band=f'<b class="rc-band">{esc(band_label(band))}</b>',
+            note=f"<i>{esc(_(SCORE_NOTE))}</i>",
+        )
         self.summary.value = (
-            f'<div class="rc-result" style="font-size:16px;"><p>Your score for <b>{esc(area.title)}</b>: '
-            f'<b class="rc-score">{score:.0f} of 100</b> — <b class="rc-band">{esc(band)}</b> '
-            f"<i>({SCORE_NOTE})</i>.</p><p>{esc(_band_words(band))}</p>"
-            f"<p><b>Things to try this week:</b></p>{exercises}</div>"
+            f'<div class="rc-result" style="font-size:16px;"><p>{sentence}</p><p>{esc(_band_words(band))}</p>'
+            "<p><b>" + esc(_("Things to try this week:")) + f"</b></p>{exercises}</div>"
         )
         return score, band
 
 
+_BAND_WORDS = {
+    "strength": N_("You see this as a strength right now: something to build on and to thank yourself for."),
+    "in between": N_("You see this as partly in place: some parts work for you, some may need attention."),
+    "growth area": N_(
+        "You see room to grow here. That is useful to know, and the exercises below are a place to start."
+    ),
+}
+
+
 def _band_words(band: str) -> str:
-    return {
-        "strength": "You see this as a strength right now: something to build on and to thank yourself for.",
-        "in between": "You see this as partly in place: some parts work for you, some may need attention.",
-        "growth area": "You see room to grow here. That is useful to know, and the exercises below are a place to start.",
-    }.get(band, "")
+    words = _BAND_WORDS.get(band)
+    return _(words) if words else ""
 
 
 class ReflectionBox:
@@ -246,14 +303,16 @@ class ReflectionBox:
         self.area = self.bank.area(area_id)
         self.home = Path(home) if home is not None else data_home()
         self.code = pt.current_code(self.home)
-        prompts = list(self.area.reflection_prompts) + ["Something else on my mind"]
-        self.prompt = w.Dropdown(options=prompts, value=prompts[0], description="Prompt", layout=w.Layout(width="95%"))
+        prompts = list(self.area.reflection_prompts) + [_("Something else on my mind")]
+        self.prompt = w.Dropdown(
+            options=prompts, value=prompts[0], description=_("Prompt"), layout=w.Layout(width="95%")
+        )
         self.text = w.Textarea(
-            placeholder="Write for yourself. Only you see this; it is never collected or shared.",
+            placeholder=_("Write for yourself. Only you see this; it is never collected or shared."),
             layout=w.Layout(width="95%", height="8em"),
         )
         self.save_button = w.Button(
-            description="Save to my private journal", icon="book", layout=w.Layout(width="auto")
+            description=_("Save to my private journal"), icon="book", layout=w.Layout(width="auto")
         )
         self.save_button.on_click(self._on_save)
         self.message = w.HTML()
@@ -262,10 +321,10 @@ class ReflectionBox:
         self._list()
 
     @guarded("message")
-    def _on_save(self, _=None) -> None:
+    def _on_save(self, _button=None) -> None:
         if self.code is None:
             self.message.value = error_message(
-                "Open 00 Start here and create your participant code first; your text is still in the box."
+                _("Open 00 Start here and create your participant code first; your text is still in the box.")
             )
             return
         try:
@@ -276,7 +335,7 @@ class ReflectionBox:
             self.message.value = error_message(str(exc))
             return
         self.text.value = ""
-        self.message.value = ok_message("Saved to your private journal.")
+        self.message.value = ok_message(_("Saved to your private journal."))
         self._list()
 
     def _list(self) -> None:
@@ -291,4 +350,4 @@ class ReflectionBox:
             for n in notes
         )
         warn = "".join(error_message(str(p)) for p in problems)
-        self.earlier.value = f"<b>Your earlier notes on this area</b><ul>{items}</ul>{warn}"
+        self.earlier.value = "<b>" + esc(_("Your earlier notes on this area")) + f"</b><ul>{items}</ul>{warn}"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from datetime import datetime
 from pathlib import Path
 
 from ..content import ItemBank
 from ..errors import show
+from ..i18n import _, date
 from ..profile import AFRAID_LINE, dv_line
 
 
@@ -29,6 +31,23 @@ def esc(text: object) -> str:
     ):
         text = "\n".join("\t".join(show(part) for part in line.split("\t")) for line in text.split("\n"))
     return html.escape(text, quote=True)
+
+
+def html_format(template: str, **parts: str) -> str:
+    """A translated sentence with HTML pieces in its ``{placeholders}``: the words are escaped, the pieces not.
+
+    So a translator moves ``{area}`` freely, and the bold or link around it stays the code's.
+
+    >>> html_format("Score for {area}: <{n}>", area="<b>Trust</b>", n="5")
+    'Score for <b>Trust</b>: &lt;5&gt;'
+    """
+    out, pos = [], 0
+    for match in re.finditer(r"\{([a-zA-Z_][a-zA-Z0-9_]*)\}", template):
+        out.append(esc(template[pos : match.start()]))
+        out.append(parts[match.group(1)])
+        pos = match.end()
+    out.append(esc(template[pos:]))
+    return "".join(out)
 
 
 def ok_message(text: str) -> str:
@@ -139,25 +158,37 @@ _BOX = "border-left:5px solid;padding:6px 10px;margin:6px 0;font-size:15px;"
 
 
 def local_time(moment: datetime) -> str:
-    """A saved time in the machine's local time zone, for people (e.g. '18:32 on 26 Nov 2026')."""
+    """A saved time in the machine's local time zone, for people (e.g. '18:32 on 26 Nov 2026').
+
+    In the reader's language: the date's month name and order come from Babel (``26 nov 2026``).
+    """
     local = moment.astimezone()
-    return f"{local:%H:%M} on {local.day} {local:%b %Y}"
+    return _("{time} on {date}").format(time=f"{local:%H:%M}", date=date(local, style="d MMM y"))
 
 
 def safety_html(bank: ItemBank) -> str:
     """The non-diagnostic note and where to get help; shown with every result."""
     items = "".join(f"<li>{esc(line)}</li>" for line in bank.help)
+    note, talk = _("Please note:"), _("If you need to talk to someone now:")
     return (
         '<div class="rc-safety" style="font-size:14px;background:#F5F5F5;padding:8px 12px;margin-top:8px;">'
-        f"<p><b>Please note:</b> {esc(bank.non_diagnostic)}</p>"
-        f"<p><b>If you need to talk to someone now:</b></p><ul>{items}</ul></div>"
+        f"<p><b>{esc(note)}</b> {esc(bank.non_diagnostic)}</p>"
+        f"<p><b>{esc(talk)}</b></p><ul>{items}</ul></div>"
     )
 
 
 def partner_safety_html(bank: ItemBank) -> str:
     """The short note for views about the two of you and about change: not a diagnosis, and the DV line."""
+    note = _("Please note:")
+    words = " ".join(
+        [
+            _("These are self-ratings, not a diagnosis."),
+            _(AFRAID_LINE),
+            dv_line(bank),
+            _("If you are in danger right now, call your local emergency number."),
+        ]
+    )
     return (
         '<div class="rc-safety rc-safety-short" style="font-size:14px;background:#F5F5F5;padding:6px 12px;margin-top:8px;">'
-        f"<p style='margin:2px 0;'><b>Please note:</b> these are self-ratings, not a diagnosis. {esc(AFRAID_LINE)} "
-        f"{esc(dv_line(bank))} If you are in danger right now, call your local emergency number.</p></div>"
+        f"<p style='margin:2px 0;'><b>{esc(note)}</b> {esc(words)}</p></div>"
     )

@@ -9,6 +9,7 @@ import ipywidgets as w
 from .. import participant as pt
 from ..collect import export_answers
 from ..errors import ReconnectError
+from ..i18n import _
 from ..incidents import guarded
 from ..paths import data_home
 from .common import error_message, esc, ok_message
@@ -19,18 +20,18 @@ class ExportPanel:
 
     def __init__(self, *, home: str | Path | None = None):
         self.home = Path(home) if home is not None else data_home()
-        self.button = w.Button(description="Export my answers", icon="download", layout=w.Layout(width="auto"))
+        self.button = w.Button(description=_("Export my answers"), icon="download", layout=w.Layout(width="auto"))
         self.button.on_click(self._on_export)
         self.message = w.HTML()
         self.path: Path | None = None
         self.widget = w.VBox([self.button, self.message])
 
     @guarded("message")
-    def _on_export(self, _=None) -> None:
+    def _on_export(self, _button=None) -> None:
         code = pt.current_code(self.home)
         if code is None:
             self.message.value = error_message(
-                "Create or resume your participant code above first; nothing was exported."
+                _("Create or resume your participant code above first; nothing was exported.")
             )
             return
         try:
@@ -40,8 +41,10 @@ class ExportPanel:
             return
         self.message.value = (
             ok_message(
-                f"Exported to {self.path}. Hand this one file to your facilitator (by USB stick or as they ask). "
-                "It holds your ratings only: no reflections and no name."
+                _(
+                    "Exported to {path}. Hand this one file to your facilitator (by USB stick or as they ask). "
+                    "It holds your ratings only: no reflections and no name."
+                ).format(path=self.path)
             )
             + f'<div class="rc-export-path" style="font-family:monospace">{esc(self.path.name)}</div>'
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 from pathlib import Path
 
@@ -12,9 +13,20 @@ from .. import group as g
 from ..collect import collect, collection_folder
 from ..content import ItemBank, load_item_bank
 from ..errors import ReconnectError
+from ..i18n import _, number
+from ..participant import session_label
 from ..paths import demo_store
 from ..store import load_store
-from .common import error_message, esc, first_sentence, info_message, ok_message, safety_html, show_figure
+from .common import (
+    error_message,
+    esc,
+    first_sentence,
+    html_format,
+    info_message,
+    ok_message,
+    safety_html,
+    show_figure,
+)
 
 STORE_ENV = "RECONNECT_STORE"
 # Charts are drawn at CHART_DPI; a group chart is about CHART_PX pixels wide (group_charts.CHART_WIDTH inches),
@@ -61,15 +73,17 @@ def default_store() -> Path:
 
 def privacy_words(k: int) -> str:
     """The short privacy note under "Who took part" (a room can read it off the screen)."""
-    return (
-        f"Privacy: no number here is about fewer than {k} people. Small groups are counted with a neighbour, "
-        f"and a figure is left out when comparing it with another one would tell about fewer than {k} people "
+    return _(
+        "Privacy: no number here is about fewer than {k} people. Small groups are counted with a neighbour, "
+        "and a figure is left out when comparing it with another one would tell about fewer than {k} people "
         "(for example someone who came only once)."
-    )
+    ).format(k=k)
 
 
 def _people(n, need: int) -> str:
-    return f"{n} people" if pd.notna(n) else f"at least {need} people who answered every statement"
+    if pd.notna(n):
+        return _("{n} people").format(n=n)
+    return _("at least {need} people who answered every statement").format(need=need)
 
 
 def _short(path: str | Path) -> str:
@@ -94,24 +108,24 @@ class FacilitatorDashboard:
         self.show_charts = show_charts
         self.shown: list[tuple[str, float]] = []  # (title, dpi) of each chart drawn by the last render
         wide = {"description_width": "11em"}
-        self.store = w.Text(value=_short(store or default_store()), description="Store folder", style=wide)
+        self.store = w.Text(value=_short(store or default_store()), description=_("Store folder"), style=wide)
         self.store.layout.width = "40em"
-        self.workshop = w.Dropdown(description="Workshop", options=[], style=wide)
-        self.session = w.Dropdown(description="Session", options=[], style=wide)
+        self.workshop = w.Dropdown(description=_("Workshop"), options=[], style=wide)
+        self.session = w.Dropdown(description=_("Session"), options=[], style=wide)
         # A drop-down rather than a number box: a choice is sent to the kernel at once in every front
         # end (a typed number is only sent when the box loses focus), and nothing below the floor exists.
         sizes = sorted({*range(g.MIN_GROUP_FLOOR, 11), 12, 15, 20, 25, 30, 40, 50, g.DEFAULT_MIN_GROUP})
         self.min_group = w.Dropdown(
-            options=sizes, value=g.DEFAULT_MIN_GROUP, description="Minimum group size", style=wide
+            options=sizes, value=g.DEFAULT_MIN_GROUP, description=_("Minimum group size"), style=wide
         )
         self.area = w.Dropdown(
-            description="Statements of", options=[(a.title, a.id) for a in self.bank.areas], style=wide
+            description=_("Statements of"), options=[(a.title, a.id) for a in self.bank.areas], style=wide
         )
         self.refresh_button = w.Button(
-            description="Refresh", icon="refresh", button_style="primary", layout=w.Layout(width="auto")
+            description=_("Refresh"), icon="refresh", button_style="primary", layout=w.Layout(width="auto")
         )
         self.present = w.ToggleButton(
-            description="Presentation mode", icon="television", value=False, layout=w.Layout(width="auto")
+            description=_("Presentation mode"), icon="television", value=False, layout=w.Layout(width="auto")
         )
         self.status = w.HTML()
         self.content = w.VBox()
@@ -140,19 +154,21 @@ class FacilitatorDashboard:
         if self.drop is not None and self.drop.is_dir():
             try:
                 result = collect([self.drop], store, bank=self.bank)
-                notes.append(without_paths(f"From the collection folder: {result.summary()}.", *hide))
+                notes.append(
+                    without_paths(_("From the collection folder: {summary}.").format(summary=result.summary()), *hide)
+                )
             except ReconnectError as exc:
                 notes.append(without_paths(str(exc), *hide))
         self.store.value = _short(store)  # the box never shows the home folder's name
         data = load_store(store, bank=self.bank)
         self.frame = data.frame
         if data.problems:
-            notes.append(f"{len(data.problems)} file(s) in the store could not be read and were skipped.")
+            notes.append(_("{n} file(s) in the store could not be read and were skipped.").format(n=len(data.problems)))
         found = g.workshops(self.frame)
         self._busy = True
         try:
             keep = self.workshop.value
-            self.workshop.options = [(w_ or "(no workshop code)", w_) for w_ in found]
+            self.workshop.options = [(w_ or _("(no workshop code)"), w_) for w_ in found]
             if found:
                 self.workshop.value = keep if keep in found else found[0]
             self._update_sessions()
@@ -160,19 +176,23 @@ class FacilitatorDashboard:
             self._busy = False
         if not found:
             self.status.value = info_message(
-                f"No answers in the folder {folder_name(store)} yet. Collect handed-in files with "
-                f"`reconnect collect ... --into {folder_name(store)}`, "
-                "or wait for answers to arrive in the collection folder, then press Refresh."
+                _(
+                    "No answers in the folder {folder} yet. Collect handed-in files with "
+                    "`reconnect collect ... --into {folder}`, "
+                    "or wait for answers to arrive in the collection folder, then press Refresh."
+                ).format(folder=folder_name(store))
             )
             self.content.children = ()
             return
-        self.status.value = ok_message(" ".join([f"Read the folder {folder_name(store)}.", *notes]))
+        read = _("Read the folder {folder}.").format(folder=folder_name(store))
+        self.status.value = ok_message(" ".join([read, *notes]))
         self.render()
 
     def _update_sessions(self) -> None:
         found = g.sessions(self.frame, workshop=self.workshop.value) if self.frame is not None else []
         keep = self.session.value
-        self.session.options = found
+        labelled = [(session_label(s), s) for s in found]  # "before" is shown as "antes" in Spanish
+        self.session.options = found if all(label == s for label, s in labelled) else labelled
         if found:
             self.session.value = keep if keep in found else found[0]
 
@@ -206,8 +226,10 @@ class FacilitatorDashboard:
             parts.append(
                 w.HTML(
                     info_message(
-                        f"Fewer than {k} people have answered in this session, so nothing is shown yet: with so few, "
-                        "someone's answers could be worked out. Wait for more answers and press Refresh."
+                        _(
+                            "Fewer than {k} people have answered in this session, so nothing is shown yet: with so "
+                            "few, someone's answers could be worked out. Wait for more answers and press Refresh."
+                        ).format(k=k)
                     )
                 )
             )
@@ -223,10 +245,15 @@ class FacilitatorDashboard:
             f"<tr><td>{esc(r.title)}</td><td style='text-align:right'>{esc(r.n if pd.notna(r.n) else r.note)}</td></tr>"
             for r in part.itertuples()
         )
+        took_part = html_format(
+            _("{room} in session {session}. People with a score in each area:"),
+            room=esc(g.room_text(n_room, shown_room, k)),
+            session=f"<b>{esc(session_label(kw['session']))}</b>",
+        )
+        who_title = _("Who took part")
         parts.append(
             w.HTML(
-                f"<div class='rc-section'><h3>Who took part</h3><p>{esc(g.room_text(n_room, shown_room, k))} in "
-                f"session <b>{esc(kw['session'])}</b>. People with a score in each area:</p>"
+                f"<div class='rc-section'><h3>{esc(who_title)}</h3><p>{took_part}</p>"
                 f"<table class='rc-participation'>{rows}</table><p><i>{esc(privacy_words(k))}</i></p></div>"
             )
         )
@@ -239,11 +266,12 @@ class FacilitatorDashboard:
             + "</ul>"
             for a in weakest
         )
+        to_talk = _("To talk about: the room's two weakest areas")
         prompt_box = w.HTML(
             f"<div class='rc-prompts' style='padding:8px 14px;border-left:6px solid #E69F00;'>"
-            f"<h3>To talk about: the room's two weakest areas</h3>{prompts}</div>"
+            f"<h3>{html.escape(to_talk, quote=False)}</h3>{prompts}</div>"
         )
-        parts.append(w.HTML("<h3>The room's strengths and growth areas</h3>"))
+        parts.append(w.HTML("<h3>" + html.escape(_("The room's strengths and growth areas"), quote=False) + "</h3>"))
         parts.append(
             w.HBox(
                 [self._chart(lambda ax: gc.band_chart(shares, ax=ax), big, gc.band_chart_text(shares)), prompt_box],
@@ -252,13 +280,13 @@ class FacilitatorDashboard:
         )
         parts.append(self._alt(gc.band_chart_text(shares)))
         spread = g.score_spread(frame, bank, **kw)
-        parts.append(w.HTML("<h3>How the scores spread</h3>"))
+        parts.append(w.HTML("<h3>" + esc(_("How the scores spread")) + "</h3>"))
         text = gc.spread_chart_text(spread, order=order)
         parts.append(self._chart(lambda ax: gc.spread_chart(spread, bank=bank, order=order, ax=ax), big, text))
         parts.append(self._alt(text))
         area = bank.area(self.area.value)
         counts = g.statement_counts(frame, bank, area=area.id, **kw)
-        parts.append(w.HTML(f"<h3>Every statement of “{esc(area.title)}”</h3>"))
+        parts.append(w.HTML("<h3>" + esc(_("Every statement of “{area}”").format(area=area.title)) + "</h3>"))
         text = gc.statement_chart_text(counts)
         parts.append(self._chart(lambda ax: gc.statement_chart(counts, bank=bank, ax=ax), big, text))
         parts.append(self._alt(text))
@@ -275,16 +303,27 @@ class FacilitatorDashboard:
             )
             ch = g.change(frame, bank, workshop=kw["workshop"], first=a, second=b, min_group=k)
             ordered = ch.set_index("area").loc[order].reset_index()
-            parts.append(w.HTML(f"<h3>What changed from “{esc(a)}” to “{esc(b)}”</h3>"))
+            changed = _("What changed from “{first}” to “{second}”").format(
+                first=session_label(a), second=session_label(b)
+            )
+            parts.append(w.HTML(f"<h3>{esc(changed)}</h3>"))
             text = gc.change_chart_text(ordered, first=a, second=b)
             parts.append(
                 self._chart(lambda ax: gc.change_chart(ch, bank=bank, first=a, second=b, order=order, ax=ax), big, text)
             )
             parts.append(self._alt(text))
         else:
-            parts.append(w.HTML("<h3>Change over time</h3><p>Appears when the workshop has a second session.</p>"))
+            parts.append(
+                w.HTML(
+                    "<h3>"
+                    + esc(_("Change over time"))
+                    + "</h3><p>"
+                    + esc(_("Appears when the workshop has a second session."))
+                    + "</p>"
+                )
+            )
         cp = g.couple_agreement(frame, bank, **kw)
-        parts.append(w.HTML("<h3>Couples in the room</h3>"))
+        parts.append(w.HTML("<h3>" + esc(_("Couples in the room")) + "</h3>"))
         text = gc.couples_chart_text(cp, order=order)
         parts.append(self._chart(lambda ax: gc.couples_chart(cp, order=order, ax=ax), big, text))
         parts.append(self._alt(text))
@@ -305,23 +344,35 @@ class FacilitatorDashboard:
         need = g.alpha_min_n(kw["min_group"])
         if rel["alpha"].notna().any():
             rows = "".join(
-                f"<li>{esc(r.title)}: alpha {r.alpha:.2f} from {_people(r.n_complete, need)} — {esc(r.note)}</li>"
+                "<li>"
+                + esc(
+                    _("{area}: alpha {alpha} from {people} — {note}").format(
+                        area=r.title,
+                        alpha=number(float(r.alpha), digits=2),
+                        people=_people(r.n_complete, need),
+                        note=r.note,
+                    )
+                )
+                + "</li>"
                 if pd.notna(r.alpha)
                 else f"<li>{esc(r.title)}: {esc(r.note)}</li>"
                 for r in rel.itertuples()
             )
-            body = (
-                "<p>Cronbach's alpha says how closely the statements of an area agree with each other in this "
+            words = _(
+                "Cronbach's alpha says how closely the statements of an area agree with each other in this "
                 "group (0 to 1; about 0.7 or more is usually read as 'they measure one thing'). It describes the "
-                f"statements, not the people.</p><ul>{rows}</ul>"
+                "statements, not the people."
             )
+            body = f"<p>{esc(words)}</p><ul>{rows}</ul>"
         else:
-            body = (
-                f"<p>How well the statements of each area hang together (Cronbach's alpha) is only worked out "
-                f"when at least {need} people answered every statement of an area; with fewer, the number "
-                "jumps around too much to mean anything. This session does not have that many yet.</p>"
-            )
-        return w.HTML(f"<details class='rc-about'><summary><b>About these statements</b></summary>{body}</details>")
+            words = _(
+                "How well the statements of each area hang together (Cronbach's alpha) is only worked out "
+                "when at least {need} people answered every statement of an area; with fewer, the number "
+                "jumps around too much to mean anything. This session does not have that many yet."
+            ).format(need=need)
+            body = f"<p>{esc(words)}</p>"
+        about = _("About these statements")
+        return w.HTML(f"<details class='rc-about'><summary><b>{esc(about)}</b></summary>{body}</details>")
 
     def _set_store_visible(self, big: bool) -> None:
         self.store.layout.display = "none" if big else None
@@ -346,5 +397,6 @@ class FacilitatorDashboard:
         lines = text.split("\n")
         items = "".join(f"<li>{esc(line[2:])}</li>" for line in lines[1:])
         return w.HTML(
-            f"<details class='rc-alt'><summary>The same as text</summary><p>{esc(lines[0])}</p><ul>{items}</ul></details>"
+            "<details class='rc-alt'><summary>" + esc(_("The same as text")) + f"</summary><p>{esc(lines[0])}</p>"
+            f"<ul>{items}</ul></details>"
         )

@@ -16,15 +16,16 @@ import ipywidgets as w
 
 from .. import participant as pt
 from ..errors import InputError, ReconnectError
+from ..i18n import N_, _
 from ..paths import data_home
-from .common import error_message, esc, info_message, ok_message
+from .common import error_message, esc, html_format, info_message, ok_message
 
-SHARED_NOTE = (
+SHARED_NOTE = N_(
     "This computer is set up as shared: it never remembers anyone. Type your code on each page, and press "
     "I'm done when you leave."
 )
-REMEMBER_LABEL = "Remember me on this computer (only on a computer that is yours alone)"
-DONE_LABEL = "I'm done — sign out"
+REMEMBER_LABEL = N_("Remember me on this computer (only on a computer that is yours alone)")
+DONE_LABEL = N_("I'm done — sign out")
 
 # Views that follow who is answering (gates, bars, 00's panel), by name: running a cell again replaces its entry.
 _registry: dict[str, object] = {}
@@ -58,19 +59,21 @@ def sign_in_from_text(home: Path, typed: str, *, remember: bool) -> str:
     code = pt.normalise_participant_code(typed)
     if not pt.is_known(home, code):
         raise InputError(
-            f"There is no participant {code} on this computer yet. Check the code you wrote down (it looks like "
-            "KM7-4TX), or open 00 Start here to create a code or to resume one from another computer."
+            _(
+                "There is no participant {code} on this computer yet. Check the code you wrote down (it looks like "
+                "KM7-4TX), or open 00 Start here to create a code or to resume one from another computer."
+            ).format(code=code)
         )
     return pt.sign_in(home, code, remember=remember)
 
 
 def remember_box(home: Path) -> tuple[w.Widget, w.Checkbox]:
     """The "remember me" checkbox, or on a shared device a note saying why there is none."""
-    box = w.Checkbox(value=False, description=REMEMBER_LABEL, indent=False, layout=w.Layout(width="auto"))
+    box = w.Checkbox(value=False, description=_(REMEMBER_LABEL), indent=False, layout=w.Layout(width="auto"))
     if pt.can_remember(home):
         return box, box
     box.disabled = True
-    return w.HTML(f'<div class="rc-shared-note" style="font-size:14px;color:#333;">{esc(SHARED_NOTE)}</div>'), box
+    return w.HTML(f'<div class="rc-shared-note" style="font-size:14px;color:#333;">{esc(_(SHARED_NOTE))}</div>'), box
 
 
 class IdentityBar:
@@ -80,12 +83,14 @@ class IdentityBar:
         self.home = Path(home) if home is not None else data_home()
         self.status = w.HTML()
         self.code = w.Text(
-            description="My participant code",
-            placeholder="e.g. KM7-4TX",
+            description=_("My participant code"),
+            placeholder=_("e.g. KM7-4TX"),
             style={"description_width": "initial"},
         )
-        self.sign_in_button = w.Button(description="This is me", button_style="primary", layout=w.Layout(width="auto"))
-        self.sign_out_button = w.Button(description=DONE_LABEL, icon="sign-out", layout=w.Layout(width="auto"))
+        self.sign_in_button = w.Button(
+            description=_("This is me"), button_style="primary", layout=w.Layout(width="auto")
+        )
+        self.sign_out_button = w.Button(description=_(DONE_LABEL), icon="sign-out", layout=w.Layout(width="auto"))
         remember_widget, self.remember = remember_box(self.home)
         self.message = w.HTML()
         self.sign_in_button.on_click(self._on_sign_in)
@@ -107,21 +112,34 @@ class IdentityBar:
         if not signed_in:
             self.status.value = (
                 '<div class="rc-who rc-nobody" role="status" style="font-size:16px;padding:8px;border:2px solid #0072B2;">'
-                "<b>Who is answering?</b> Type your participant code and press <i>This is me</i> to see and save "
-                "your own answers on this page. Nothing personal is shown until you do. No code yet? Start at "
-                "<b>00 Start here</b>.</div>"
+                + html_format(
+                    _(
+                        "{who} Type your participant code and press {this_is_me} to see and save your own answers "
+                        "on this page. Nothing personal is shown until you do. No code yet? Start at {start}."
+                    ),
+                    who="<b>" + esc(_("Who is answering?")) + "</b>",
+                    this_is_me="<i>" + esc(_("This is me")) + "</i>",
+                    start="<b>" + esc(_("00 Start here")) + "</b>",
+                )
+                + "</div>"
             )
             return
         settings = pt.load_settings(self.home, code)
         name = f" ({esc(settings.display_name)})" if settings and settings.display_name else ""
-        remembered = " Remembered on this computer." if pt.remembered_code(self.home) == code else ""
+        remembered = _("Remembered on this computer.") if pt.remembered_code(self.home) == code else ""
+        words = html_format(
+            _("Answering as {code}{name}. {remembered} Not you, or finished? Press {done}."),
+            code=f'<b class="rc-code">{esc(code)}</b>',
+            name=name,
+            remembered=esc(remembered),
+            done=f"<i>{esc(_(DONE_LABEL))}</i>",
+        )
         self.status.value = (
             '<div class="rc-who" role="status" style="font-size:16px;padding:8px;border:2px solid #0072B2;">'
-            f'Answering as <b class="rc-code">{esc(code)}</b>{name}.{remembered} Not you, or finished? '
-            f"Press <i>{esc(DONE_LABEL)}</i>.</div>"
+            f"{' '.join(words.split())}</div>"
         )
 
-    def _on_sign_in(self, _=None) -> None:
+    def _on_sign_in(self, _button=None) -> None:
         try:
             sign_in_from_text(self.home, self.code.value, remember=self.remember.value)
         except ReconnectError as exc:
@@ -129,12 +147,12 @@ class IdentityBar:
             return
         self.message.value = ""
 
-    def _on_sign_out(self, _=None) -> None:
+    def _on_sign_out(self, _button=None) -> None:
         pt.sign_out(self.home)
-        self.message.value = ok_message(DONE_MESSAGE)
+        self.message.value = ok_message(_(DONE_MESSAGE))
 
 
-DONE_MESSAGE = (
+DONE_MESSAGE = N_(
     "Signed out. Nothing of yours is shown on this page any more, and this computer does not remember you. "
     "On a shared computer, close this page or go back to 00 Start here for the next person."
 )
@@ -145,7 +163,7 @@ class DonePanel:
 
     def __init__(self, *, home: str | Path | None = None):
         self.home = Path(home) if home is not None else data_home()
-        self.button = w.Button(description=DONE_LABEL, icon="sign-out", layout=w.Layout(width="auto"))
+        self.button = w.Button(description=_(DONE_LABEL), icon="sign-out", layout=w.Layout(width="auto"))
         self.message = w.HTML()
         self.button.on_click(self._on_click)
         self.widget = w.VBox([w.HBox([self.button]), self.message])
@@ -157,13 +175,13 @@ class DonePanel:
         if pt.current_code(self.home) is not None:
             self.message.value = ""
 
-    def _on_click(self, _=None) -> None:
+    def _on_click(self, _button=None) -> None:
         pt.sign_out(self.home)
-        self.message.value = ok_message(DONE_MESSAGE)
+        self.message.value = ok_message(_(DONE_MESSAGE))
 
 
-HINT_BAR = "type your participant code at the top of this page and press This is me"
-HINT_START = "create your participant code above, or type the one you wrote down and press Resume with this code"
+HINT_BAR = N_("type your participant code at the top of this page and press This is me")
+HINT_START = N_("create your participant code above, or type the one you wrote down and press Resume with this code")
 
 
 class Gate:
@@ -195,7 +213,9 @@ class Gate:
             self.inner.children = [
                 w.HTML(
                     info_message(
-                        f"{self.what} will show here once you have said who is answering: {self.where}."
+                        _("{what} will show here once you have said who is answering: {where}.").format(
+                            what=_(self.what), where=_(self.where)
+                        )
                     ).replace('class="rc-msg rc-info"', 'class="rc-msg rc-info rc-gated"')
                 )
             ]

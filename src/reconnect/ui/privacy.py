@@ -8,10 +8,11 @@ import ipywidgets as w
 
 from .. import participant as pt
 from ..errors import ReconnectError
+from ..i18n import _
 from ..incidents import guarded
 from ..paths import data_home
 from ..privacy import erase_participant, stored_about
-from .common import error_message, esc, info_message, ok_message
+from .common import error_message, esc, html_format, info_message, ok_message
 
 
 class MyDataPanel:
@@ -21,13 +22,18 @@ class MyDataPanel:
         self.home = Path(home) if home is not None else data_home()
         self.on_erased = on_erased  # called with the confirmation (HTML) after an erase
         self.show_button = w.Button(
-            description="Show what is stored about me", icon="list", layout=w.Layout(width="auto")
+            description=_("Show what is stored about me"), icon="list", layout=w.Layout(width="auto")
         )
         self.confirm = w.Text(
-            description="Type your code to confirm", style={"description_width": "initial"}, placeholder="e.g. KM7-4TX"
+            description=_("Type your code to confirm"),
+            style={"description_width": "initial"},
+            placeholder=_("e.g. KM7-4TX"),
         )
         self.erase_button = w.Button(
-            description="Erase everything about me", button_style="danger", icon="trash", layout=w.Layout(width="auto")
+            description=_("Erase everything about me"),
+            button_style="danger",
+            icon="trash",
+            layout=w.Layout(width="auto"),
         )
         self.message = w.HTML()
         self.show_button.on_click(self._on_show)
@@ -35,26 +41,35 @@ class MyDataPanel:
         self.widget = w.VBox([self.show_button, w.HBox([self.confirm, self.erase_button]), self.message])
 
     @guarded("message")
-    def _on_show(self, _=None) -> None:
+    def _on_show(self, _button=None) -> None:
         code = pt.current_code(self.home)
         if code is None:
             self.message.value = info_message(
-                "Nobody is signed in on this page, so there is no participant code to look up."
+                _("Nobody is signed in on this page, so there is no participant code to look up.")
             )
             return
         found = stored_about(self.home, code)
         items = "".join(f"<li>{esc(line)}</li>" for line in found.lines())
+        stored = html_format(
+            _("Stored about {code} in {folder}:"), code=f"<b>{esc(code)}</b>", folder=f"<code>{esc(self.home)}</code>"
+        )
+        made = html_format(
+            _(
+                "Reports and exports you made are in the {reports} and {exports} folders; delete them yourself if "
+                "you no longer need them."
+            ),
+            reports="<code>reports/</code>",
+            exports="<code>exports/</code>",
+        )
         self.message.value = (
-            f'<div class="rc-mydata" role="status" style="font-size:15px;">Stored about <b>{esc(code)}</b> in '
-            f"<code>{esc(self.home)}</code>:<ul>{items}</ul>Reports and exports you made are in the "
-            "<code>reports/</code> and <code>exports/</code> folders; delete them yourself if you no longer need them.</div>"
+            f'<div class="rc-mydata" role="status" style="font-size:15px;">{stored}<ul>{items}</ul>{made}</div>'
         )
 
     @guarded("message")
-    def _on_erase(self, _=None) -> None:
+    def _on_erase(self, _button=None) -> None:
         code = pt.current_code(self.home)
         if code is None:
-            self.message.value = info_message("There is nothing to erase: no participant code in this data folder.")
+            self.message.value = info_message(_("There is nothing to erase: no participant code in this data folder."))
             return
         try:
             found = erase_participant(self.home, code, confirm=self.confirm.value)
@@ -62,16 +77,20 @@ class MyDataPanel:
             self.message.value = error_message(str(exc))
             return
         self.confirm.value = ""
-        note = (
-            f" {len(found.shared_batches)} collected file(s) also hold other people's answers and were left as they are; "
-            "ask your facilitator to remove yours."
-            if found.shared_batches
-            else ""
-        )
-        self.message.value = ok_message(
-            f"Erased {len(found.files)} file(s) about {code}: ratings, journal, drafts and settings.{note} "
-            "Create a new code above to start again."
-        )
+        parts = [
+            _("Erased {n} file(s) about {code}: ratings, journal, drafts and settings.").format(
+                n=len(found.files), code=code
+            )
+        ]
+        if found.shared_batches:
+            parts.append(
+                _(
+                    "{n} collected file(s) also hold other people's answers and were left as they are; "
+                    "ask your facilitator to remove yours."
+                ).format(n=len(found.shared_batches))
+            )
+        parts.append(_("Create a new code above to start again."))
+        self.message.value = ok_message(" ".join(parts))
         if pt.current_code(self.home) == code:
             pt.sign_out(self.home)  # the person no longer exists here: nobody is answering any more
         if self.on_erased is not None:

@@ -10,15 +10,17 @@ import ipywidgets as w
 from .. import participant as pt
 from ..content import ItemBank, load_item_bank
 from ..errors import ReconnectError
+from ..i18n import N_, _
 from ..paths import data_home, demo_store
 from ..profile import PARTNER, YOU, Change, CoupleView, Profile, ProfileSource, demo_choices, own_reflections
-from ..scoring import SCORE_NOTE
+from ..scoring import SCORE_NOTE, band_label
 from .common import (
     STYLE,
     download_link,
     error_message,
     esc,
     first_sentence,
+    html_format,
     info_message,
     local_time,
     ok_message,
@@ -41,16 +43,27 @@ def _details(summary: str, text: str) -> str:
 def share_explanation(bank: ItemBank) -> str:
     """What exactly a partner sees when both share, and what never (shown above the switch)."""
     marked = [i.text for a in bank.areas for i in a.items if i.sensitive]
-    sensitive = "; ".join(f"“{t}”" for t in marked) or "none in this item bank"
+    sensitive = "; ".join(f"“{t}”" for t in marked) or _("none in this item bank")
+    sees = html_format(
+        _(
+            "{title} your score and band for each area beside theirs; the few statements you answered most "
+            "differently and the statements you both rate high, each with your answer; and the talk suggestions "
+            "made from them. Your partner sees all of this on their own profile page and on their printed report."
+        ),
+        title="<b>" + esc(_("What your partner sees if both of you switch sharing on:")) + "</b>",
+    )
+    never = html_format(
+        _(
+            "{title} your private journal notes, your name, your earlier sessions one by one, anything at all while "
+            "only one of you shares, and your answers to the statements marked sensitive ({sensitive}) unless both "
+            "of you also tick the second box."
+        ),
+        title="<b>" + esc(_("Never shown to your partner:")) + "</b>",
+        sensitive=esc(sensitive),
+    )
     return (
         '<div class="rc-share-what" style="font-size:14px;">'
-        "<p style='margin:4px 0;'><b>What your partner sees if both of you switch sharing on:</b> your score and band "
-        "for each area beside theirs; the few statements you answered most differently and the statements you both "
-        "rate high, each with your answer; and the talk suggestions made from them. Your partner sees all of this "
-        "on their own profile page and on their printed report.</p>"
-        "<p style='margin:4px 0;'><b>Never shown to your partner:</b> your private journal notes, your name, your "
-        "earlier sessions one by one, anything at all while only one of you shares, and your answers to the "
-        f"statements marked sensitive ({esc(sensitive)}) unless both of you also tick the second box.</p></div>"
+        f"<p style='margin:4px 0;'>{sees}</p><p style='margin:4px 0;'>{never}</p></div>"
     )
 
 
@@ -59,20 +72,32 @@ def _conversations_html(cv: CoupleView) -> str:
     talks = cv.conversations()
     if not talks:
         return ""
-    out = [
-        "<p style='font-size:15px;'><b>A structured talk for each area</b> (start with the first). Decide who is "
-        "Partner A. The listener does not interrupt, argue or fix; the speaker talks about themself. Stop at any "
-        "time if it gets heated, and try again another day.</p>"
-    ]
+    intro = html_format(
+        _(
+            "{title} (start with the first). Decide who is Partner A. The listener does not interrupt, argue or "
+            "fix; the speaker talks about themself. Stop at any time if it gets heated, and try again another day."
+        ),
+        title="<b>" + esc(_("A structured talk for each area")) + "</b>",
+    )
+    out = [f"<p style='font-size:15px;'>{intro}</p>"]
     for title, agreement, talk in talks:
         steps = "".join(
-            f"<li><b>{s.minutes} min</b> · speaks: <b>{esc(s.speaks)}</b> · listens: <b>{esc(s.listens)}</b><br>"
-            f"{esc(s.text)}</li>"
+            "<li>"
+            + html_format(
+                _("{minutes} · speaks: {speaks} · listens: {listens}"),
+                minutes="<b>" + esc(_("{n} min").format(n=s.minutes)) + "</b>",
+                speaks=f"<b>{esc(s.speaks)}</b>",
+                listens=f"<b>{esc(s.listens)}</b>",
+            )
+            + f"<br>{esc(s.text)}</li>"
             for s in talk.steps
         )
+        summary = _("{area} ({agreement}; about {minutes} minutes)").format(
+            area=title, agreement=band_label(agreement), minutes=talk.minutes
+        )
         out.append(
-            f'<details class="rc-talk" style="font-size:15px;"><summary>{esc(title)} ({esc(agreement)}; about '
-            f"{talk.minutes} minutes)</summary><ol>{steps}</ol></details>"
+            f'<details class="rc-talk" style="font-size:15px;"><summary>{esc(summary)}</summary>'
+            f"<ol>{steps}</ol></details>"
         )
     return "".join(out)
 
@@ -106,21 +131,21 @@ class ProfileView:
         self._busy = False
 
         self.source = w.ToggleButtons(
-            options=[("My own answers", OWN), ("A demo participant (synthetic)", DEMO)],
+            options=[(_("My own answers"), OWN), (_("A demo participant (synthetic)"), DEMO)],
             value=OWN,
-            description="Show",
+            description=_("Show"),
             style={"button_width": "auto"},
         )
         self.demo_code = w.Dropdown(
             options=demo_choices(self.demo, bank=self.bank) if self.has_demo else [],
-            description="Demo participant",
+            description=_("Demo participant"),
             style={"description_width": "initial"},
             layout=w.Layout(width="32em", display="none"),
         )
         self.session = w.Dropdown(
-            options=[("newest answer in each area", NEWEST)],
+            options=[(_("newest answer in each area"), NEWEST)],
             value=NEWEST,
-            description="Session shown",
+            description=_("Session shown"),
             style={"description_width": "initial"},
         )
         self.header = w.HTML()
@@ -130,13 +155,13 @@ class ProfileView:
         self.change_text = w.HTML()
         self.share = w.Checkbox(
             value=False,
-            description="Share my results with my partner (off unless you switch it on)",
+            description=_("Share my results with my partner (off unless you switch it on)"),
             indent=False,
             layout=w.Layout(width="auto"),
         )
         self.share_sensitive = w.Checkbox(
             value=False,
-            description="Also compare our answers to the statements marked sensitive (listed above)",
+            description=_("Also compare our answers to the statements marked sensitive (listed above)"),
             indent=False,
             disabled=True,
             layout=w.Layout(width="auto"),
@@ -147,7 +172,7 @@ class ProfileView:
         self.couple_chart = w.Output()
         self.couple_details = w.HTML()
         self.report_button = w.Button(
-            description="Make my printable report (PDF)", icon="file", layout=w.Layout(width="auto")
+            description=_("Make my printable report (PDF)"), icon="file", layout=w.Layout(width="auto")
         )
         self.report_message = w.HTML()
         self.safety = w.HTML(safety_html(self.bank))
@@ -173,13 +198,13 @@ class ProfileView:
         self.widget = w.VBox(
             [
                 self.chooser_widget,
-                w.HTML("<h3>My profile</h3>"),
+                w.HTML("<h3>" + esc(_("My profile")) + "</h3>"),
                 self.profile_widget,
-                w.HTML("<h3>Change over time</h3>"),
+                w.HTML("<h3>" + esc(_("Change over time")) + "</h3>"),
                 self.change_widget,
-                w.HTML("<h3>The two of us</h3>"),
+                w.HTML("<h3>" + esc(_("The two of us")) + "</h3>"),
                 self.couple_widget,
-                w.HTML("<h3>Printable report</h3>"),
+                w.HTML("<h3>" + esc(_("Printable report")) + "</h3>"),
                 self.report_widget,
             ]
         )
@@ -218,13 +243,16 @@ class ProfileView:
         """A different person: reset the session list, then draw everything."""
         self._busy = True
         try:
-            options = [("newest answer in each area", NEWEST)]
+            options = [(_("newest answer in each area"), NEWEST)]
             code = self.code
             if code is not None:
                 try:
                     source = ProfileSource(self.store, bank=self.bank)
                     if code in source.codes():
-                        options += [(f"session '{s}'", s) for s in source.profile(code).sessions]
+                        options += [
+                            (_("session '{session}'").format(session=pt.session_label(s)), s)
+                            for s in source.profile(code).sessions
+                        ]
                 except ReconnectError:
                     pass
             self.session.options = options
@@ -244,13 +272,16 @@ class ProfileView:
         self.report_message.value = ""
         code = self.code
         if code is None:
-            self._blank(
-                "Nobody is signed in on this page, so no profile is shown. Type your participant code at the top "
-                "of this page and press This is me. No code yet? Open 00 Start here, create one and rate a few "
-                "areas in notebooks 01 to 05."
-                + (" Or choose 'A demo participant (synthetic)' above to explore." if self.has_demo else ""),
-                problem=False,
-            )
+            words = [
+                _(
+                    "Nobody is signed in on this page, so no profile is shown. Type your participant code at the top "
+                    "of this page and press This is me. No code yet? Open 00 Start here, create one and rate a few "
+                    "areas in notebooks 01 to 05."
+                )
+            ]
+            if self.has_demo:
+                words.append(_("Or choose 'A demo participant (synthetic)' above to explore."))
+            self._blank(" ".join(words), problem=False)
             return
         try:
             source = ProfileSource(self.store, bank=self.bank)
@@ -261,13 +292,12 @@ class ProfileView:
             self._blank(str(exc))
             return
         who = (
-            f"Demo participant {code} — made-up answers (synthetic), not a real person."
+            _("Demo participant {code} — made-up answers (synthetic), not a real person.")
             if self.showing_demo
-            else f"Your profile, participant {code}."
-        )
-        self.header.value = info_message(
-            f"{who} Scores run from 0 to 100 and are {SCORE_NOTE}. There is no overall score."
-        )
+            else _("Your profile, participant {code}.")
+        ).format(code=code)
+        scale = _("Scores run from 0 to 100 and are {note}. There is no overall score.").format(note=_(SCORE_NOTE))
+        self.header.value = info_message(f"{who} {scale}")
         self._draw_profile(source)
         self._draw_change()
         self._draw_couple(source)
@@ -304,7 +334,7 @@ class ProfileView:
             self._show(
                 self.profile_chart,
                 "profile",
-                lambda: score_bars(p.chart_data(), bank=self.bank, title="My five areas"),
+                lambda: score_bars(p.chart_data(), bank=self.bank, title=_("My five areas")),
                 score_bars_text(p.chart_data(), bank=self.bank),
             )
         html = _list(p.summary_lines(), "rc-summary")
@@ -319,7 +349,9 @@ class ProfileView:
                 if mine:
                     html += (
                         '<div class="rc-own-notes" style="font-size:14px;border-left:4px solid #999;padding-left:8px;">'
-                        "<i>Your own notes on this area (only you see these; they are never printed or shared):</i><ul>"
+                        + "<i>"
+                        + esc(_("Your own notes on this area (only you see these; they are never printed or shared):"))
+                        + "</i><ul>"
                         + "".join(f"<li>{esc(local_time(n.saved_at))}: {esc(n.text)}</li>" for n in mine[-3:])
                         + "</ul></div>"
                     )
@@ -328,7 +360,7 @@ class ProfileView:
         if p.notes:
             html += "".join(info_message(n) for n in p.notes)
         if not p.is_empty:
-            html += _details("The chart as text", score_bars_text(p.chart_data(), bank=self.bank))
+            html += _details(_("The chart as text"), score_bars_text(p.chart_data(), bank=self.bank))
         self.profile_text.value = html
 
     def _draw_change(self) -> None:
@@ -342,14 +374,19 @@ class ProfileView:
             self.change_chart,
             "change",
             lambda: change_dumbbell(
-                c.long, bank=self.bank, sessions=c.sessions, title=f"From '{c.first}' to '{c.last}'"
+                c.long,
+                bank=self.bank,
+                sessions=c.sessions,
+                title=_("From '{first}' to '{last}'").format(
+                    first=pt.session_label(c.first), last=pt.session_label(c.last)
+                ),
             ),
             change_dumbbell_text(c.long, bank=self.bank, sessions=c.sessions),
         )
         self.change_text.value = (
             f"<p style='font-size:15px;'>{esc(c.message)}</p>"
             + _list(c.lines()[1:], "rc-change")
-            + _details("The chart as text", change_dumbbell_text(c.long, bank=self.bank, sessions=c.sessions))
+            + _details(_("The chart as text"), change_dumbbell_text(c.long, bank=self.bank, sessions=c.sessions))
         )
 
     def _draw_couple(self, source: ProfileSource) -> None:
@@ -365,7 +402,7 @@ class ProfileView:
         self.share.disabled = self.showing_demo
         self.share_sensitive.disabled = self.showing_demo or not self.share.value
         self.share_message.value = (
-            info_message("This is a demo participant: their sharing choice is part of the synthetic demo.")
+            info_message(_("This is a demo participant: their sharing choice is part of the synthetic demo."))
             if self.showing_demo
             else ""
         )
@@ -379,7 +416,7 @@ class ProfileView:
         self._show(
             self.couple_chart,
             "couple",
-            lambda: couple_bars(data, bank=self.bank, note="agreement", people=[YOU, PARTNER], title="Side by side"),
+            lambda: couple_bars(data, bank=self.bank, note="agreement", people=[YOU, PARTNER], title=_("Side by side")),
             couple_bars_text(data, bank=self.bank, note="agreement", people=[YOU, PARTNER]),
         )
         html = _list(cv.agreement_lines(), "rc-agreement")
@@ -387,19 +424,32 @@ class ProfileView:
         strengths = cv.strength_lines()
         if strengths:
             html += (
-                "<p style='font-size:15px;'><b>Statements you both rate high</b> (shared strengths to build on):</p>"
+                "<p style='font-size:15px;'>"
+                + html_format(
+                    _("{title} (shared strengths to build on):"),
+                    title="<b>" + esc(_("Statements you both rate high")) + "</b>",
+                )
+                + "</p>"
             )
             html += _list(strengths, "rc-shared-strengths")
         if diffs:
-            html += "<p style='font-size:15px;'><b>Statements you answered most differently</b> (a place to start talking):</p>"
+            html += (
+                "<p style='font-size:15px;'>"
+                + html_format(
+                    _("{title} (a place to start talking):"),
+                    title="<b>" + esc(_("Statements you answered most differently")) + "</b>",
+                )
+                + "</p>"
+            )
             html += _list(diffs, "rc-diffs")
         note = cv.sensitive_note()
         if note:
             html += f"<p class='rc-sensitive-note' style='font-size:14px;'><i>{esc(note)}</i></p>"
-        html += "<p style='font-size:15px;'><b>To talk about together</b></p>" + _list(cv.questions, "rc-questions")
+        html += "<p style='font-size:15px;'><b>" + esc(_("To talk about together")) + "</b></p>"
+        html += _list(cv.questions, "rc-questions")
         html += _conversations_html(cv)
         html += _details(
-            "The chart as text",
+            _("The chart as text"),
             couple_bars_text(data, bank=self.bank, note="agreement", people=[YOU, PARTNER]),
         )
         self.couple_details.value = html
@@ -416,27 +466,30 @@ class ProfileView:
             old = pt.load_settings(self.home, code) or pt.Settings(code=code)
             pt.save_settings(self.home, replace(old, **fields), make_current=False)
         except ReconnectError as exc:
-            self.share_message.value = error_message(str(exc) + "\n" + failed)
+            self.share_message.value = error_message(str(exc) + "\n" + _(failed))
             return False
         self.refresh()
         return True
 
     def _on_share_sensitive(self, change) -> None:
-        if not self._change_setting("Your choice was not changed.", share_sensitive=bool(change["new"])):
+        if not self._change_setting(N_("Your choice was not changed."), share_sensitive=bool(change["new"])):
             return
         self.share_message.value = ok_message(
-            "Saved: the statements marked sensitive are compared too, but only if your partner also ticks this box."
+            _("Saved: the statements marked sensitive are compared too, but only if your partner also ticks this box.")
             if change["new"]
-            else "Saved: the statements marked sensitive are left out of the comparison."
+            else _("Saved: the statements marked sensitive are left out of the comparison.")
         )
 
     def _on_share(self, change) -> None:
-        if not self._change_setting("Your sharing choice was not changed.", share_with_partner=bool(change["new"])):
+        if not self._change_setting(N_("Your sharing choice was not changed."), share_with_partner=bool(change["new"])):
             return
         self.share_message.value = ok_message(
-            "Saved: you share your results with your partner. Nothing is shown to either of you until both of you share."
+            _(
+                "Saved: you share your results with your partner. Nothing is shown to either of you until both of "
+                "you share."
+            )
             if change["new"]
-            else "Saved: you do not share. Your partner sees none of your results, and you see none of theirs."
+            else _("Saved: you do not share. Your partner sees none of your results, and you see none of theirs.")
         )
 
     def _on_report(self, _button=None) -> None:
@@ -444,7 +497,7 @@ class ProfileView:
 
         code = self.code
         if code is None:
-            self.report_message.value = error_message("Create your participant code in 00 Start here first.")
+            self.report_message.value = error_message(_("Create your participant code in 00 Start here first."))
             return
         self.report_button.disabled = True
         try:
@@ -453,13 +506,20 @@ class ProfileView:
                 self.store, code, path, bank=self.bank, session=self.session.value or None
             )
         except ReconnectError as exc:
-            self.report_message.value = error_message(str(exc) + "\nNo report was written.")
+            self.report_message.value = error_message(str(exc) + "\n" + _("No report was written."))
             return
         finally:
             self.report_button.disabled = False
-        extra = " It includes the couple page, because both of you chose to share." if couple else ""
-        self.report_message.value = ok_message(
-            f"Saved your {pages}-page report to {path}.{extra} It holds your answers: keep it private, and "
-            "delete it when you no longer need it. Your private journal notes are never put in it."
-        ) + download_link(path, "Download the report (PDF) to open or print it")
+        words = [_("Saved your {pages}-page report to {path}.").format(pages=pages, path=path)]
+        if couple:
+            words.append(_("It includes the couple page, because both of you chose to share."))
+        words.append(
+            _(
+                "It holds your answers: keep it private, and delete it when you no longer need it. Your private "
+                "journal notes are never put in it."
+            )
+        )
+        self.report_message.value = ok_message(" ".join(words)) + download_link(
+            path, _("Download the report (PDF) to open or print it")
+        )
         self.last_report = path

@@ -11,10 +11,13 @@ from __future__ import annotations
 import ipywidgets as w
 
 from ..content import ItemBank, Suggestion, load_item_bank
+from ..i18n import N_, _, ngettext
 from .common import esc
 
-QUESTION = "Do you ever feel afraid of your partner?"
-YES, NO, SKIP = "Yes", "No", "I'd rather not say"
+QUESTION = N_("Do you ever feel afraid of your partner?")
+YES, NO, SKIP = "yes", "no", "skip"
+#: The three answers as the reader sees them (the values stay YES, NO, SKIP in every language).
+ANSWERS = {YES: N_("Yes"), NO: N_("No"), SKIP: N_("I'd rather not say")}
 
 
 class PageSafety:
@@ -70,9 +73,16 @@ def suggestions_html(
     if hidden:
         html += (
             '<p class="rc-hidden-note" style="font-size:14px;font-style:italic;">'
-            f"{hidden} suggestion{'s' if hidden > 1 else ''} meant for the two of you "
-            f"{'are' if hidden > 1 else 'is'} hidden on this page, after your answer to the private question "
-            "above. Please talk with someone on your own first.</p>"
+            + esc(
+                ngettext(
+                    "{n} suggestion meant for the two of you is hidden on this page, after your answer to the "
+                    "private question above. Please talk with someone on your own first.",
+                    "{n} suggestions meant for the two of you are hidden on this page, after your answer to the "
+                    "private question above. Please talk with someone on your own first.",
+                    hidden,
+                ).format(n=hidden)
+            )
+            + "</p>"
         )
     return html
 
@@ -105,7 +115,7 @@ class PrivateSafetyCheck:
         self.bank = bank or load_item_bank()
         self.page = page or PageSafety()
         self.choice = w.RadioButtons(
-            options=[YES, NO, SKIP],
+            options=[(_(ANSWERS[v]), v) for v in (YES, NO, SKIP)],
             value=None,
             description="",
             layout=w.Layout(width="auto"),
@@ -116,10 +126,15 @@ class PrivateSafetyCheck:
         self.widget = w.VBox(
             [
                 w.HTML(
-                    f'<p style="font-size:16px;margin-bottom:2px;"><b>{esc(QUESTION)}</b></p>'
-                    '<p style="font-size:14px;margin-top:0;">Optional, and only for you: your answer is not saved, '
-                    "not collected and not shown to anyone. It only changes what this page shows, until you "
-                    "close it.</p>"
+                    f'<p style="font-size:16px;margin-bottom:2px;"><b>{esc(_(QUESTION))}</b></p>'
+                    '<p style="font-size:14px;margin-top:0;">'
+                    + esc(
+                        _(
+                            "Optional, and only for you: your answer is not saved, not collected and not shown to "
+                            "anyone. It only changes what this page shows, until you close it."
+                        )
+                    )
+                    + "</p>"
                 ),
                 self.choice,
                 self.response,
@@ -143,7 +158,13 @@ class PrivateSafetyCheck:
             self.response.value = ""
         else:
             self.response.value = (
-                '<p class="rc-check-thanks" style="font-size:14px;">Thank you. If this changes, '
-                "you can answer again at any time; the help resources are listed under your result.</p>"
+                '<p class="rc-check-thanks" style="font-size:14px;">'
+                + esc(
+                    _(
+                        "Thank you. If this changes, you can answer again at any time; the help resources are "
+                        "listed under your result."
+                    )
+                )
+                + "</p>"
             )
         self.page.set_afraid(afraid)

@@ -14,8 +14,9 @@ import ipywidgets as w
 from .. import participant as pt
 from ..codes import MAX_NAME
 from ..errors import ReconnectError
+from ..i18n import _
 from ..paths import data_home
-from .common import error_message, esc, info_message, ok_message
+from .common import error_message, esc, html_format, info_message, ok_message
 from .identity import DONE_LABEL, DONE_MESSAGE, register, remember_box
 
 
@@ -26,48 +27,48 @@ class StartPanel:
         self.home = Path(home) if home is not None else data_home()
         self.status = w.HTML()
         self.new_button = w.Button(
-            description="Create my participant code", button_style="primary", layout=w.Layout(width="auto")
+            description=_("Create my participant code"), button_style="primary", layout=w.Layout(width="auto")
         )
         self.resume_code = w.Text(
-            description="My code", placeholder="e.g. KM7-4TX", style={"description_width": "initial"}
+            description=_("My code"), placeholder=_("e.g. KM7-4TX"), style={"description_width": "initial"}
         )
-        self.resume_button = w.Button(description="Resume with this code", layout=w.Layout(width="auto"))
+        self.resume_button = w.Button(description=_("Resume with this code"), layout=w.Layout(width="auto"))
         wide = {"description_width": "14em"}  # "Workshop code (optional)" in full, not cut off
         field = w.Layout(width="36em")  # room for the label and the whole placeholder
         self.display_name = w.Text(
-            description="Name (optional)", placeholder="only on this computer", style=wide, layout=field
+            description=_("Name (optional)"), placeholder=_("only on this computer"), style=wide, layout=field
         )
         self.workshop = w.Text(
-            description="Workshop code (optional)", placeholder="from your facilitator", style=wide, layout=field
+            description=_("Workshop code (optional)"), placeholder=_("from your facilitator"), style=wide, layout=field
         )
         self.couple = w.Text(
-            description="Couple code (optional)",
-            placeholder="the same word for both partners",
+            description=_("Couple code (optional)"),
+            placeholder=_("the same word for both partners"),
             style=wide,
             layout=field,
         )
         self.session = w.Combobox(
-            description="Session",
-            options=["before", "after"],
-            value=pt.DEFAULT_SESSION,
-            placeholder="before, after or a date",
+            description=_("Session"),
+            options=[pt.session_label(s) for s in pt.SESSION_WORDS],
+            value=pt.session_label(pt.DEFAULT_SESSION),
+            placeholder=_("before, after or a date"),
             ensure_option=False,
             style=wide,
             layout=field,
         )
         self.save_button = w.Button(
-            description="Save my settings", button_style="success", layout=w.Layout(width="auto")
+            description=_("Save my settings"), button_style="success", layout=w.Layout(width="auto")
         )
         self.message = w.HTML()
         remember_widget, self.remember = remember_box(self.home)
-        self.sign_out_button = w.Button(description=DONE_LABEL, icon="sign-out", layout=w.Layout(width="auto"))
+        self.sign_out_button = w.Button(description=_(DONE_LABEL), icon="sign-out", layout=w.Layout(width="auto"))
         self.sign_out_row = w.HBox([self.sign_out_button])  # a row, so the button keeps its own width
         # creating a second code while one is active asks first, and names the code that stays
         self.confirm_text = w.HTML()
         self.confirm_yes = w.Button(
-            description="Yes, create a new code", button_style="warning", layout=w.Layout(width="auto")
+            description=_("Yes, create a new code"), button_style="warning", layout=w.Layout(width="auto")
         )
-        self.confirm_no = w.Button(description="No, keep my code", layout=w.Layout(width="auto"))
+        self.confirm_no = w.Button(description=_("No, keep my code"), layout=w.Layout(width="auto"))
         self.confirm_box = w.VBox([self.confirm_text, w.HBox([self.confirm_yes, self.confirm_no])])
         self.confirm_box.add_class("rc-confirm-new")
         self.confirm_box.layout.display = "none"
@@ -87,7 +88,12 @@ class StartPanel:
                 self.confirm_box,
                 w.HBox([self.resume_code, self.resume_button]),
                 remember_widget,
-                w.HTML("<b>Your settings</b> (you can change them at any time):"),
+                w.HTML(
+                    html_format(
+                        _("{your_settings} (you can change them at any time):"),
+                        your_settings="<b>" + esc(_("Your settings")) + "</b>",
+                    )
+                ),
                 self.settings_box,
                 self.message,
             ]
@@ -104,32 +110,40 @@ class StartPanel:
         self._show(settings)
 
     # -- actions -------------------------------------------------------------------------------
-    def _on_new(self, _=None) -> None:
+    def _on_new(self, _button=None) -> None:
         old = pt.current_code(self.home)
         if old is not None:
+            words = html_format(
+                _(
+                    "You are signed in as {code_bold}. A new code starts a new, empty record for a different "
+                    "person. Your answers under {code} stay on this computer, but you only get back to them by "
+                    "typing {code} again: write it down first. Create a new code anyway?"
+                ),
+                code_bold=f'<b class="rc-old-code">{esc(old)}</b>',
+                code=esc(old),
+            )
             self.confirm_text.value = (
                 '<div class="rc-msg rc-warn" role="alert" style="font-size:15px;border-left:5px solid #E69F00;'
-                f'padding:6px 10px;">You are signed in as <b class="rc-old-code">{esc(old)}</b>. A new code starts a '
-                f"new, empty record for a different person. Your answers under {esc(old)} stay on this computer, "
-                f"but you only get back to them by typing {esc(old)} again: write it down first. "
-                "Create a new code anyway?</div>"
+                f'padding:6px 10px;">{words}</div>'
             )
             self.confirm_box.layout.display = ""
             self.message.value = ""
             return
         self._create()
 
-    def _on_confirm_new(self, _=None) -> None:
+    def _on_confirm_new(self, _button=None) -> None:
         self.confirm_box.layout.display = "none"
         # a new person: nothing personal of the old code is copied (no name, no couple code)
         self.display_name.value = ""
         self.couple.value = ""
         self._create()
 
-    def _on_cancel_new(self, _=None) -> None:
+    def _on_cancel_new(self, _button=None) -> None:
         self.confirm_box.layout.display = "none"
         code = pt.current_code(self.home)
-        self.message.value = info_message(f"Nothing changed: you are still working as {code}.") if code else ""
+        self.message.value = (
+            info_message(_("Nothing changed: you are still working as {code}.").format(code=code)) if code else ""
+        )
 
     def _create(self) -> None:
         try:
@@ -139,21 +153,23 @@ class StartPanel:
             return
         self._show(settings)
         self.message.value = ok_message(
-            f"Your new participant code is {settings.code}. Write it down: it is how you come back to your answers."
+            _("Your new participant code is {code}. Write it down: it is how you come back to your answers.").format(
+                code=settings.code
+            )
         )
 
-    def _on_sign_out(self, _=None) -> None:
+    def _on_sign_out(self, _button=None) -> None:
         pt.sign_out(self.home)  # every view on this page follows (refresh)
-        self.message.value = ok_message(DONE_MESSAGE)
+        self.message.value = ok_message(_(DONE_MESSAGE))
 
-    def _on_resume(self, _=None) -> None:
+    def _on_resume(self, _button=None) -> None:
         try:
             code = pt.normalise_participant_code(self.resume_code.value)
             settings = pt.load_settings(self.home, code)
             known = settings is not None
             settings = pt.save_settings(
                 self.home,
-                settings or pt.Settings(code=code, session=self.session.value or pt.DEFAULT_SESSION),
+                settings or pt.Settings(code=code, session=pt.session_value(self.session.value) or pt.DEFAULT_SESSION),
                 make_current=False,
             )
             pt.sign_in(self.home, code, remember=self.remember.value)
@@ -164,35 +180,39 @@ class StartPanel:
         self.confirm_box.layout.display = "none"
         self._show(settings)
         if known:
-            self.message.value = ok_message(f"Welcome back. You are working as {code} again.")
+            self.message.value = ok_message(_("Welcome back. You are working as {code} again.").format(code=code))
         else:
             self.message.value = info_message(
-                f"You are now working as {code}. Nothing was stored under this code in this data folder "
-                f"yet ({self.home}); if you answered on another computer, your earlier answers are there."
+                _(
+                    "You are now working as {code}. Nothing was stored under this code in this data folder "
+                    "yet ({folder}); if you answered on another computer, your earlier answers are there."
+                ).format(code=code, folder=self.home)
             )
 
-    def _on_save(self, _=None) -> None:
+    def _on_save(self, _button=None) -> None:
         code = pt.current_code(self.home)
         if code is None:
             self.message.value = error_message(
-                "Create a participant code first (the blue button above), or resume yours, then save your settings."
+                _("Create a participant code first (the blue button above), or resume yours, then save your settings.")
             )
             return
         try:
             old = pt.load_settings(self.home, code) or pt.Settings(code=code)
             settings = pt.save_settings(self.home, replace(old, **self._typed_fields()), make_current=False)
         except ReconnectError as exc:
-            self.message.value = error_message(str(exc) + "\nYour earlier settings are unchanged.")
+            self.message.value = error_message(str(exc) + "\n" + _("Your earlier settings are unchanged."))
             return
         self._show(settings)
-        self.message.value = ok_message("Settings saved. Every notebook now uses them.")
+        self.message.value = ok_message(_("Settings saved. Every notebook now uses them."))
 
     def _on_name(self, change) -> None:
         """A name longer than allowed is cut as it is typed, not refused on Save with the rest of the form."""
         if len(change["new"]) > MAX_NAME:
             self.display_name.value = change["new"][:MAX_NAME]
             self.message.value = info_message(
-                f"A name can be at most {MAX_NAME} characters (a first name is enough); the rest was left out."
+                _("A name can be at most {limit} characters (a first name is enough); the rest was left out.").format(
+                    limit=MAX_NAME
+                )
             )
 
     # -- helpers -------------------------------------------------------------------------------
@@ -201,7 +221,7 @@ class StartPanel:
             "display_name": self.display_name.value,
             "workshop": self.workshop.value,
             "couple": self.couple.value,
-            "session": self.session.value,
+            "session": pt.session_value(self.session.value),
         }
 
     def _show(self, settings: pt.Settings | None) -> None:
@@ -209,32 +229,42 @@ class StartPanel:
         self.sign_out_row.layout.display = "" if signed_in else "none"
         # once a code is active, "create" is no longer the main button (it asks first, see _on_new)
         self.new_button.button_style = "" if signed_in else "primary"
-        self.new_button.description = "Create a new code instead…" if signed_in else "Create my participant code"
+        self.new_button.description = _("Create a new code instead…") if signed_in else _("Create my participant code")
         if not signed_in:
             self.confirm_box.layout.display = "none"
             self.display_name.value = ""
             self.workshop.value = ""
             self.couple.value = ""
-            self.session.value = pt.DEFAULT_SESSION
+            self.session.value = pt.session_label(pt.DEFAULT_SESSION)
             self.status.value = info_message(
-                "Nobody is signed in on this page. New here? Create your participant code below. "
-                "Been here before? Type the code you wrote down and press Resume with this code."
+                _(
+                    "Nobody is signed in on this page. New here? Create your participant code below. "
+                    "Been here before? Type the code you wrote down and press Resume with this code."
+                )
             )
             return
         who = f" ({esc(settings.display_name)})" if settings.display_name else ""
         extras = []
         if settings.workshop:
-            extras.append(f"workshop <b>{esc(settings.workshop)}</b>")
+            extras.append(html_format(_("workshop {workshop}"), workshop=f"<b>{esc(settings.workshop)}</b>"))
         if settings.couple:
-            extras.append(f"couple code <b>{esc(settings.couple)}</b>")
-        extras.append(f"session <b>{esc(settings.session)}</b>")
+            extras.append(html_format(_("couple code {couple}"), couple=f"<b>{esc(settings.couple)}</b>"))
+        extras.append(html_format(_("session {session}"), session=f"<b>{esc(pt.session_label(settings.session))}</b>"))
+        working = html_format(
+            _("You are working as {code}{name} — {details}."),
+            code=f'<b class="rc-code" style="font-size:20px;letter-spacing:2px;">{esc(settings.code)}</b>',
+            name=who,
+            details=", ".join(extras),
+        )
+        leave = html_format(
+            _("Write the code down to come back later. When you leave, press {done}."),
+            done=f"<i>{esc(_(DONE_LABEL))}</i>",
+        )
         self.status.value = (
             '<div class="rc-who" role="status" style="font-size:16px;padding:8px;border:2px solid #0072B2;">'
-            f'You are working as <b class="rc-code" style="font-size:20px;letter-spacing:2px;">{esc(settings.code)}</b>{who}'
-            f" — {', '.join(extras)}.<br>Write the code down to come back later. When you leave, press "
-            f"<i>{esc(DONE_LABEL)}</i>.</div>"
+            f"{working}<br>{leave}</div>"
         )
         self.display_name.value = settings.display_name
         self.workshop.value = settings.workshop
         self.couple.value = settings.couple
-        self.session.value = settings.session
+        self.session.value = pt.session_label(settings.session)
