@@ -155,8 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--changed", type=Path, help="also take the changed pages at 1280x720 into this folder")
     parser.add_argument("--only", nargs="*", help="only these picture names")
     args = parser.parse_args(argv)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=90_000)
     base = Path(tempfile.mkdtemp(prefix="reconnect-pictures-"))
     servers = {}
     jobs = [(args.out / name, take, README_SIZE) for name, take in README.items()]
