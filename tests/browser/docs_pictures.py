@@ -52,7 +52,8 @@ def start_here(page, servers, path: Path) -> None:
     message = page.locator(".rc-ok", has_text="Your new participant code is")
     expect(message).to_be_visible()
     page.wait_for_timeout(500)
-    message.first.evaluate("e => e.scrollIntoView({block: 'start'})")
+    # the whole start panel from its top: who is answering, the settings, the new code under Save
+    message.first.evaluate("e => e.closest('.jp-OutputArea').scrollIntoView({block: 'start'})")
     page.mouse.move(0, 0)
     page.screenshot(path=str(path))
 
