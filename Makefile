@@ -19,7 +19,7 @@ else
 SERVER_ENV := $(if $(RECONNECT_LANG),env RECONNECT_LANG='$(RECONNECT_LANG)',)
 endif
 
-.PHONY: setup lab app demo test lint format nav bench clean-venv labextension translations
+.PHONY: setup lab app demo test lint format nav bench pictures clean-venv labextension translations
 
 setup: $(STAMP)
 
@@ -83,9 +83,15 @@ lint: setup
 format: setup
 	$(BIN)/ruff format src tests conftest.py
 
-# Timing scripts (not part of `make test`): one table, each figure against its target. ~4 minutes.
+# Timing scripts (not part of `make test`): one table, each figure against its target. ~4 minutes, plus
+# about 10 for the browser part (every notebook opened in JupyterLab and app mode; runs when Chromium and
+# Playwright are there, as for the browser tests). Only some: `make bench BENCH_ARGS="browser"`.
 bench: setup
 	$(BIN)/python benchmarks/bench.py --markdown $(BENCH_ARGS)
+
+# Retake the documentation's pictures (docs/images) from the current product, in a real browser.
+pictures: setup
+	$(BIN)/python tests/browser/docs_pictures.py $(PICTURES_ARGS)
 
 nav: setup
 	$(BIN)/python -m reconnect.navigation notebooks

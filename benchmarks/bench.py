@@ -600,6 +600,17 @@ def bench_room(env: dict, participants: int = ROOM_PARTICIPANTS, spread: float =
     ]
 
 
+BROWSER_REPEAT = 2  # page loads of each notebook (and as many of the floor, alternating) per mode
+
+
+def bench_browser(env: dict, repeat: int = BROWSER_REPEAT) -> list[Figure]:
+    """What a person waits for in the browser (benchmarks/waits.py); skipped without Chromium/Playwright."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import waits
+
+    return waits.bench_browser(Figure, repeat=repeat)
+
+
 BENCHES = {
     "first-cell": bench_first_cell,
     "save": bench_save,
@@ -607,6 +618,7 @@ BENCHES = {
     "archive": bench_archive,
     "notebooks": bench_notebooks,
     "room": bench_room,
+    "browser": bench_browser,
 }
 
 
@@ -645,6 +657,12 @@ def main(argv: list[str] | None = None) -> int:
         default=ROOM_PARTICIPANTS,
         help=f"participants joining the JupyterHub room within a minute (default {ROOM_PARTICIPANTS})",
     )
+    parser.add_argument(
+        "--browser-repeat",
+        type=int,
+        default=BROWSER_REPEAT,
+        help=f"page loads per notebook and mode in the browser benchmark (default {BROWSER_REPEAT})",
+    )
     parser.add_argument("--markdown", action="store_true", help="also print the table as Markdown")
     args = parser.parse_args(argv)
     chosen = args.only or list(BENCHES)
@@ -671,6 +689,8 @@ def main(argv: list[str] | None = None) -> int:
                 figures.extend(bench_archive(env, args.participants))
             elif name == "room":
                 figures.extend(bench_room(env, args.room))
+            elif name == "browser":
+                figures.extend(bench_browser(env, args.browser_repeat))
             else:
                 figures.extend(BENCHES[name](env))
     finally:

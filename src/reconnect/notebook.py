@@ -179,9 +179,18 @@ def export_button():
 @_friendly
 def facilitator_dashboard():
     """07 Group discussion: the room's anonymous results (the demo workshop unless RECONNECT_STORE is set)."""
+    from IPython import get_ipython
+
     from .ui.facilitator import FacilitatorDashboard
 
-    return FacilitatorDashboard().widget
+    if get_ipython() is None:
+        return FacilitatorDashboard().widget
+    from IPython.display import display
+
+    board = FacilitatorDashboard(read_now=False)
+    display(board.widget)  # the controls are on the page at once; the room's results follow, chart by chart
+    board.refresh()
+    return None
 
 
 # -- 06 My profile: one view per kernel, shown in several cells ----------------------------------

@@ -5,7 +5,9 @@ Imported by the tests as ``from browser_helpers import ...`` (pytest puts this f
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -15,6 +17,23 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LAB_OVERRIDES = {
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/docmanager-extension:plugin": {"autosave": False},
+}
 
 
 @dataclass
@@ -202,6 +221,7 @@ def server_env(project: dict[str, Path], home: Path, jupyter: Path) -> dict:
     return env
 
 
+# -- servers (the browser tests' session fixtures and `make bench`'s browser part both start them here) ---
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -239,16 +259,8 @@ def wait_ready(server: Server, path: str, headers: dict, deadline: float) -> Non
     raise RuntimeError(f"the {server.kind} server did not start; its log ends with:\n{tail}")
 
 
-LAB_OVERRIDES = {
-    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
-    "@jupyterlab/docmanager-extension:plugin": {"autosave": False},
-}
-
-
 def lab_settings(folder: Path) -> Path:
     """A JupyterLab settings folder for a test server: no news or update questions, no autosave."""
-    import json
-
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "overrides.json").write_text(json.dumps(LAB_OVERRIDES))
     return folder
@@ -268,3 +280,91 @@ def lab_command(project: dict[str, Path], *, port: int, token: str, settings: Pa
         f"--LabApp.app_settings_dir={settings}",
         "--MappingKernelManager.cull_idle_timeout=600",
     ]
+
+
+def make_project(base: Path) -> dict[str, Path]:
+    """A copy of notebooks/ and the item bank under ``base``, data folders, and a demo workshop."""
+    from reconnect.content import load_item_bank
+    from reconnect.demo import write_demo
+
+    root = base / "project"
+    shutil.copytree(ROOT / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    (root / "data").mkdir()
+    shutil.copy2(ROOT / "data" / "item_bank.yaml", root / "data" / "item_bank.yaml")
+    paths = {
+        "base": base,
+        "root": root,
+        "notebooks": root / "notebooks",
+        "bank": root / "data" / "item_bank.yaml",
+        "home_lab": base / "home-lab",
+        "home_voila": base / "home-voila",
+        "demo": base / "demo",
+    }
+    write_demo(paths["demo"], bank=load_item_bank(paths["bank"]), sync=False)
+    return paths
+
+
+def start_servers(project: dict[str, Path], timeout: float = 60) -> dict[str, Server]:
+    """Start JupyterLab and Voilà (as `make app` runs it) over ``project``'s notebooks, side by side.
+
+    Returns ``{"lab": ..., "voila": ...}`` once both answer; the caller stops them (``Server.stop``).
+    """
+    bin_dir = Path(sys.executable).parent
+    base = project["base"]
+    started: list[Server] = []
+    try:
+        # JupyterLab
+        jl = base / "jupyter-lab"
+        settings = lab_settings(jl / "lab-settings")
+        token = os.urandom(12).hex()
+        port = free_port()
+        lab_cmd = lab_command(project, port=port, token=token, settings=settings)
+        lab = Server(
+            "JupyterLab",
+            f"http://127.0.0.1:{port}",
+            project["home_lab"],
+            start_process(
+                lab_cmd,
+                cwd=project["notebooks"],
+                env=server_env(project, project["home_lab"], jl),
+                log=base / "lab.log",
+            ),
+            base / "lab.log",
+            token=token,
+            extra={"notebooks": project["notebooks"]},
+        )
+        started.append(lab)
+        # Voilà over the whole notebooks folder, as `make app` runs it
+        vport = free_port()
+        voila_cmd = [
+            str(bin_dir / "voila"),
+            str(project["notebooks"]),
+            "--template=reconnect",
+            "--no-browser",
+            f"--port={vport}",
+            "--Voila.ip=127.0.0.1",
+            "--MappingKernelManager.cull_idle_timeout=60",
+            "--MappingKernelManager.cull_interval=20",
+        ]
+        voila = Server(
+            "Voilà",
+            f"http://127.0.0.1:{vport}",
+            project["home_voila"],
+            start_process(
+                voila_cmd,
+                cwd=project["notebooks"],
+                env=server_env(project, project["home_voila"], base / "jupyter-voila"),
+                log=base / "voila.log",
+            ),
+            base / "voila.log",
+            extra={"notebooks": project["notebooks"]},
+        )
+        started.append(voila)
+        deadline = time.monotonic() + timeout
+        wait_ready(lab, "/api/status", {"Authorization": f"token {token}"}, deadline)
+        wait_ready(voila, "/voila/static/voila.js", {}, deadline)
+    except BaseException:
+        for server in started:
+            server.stop()
+        raise
+    return {"lab": lab, "voila": voila}

@@ -21,28 +21,14 @@ the reason; when the environment variable ``CI`` is set they fail instead, becau
 from __future__ import annotations
 
 import os
-import shutil
-import sys
-import time
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from browser_helpers import Server, free_port, lab_command, lab_settings, server_env, start_process, wait_ready
+from browser_helpers import CHROMIUM, CHROMIUM_ARGS, Server, make_project, start_servers
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = Path(__file__).resolve().parent / "screenshots"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORT = {"width": 1000, "height": 800}
 TIMEOUT_MS = 45_000  # a kernel start + run-all on a 2-core machine shared with other work stays under this
 
@@ -57,87 +43,18 @@ def _missing(reason: str):
 @pytest.fixture(scope="session")
 def project(tmp_path_factory) -> dict[str, Path]:
     """A temporary copy of notebooks/ and the item bank, data folders, and a demo workshop."""
-    from reconnect.content import load_item_bank
-    from reconnect.demo import write_demo
-
-    base = tmp_path_factory.mktemp("browser")
-    root = base / "project"
-    shutil.copytree(ROOT / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    (root / "data").mkdir()
-    shutil.copy2(ROOT / "data" / "item_bank.yaml", root / "data" / "item_bank.yaml")
-    paths = {
-        "base": base,
-        "root": root,
-        "notebooks": root / "notebooks",
-        "bank": root / "data" / "item_bank.yaml",
-        "home_lab": base / "home-lab",
-        "home_voila": base / "home-voila",
-        "demo": base / "demo",
-    }
-    write_demo(paths["demo"], bank=load_item_bank(paths["bank"]), sync=False)
-    return paths
+    return make_project(tmp_path_factory.mktemp("browser"))
 
 
 @pytest.fixture(scope="session")
 def servers(project):
     """Start JupyterLab and Voilà side by side (they boot in parallel), stop both at the end."""
     _check_tools()
-    base = project["base"]
-    started: list[Server] = []
+    started = start_servers(project)
     try:
-        # JupyterLab
-        jl = base / "jupyter-lab"
-        settings = lab_settings(jl / "lab-settings")
-        token = os.urandom(12).hex()
-        port = free_port()
-        lab_cmd = lab_command(project, port=port, token=token, settings=settings)
-        lab = Server(
-            "JupyterLab",
-            f"http://127.0.0.1:{port}",
-            project["home_lab"],
-            start_process(
-                lab_cmd,
-                cwd=project["notebooks"],
-                env=server_env(project, project["home_lab"], jl),
-                log=base / "lab.log",
-            ),
-            base / "lab.log",
-            token=token,
-            extra={"notebooks": project["notebooks"]},
-        )
-        started.append(lab)
-        # Voilà over the whole notebooks folder, as `make app` runs it
-        vport = free_port()
-        voila_cmd = [
-            str(Path(sys.executable).parent / "voila"),
-            str(project["notebooks"]),
-            "--template=reconnect",
-            "--no-browser",
-            f"--port={vport}",
-            "--Voila.ip=127.0.0.1",
-            "--MappingKernelManager.cull_idle_timeout=60",
-            "--MappingKernelManager.cull_interval=20",
-        ]
-        voila = Server(
-            "Voilà",
-            f"http://127.0.0.1:{vport}",
-            project["home_voila"],
-            start_process(
-                voila_cmd,
-                cwd=project["notebooks"],
-                env=server_env(project, project["home_voila"], base / "jupyter-voila"),
-                log=base / "voila.log",
-            ),
-            base / "voila.log",
-            extra={"notebooks": project["notebooks"]},
-        )
-        started.append(voila)
-        deadline = time.monotonic() + 60
-        wait_ready(lab, "/api/status", {"Authorization": f"token {token}"}, deadline)
-        wait_ready(voila, "/voila/static/voila.js", {}, deadline)
-        yield {"lab": lab, "voila": voila}
+        yield started
     finally:
-        for server in started:
+        for server in started.values():
             server.stop()
 
 

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
-from browser_helpers import open_lab, open_voila
+from browser_helpers import new_participant, open_lab, open_voila
 from playwright.sync_api import expect
 
 AXE = Path(
@@ -40,17 +40,61 @@ def _audit(page, where: str) -> None:
     assert not ours, f"{where}: accessibility violations in Reconnect's own markup: {ours}"
 
 
+def _show_choice_is_exposed(page) -> None:
+    """06's "Show": a radio group named "Show" whose chosen option is exposed as checked, not only
+    coloured, and follows a change made with the keyboard (no JupyterLab extension needed)."""
+    show = page.get_by_role("group", name="Show", exact=True)
+    own = show.get_by_role("radio", name="My own answers", exact=True)
+    demo = show.get_by_role("radio", name="A demo participant (synthetic)", exact=True)
+    expect(own).to_be_checked()
+    expect(demo).not_to_be_checked()
+    own.focus()
+    page.keyboard.press("ArrowRight")
+    expect(demo).to_be_checked()
+    expect(own).not_to_be_checked()
+    expect(page.get_by_role("combobox", name="Demo participant")).to_be_visible()  # the kernel took it
+    expect(show.locator(".mod-active")).to_have_text("A demo participant (synthetic)")
+
+
 @pytest.mark.parametrize("nb", PAGES)
 def test_axe_app_mode(page, voila, nb):
     open_voila(page, voila, nb)
     _audit(page, f"app mode {nb}")
+    if nb == "06_my_profile.ipynb":
+        _show_choice_is_exposed(page)
 
 
 @pytest.mark.parametrize("nb", PAGES)
 def test_axe_jupyterlab(page, lab, nb):
     open_lab(page, lab, nb)
     _audit(page, f"JupyterLab {nb}")
-    if nb == "06_my_profile.ipynb":  # "Show": the chosen button says so, not only by its colour
-        toggles = page.locator(".widget-toggle-button")
-        expect(toggles.first).to_have_attribute("aria-pressed", "true")
-        expect(toggles.nth(1)).to_have_attribute("aria-pressed", "false")
+    if nb == "06_my_profile.ipynb":
+        _show_choice_is_exposed(page)
+
+
+@pytest.mark.parametrize("mode", ["lab", "app"])
+def test_focus_stays_on_save_after_saving_with_enter(page, request, mode):
+    """Enter on "Save my answers": the focus stays on the button (or the message), never the page body."""
+    server = request.getfixturevalue("lab" if mode == "lab" else "voila")
+    new_participant(server.home)
+    if mode == "lab":
+        open_lab(page, server, "01_self_esteem.ipynb")
+    else:
+        open_voila(page, server, "01_self_esteem.ipynb")
+    groups = page.locator(".rc-choice-group")
+    expect(groups.first).to_be_visible()
+    for n in range(groups.count()):
+        groups.nth(n).locator("input").nth(3).check()
+    page.wait_for_function("document.querySelectorAll('.rc-choice-group[data-pending]').length === 0")
+    save = page.locator("button.jupyter-button", has_text="Save my answers")
+    save.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".rc-ok", has_text="Saved at")).to_be_visible()
+    page.wait_for_timeout(300)  # any late state change from the kernel has reached the page
+    focused = page.evaluate(
+        "(() => { const a = document.activeElement; return a === document.body || !a ? 'body' :"
+        " a.closest('.rc-msg') ? 'message' : a.textContent.trim(); })()"
+    )
+    assert focused in ("Save my answers", "message"), f"{mode}: after Save the focus is on {focused!r}"
+    page.keyboard.press("Enter")  # the same answers again: no second file, the page says so
+    expect(page.locator(".rc-ok", has_text="Already saved at")).to_be_visible()

@@ -167,11 +167,9 @@ class RatingForm:
                 _("Open 00 Start here and create your participant code first; nothing was saved.")
             )
             return
-        try:
-            self.save_button.disabled = True  # a quick second click cannot save twice
-            outcome = self.answers.save(self.ratings)
-        finally:
-            self.save_button.disabled = False
+        # The button stays enabled while saving: disabling it would drop the keyboard focus to the page
+        # body. A quick second click makes no second file (the same answers come back "unchanged").
+        outcome = self.answers.save(self.ratings)
         self.message.value = _outcome_html(outcome, need=self.area.min_answered)
         if outcome.kind == "saved":
             for callback in self._listeners:

@@ -129,17 +129,6 @@ def info_message(text: str) -> str:
     return f'<div class="rc-msg rc-info" role="status" style="{_BOX}border-color:#0072B2;">{esc(text)}</div>'
 
 
-# A chosen toggle button must stand out clearly (not only by a faint grey), also on a projector.
-# Used by ToggleButtons given the class "rc-choice" (e.g. 06's "whose profile" switch).
-STYLE = (
-    "<style>"
-    ".rc-choice .widget-toggle-button.mod-active{background:#0072B2;color:#fff;font-weight:bold;"
-    "box-shadow:inset 0 0 0 2px #003f63;}"
-    ".rc-choice .widget-toggle-button:focus-visible{outline:3px solid #E69F00;outline-offset:1px;}"
-    ".rc-choice .widget-toggle-button{font-size:14px;}"
-    "</style>"
-)
-
 # Injected once per output by every view (reconnect.notebook): a focus ring of at least 3:1 on every
 # widget that takes the keyboard, and a "Save" green dark enough for white 13 px text (5.1:1, not 4.1:1).
 PAGE_CSS = (

@@ -102,6 +102,7 @@ class FacilitatorDashboard:
         drop: str | Path | None = None,
         bank: ItemBank | None = None,
         show_charts: bool = True,
+        read_now: bool = True,
     ):
         self.bank = bank or load_item_bank()
         self.drop = Path(drop) if drop is not None else collection_folder()
@@ -143,7 +144,9 @@ class FacilitatorDashboard:
         self.widget = w.VBox([self.controls, self.status, self.content])
         self.frame = None
         self._busy = False
-        self.refresh()
+        self._draws: list = []  # charts waiting to be drawn into their places on the page
+        if read_now:  # False: the notebook shows the controls first, then reads and draws (refresh)
+            self.refresh()
 
     # -- reading ---------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -218,6 +221,7 @@ class FacilitatorDashboard:
             return
         bank, frame = self.bank, self.frame
         self.shown = []
+        self._draws = []
         kw = {"workshop": self.workshop.value, "session": self.session.value, "min_group": k}
         big = self.present.value
         n_room = g.room_size(frame, workshop=kw["workshop"], session=kw["session"], min_group=k)
@@ -329,8 +333,13 @@ class FacilitatorDashboard:
         parts.append(self._alt(text))
         parts.append(self._about(frame, kw))
         parts.append(w.HTML(safety_html(bank)))
+        # The page first gets every heading, text and an empty place per chart, then the charts one by one,
+        # top first: the first chart is on screen while the others are drawn (not all after the last).
+        draws, self._draws = self._draws, []
         self.content.children = tuple(parts)
         self._set_present(big)
+        for draw in draws:
+            draw()
 
     def _set_present(self, big: bool) -> None:
         self._set_store_visible(big)
@@ -386,10 +395,14 @@ class FacilitatorDashboard:
         out = w.Output(layout=w.Layout(flex=f"1 1 {CHART_PX}px", min_width="0"))
         if not self.show_charts:
             return out
-        ax = draw(None)
-        dpi = CHART_DPI * (1.3 if big else 1)
-        self.shown.append((ax.get_title(loc="left"), dpi))
-        show_figure(out, ax.figure, first_sentence(text), dpi=dpi)
+
+        def put() -> None:
+            ax = draw(None)
+            dpi = CHART_DPI * (1.3 if big else 1)
+            self.shown.append((ax.get_title(loc="left"), dpi))
+            show_figure(out, ax.figure, first_sentence(text), dpi=dpi)
+
+        self._draws.append(put)  # drawn by render() once the page has its place
         return out
 
     @staticmethod

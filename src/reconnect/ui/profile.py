@@ -15,7 +15,6 @@ from ..paths import data_home, demo_store
 from ..profile import PARTNER, YOU, Change, CoupleView, Profile, ProfileSource, demo_choices, own_reflections
 from ..scoring import SCORE_NOTE, band_label
 from .common import (
-    STYLE,
     download_link,
     error_message,
     esc,
@@ -29,6 +28,7 @@ from .common import (
     show_figure,
 )
 from .safety import together_note_html
+from .switch import Switch
 
 OWN, DEMO = "own", "demo"
 NEWEST = ""
@@ -130,11 +130,10 @@ class ProfileView:
         self.couple: CoupleView | None = None
         self._busy = False
 
-        self.source = w.ToggleButtons(
+        self.source = Switch(  # a radio group: the chosen option is exposed, in Lab and app mode alike
             options=[(_("My own answers"), OWN), (_("A demo participant (synthetic)"), DEMO)],
             value=OWN,
-            description=_("Show"),
-            style={"button_width": "auto"},
+            label=_("Show"),
         )
         self.demo_code = w.Dropdown(
             options=demo_choices(self.demo, bank=self.bank) if self.has_demo else [],
@@ -177,8 +176,7 @@ class ProfileView:
         self.report_message = w.HTML()
         self.safety = w.HTML(safety_html(self.bank))
 
-        self.source.add_class("rc-choice")  # the chosen button is filled dark blue (ui.common.STYLE)
-        chooser = [w.HTML(STYLE), self.source, self.demo_code] if self.has_demo else []
+        chooser = [self.source, self.demo_code] if self.has_demo else []
         self.chooser_widget = w.VBox([*chooser, self.session, self.header])
         self.profile_widget = w.VBox([self.profile_chart, self.profile_text, self.safety])
         self.change_widget = w.VBox([self.change_chart, self.change_text, w.HTML(partner_safety_html(self.bank))])
