@@ -46,8 +46,10 @@ demo: setup
 	@test -d $(DEMO)/submissions || $(BIN)/reconnect demo --out $(DEMO)
 	@test -d $(DEMO)/participants || $(BIN)/python -c 'from reconnect.demo import write_demo_settings as w; w("$(DEMO)")'
 
+# In another language (LANG=es): the translated notebooks (notebooks/es) and JupyterLab's menus in it
+# (the language pack); see src/reconnect/servers.py.
 lab: setup demo
-	$(SERVER_ENV) $(BIN)/jupyter lab $(LAB_FLAGS) notebooks/00_start_here.ipynb
+	$(SERVER_ENV) $(BIN)/python -m reconnect.servers lab $(LAB_FLAGS)
 
 # App mode: the notebooks as web pages with no code (Voilà), on this computer only. Ctrl+C stops it.
 # A laptop handed round is the usual case, so app mode is SHARED unless told otherwise: it never
@@ -58,8 +60,8 @@ app: setup demo
 	@echo "Reconnect in app mode: open http://localhost:$(APP_PORT)/ (the start page)."
 	@echo "Press Ctrl+C here to stop."
 	@echo "$(if $(filter 1,$(SHARED)),Shared computer: nobody is remembered; each person signs in with their code on each page.,Personal computer: people may tick Remember me.)"
-	RECONNECT_SHARED=$(SHARED) $(SERVER_ENV) $(BIN)/voila notebooks --template=reconnect --Voila.ip=127.0.0.1 --port=$(APP_PORT) \
-	  --MappingKernelManager.cull_idle_timeout=300 --MappingKernelManager.cull_interval=60
+	RECONNECT_SHARED=$(SHARED) $(SERVER_ENV) $(BIN)/python -m reconnect.servers app --template=reconnect \
+	  --Voila.ip=127.0.0.1 --port=$(APP_PORT) --MappingKernelManager.cull_idle_timeout=300 --MappingKernelManager.cull_interval=60
 
 # The hub tests (tests/hub) use `make hub-setup`; without npm they are skipped (CI installs it: .ci/run).
 test: setup $(if $(shell command -v npm 2>/dev/null),hub-setup,)
