@@ -119,7 +119,7 @@ $(HUB_PROXY):
 # Starts the room on http://127.0.0.1:8000 (HUB_PORT=...); HUB_IP=0.0.0.0 serves the room's network (read the
 # warning it prints). Prints the address and the passcode. Must run as root (one account per participant).
 hub: hub-setup
-	$(BIN)/python -m reconnect.hub start --dir $(HUB_DIR) --env $(HUB_ENV)
+	$(SERVER_ENV) $(BIN)/python -m reconnect.hub start --dir $(HUB_DIR) --env $(HUB_ENV)
 
 # Ends the workshop: stops every participant's server; the collected answers stay.
 hub-end: setup

@@ -122,6 +122,17 @@ def test_reconnect_item_bank_wins_over_the_language(monkeypatch, tmp_path):
     assert item_bank_path() == own
 
 
+def test_a_room_folder_bank_named_item_bank_yaml_keeps_its_translations(monkeypatch, tmp_path):
+    """A hub's room: RECONNECT_ITEM_BANK names room/item_bank.yaml, and the Spanish bank sits beside it."""
+    shutil.copy(BANK_FILE, tmp_path / "item_bank.yaml")
+    monkeypatch.setenv("RECONNECT_ITEM_BANK", str(tmp_path / "item_bank.yaml"))
+    monkeypatch.setenv("RECONNECT_LANG", "es")
+    assert item_bank_path() == tmp_path / "item_bank.yaml"  # no translation there yet: the English bank
+    shutil.copy(ES_FILE, tmp_path / "item_bank.es.yaml")
+    assert item_bank_path() == tmp_path / "item_bank.es.yaml"
+    assert item_bank_path("en") == tmp_path / "item_bank.yaml"
+
+
 # -- the consistency check: every kind of difference is found ----------------------------------------
 
 _EN = yaml.safe_load(BANK_FILE.read_text(encoding="utf-8"))
