@@ -350,7 +350,7 @@ def _server_line(*args: str, env_lang: str = "en_US.UTF-8") -> str:
         text=True,
         check=True,
     ).stdout
-    return next(line for line in out.splitlines() if "bin/voila" in line or "bin/jupyter lab" in line)
+    return next(line for line in out.splitlines() if "reconnect.servers" in line)
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
