@@ -161,10 +161,31 @@ def _translations(args) -> int:
     incomplete = False
     for language in wanted:
         lines, missing = translation_report(language, args.folder)
+        lines += _catalog_lines(language)
+        missing = missing or any(not line.endswith(": complete.") for line in _catalog_lines(language))
         incomplete = incomplete or missing
         for line in lines:
             print(show(line))
     return 1 if incomplete else 0
+
+
+def _catalog_lines(language: str) -> list[str]:
+    """The gettext catalogs of ``language`` (the words around the content, the notebooks' text): what is missing."""
+    from .catalogs import catalog_problems, notebook_catalog_problems
+    from .i18n import NOTEBOOKS_DOMAIN, catalog_path
+    from .paths import normalise_language
+
+    lang = normalise_language(language)
+    if lang == "en":
+        return []
+    lines = []
+    for path, problems in (
+        (catalog_path(lang), catalog_problems(lang)),
+        (catalog_path(lang, NOTEBOOKS_DOMAIN), notebook_catalog_problems(lang)),
+    ):
+        lines += [str(p) for p in problems]
+        lines.append(f"{path.name}: {len(problems)} to fix." if problems else f"{path.name}: complete.")
+    return lines
 
 
 def _validate(args) -> int:
