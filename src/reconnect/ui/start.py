@@ -186,8 +186,10 @@ class StartPanel:
             self.message.value = error_message(str(exc))
             return
         self._show(settings)
-        self.message.value = ok_message(
-            f"Your new participant code is {settings.code}. Write it down: it is how you come back to your answers."
+        self.message.value = _with_language_link(
+            ok_message(
+                f"Your new participant code is {settings.code}. Write it down: it is how you come back to your answers."
+            )
         )
 
     def _on_sign_out(self, _=None) -> None:
@@ -214,7 +216,7 @@ class StartPanel:
         self.confirm_box.layout.display = "none"
         self._show(settings)
         if known:
-            self.message.value = ok_message(f"Welcome back. You are working as {code} again.")
+            self.message.value = _with_language_link(ok_message(f"Welcome back. You are working as {code} again."))
         else:
             self.message.value = info_message(
                 f"You are now working as {code}. Nothing was stored under this code in this data folder "
@@ -303,7 +305,6 @@ class StartPanel:
 def language_note(lang: str, *, saved: bool) -> str:
     """What choosing ``lang`` did, in ``lang``, with a link to this page in that language when there is one
     (an HTML message like :func:`ok_message`, whose text is escaped; only the link is markup)."""
-    from ..navigation import page_link
 
     with i18n.language(lang):
         if saved:
@@ -313,11 +314,27 @@ def language_note(lang: str, *, saved: bool) -> str:
             )
         else:
             text = _("Language: {name}. It is saved with your participant code when you create or resume it.")
-        text = esc(text.format(name=i18n.language_name(lang)))
-        link = page_link("00_start_here.ipynb", to_language=lang)
-        if link:
-            text += " " + esc(_("The pages' own text is in {name} in this version of the series:")).format(
-                name=esc(i18n.language_name(lang))
-            )
-            text += f' <a class="rc-language-link" href="{esc(link)}">{esc(_("open it"))}</a>.'
+        text = esc(text.format(name=i18n.language_name(lang))) + language_link(lang)
     return ok_message("").replace("✔ </div>", f"✔ {text}</div>")
+
+
+def language_link(lang: str) -> str:
+    """`` The pages' own text is in Español in this version of the series: open it.`` (HTML, in ``lang``),
+    when this page's text is in another language and the series exists in ``lang``; else ``""``."""
+    from ..navigation import page_link
+
+    link = page_link("00_start_here.ipynb", to_language=lang)
+    if not link:
+        return ""
+    with i18n.language(lang):
+        text = esc(_("The pages' own text is in {name} in this version of the series:")).format(
+            name=esc(i18n.language_name(lang))
+        )
+        label = esc(_("open it"))  # outside the f-string, so that the catalog check finds it
+        return f' {text} <a class="rc-language-link" href="{esc(link)}">{label}</a>.'
+
+
+def _with_language_link(message_html: str) -> str:
+    """A message, with the way to the pages in the language now active when this page's text is in another."""
+    link = language_link(i18n.active_language())
+    return message_html.replace("</div>", link + "</div>", 1) if link else message_html
