@@ -57,6 +57,7 @@ def test_the_series_in_spanish_in_app_mode(page, voila, shot):
     expect(page).to_have_url(re.compile(r"/voila/render/es/00_start_here\.ipynb$"))
     open_voila(page, voila, None)
     expect(page.locator(".rc-who .rc-code")).to_have_text(code)
+    assert page.evaluate("document.documentElement.lang") == "es"  # read aloud as Spanish
     text = _words(page)
     for words in ("Empieza aquí: cómo funciona Reconnect", "Tu código de participante", "Idioma", "Qué se guarda"):
         assert words in text, words
