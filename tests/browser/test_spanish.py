@@ -102,3 +102,60 @@ def test_the_series_in_spanish_in_app_mode(page, voila, shot):
     shot(page, "07-es")
     page.get_by_role("button", name=re.compile("I'm done|Terminé")).count()  # 07 has no personal view
     pt.sign_out(voila.home)  # the next test on this server starts with nobody remembered
+
+
+def test_make_lab_in_spanish_opens_the_spanish_pages_with_spanish_menus(page, project, tmp_path):
+    """`make lab LANG=es` runs `reconnect.servers lab`: JupyterLab on notebooks/es, its menus from the
+    JupyterLab language pack (Archivo, Editar, Ver ...)."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from browser_helpers import Server, server_env
+
+    from reconnect.servers import command, lab_locale
+
+    if lab_locale("es") is None:
+        raise AssertionError("the JupyterLab Spanish language pack is not installed: run make setup")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    token = os.urandom(8).hex()
+    flags = ["--allow-root", "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0"]
+    flags.append(f"--IdentityProvider.token={token}")
+    line = command("lab", flags, "es")
+    assert line[-1] == "--LabApp.default_url=/lab/tree/es/00_start_here.ipynb"
+    env = {**server_env(project, tmp_path / "home", tmp_path / "jupyter"), "RECONNECT_LANG": "es"}
+    log = tmp_path / "lab.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "reconnect.servers", "lab", *flags],
+            cwd=project["root"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    server = Server("JupyterLab", f"http://127.0.0.1:{port}", tmp_path / "home", process, log, token=token)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None and time.monotonic() < deadline, log.read_text(errors="replace")[-2000:]
+            try:
+                with urllib.request.urlopen(f"{server.url}/api/status?token={token}", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.3)
+        page.set_viewport_size(WIDE)
+        page.goto(f"{server.url}/?token={token}")  # the default page: the Spanish start page
+        expect(page.locator(".lm-MenuBar-itemLabel").first).to_have_text("Archivo")
+        labels = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+        assert {"Archivo", "Editar", "Ver", "Ayuda"} <= set(labels), labels
+        expect(page).to_have_url(re.compile(r"/lab/tree/es/00_start_here\.ipynb"))
+        expect(page.locator(".jp-RenderedMarkdown h1").first).to_contain_text("Empieza aquí")
+    finally:
+        server.stop()
