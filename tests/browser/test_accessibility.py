@@ -40,7 +40,7 @@ def _audit(page, where: str) -> None:
     assert not ours, f"{where}: accessibility violations in Reconnect's own markup: {ours}"
 
 
-@pytest.mark.parametrize("nb", PAGES)
+@pytest.mark.parametrize("nb", PAGES + ["es/00_start_here.ipynb", "es/01_self_esteem.ipynb"])
 def test_axe_app_mode(page, voila, nb):
     open_voila(page, voila, nb)
     _audit(page, f"app mode {nb}")
