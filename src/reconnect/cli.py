@@ -170,22 +170,22 @@ def _translations(args) -> int:
 
 
 def _catalog_lines(language: str) -> list[str]:
-    """The gettext catalogs of ``language`` (the words around the content, the notebooks' text): what is missing."""
-    from .catalogs import catalog_problems, notebook_catalog_problems
+    """The notebooks' text of ``language`` (``notebooks.po``): which markdown cells are missing or extra.
+
+    (The bank and the catalog of page words are reported by :func:`reconnect.translations.translation_report`.)
+    """
+    from .catalogs import notebook_catalog_problems
     from .i18n import NOTEBOOKS_DOMAIN, catalog_path
     from .paths import normalise_language
 
     lang = normalise_language(language)
     if lang == "en":
         return []
-    lines = []
-    for path, problems in (
-        (catalog_path(lang), catalog_problems(lang)),
-        (catalog_path(lang, NOTEBOOKS_DOMAIN), notebook_catalog_problems(lang)),
-    ):
-        lines += [str(p) for p in problems]
-        lines.append(f"{path.name}: {len(problems)} to fix." if problems else f"{path.name}: complete.")
-    return lines
+    problems = notebook_catalog_problems(lang)
+    name = catalog_path(lang, NOTEBOOKS_DOMAIN).name
+    return [str(p) for p in problems] + [
+        f"{name}: {len(problems)} notebook cells to fix." if problems else f"{name}: complete."
+    ]
 
 
 def _validate(args) -> int:
