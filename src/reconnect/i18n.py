@@ -91,6 +91,11 @@ def set_page_language(lang: str | None) -> str:
     return active_language()
 
 
+def page_text_language() -> str:
+    """The language this page's own text (its markdown) is written in: English unless it said otherwise."""
+    return _page_language or DEFAULT_LANGUAGE
+
+
 def page_language() -> str:
     """The language of this page when nobody has chosen one: the page's own, else ``RECONNECT_LANG``."""
     return _page_language or requested_language()

@@ -254,7 +254,7 @@ def page_link(name: str, *, to_language: str, here: Path | None = None) -> str |
     from . import i18n
 
     here = Path.cwd() if here is None else Path(here)
-    page = i18n._page_language or "en"
+    page = i18n.page_text_language()
     if to_language == page:
         return None
     english = here.parent if page != "en" else here
