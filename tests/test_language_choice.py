@@ -130,6 +130,7 @@ def test_resuming_a_code_shows_its_language(tmp_path):
     panel().resume_button.click()
     assert i18n.active_language() == "es" and panel().language.value == "es"
     assert panel().language.description == "Idioma"
+    assert "KM7-4TX" in panel().message.value  # the welcome reaches the panel on the page (drawn again)
     assert pt.load_settings(tmp_path, "KM7-4TX").language == "es"  # the toggle moving saved nothing new
     pt.sign_out(tmp_path)
 

@@ -144,6 +144,13 @@ class StartPanel:
         fresh._language_chosen = code is None
         fresh.message.value = language_note(lang, saved=code is not None)
 
+    def _now(self) -> StartPanel:
+        """The panel on the page now: a sign-in in another language draws this one again (see refresh)."""
+        from .identity import _registry
+
+        view = _registry.get("start-panel")
+        return view if isinstance(view, StartPanel) and view.widget is self.widget else self
+
     def _rebuild(self) -> StartPanel:
         """This panel drawn again in the language now active (its labels are set when it is made)."""
         fresh = StartPanel(home=self.home)
@@ -185,6 +192,7 @@ class StartPanel:
         except ReconnectError as exc:
             self.message.value = error_message(str(exc))
             return
+        self = self._now()  # noqa: PLW0642 - the person's language may have drawn the panel again
         self._show(settings)
         self.message.value = _with_language_link(
             ok_message(
@@ -205,13 +213,19 @@ class StartPanel:
                 settings = replace(settings, language=self.language.value)
             settings = pt.save_settings(
                 self.home,
-                settings or pt.Settings(code=code, session=self.session.value or pt.DEFAULT_SESSION),
+                settings
+                or pt.Settings(
+                    code=code,
+                    session=self.session.value or pt.DEFAULT_SESSION,
+                    language=self.language.value if self._language_chosen else "",
+                ),
                 make_current=False,
             )
             pt.sign_in(self.home, code, remember=self.remember.value)
         except ReconnectError as exc:
             self.message.value = error_message(str(exc))
             return
+        self = self._now()  # noqa: PLW0642 - the person's language may have drawn the panel again
         self.resume_code.value = ""
         self.confirm_box.layout.display = "none"
         self._show(settings)
