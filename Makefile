@@ -55,8 +55,10 @@ demo: setup
 	@test -d $(DEMO)/submissions || $(BIN)/reconnect demo --out $(DEMO)
 	@test -d $(DEMO)/participants || $(BIN)/python -c 'from reconnect.demo import write_demo_settings as w; w("$(DEMO)")'
 
+# In another language (LANG=es): the translated notebooks (notebooks/es) and JupyterLab's menus in it
+# (the language pack); see src/reconnect/servers.py.
 lab: setup demo
-	$(SERVER_ENV) $(BIN)/jupyter lab $(LAB_FLAGS) notebooks/00_start_here.ipynb
+	$(SERVER_ENV) $(BIN)/python -m reconnect.servers lab $(LAB_FLAGS)
 
 # App mode: the notebooks as web pages with no code (Voilà), on this computer only. Ctrl+C stops it.
 # A laptop handed round is the usual case, so app mode is SHARED unless told otherwise: it never
@@ -67,8 +69,8 @@ app: setup demo
 	@echo "Reconnect in app mode: open http://localhost:$(APP_PORT)/ (the start page)."
 	@echo "Press Ctrl+C here to stop."
 	@echo "$(if $(filter 1,$(SHARED)),Shared computer: nobody is remembered; each person signs in with their code on each page.,Personal computer: people may tick Remember me.)"
-	RECONNECT_SHARED=$(SHARED) $(SERVER_ENV) $(BIN)/voila notebooks --template=reconnect --Voila.ip=127.0.0.1 --port=$(APP_PORT) \
-	  --MappingKernelManager.cull_idle_timeout=300 --MappingKernelManager.cull_interval=60
+	RECONNECT_SHARED=$(SHARED) $(SERVER_ENV) $(BIN)/python -m reconnect.servers app --template=reconnect \
+	  --Voila.ip=127.0.0.1 --port=$(APP_PORT) --MappingKernelManager.cull_idle_timeout=300 --MappingKernelManager.cull_interval=60
 
 # The hub tests (tests/hub) use `make hub-setup`; without npm they are skipped (CI installs it: .ci/run).
 test: setup $(if $(shell command -v npm 2>/dev/null),hub-setup,)
@@ -132,7 +134,7 @@ $(HUB_PROXY):
 # Starts the room on http://127.0.0.1:8000 (HUB_PORT=...); HUB_IP=0.0.0.0 serves the room's network (read the
 # warning it prints). Prints the address and the passcode. Must run as root (one account per participant).
 hub: hub-setup
-	$(BIN)/python -m reconnect.hub start --dir $(HUB_DIR) --env $(HUB_ENV)
+	$(SERVER_ENV) $(BIN)/python -m reconnect.hub start --dir $(HUB_DIR) --env $(HUB_ENV)
 
 # Ends the workshop: stops every participant's server; the collected answers stay.
 hub-end: setup

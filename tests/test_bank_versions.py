@@ -17,7 +17,7 @@ from reconnect.content import load_item_bank, validate_item_bank
 from reconnect.errors import SubmissionError
 from reconnect.profile import ProfileSource
 from reconnect.scoring import area_scores
-from reconnect.store import COLUMNS, Submission, check_submission, load_store
+from reconnect.store import COLUMNS_V1, Submission, check_submission, load_store
 
 OLD_BANK = Path(__file__).parent / "data" / "item_bank_1.0.yaml"
 #: Every statement 1.1 replaced, and what took its place (the issue's list).
@@ -44,7 +44,7 @@ def _old_items() -> dict[tuple[str, str], dict]:
 
 def _write_1_0(store: Path, area: str, ratings: dict[str, int | None], *, session="before", sid=SID) -> Path:
     """A submission file exactly as Reconnect 1.0 wrote it (bank_version 1.0, the old ids)."""
-    lines = [",".join(COLUMNS)]
+    lines = [",".join(COLUMNS_V1)]  # format 1: no language column
     for item, rating in ratings.items():
         value = "" if rating is None else str(rating)
         lines.append(f"1,{sid},{ME},TUESDAY,,{session},{area},{item},{value},2026-10-06T18:00:00.000+00:00,1.0")

@@ -84,7 +84,7 @@ def test_rejects_listed_with_reasons_and_left_untouched(tmp_path):
 
 def test_other_item_bank_version_rejected(tmp_path):
     sub = submission(1, "self_esteem", 3)
-    text = sub.to_csv().decode().replace(f",{BANK.version}\n", ",0.9\n")
+    text = sub.to_csv().decode().replace(f",{BANK.version},{sub.language}\n", f",0.9,{sub.language}\n")
     path = tmp_path / "old.csv"
     path.write_text(text, encoding="utf-8")
     result = col.collect([path], tmp_path / "store", bank=BANK)

@@ -26,6 +26,8 @@ def _pip_packages() -> dict[str, str]:
 def _conda_packages() -> dict[str, str]:
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     specs = [d for d in env["dependencies"] if isinstance(d, str)]
+    # packages conda-forge does not carry come from PyPI through the pip section, with the same spec
+    specs += [s for d in env["dependencies"] if isinstance(d, dict) for s in d.get("pip", [])]
     out = {}
     for spec in specs:
         name = CONDA_TO_PYPI.get(_name(spec), _name(spec))

@@ -103,3 +103,29 @@ def test_a_room_cannot_start_without_what_it_needs(tmp_path):
 
     with pytest.raises(HubError, match="make hub-setup"):
         check_env(tmp_path / "no-env")
+
+
+def test_a_room_in_spanish_lands_on_the_spanish_pages(tmp_path, monkeypatch):
+    """RECONNECT_LANG when `make hub` starts: every server gets it, lands on notebooks/es, lists the pages in it."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from reconnect.hub.spawner import NOTEBOOKS, WorkshopSpawner, copy_notebooks
+
+    room = tmp_path / "room"
+    (room / NOTEBOOKS / "es").mkdir(parents=True)
+    for name in ("00_start_here.ipynb", "07_group_discussion.ipynb"):
+        (room / NOTEBOOKS / name).write_text("{}")
+        (room / NOTEBOOKS / "es" / name).write_text('{"es": 1}')
+    settings = {"state": str(tmp_path), "room": str(room), "passcode": "p", "counselor_passcode": "c", "language": "es"}
+    (tmp_path / "hub.json").write_text(json.dumps(settings))
+    monkeypatch.setenv("RECONNECT_HUB_SETTINGS", str(tmp_path / "hub.json"))
+    c = PyFileConfigLoader("jupyterhub_config.py", path=str(DEPLOY)).load_config()
+    assert c.WorkshopSpawner.language == "es"
+    spawner = WorkshopSpawner(room=str(room), language="es")
+    assert spawner._in_language(spawner.participant_url) == "/voila/render/notebooks/es/00_start_here.ipynb"
+    assert spawner._in_language(spawner.counselor_url) == "/voila/render/notebooks/es/07_group_discussion.ipynb"
+    assert WorkshopSpawner(room=str(room))._in_language(spawner.participant_url) == spawner.participant_url
+    home = tmp_path / "home"
+    home.mkdir()
+    copy_notebooks(room / NOTEBOOKS, home)
+    assert (home / NOTEBOOKS / "es" / "00_start_here.ipynb").read_text() == '{"es": 1}'

@@ -12,6 +12,8 @@ from reconnect.navigation import build, title_of
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+#: The generated translations (``make nav`` writes them from locale/<lang>/LC_MESSAGES/notebooks.po).
+TRANSLATED = sorted((ROOT / "notebooks").glob("*/*.ipynb"))
 # The article sits beside the project (/work/shared/reference beside /work/main; one level further up
 # from a worktree in /work/wt/<name>); RECONNECT_ARTICLE names it explicitly.
 ARTICLE = next(
@@ -45,12 +47,13 @@ def test_series_is_complete():
         assert expected in names
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", NOTEBOOKS + TRANSLATED, ids=lambda p: str(p.relative_to(ROOT / "notebooks")))
 def test_committed_clean_and_thin(path):
     nb = _load(path)
     assert "widgets" not in nb["metadata"], "commit notebooks without widget state"
     # the JupyterLab extension runs a notebook on open only when it carries this mark
-    assert nb["metadata"].get("reconnect") == {"series": True}, 'add "reconnect": {"series": true} to its metadata'
+    mark = {"series": True} if path.parent.name == "notebooks" else {"series": True, "language": path.parent.name}
+    assert nb["metadata"].get("reconnect") == mark, 'add "reconnect": {"series": true} to its metadata'
     for cell in nb["cells"]:
         if cell["cell_type"] != "code":
             continue
@@ -126,6 +129,8 @@ def _product_texts() -> list[Path]:
     """Every text a participant, counselor or developer reads: notebooks, item bank, README, docs, code."""
     return [
         *NOTEBOOKS,
+        *TRANSLATED,
+        *sorted((ROOT / "src" / "reconnect" / "locale").rglob("*.po")),  # the catalogs of every language
         *sorted((ROOT / "data").glob("item_bank*.yaml")),  # the English bank and every translation
         ROOT / "README.md",
         *sorted((ROOT / "docs").glob("*.md")),

@@ -14,7 +14,7 @@ from _group_helpers import code
 from helpers import BANK_FILE
 from reconnect.cli import main
 from reconnect.content import load_item_bank, validate_item_bank
-from reconnect.group import band_shares, summary
+from reconnect.group import band_shares, statement_counts, summary
 from reconnect.paths import item_bank_path
 from reconnect.store import Submission, load_store, save_submission
 from reconnect.translations import check_translation, compare_banks, entries, translation_report
@@ -120,6 +120,17 @@ def test_reconnect_item_bank_wins_over_the_language(monkeypatch, tmp_path):
     monkeypatch.setenv("RECONNECT_ITEM_BANK", str(own))
     monkeypatch.setenv("RECONNECT_LANG", "es")
     assert item_bank_path() == own
+
+
+def test_a_room_folder_bank_named_item_bank_yaml_keeps_its_translations(monkeypatch, tmp_path):
+    """A hub's room: RECONNECT_ITEM_BANK names room/item_bank.yaml, and the Spanish bank sits beside it."""
+    shutil.copy(BANK_FILE, tmp_path / "item_bank.yaml")
+    monkeypatch.setenv("RECONNECT_ITEM_BANK", str(tmp_path / "item_bank.yaml"))
+    monkeypatch.setenv("RECONNECT_LANG", "es")
+    assert item_bank_path() == tmp_path / "item_bank.yaml"  # no translation there yet: the English bank
+    shutil.copy(ES_FILE, tmp_path / "item_bank.es.yaml")
+    assert item_bank_path() == tmp_path / "item_bank.es.yaml"
+    assert item_bank_path("en") == tmp_path / "item_bank.yaml"
 
 
 # -- the consistency check: every kind of difference is found ----------------------------------------
@@ -318,7 +329,7 @@ def _room(store: Path, languages: list[str]) -> Path:
         bank = banks[lang]
         for a, area in enumerate(bank.areas):
             ratings = {item.id: 1 + (person * 3 + a * 2 + n) % 5 for n, item in enumerate(area.items)}
-            sub = Submission(code(person), area.id, ratings, "before", "MIXED", "", bank.version)
+            sub = Submission(code(person), area.id, ratings, "before", "MIXED", "", bank.version, language=lang)
             save_submission(store, sub, bank=bank)
     return store
 
@@ -330,6 +341,7 @@ def test_a_mixed_room_gives_the_numbers_of_an_all_english_room(tmp_path):
     mixed = load_store(_room(tmp_path / "mixed", people), bank=english)
     plain = load_store(_room(tmp_path / "plain", ["en"] * len(people)), bank=english)
     assert mixed.problems == [] and plain.problems == []
+    assert sorted(set(mixed.frame["language"])) == ["en", "es"]  # each submission says its language
     kw = {"workshop": "MIXED", "session": "before", "min_group": 5}
     assert summary(mixed.frame, english, **kw).equals(summary(plain.frame, english, **kw))
     assert band_shares(mixed.frame, english, **kw).equals(band_shares(plain.frame, english, **kw))
@@ -339,6 +351,12 @@ def test_a_mixed_room_gives_the_numbers_of_an_all_english_room(tmp_path):
     assert in_spanish[numbers].equals(summary(plain.frame, english, **kw)[numbers])
     assert set(in_spanish["title"]) == {a.title for a in spanish.areas}
     assert summary(mixed.frame, english, **kw)["n"].tolist() == [8] * 5
+    # Statement by statement too (the discussion prompts of 07 and the handout come from these).
+    for area in english.areas:
+        by_statement = {"area": area.id, **kw}
+        assert statement_counts(mixed.frame, english, **by_statement).equals(
+            statement_counts(plain.frame, english, **by_statement)
+        )
 
 
 # -- make app LANG=es -----------------------------------------------------------------------------------
@@ -358,7 +376,7 @@ def _server_line(*args: str, env_lang: str = "en_US.UTF-8") -> str:
         text=True,
         check=True,
     ).stdout
-    return next(line for line in out.splitlines() if "bin/voila" in line or "bin/jupyter lab" in line)
+    return next(line for line in out.splitlines() if "reconnect.servers" in line)
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")

@@ -149,6 +149,7 @@ class AreaAnswers:
             workshop=s.workshop,
             couple=s.couple,
             bank_version=self.bank.version,
+            language=self.bank.language,  # the language the statements were read in
         )
         try:
             path = save_submission(self.home, sub, bank=self.bank)

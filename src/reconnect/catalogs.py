@@ -11,6 +11,12 @@ keep by hand. :func:`catalog_problems` compares a language's ``reconnect.po`` wi
 ``reconnect translations`` prints these with the item bank's own check; ``make translations`` (or
 :func:`update_catalog`) adds new strings to each catalog, untranslated, and marks removed ones obsolete.
 
+The notebooks' own text has a second catalog, ``locale/<lang>/LC_MESSAGES/notebooks.po``: one entry per
+markdown cell of ``notebooks/*.ipynb`` (the whole cell, so a translator sees a paragraph in its context;
+the generated navigation and contents cells are left out). :func:`notebook_catalog_problems` checks it
+the same way (missing, extra, placeholders), and ``python -m reconnect.navigation notebooks`` writes the
+translated notebooks ``notebooks/<lang>/`` from it.
+
 Examples
 --------
 >>> sorted(extract_messages(), key=str)[:1] != []
@@ -23,7 +29,7 @@ import re
 from pathlib import Path
 
 from .errors import Problem
-from .i18n import DOMAIN, catalog_path
+from .i18n import DOMAIN, NOTEBOOKS_DOMAIN, catalog_path
 
 SOURCE_DIR = Path(__file__).resolve().parent
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
@@ -50,12 +56,18 @@ def extract_messages(source: Path = SOURCE_DIR) -> dict[object, list[str]]:
     return found
 
 
-def _read(lang: str):
+def _read(lang: str, domain: str = DOMAIN):
     from babel.messages.pofile import read_po
 
-    path = catalog_path(lang)
+    path = catalog_path(lang, domain)
     with open(path, "rb") as f:
-        return read_po(f, locale=lang, domain=DOMAIN)
+        return read_po(f, locale=lang, domain=domain)
+
+
+def _short(text: str, limit: int = 90) -> str:
+    """A msgid as a message names it: a whole markdown cell is cut to its first line's start."""
+    first = text.strip().splitlines()[0] if text.strip() else text
+    return repr(first if len(first) <= limit and first == text else first[:limit].rstrip() + "…")
 
 
 def _names(text: str) -> set[str]:
@@ -64,7 +76,29 @@ def _names(text: str) -> set[str]:
 
 def catalog_problems(lang: str, *, source: Path = SOURCE_DIR) -> list[Problem]:
     """What ``lang``'s catalog lacks, has in excess, or translates with other placeholders (empty: complete)."""
-    path = catalog_path(lang)
+    return _problems(lang, DOMAIN, extract_messages(source))
+
+
+def notebook_messages(folder: Path | None = None) -> dict[str, list[str]]:
+    """Every markdown cell of the English notebooks to translate: ``{cell text: ["00_start_here.ipynb", ...]}``.
+
+    The navigation and contents cells are generated (from the titles), so they are not in the catalog.
+    """
+    from .navigation import translatable_cells
+
+    found: dict[str, list[str]] = {}
+    for name, text in translatable_cells(folder):
+        found.setdefault(text, []).append(name)
+    return found
+
+
+def notebook_catalog_problems(lang: str, *, folder: Path | None = None) -> list[Problem]:
+    """What ``lang``'s ``notebooks.po`` lacks or has in excess (empty: every markdown cell is translated)."""
+    return _problems(lang, NOTEBOOKS_DOMAIN, notebook_messages(folder))
+
+
+def _problems(lang: str, domain: str, wanted: dict) -> list[Problem]:
+    path = catalog_path(lang, domain)
     if not path.is_file():
         return [
             Problem(
@@ -74,8 +108,7 @@ def catalog_problems(lang: str, *, source: Path = SOURCE_DIR) -> list[Problem]:
                 f"create it with `make translations LANGS={lang}` and translate every entry",
             )
         ]
-    wanted = extract_messages(source)
-    po = _read(lang)
+    po = _read(lang, domain)
     problems: list[Problem] = []
     have = {}
     for message in po:
@@ -96,7 +129,7 @@ def catalog_problems(lang: str, *, source: Path = SOURCE_DIR) -> list[Problem]:
                 Problem(
                     str(path),
                     f"used at {places[0]}",
-                    f"missing translation: {english!r}",
+                    f"missing translation: {_short(english)}",
                     "add the translation to the catalog (and remove the fuzzy mark once checked)",
                 )
             )
@@ -108,7 +141,7 @@ def catalog_problems(lang: str, *, source: Path = SOURCE_DIR) -> list[Problem]:
                 problems.append(
                     Problem(
                         str(path),
-                        f"msgid {english!r}",
+                        f"msgid {_short(english)}",
                         f"the translation uses the placeholders {sorted(_names(text))}, the English "
                         f"{sorted(_names(english_form))}",
                         "keep every {name} of the English, spelled the same (only their place may change)",
@@ -120,7 +153,7 @@ def catalog_problems(lang: str, *, source: Path = SOURCE_DIR) -> list[Problem]:
             Problem(
                 str(path),
                 "",
-                f"extra entry no longer in the code: {english!r}",
+                f"extra entry no longer in the code: {_short(english)}",
                 "delete it from the catalog (or run `make translations`, which marks it obsolete)",
             )
         )
@@ -130,18 +163,34 @@ def catalog_problems(lang: str, *, source: Path = SOURCE_DIR) -> list[Problem]:
 def update_catalog(lang: str, *, source: Path = SOURCE_DIR) -> Path:
     """Add the code's new strings to ``lang``'s catalog (untranslated) and drop the ones the code no longer has."""
     from babel.messages.catalog import Catalog
-    from babel.messages.pofile import write_po
-
-    from .files import replace_file
 
     template = Catalog(domain=DOMAIN, project="Reconnect")
     for key, places in extract_messages(source).items():
         template.add(key, locations=[(p.rsplit(":", 1)[0], int(p.rsplit(":", 1)[1])) for p in places])
-    path = catalog_path(lang)
+    return _update(lang, DOMAIN, template)
+
+
+def update_notebook_catalog(lang: str, *, folder: Path | None = None) -> Path:
+    """Add the notebooks' new markdown cells to ``lang``'s ``notebooks.po`` (untranslated); drop removed ones."""
+    from babel.messages.catalog import Catalog
+
+    template = Catalog(domain=NOTEBOOKS_DOMAIN, project="Reconnect")
+    for text, names in notebook_messages(folder).items():
+        template.add(text, locations=[(name, 0) for name in names])
+    return _update(lang, NOTEBOOKS_DOMAIN, template)
+
+
+def _update(lang: str, domain: str, template) -> Path:
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    from .files import replace_file
+
+    path = catalog_path(lang, domain)
     if path.is_file():
-        po = _read(lang)
+        po = _read(lang, domain)
     else:
-        po = Catalog(locale=lang, domain=DOMAIN, project="Reconnect")
+        po = Catalog(locale=lang, domain=domain, project="Reconnect")
     template.creation_date = po.creation_date  # a re-run with no new strings leaves the file unchanged
     po.update(template, no_fuzzy_matching=True)
     po.obsolete.clear()

@@ -163,10 +163,31 @@ def _translations(args) -> int:
     incomplete = False
     for language in wanted:
         lines, missing = translation_report(language, args.folder)
+        lines += _catalog_lines(language)
+        missing = missing or any(not line.endswith(": complete.") for line in _catalog_lines(language))
         incomplete = incomplete or missing
         for line in lines:
             print(show(line))
     return 1 if incomplete else 0
+
+
+def _catalog_lines(language: str) -> list[str]:
+    """The notebooks' text of ``language`` (``notebooks.po``): which markdown cells are missing or extra.
+
+    (The bank and the catalog of page words are reported by :func:`reconnect.translations.translation_report`.)
+    """
+    from .catalogs import notebook_catalog_problems
+    from .i18n import NOTEBOOKS_DOMAIN, catalog_path
+    from .paths import normalise_language
+
+    lang = normalise_language(language)
+    if lang == "en":
+        return []
+    problems = notebook_catalog_problems(lang)
+    name = catalog_path(lang, NOTEBOOKS_DOMAIN).name
+    return [str(p) for p in problems] + [
+        f"{name}: {len(problems)} notebook cells to fix." if problems else f"{name}: complete."
+    ]
 
 
 def _validate(args) -> int:

@@ -99,6 +99,7 @@ def demo_submissions(
                         workshop=shop,
                         couple=couple,
                         bank_version=bank.version,
+                        language=bank.language,
                         saved_at=moment,
                         submission_id=f"{rng.getrandbits(96):024x}",
                     )

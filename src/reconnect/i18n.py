@@ -7,9 +7,15 @@ translated by ``src/reconnect/locale/<lang>/LC_MESSAGES/reconnect.po``: a plain-
 translators edit with any PO editor (Poedit, Weblate, a text editor). Catalogs are read with Babel at
 first use; no compiled ``.mo`` file is kept, so the catalog in the repository is the one that runs.
 
-Which language: :func:`active_language` is the language set for this kernel (:func:`use_language`:
-a participant's choice in 00, or a page's own language), else ``RECONNECT_LANG``, else English. A
-string with no translation yet shows in English (``reconnect translations`` lists those).
+Which language (first that applies; docs/architecture.md "Choosing the language"):
+
+1. a :func:`language` block (e.g. the facilitator's handout, written in the facilitator's language);
+2. the language of the person answering on this page, chosen in 00 (:func:`use_language`, set by
+   :mod:`reconnect.participant` on every sign-in and sign-out);
+3. the page's own language (:func:`set_page_language`: a generated ``notebooks/es/`` page says ``es``);
+4. ``RECONNECT_LANG`` (the installation: ``make app LANG=es``, the hub's default); else English.
+
+A string with no translation yet shows in English (``reconnect translations`` lists those).
 
 Conventions for developers
 --------------------------
@@ -53,11 +59,16 @@ FORMAT_LOCALES = {"en": "en_US", "es": "es_419"}
 
 _state = threading.local()
 _kernel_language: str | None = None
+_page_language: str | None = None
 
 
-def catalog_path(lang: str) -> Path:
-    """Where a language's catalog lives (it may not exist yet)."""
-    return LOCALE_DIR / normalise_language(lang) / "LC_MESSAGES" / f"{DOMAIN}.po"
+#: The second catalog: the notebooks' own text (each markdown cell of notebooks/, whole), see navigation.py.
+NOTEBOOKS_DOMAIN = "notebooks"
+
+
+def catalog_path(lang: str, domain: str = DOMAIN) -> Path:
+    """Where a language's catalog lives (it may not exist yet): ``reconnect.po``, or ``notebooks.po``."""
+    return LOCALE_DIR / normalise_language(lang) / "LC_MESSAGES" / f"{domain}.po"
 
 
 def available_languages() -> list[str]:
@@ -67,18 +78,35 @@ def available_languages() -> list[str]:
 
 
 def use_language(lang: str | None) -> str:
-    """Set this kernel's language (``None``: back to ``RECONNECT_LANG``); return the language now active."""
+    """Set this kernel's language (``None``: back to the page's, else ``RECONNECT_LANG``); return the language now active."""
     global _kernel_language
     _kernel_language = normalise_language(lang) if lang else None
     return active_language()
 
 
+def set_page_language(lang: str | None) -> str:
+    """This page's own language (the language its text is written in); return the language now active."""
+    global _page_language
+    _page_language = normalise_language(lang) if lang else None
+    return active_language()
+
+
+def page_text_language() -> str:
+    """The language this page's own text (its markdown) is written in: English unless it said otherwise."""
+    return _page_language or DEFAULT_LANGUAGE
+
+
+def page_language() -> str:
+    """The language of this page when nobody has chosen one: the page's own, else ``RECONNECT_LANG``."""
+    return _page_language or requested_language()
+
+
 def active_language() -> str:
-    """The language words are shown in now: a :func:`language` block, this kernel's choice, ``RECONNECT_LANG``."""
+    """The language words are shown in now: a :func:`language` block, the person's choice, the page's, ``RECONNECT_LANG``."""
     override = getattr(_state, "lang", None)
     if override:
         return override
-    return _kernel_language or requested_language()
+    return _kernel_language or page_language()
 
 
 @contextlib.contextmanager
@@ -92,14 +120,14 @@ def language(lang: str | None):
         _state.lang = previous
 
 
-def load_catalog(lang: str) -> gettext.NullTranslations:
+def load_catalog(lang: str, domain: str = DOMAIN) -> gettext.NullTranslations:
     """The translations of ``lang`` (English, or a language without a catalog, translates nothing).
 
     Read from the ``.po`` file with Babel and turned into a standard :class:`gettext.GNUTranslations`
     in memory (entries marked fuzzy are left out: a translator has not confirmed them). Cached until the
     file changes, so a translator sees an edit on the next page run.
     """
-    path = catalog_path(lang)
+    path = catalog_path(lang, domain)
     if normalise_language(lang) == DEFAULT_LANGUAGE or not path.is_file():
         return gettext.NullTranslations()
     stat = path.stat()
@@ -136,6 +164,22 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     '2 files'
     """
     return load_catalog(active_language()).ngettext(singular, plural, n)
+
+
+def language_name(lang: str) -> str:
+    """A language's name in that language, for a choice a reader of either can find: ``English``, ``Español``.
+
+    >>> [language_name(x) for x in ("en", "es")]
+    ['English', 'Español']
+    """
+    from babel import Locale
+
+    lang = normalise_language(lang)
+    try:
+        name = Locale.parse(lang).get_display_name(lang) or lang
+    except (ValueError, LookupError):
+        return lang
+    return name[:1].upper() + name[1:]
 
 
 def format_locale(lang: str | None = None) -> str:

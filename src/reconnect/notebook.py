@@ -56,6 +56,10 @@ def _friendly(view):
 
         _page_style()
         try:
+            pt.apply_language(data_home())  # someone remembered on this computer: their language from the start
+        except (OSError, ReconnectError):
+            pass  # an unreadable data folder: the page's language, and the view below says what is wrong
+        try:
             return view(*args, **kwargs)
         except ReconnectError as exc:
             return w.HTML(error_message(str(exc)))
@@ -78,6 +82,16 @@ def _page_style() -> None:
     from .ui.common import PAGE_CSS
 
     display(HTML(PAGE_CSS))
+
+
+def page_language(lang: str) -> None:
+    """The first hidden cell of a translated page (``notebooks/es/``): this page's text is in ``lang``.
+
+    The words around it (buttons, messages, charts) follow, unless the person answering chose another
+    language in 00 (docs/architecture.md, "Choosing the language")."""
+    from . import i18n
+
+    i18n.set_page_language(lang)
 
 
 @_friendly

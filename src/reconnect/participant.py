@@ -72,6 +72,8 @@ class Settings:
     session: str = DEFAULT_SESSION
     share_with_partner: bool = False
     share_sensitive: bool = False  # also compare the statements marked sensitive (needs both partners)
+    #: The language chosen in 00 ("en", "es"); "" means not chosen: the page's or installation's language.
+    language: str = ""
 
     def checked(self) -> Settings:
         """Return a normalised copy, or raise :class:`~reconnect.errors.InputError` saying what to fix."""
@@ -84,7 +86,28 @@ class Settings:
             session=normalise_label(self.session, what="session label", required=True),
             share_with_partner=bool(self.share_with_partner),
             share_sensitive=bool(self.share_sensitive),
+            language=checked_language(self.language),
         )
+
+
+def checked_language(value) -> str:
+    """A language a participant may choose: one with a catalog (``en``, ``es``), or ``""`` (not chosen).
+
+    Anything else (a language whose catalog was removed, a hand-edited file) counts as not chosen:
+    the page's language applies, never an error that locks the person out of their settings.
+
+    >>> [checked_language(v) for v in ("es", "es_MX", "", None, "xx", 3)]
+    ['es', 'es', '', '', '', '']
+    """
+    from .i18n import available_languages
+    from .paths import normalise_language
+
+    if not isinstance(value, str) or not value.strip():
+        return ""
+    lang = normalise_language(value)
+    if lang == "en" and not value.strip().lower().startswith("en"):
+        return ""  # normalise_language reads anything unusable as English
+    return lang if lang in available_languages() else ""
 
 
 def settings_folder(home: str | Path, code: str) -> Path:
@@ -185,8 +208,14 @@ def on_change(callback) -> None:
 
 def _notify(home: str | Path) -> None:
     code = current_code(home)
+    apply_language(home, reset=True)  # before the views redraw, so they redraw in the person's language
     for callback in list(_listeners):
         callback(Path(home), code)
+
+
+def settings_changed(home: str | Path) -> None:
+    """The person answering changed a setting (e.g. the language): every view on this page follows."""
+    _notify(home)
 
 
 def sign_in(home: str | Path, code: str, *, remember: bool = False) -> str:
@@ -255,6 +284,18 @@ def current_code(home: str | Path) -> str | None:
     if _key(home) in _signed_out:
         return None
     return remembered_code(home)
+
+
+def apply_language(home: str | Path, *, reset: bool = False) -> str:
+    """Show this page in the language of the person answering on it (chosen in 00). With nobody answering
+    or no choice made, ``reset`` goes back to the page's own language (after a sign-in or sign-out);
+    without it a choice made on this page stays (00's language buttons). Returns the language now active."""
+    from . import i18n
+
+    settings = current_settings(home)
+    if settings is not None and settings.language:
+        return i18n.use_language(settings.language)
+    return i18n.use_language(None) if reset else i18n.active_language()
 
 
 def is_known(home: str | Path, code: str) -> bool:

@@ -8,7 +8,9 @@ Resolution order, so that tests, a workshop laptop and JupyterHub can each point
 
 The content's language: ``RECONNECT_LANG`` (``es``, ``es_MX``, ``es_MX.UTF-8`` all mean Spanish)
 picks ``item_bank.<lang>.yaml`` next to the English bank when that file exists; any other value,
-or a language without a bank, gives the English bank. ``RECONNECT_ITEM_BANK`` still wins over both.
+or a language without a bank, gives the English bank. ``RECONNECT_ITEM_BANK`` still wins over both,
+except that a bank it names ``item_bank.yaml`` (a hub's room folder) is an English bank whose
+translations ``item_bank.<lang>.yaml`` beside it serve the other languages.
 """
 
 from __future__ import annotations
@@ -64,9 +66,9 @@ def item_bank_path(language: str | None = None) -> Path:
     """The item bank in use: ``RECONNECT_ITEM_BANK``, else the bank of ``language`` (default
     ``RECONNECT_LANG``) beside the English one when it exists, else the English bank."""
     env = os.environ.get("RECONNECT_ITEM_BANK")
-    if env:
+    if env and Path(env).name != ITEM_BANK_NAME:
         return Path(env)
-    english = english_bank_path()
+    english = Path(env) if env else english_bank_path()
     if language is not None:
         lang = normalise_language(language)
     else:

@@ -26,7 +26,7 @@ from .content import ItemBank, load_item_bank
 from .csvfile import csv_text
 from .errors import InputError, Problem, StoreError
 from .files import TEMP_PREFIX, write_new
-from .store import BATCH_PREFIX, COLUMNS, read_submission_file, store_lock, submissions_folder
+from .store import BATCH_PREFIX, COLUMNS, COLUMNS_V1, read_submission_file, store_lock, submissions_folder
 
 STORE_FILE_MODE = 0o600
 
@@ -36,6 +36,7 @@ class _Split:
     path: Path
     ours: int  # submissions of the workshop in this file
     others: list[list[str]]  # rows of other workshops, as text, in file order
+    header: tuple = COLUMNS  # the file's own columns (a format-1 file keeps format 1's)
 
     @property
     def whole_file(self) -> bool:
@@ -187,26 +188,27 @@ def _split(path: Path, workshop: str) -> tuple[_Split | None, Problem | None]:
         return None, Problem(str(path), "", f"it could not be read as a CSV file ({exc})", "check it by hand")
     if not rows:
         return None, None
-    if tuple(rows[0]) != COLUMNS:
+    header = tuple(rows[0])
+    if header not in (COLUMNS, COLUMNS_V1):  # this format's header, or format 1's (no language column)
         return None, Problem(
             str(path), "row 1", "its header is not the one Reconnect writes", "check the file with reconnect validate"
         )
-    col = COLUMNS.index("workshop")
-    sid = COLUMNS.index("submission_id")
+    col = header.index("workshop")
+    sid = header.index("submission_id")
     body = [r for r in rows[1:] if r]
-    if any(len(r) != len(COLUMNS) for r in body):
+    if any(len(r) != len(header) for r in body):
         return None, Problem(
             str(path), "", "some rows do not have every column", "check the file with reconnect validate"
         )
     ours = {r[sid] for r in body if r[col].strip() == workshop}
     if not ours:
         return None, None
-    return _Split(path, len(ours), [r for r in body if r[col].strip() != workshop]), None
+    return _Split(path, len(ours), [r for r in body if r[col].strip() != workshop], header), None
 
 
 def _rewrite(split: _Split, workshop: str, bank: ItemBank) -> Path:
     """Copy the other workshops' rows into a new file, check it, then delete the old file."""
-    data = csv_text(COLUMNS, split.others).encode("utf-8")  # the package's one CSV writer
+    data = csv_text(split.header, split.others).encode("utf-8")  # the package's one CSV writer, the file's own columns
     new = split.path.parent / f"{BATCH_PREFIX}{hashlib.sha256(data).hexdigest()[:24]}.csv"
     if new.exists():  # an earlier run wrote it and stopped before deleting the old file
         if new.read_bytes() != data:

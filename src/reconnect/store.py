@@ -32,6 +32,7 @@ from .submission import (  # noqa: F401  (re-exported: the store's public names)
     BATCH_PREFIX,
     BATCH_SUBMISSIONS,
     COLUMNS,
+    COLUMNS_V1,
     FORMAT_VERSION,
     MAX_BATCH_BYTES,
     MAX_FILE_BYTES,

@@ -12,7 +12,8 @@ from datetime import datetime, timezone
 from .csvfile import csv_text
 from .files import random_id
 
-FORMAT_VERSION = 1
+#: 2 added the ``language`` column (the language the answers were given in); files of format 1 still load.
+FORMAT_VERSION = 2
 COLUMNS = (
     "format_version",
     "submission_id",
@@ -25,7 +26,10 @@ COLUMNS = (
     "rating",
     "saved_at",
     "bank_version",
+    "language",
 )
+#: The columns of format 1 (before ``language``): such files load, with the language blank (not known).
+COLUMNS_V1 = COLUMNS[:-1]
 MAX_FILE_BYTES = 256 * 1024  # a file holding one submission
 MAX_BATCH_BYTES = 64 * 1024 * 1024  # a batch file written by `reconnect collect`
 BATCH_PREFIX = "batch-"
@@ -46,6 +50,8 @@ class Submission:
     bank_version: str = ""
     saved_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     submission_id: str = field(default_factory=random_id)
+    #: The language of the item bank the statements were shown from (``en``, ``es``).
+    language: str = "en"
 
     @property
     def stamp(self) -> str:
@@ -67,6 +73,7 @@ class Submission:
                 "" if rating is None else int(rating),
                 self.stamp,
                 self.bank_version,
+                self.language,
             )
             for item, rating in self.ratings.items()
         ]

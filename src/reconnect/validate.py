@@ -24,7 +24,15 @@ from dataclasses import dataclass, field
 from .codes import is_participant_code, normalise_label
 from .content import VERSION_RE, ItemBank, load_item_bank
 from .errors import Problem, SubmissionError, show
-from .submission import BATCH_PREFIX, COLUMNS, FORMAT_VERSION, MAX_BATCH_BYTES, MAX_FILE_BYTES, Submission
+from .submission import (
+    BATCH_PREFIX,
+    COLUMNS,
+    COLUMNS_V1,
+    FORMAT_VERSION,
+    MAX_BATCH_BYTES,
+    MAX_FILE_BYTES,
+    Submission,
+)
 
 #: A version of the format, a rating: ASCII digits only (``int()`` would also take '４', '+4', '0_4').
 _DIGITS = re.compile(r"[0-9]{1,9}")
@@ -38,7 +46,11 @@ _TIME_COL = "_time"  # the parsed saved_at of each row, computed once by the val
 
 # Fields that must be the same on every row of one file; the first group must not be blank either.
 _CONSTANT = ("format_version", "submission_id", "participant", "session", "area", "saved_at", "bank_version")
-_OPTIONAL_CONSTANT = ("workshop", "couple")
+_OPTIONAL_CONSTANT = ("workshop", "couple", "language")
+#: Columns a file of an older format does not have: (column, the format that added it).
+_ADDED = {"language": 2}
+#: The language the answers were given in, as written: a two- or three-letter code (``en``, ``es``).
+LANGUAGE = re.compile(r"[a-z]{2,3}")
 
 _PANDAS_FROM = 512 * 1024  # files at least this large are parsed with pandas' C parser
 _ROW = "_row"  # row number in its file (the header is row 1), for messages
@@ -117,7 +129,7 @@ def parse_bytes(data: bytes, label: str, into: Rows, *, max_bytes: int = MAX_FIL
         into.problems.append(rows_or_frame)
         return None
     header, body, rows = rows_or_frame
-    missing = [c for c in COLUMNS if c not in header]
+    missing = [c for c in COLUMNS if c not in header and c not in _ADDED]
     if missing:
         if cut and not body:
             return _cut_whole(label, into)
@@ -130,11 +142,13 @@ def parse_bytes(data: bytes, label: str, into: Rows, *, max_bytes: int = MAX_FIL
         if cut:
             return _cut_whole(label, into)
         return fail("", "the file has a header but no ratings", "save the answers again from the notebook")
-    col = [header.index(c) for c in COLUMNS]
+    col = [header.index(c) if c in header else None for c in COLUMNS]  # None: a column of a later format
     first_version = body[0][col[0]].strip() if rows is None else str(body[COLUMNS[0]].iloc[0]).strip()
     if not _DIGITS.fullmatch(first_version):
         return fail(
-            "row 2, column format_version", f"'{show(first_version[:20])}' is not a format version", "it should be 1"
+            "row 2, column format_version",
+            f"'{show(first_version[:20])}' is not a format version",
+            f"it should be a number from 1 to {FORMAT_VERSION}",
         )
     version = int(first_version)
     if version > FORMAT_VERSION:
@@ -144,7 +158,18 @@ def parse_bytes(data: bytes, label: str, into: Rows, *, max_bytes: int = MAX_FIL
             "update Reconnect (git pull, then make lab) and load again",
         )
     if version < 1:
-        return fail("row 2, column format_version", f"format version {version} does not exist", "it should be 1")
+        return fail(
+            "row 2, column format_version",
+            f"format version {version} does not exist",
+            f"it should be a number from 1 to {FORMAT_VERSION}",
+        )
+    late = [c for c, since in _ADDED.items() if since <= version and c not in header]
+    if late:
+        return fail(
+            "header",
+            f"column(s) missing: {', '.join(late)} (format {version} has them)",
+            f"the first line must name the columns {','.join(COLUMNS)}",
+        )
 
     src = into.add_source(label)
     sid_col = col[1]
@@ -166,7 +191,9 @@ def parse_bytes(data: bytes, label: str, into: Rows, *, max_bytes: int = MAX_FIL
                 into.sources.pop()
                 return _cut_whole(label, into)
             _cut_batch(label, into, src, body[-1][sid_col].strip(), len(body) + 2)
-        into.lists.extend([*(r[i].strip() for i in col), n, src] for n, r in enumerate(body, start=2))
+        into.lists.extend(
+            [*(r[i].strip() if i is not None else "" for i in col), n, src] for n, r in enumerate(body, start=2)
+        )
     else:  # pandas path: a DataFrame already in COLUMNS order
         if cut:
             sids = body["submission_id"]
@@ -226,7 +253,7 @@ def _split_fast(text: str, data: bytes, label: str):
 
     first = text[: text.find("\n")].split(",")
     header = [h.strip() for h in first]
-    if sorted(header) != sorted(COLUMNS) or len(header) != len(COLUMNS):
+    if sorted(header) not in (sorted(COLUMNS), sorted(COLUMNS_V1)) or len(set(header)) != len(header):
         return _split_csv(text, label)
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     body = body[: body.rfind(b"\n") + 1]  # whole lines only (a cut-off line is reported by the caller)
@@ -242,8 +269,10 @@ def _split_fast(text: str, data: bytes, label: str):
     except (pd.errors.ParserError, ValueError):
         return _split_csv(text, label)  # e.g. a row with too many fields: the csv module reports it exactly
     frame.columns = header
-    if body.count(b",") != (len(COLUMNS) - 1) * (len(frame) + 1):
+    if body.count(b",") != (len(header) - 1) * (len(frame) + 1):
         return _split_csv(text, label)  # a short or long row: the csv module reports it exactly
+    if len(header) < len(COLUMNS):  # format 1: no language column
+        frame["language"] = ""
     frame = frame[list(COLUMNS)]
     if any(" " in v for v in first) or _needs_strip(body):
         for c in COLUMNS:
@@ -343,14 +372,18 @@ def check_rows(rows: Rows, bank: ItemBank, *, dedupe: bool = True):
         every_part = starts.duplicated(keep=False).to_numpy()
         bad[np.isin(block, np.flatnonzero(every_part))] = True
     fixes = {
-        "format_version": "it should be 1",
+        "format_version": f"it should be a number from 1 to {FORMAT_VERSION}",
         "submission_id": "save the answers again (Reconnect makes the id)",
         "participant": "codes look like KM7-4TX",
         "workshop": "use letters, digits, spaces, dots, dashes, underscores",
         "couple": "use letters, digits, spaces, dots, dashes, underscores",
         "session": "use letters, digits, spaces, dots, dashes, underscores",
         "bank_version": "use the version written in the item bank, e.g. 1.0",
+        "language": "use the two-letter code of the language, e.g. en or es",
     }
+    # From format 2 on, every submission says the language it was answered in.
+    unsaid = (columns["language"] == "") & (columns["format_version"] != "1")
+    report(unsaid, "language", "this field is blank", "format 2 records the language of the answers; save them again")
     for c, fix in fixes.items():
         check = VALUE_CHECKS[c]
         reasons = verdicts(c, lambda v, check=check: check(v, bank) if v else None)  # blanks: reported above
@@ -507,6 +540,12 @@ def _bank_version_problem(v: str) -> str | None:
     return f"'{show(v[:30])}' is not an item-bank version (letters, digits, dots, dashes; at most 32)"
 
 
+def _language_problem(v: str) -> str | None:
+    if not LANGUAGE.fullmatch(v):
+        return f"'{show(v[:20])}' is not a language code"
+    return None
+
+
 def _participant_problem(v: str) -> str | None:
     return None if not v or is_participant_code(v) else f"'{show(v[:20])}' is not a participant code"
 
@@ -560,6 +599,7 @@ VALUE_CHECKS = {
     "session": lambda v, bank: _label_problem(v, "session label"),
     "rating": lambda v, bank: _rating_problem(v, bank),
     "bank_version": lambda v, bank: _bank_version_problem(v),
+    "language": lambda v, bank: _language_problem(v),
 }
 
 
@@ -612,6 +652,7 @@ def check_submission(sub: Submission, bank: ItemBank) -> None:
     for column, value in (
         ("submission_id", sub.submission_id),
         ("bank_version", sub.bank_version),
+        ("language", sub.language),
     ):
         reason = VALUE_CHECKS[column](value, bank)
         if reason:

@@ -291,6 +291,8 @@ def make_project(base: Path) -> dict[str, Path]:
     shutil.copytree(ROOT / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     (root / "data").mkdir()
     shutil.copy2(ROOT / "data" / "item_bank.yaml", root / "data" / "item_bank.yaml")
+    for translated in (ROOT / "data").glob("item_bank.*.yaml"):  # other languages' banks, beside it
+        shutil.copy2(translated, root / "data" / translated.name)
     paths = {
         "base": base,
         "root": root,

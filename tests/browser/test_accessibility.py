@@ -56,7 +56,7 @@ def _show_choice_is_exposed(page) -> None:
     expect(show.locator(".mod-active")).to_have_text("A demo participant (synthetic)")
 
 
-@pytest.mark.parametrize("nb", PAGES)
+@pytest.mark.parametrize("nb", PAGES + ["es/00_start_here.ipynb", "es/01_self_esteem.ipynb"])
 def test_axe_app_mode(page, voila, nb):
     open_voila(page, voila, nb)
     _audit(page, f"app mode {nb}")

@@ -10,7 +10,8 @@ folder: database, cookie secret), ``room`` (notebooks, item bank, collection fol
 ``proxy`` (the configurable-http-proxy command), ``tls_cert``/``tls_key`` (optional),
 ``cull_idle`` (int seconds: idle participant servers), ``cull_kernels`` (int seconds: kernels of
 closed pages), ``memory_mb`` (int, per process), ``python`` (the hub's Python, for its services),
-``env`` (the participants' Python environment, readable by every account).
+``env`` (the participants' Python environment, readable by every account), ``language`` (the room's
+language, e.g. ``es``: ``RECONNECT_LANG`` of every server, the translated notebooks to land on).
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ def configure(c, s: dict) -> None:
     c.WorkshopSpawner.user_prefix = s.get("prefix", "rc-")
     c.WorkshopSpawner.workshop = s.get("workshop", "ROOM")
     c.WorkshopSpawner.memory_limit_mb = int(s.get("memory_mb", 2048))
+    c.WorkshopSpawner.language = s.get("language", "") or ""
     c.Spawner.cmd = [str(Path(bindir) / "jupyterhub-singleuser")]
     c.Spawner.notebook_dir = "~"
     c.Spawner.http_timeout = 120  # a busy 2-core machine starting many servers at once

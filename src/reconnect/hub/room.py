@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ..codes import CODE_ALPHABET
 from ..collect import make_drop_folder
-from ..paths import item_bank_path
+from ..paths import item_bank_path, requested_language
 from . import DEFAULT_PREFIX, counselor_name
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -137,8 +137,15 @@ def prepare(hub_dir: Path, args) -> dict:
     for nb in sorted((ROOT / "notebooks").glob("*.ipynb")):
         shutil.copyfile(nb, nbs / nb.name)
         os.chmod(nbs / nb.name, 0o644)
-    shutil.copyfile(item_bank_path(), room / "item_bank.yaml")
-    os.chmod(room / "item_bank.yaml", 0o644)
+    for nb in sorted((ROOT / "notebooks").glob("*/*.ipynb")):  # the translated notebooks (notebooks/es)
+        (nbs / nb.parent.name).mkdir(exist_ok=True)
+        os.chmod(nbs / nb.parent.name, 0o755)
+        shutil.copyfile(nb, nbs / nb.parent.name / nb.name)
+        os.chmod(nbs / nb.parent.name / nb.name, 0o644)
+    english = item_bank_path("en")
+    for bank in [english, *sorted(english.parent.glob("item_bank.*.yaml"))]:  # every language's bank
+        shutil.copyfile(bank, room / bank.name)
+        os.chmod(room / bank.name, 0o644)
     counselor = create_account(counselor_name(args.prefix), args.homes)
     drop = make_drop_folder(room / "collect")
     os.chown(drop, counselor.pw_uid, counselor.pw_gid)
@@ -161,6 +168,8 @@ def prepare(hub_dir: Path, args) -> dict:
         "memory_mb": args.memory_mb,
         "tls_cert": str(Path(args.tls_cert).resolve()) if args.tls_cert else "",
         "tls_key": str(Path(args.tls_key).resolve()) if args.tls_key else "",
+        # the room's language (RECONNECT_LANG when `make hub` starts; English otherwise)
+        "language": requested_language(),
         **keep,
     }
     _write_private(state / "hub.json", settings)

@@ -20,6 +20,7 @@ collection folder readable by them alone (mode 1733, owned by the counselor).
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import pwd
 import resource
@@ -32,6 +33,7 @@ from jupyterhub.spawner import LocalProcessSpawner
 from traitlets import Integer, List, Unicode
 
 from .. import participant as pt
+from ..paths import normalise_language
 from . import DEFAULT_PREFIX, code_for, counselor_name
 
 NOTEBOOKS = "notebooks"
@@ -105,7 +107,13 @@ def copy_notebooks(source: Path, home: Path) -> None:
     The folder is made when the account is new. Later it is refreshed only while it is still a real
     folder owned by root: the participant owns their home and could have put a link there instead.
     """
-    target = home / NOTEBOOKS
+    _copy_folder(Path(source), home / NOTEBOOKS)
+    for translated in sorted(p for p in Path(source).iterdir() if p.is_dir() and not p.is_symlink()):
+        if (home / NOTEBOOKS).is_dir() and not (home / NOTEBOOKS).is_symlink():  # notebooks/es, the same way
+            _copy_folder(translated, home / NOTEBOOKS / translated.name)
+
+
+def _copy_folder(source: Path, target: Path) -> None:
     if not target.exists() and not target.is_symlink():
         target.mkdir(mode=0o755)
     info = os.lstat(target)
@@ -183,6 +191,21 @@ class WorkshopSpawner(LocalProcessSpawner):
         help="Extra arguments for participants' servers (not the counselor's).",
     )
     counselor_url = Unicode("/voila/render/notebooks/07_group_discussion.ipynb", config=True)
+    language = Unicode(
+        "",
+        config=True,
+        help="The room's language (es): RECONNECT_LANG of every server, and its translated notebooks "
+        "(notebooks/<lang>/) as the pages people land on. Empty: English.",
+    )
+
+    def _in_language(self, url: str) -> str:
+        """The page ``url`` in the room's language, when the room has that translation of it."""
+        lang = normalise_language(self.language) if self.language else "en"
+        prefix = "/voila/render/notebooks/"
+        if lang == "en" or not url.startswith(prefix):
+            return url
+        name = url[len(prefix) :]
+        return prefix + f"{lang}/{name}" if (Path(self.room) / NOTEBOOKS / lang / name).is_file() else url
 
     @property
     def is_counselor(self) -> bool:
@@ -195,7 +218,7 @@ class WorkshopSpawner(LocalProcessSpawner):
         async with _account_lock:  # useradd locks /etc/passwd: one at a time
             user = await asyncio.to_thread(create_account, self.user.name, self.home_base)
         await asyncio.to_thread(self._prepare_home, user)
-        self.default_url = self.counselor_url if self.is_counselor else self.participant_url
+        self.default_url = self._in_language(self.counselor_url if self.is_counselor else self.participant_url)
         self.port = server_port()
         return await super().start()
 
@@ -217,6 +240,9 @@ class WorkshopSpawner(LocalProcessSpawner):
         # Reconnect's app-mode template for everyone: its start page, and no font from a CDN (nothing
         # a page asks for leaves the room's machine).
         own = ["--VoilaConfiguration.template=reconnect"]
+        if self.language and normalise_language(self.language) != "en":  # the start page in the room's language
+            lang = normalise_language(self.language)
+            own.append("--ServerApp.jinja_template_vars=" + json.dumps({"reconnect_language": lang}))
         return super().get_args() + own + ([] if self.is_counselor else list(self.participant_args))
 
     def get_env(self):
@@ -233,6 +259,8 @@ class WorkshopSpawner(LocalProcessSpawner):
             OPENBLAS_NUM_THREADS="1",
             OMP_NUM_THREADS="1",
         )
+        if self.language:
+            env["RECONNECT_LANG"] = normalise_language(self.language)
         if self.is_counselor:
             env["RECONNECT_STORE"] = str(home / STORE)
         return env

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
+from .. import i18n
 from .. import participant as pt
 from ..codes import MAX_NAME
 from ..errors import ReconnectError
@@ -18,6 +19,7 @@ from ..i18n import _
 from ..paths import data_home
 from .common import error_message, esc, html_format, info_message, ok_message
 from .identity import DONE_LABEL, DONE_MESSAGE, register, remember_box
+from .switch import Switch
 
 
 class StartPanel:
@@ -26,6 +28,16 @@ class StartPanel:
     def __init__(self, *, home: str | Path | None = None):
         self.home = Path(home) if home is not None else data_home()
         self.status = w.HTML()
+        # The language: each name in its own language, so a reader of either finds theirs (see _on_language).
+        self.language = Switch(  # a radio group: the chosen language is exposed, in Lab and app mode alike
+            options=[(i18n.language_name(lang), lang) for lang in i18n.available_languages()],
+            value=i18n.active_language() if i18n.active_language() in i18n.available_languages() else "en",
+            label=_("Language"),
+        )
+        self.language.add_class("rc-language")
+        self._language_chosen = False  # chosen on this page before anyone signed in: saved with their code
+        self._quiet = False  # the toggle set by the program (a sign-in), not by the person
+        self._built_in = i18n.active_language()
         self.new_button = w.Button(
             description=_("Create my participant code"), button_style="primary", layout=w.Layout(width="auto")
         )
@@ -80,8 +92,10 @@ class StartPanel:
         self.sign_out_button.on_click(self._on_sign_out)
         self.display_name.observe(self._on_name, names="value")
         self.settings_box = w.VBox([self.display_name, self.workshop, self.couple, self.session, self.save_button])
+        self.language.observe(self._on_language, names="value")
         self.widget = w.VBox(
             [
+                self.language,
                 self.status,
                 self.sign_out_row,
                 w.HBox([self.new_button]),
@@ -103,6 +117,9 @@ class StartPanel:
 
     def refresh(self) -> None:
         """Someone signed in or out on this page (e.g. with I'm done at the bottom): show who, or nobody."""
+        if i18n.active_language() != self._built_in:  # their language is not the one this panel speaks
+            self._rebuild().refresh()
+            return
         settings = pt.current_settings(self.home)
         if settings is None:
             self.message.value = ""  # it may name the code of the person who just left
@@ -110,6 +127,43 @@ class StartPanel:
         self._show(settings)
 
     # -- actions -------------------------------------------------------------------------------
+    def _on_language(self, change) -> None:
+        """A language chosen: saved with the person answering (or with the code they create next), this
+        page's kernel switches to it, and the panel and every personal view on the page are drawn again in
+        it. The page's own text cannot change in place: the message links to the page in that language."""
+        if self._quiet:
+            return
+        lang = change["new"]
+        code = pt.current_code(self.home)
+        try:
+            if code is not None:
+                old = pt.load_settings(self.home, code) or pt.Settings(code=code)
+                pt.save_settings(self.home, replace(old, language=lang), make_current=False)
+        except ReconnectError as exc:
+            self.message.value = error_message(str(exc))
+            return
+        i18n.use_language(lang)
+        if code is not None:
+            pt.settings_changed(self.home)  # every view on this page follows, in the new language
+        fresh = self._rebuild()
+        fresh._language_chosen = code is None
+        fresh.message.value = language_note(lang, saved=code is not None)
+
+    def _now(self) -> StartPanel:
+        """The panel on the page now: a sign-in in another language draws this one again (see refresh)."""
+        from .identity import _registry
+
+        view = _registry.get("start-panel")
+        return view if isinstance(view, StartPanel) and view.widget is self.widget else self
+
+    def _rebuild(self) -> StartPanel:
+        """This panel drawn again in the language now active (its labels are set when it is made)."""
+        fresh = StartPanel(home=self.home)
+        fresh.remember.value = self.remember.value
+        self.widget.children = fresh.widget.children
+        fresh.widget = self.widget
+        return fresh
+
     def _on_new(self, _button=None) -> None:
         old = pt.current_code(self.home)
         if old is not None:
@@ -151,10 +205,13 @@ class StartPanel:
         except ReconnectError as exc:
             self.message.value = error_message(str(exc))
             return
+        self = self._now()  # noqa: PLW0642 - the person's language may have drawn the panel again
         self._show(settings)
-        self.message.value = ok_message(
-            _("Your new participant code is {code}. Write it down: it is how you come back to your answers.").format(
-                code=settings.code
+        self.message.value = _with_language_link(
+            ok_message(
+                _(
+                    "Your new participant code is {code}. Write it down: it is how you come back to your answers."
+                ).format(code=settings.code)
             )
         )
 
@@ -167,20 +224,30 @@ class StartPanel:
             code = pt.normalise_participant_code(self.resume_code.value)
             settings = pt.load_settings(self.home, code)
             known = settings is not None
+            if settings is not None and self._language_chosen:  # the language just chosen on this page
+                settings = replace(settings, language=self.language.value)
             settings = pt.save_settings(
                 self.home,
-                settings or pt.Settings(code=code, session=pt.session_value(self.session.value) or pt.DEFAULT_SESSION),
+                settings
+                or pt.Settings(
+                    code=code,
+                    session=pt.session_value(self.session.value) or pt.DEFAULT_SESSION,
+                    language=self.language.value if self._language_chosen else "",
+                ),
                 make_current=False,
             )
             pt.sign_in(self.home, code, remember=self.remember.value)
         except ReconnectError as exc:
             self.message.value = error_message(str(exc))
             return
+        self = self._now()  # noqa: PLW0642 - the person's language may have drawn the panel again
         self.resume_code.value = ""
         self.confirm_box.layout.display = "none"
         self._show(settings)
         if known:
-            self.message.value = ok_message(_("Welcome back. You are working as {code} again.").format(code=code))
+            self.message.value = _with_language_link(
+                ok_message(_("Welcome back. You are working as {code} again.").format(code=code))
+            )
         else:
             self.message.value = info_message(
                 _(
@@ -222,10 +289,20 @@ class StartPanel:
             "workshop": self.workshop.value,
             "couple": self.couple.value,
             "session": pt.session_value(self.session.value),
+            "language": self.language.value if (self._language_chosen or pt.current_code(self.home)) else "",
         }
 
     def _show(self, settings: pt.Settings | None) -> None:
         signed_in = settings is not None
+        if signed_in:
+            self._language_chosen = False
+        shown = i18n.active_language()
+        if shown in i18n.available_languages() and self.language.value != shown:
+            self._quiet = True
+            try:
+                self.language.value = shown
+            finally:
+                self._quiet = False
         self.sign_out_row.layout.display = "" if signed_in else "none"
         # once a code is active, "create" is no longer the main button (it asks first, see _on_new)
         self.new_button.button_style = "" if signed_in else "primary"
@@ -268,3 +345,41 @@ class StartPanel:
         self.workshop.value = settings.workshop
         self.couple.value = settings.couple
         self.session.value = pt.session_label(settings.session)
+
+
+def language_note(lang: str, *, saved: bool) -> str:
+    """What choosing ``lang`` did, in ``lang``, with a link to this page in that language when there is one
+    (an HTML message like :func:`ok_message`, whose text is escaped; only the link is markup)."""
+
+    with i18n.language(lang):
+        if saved:
+            text = _(
+                "Language: {name}. It is saved with your settings: buttons and messages follow it on every page "
+                "where you say who is answering."
+            )
+        else:
+            text = _("Language: {name}. It is saved with your participant code when you create or resume it.")
+        text = esc(text.format(name=i18n.language_name(lang))) + language_link(lang)
+    return ok_message("").replace("✔ </div>", f"✔ {text}</div>")
+
+
+def language_link(lang: str) -> str:
+    """`` The pages' own text is in Español in this version of the series: open it.`` (HTML, in ``lang``),
+    when this page's text is in another language and the series exists in ``lang``; else ``""``."""
+    from ..navigation import page_link
+
+    link = page_link("00_start_here.ipynb", to_language=lang)
+    if not link:
+        return ""
+    with i18n.language(lang):
+        text = esc(_("The pages' own text is in {name} in this version of the series:")).format(
+            name=esc(i18n.language_name(lang))
+        )
+        label = esc(_("open it"))  # outside the f-string, so that the catalog check finds it
+        return f' {text} <a class="rc-language-link" href="{esc(link)}">{label}</a>.'
+
+
+def _with_language_link(message_html: str) -> str:
+    """A message, with the way to the pages in the language now active when this page's text is in another."""
+    link = language_link(i18n.active_language())
+    return message_html.replace("</div>", link + "</div>", 1) if link else message_html
