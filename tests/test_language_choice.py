@@ -92,7 +92,7 @@ def test_choosing_spanish_before_a_code_exists_is_saved_with_the_new_code(tmp_pa
     assert [label for label, _value in panel().language.options] == ["English", "Español"]
     panel().language.value = "es"
     assert i18n.active_language() == "es"
-    assert panel().language.description == "Idioma"  # the panel was drawn again, in Spanish
+    assert panel().language.label == "Idioma"  # the panel was drawn again, in Spanish
     assert "Idioma: Español" in panel().message.value
     panel().new_button.click()
     code = pt.current_code(tmp_path)
@@ -129,7 +129,7 @@ def test_resuming_a_code_shows_its_language(tmp_path):
     panel().resume_code.value = "KM7-4TX"
     panel().resume_button.click()
     assert i18n.active_language() == "es" and panel().language.value == "es"
-    assert panel().language.description == "Idioma"
+    assert panel().language.label == "Idioma"
     assert "KM7-4TX" in panel().message.value  # the welcome reaches the panel on the page (drawn again)
     assert pt.load_settings(tmp_path, "KM7-4TX").language == "es"  # the toggle moving saved nothing new
     pt.sign_out(tmp_path)
@@ -266,3 +266,20 @@ def test_the_page_text_and_the_app_pages_speak_the_pages_language():
     with i18n.language("es"):
         retry = _(navigation.PAGE_WORDS["stalled_retry"])
     assert retry != navigation.PAGE_WORDS["stalled_retry"] and json.dumps(retry, ensure_ascii=False) in index
+
+
+def test_the_bar_at_the_top_speaks_the_language_of_whoever_signs_in(tmp_path):
+    """01-06: the page opens in English; someone who chose Spanish in 00 signs in with the bar, then leaves."""
+    from reconnect.ui.identity import IdentityBar
+
+    pt.save_settings(tmp_path, pt.Settings(code="KM7-4TX", language="es"), make_current=False)
+    bar = IdentityBar(home=tmp_path)
+    assert bar.sign_in_button.description == "This is me"
+    bar.code.value = "KM7-4TX"
+    bar.sign_in_button.click()
+    assert i18n.active_language() == "es"
+    assert bar.sign_out_button.description == _("I'm done — sign out") != "I'm done — sign out"
+    assert "Respondes como" in bar.status.value
+    bar.sign_out_button.click()
+    assert i18n.active_language() == "en"
+    assert bar.sign_in_button.description == "This is me" and bar.code.description == "My participant code"

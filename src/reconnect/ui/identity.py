@@ -92,6 +92,7 @@ class IdentityBar:
         )
         self.sign_out_button = w.Button(description=_(DONE_LABEL), icon="sign-out", layout=w.Layout(width="auto"))
         remember_widget, self.remember = remember_box(self.home)
+        self._shared_note = remember_widget if remember_widget is not self.remember else None
         self.message = w.HTML()
         self.sign_in_button.on_click(self._on_sign_in)
         self.sign_out_button.on_click(self._on_sign_out)
@@ -102,7 +103,20 @@ class IdentityBar:
         register("identity-bar", self)
         self.refresh()
 
+    def _label(self) -> None:
+        """The bar's own words, in the language now active (a person who chose Spanish may sign in here)."""
+        self.code.description = _("My participant code")
+        self.code.placeholder = _("e.g. KM7-4TX")
+        self.sign_in_button.description = _("This is me")
+        self.sign_out_button.description = _(DONE_LABEL)
+        self.remember.description = _(REMEMBER_LABEL)
+        if self._shared_note is not None:
+            self._shared_note.value = (
+                f'<div class="rc-shared-note" style="font-size:14px;color:#333;">{esc(_(SHARED_NOTE))}</div>'
+            )
+
     def refresh(self) -> None:
+        self._label()
         code = pt.current_code(self.home)
         signed_in = code is not None
         self.form.layout.display = "none" if signed_in else ""
