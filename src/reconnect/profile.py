@@ -258,15 +258,7 @@ class Change:
                     )
                 )
             else:
-                values = {
-                    "area": r.label,
-                    "direction": band_label(r.direction),
-                    "first": number(r.score_first),
-                    "last": number(r.score_last),
-                    "points": f"{shown_change(r.score_first, r.score_last):+d}",
-                    "band_first": band_label(r.band_first),
-                    "band_last": band_label(r.band_last),
-                }
+                values = _change_words(r)
                 if r.band_first == r.band_last:
                     out.append(_("{area}: {direction}, {first} → {last} ({points} points).").format(**values))
                 else:
@@ -288,13 +280,7 @@ class Change:
             elif r.direction == "not rated in both":
                 once.append(r.label)
             else:
-                values = {
-                    "area": r.label,
-                    "direction": band_label(r.direction),
-                    "points": f"{shown_change(r.score_first, r.score_last):+d}",
-                    "band_first": band_label(r.band_first),
-                    "band_last": band_label(r.band_last),
-                }
+                values = _change_words(r)
                 if r.band_first == r.band_last:
                     out.append(_("{area}: {direction} ({points} points).").format(**values))
                 else:
@@ -797,3 +783,16 @@ def demo_choices(demo: str | Path, *, bank: ItemBank | None = None) -> list[tupl
 def _couple_sort(key: str) -> tuple:
     digits = "".join(ch for ch in key if ch.isdigit())
     return (int(digits) if digits else 0, key)
+
+
+def _change_words(row) -> dict[str, str]:
+    """The words and numbers of one area's change, for the sentences of :class:`Change` (reader's language)."""
+    return {
+        "area": row.label,
+        "direction": band_label(row.direction),
+        "first": number(row.score_first),
+        "last": number(row.score_last),
+        "points": f"{shown_change(row.score_first, row.score_last):+d}",
+        "band_first": band_label(row.band_first),
+        "band_last": band_label(row.band_last),
+    }
