@@ -56,12 +56,23 @@ def _show_choice_is_exposed(page) -> None:
     expect(show.locator(".mod-active")).to_have_text("A demo participant (synthetic)")
 
 
+def _presentation_toggle_says_pressed(page) -> None:
+    """07's "Presentation mode" is a toggle button: its state is exposed (aria-pressed), not only coloured."""
+    toggle = page.get_by_role("button", name="Presentation mode")
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(".rc-present")).to_have_count(1)  # the kernel took it
+
+
 @pytest.mark.parametrize("nb", PAGES + ["es/00_start_here.ipynb", "es/01_self_esteem.ipynb"])
 def test_axe_app_mode(page, voila, nb):
     open_voila(page, voila, nb)
     _audit(page, f"app mode {nb}")
     if nb == "06_my_profile.ipynb":
         _show_choice_is_exposed(page)
+    if nb == "07_group_discussion.ipynb":
+        _presentation_toggle_says_pressed(page)
 
 
 @pytest.mark.parametrize("nb", PAGES)
@@ -70,6 +81,8 @@ def test_axe_jupyterlab(page, lab, nb):
     _audit(page, f"JupyterLab {nb}")
     if nb == "06_my_profile.ipynb":
         _show_choice_is_exposed(page)
+    if nb == "07_group_discussion.ipynb":
+        _presentation_toggle_says_pressed(page)
 
 
 @pytest.mark.parametrize("mode", ["lab", "app"])
