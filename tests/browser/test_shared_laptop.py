@@ -9,15 +9,22 @@ Screenshots of 00 and 06 at 1366x900 and 1280x720 go to ``tests/browser/screensh
 from __future__ import annotations
 
 import re
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from browser_helpers import Server, choose_with_keyboard, open_voila, read_ratings, server_env, submission_files
+from browser_helpers import (
+    Server,
+    choose_with_keyboard,
+    free_port,
+    open_voila,
+    read_ratings,
+    server_env,
+    start_process,
+    submission_files,
+    wait_ready,
+)
 from playwright.sync_api import expect
 
 from reconnect.content import load_item_bank
@@ -36,9 +43,7 @@ def shared_voila(project, browser):
     base = project["base"]
     home = base / "home-shared"
     jupyter = base / "jupyter-shared"
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = server_env(project, home, jupyter)
     env["RECONNECT_SHARED"] = "1"  # a laptop handed round
     log = base / "voila-shared.log"
@@ -52,22 +57,10 @@ def shared_voila(project, browser):
         "--MappingKernelManager.cull_idle_timeout=60",
         "--MappingKernelManager.cull_interval=20",
     ]
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            cmd, cwd=project["notebooks"], env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
+    process = start_process(cmd, cwd=project["notebooks"], env=env, log=log)
     server = Server("Voilà (shared)", f"http://127.0.0.1:{port}", home, process, log, extra=project)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(server.url + "/voila/static/voila.js", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("the shared Voilà server did not start:\n" + log.read_text(errors="replace")[-3000:])
+        wait_ready(server, "/voila/static/voila.js", {}, time.monotonic() + 60)
         yield server
     finally:
         server.stop()
