@@ -7,8 +7,8 @@ For each series notebook, in JupyterLab (the series' extension runs its cells on
 (Voilà, template ``reconnect``), with a participant signed in and remembered so the personal views show:
 the clock starts when the browser is told to open the page and stops when a control's kernel-side
 handler has changed what the page shows (a chosen answer counted in "1 of 6 answered", "Settings
-saved", the demo participant's profile chart drawn, 07's first chart redrawn for presentation mode). The
-floor is the
+saved", the demo participant's profile chart drawn, 07's room switched to presentation mode by its
+kernel: larger type, and charts that grow without being drawn again). The floor is the
 same measurement, moments apart on the same servers, of a notebook that only imports pandas,
 matplotlib and ipywidgets and shows one button whose click changes a text. Every page load starts a
 fresh kernel (JupyterLab's sessions are shut down between loads; Voilà starts one per page).
@@ -62,7 +62,7 @@ PROBES = {
         ".rc-choice-group >> nth=0 >> .rc-option >> nth=1", ".rc-progress:has-text('1 of ')"
     ),  # a fresh participant: "0 of 6 answered" becomes "1 of 6 answered"
     "06": Probe(".rc-switch-option:has-text('A demo participant')", ".widget-dropdown:has-text('Demo participant')"),
-    "07": Probe("button.jupyter-button:has-text('Presentation mode')", ".rc-present img"),
+    "07": Probe("button.jupyter-button:has-text('Presentation mode')", ".rc-dashboard.rc-present"),
 }
 
 
@@ -89,12 +89,13 @@ def write_floor(notebooks: Path) -> Path:
 @dataclass
 class Wait:
     """One page load, in seconds from opening it: its first words on screen, its control on screen (the
-    page is ready: a person can use it), the click answered; and (07) its first chart drawn."""
+    page is ready: a person can use it), the click answered; and (07) its first and its last chart drawn."""
 
     words: float
     control: float
     answered: float
     first_chart: float | None = None
+    every_chart: float | None = None
 
 
 def _shut_down_lab_sessions(page, lab) -> None:
@@ -129,14 +130,17 @@ def measure_once(context, server, notebook: str, mode: str, *, new_participant) 
         control = page.locator(probe.click).first
         control.wait_for(state="visible", timeout=TIMEOUT_MS)
         shown = time.perf_counter() - t0
-        first_chart = None
+        control.click(timeout=TIMEOUT_MS)  # as soon as it shows, as a person would
+        page.locator(probe.answered).first.wait_for(state="visible", timeout=TIMEOUT_MS)
+        answered = time.perf_counter() - t0
+        first_chart = every_chart = None
         if notebook.startswith("07"):
             page.locator(FIRST_CHART).first.wait_for(state="visible", timeout=TIMEOUT_MS)
             page.wait_for_function(f"({CHART_DRAWN})(document.querySelector('{FIRST_CHART}'))", timeout=TIMEOUT_MS)
             first_chart = time.perf_counter() - t0
-        control.click(timeout=TIMEOUT_MS)
-        page.locator(probe.answered).first.wait_for(state="visible", timeout=TIMEOUT_MS)
-        return Wait(words, shown, time.perf_counter() - t0, first_chart)
+            page.locator(".rc-dashboard.rc-drawing").wait_for(state="detached", timeout=TIMEOUT_MS)
+            every_chart = time.perf_counter() - t0
+        return Wait(words, shown, answered, first_chart, every_chart)
     finally:
         page.close()
 
@@ -201,6 +205,7 @@ def figures(results, Figure) -> list:
         if charts:
             c = statistics.median(after for after, _ in charts)
             from_words = statistics.median(after for _, after in charts)
+            every = statistics.median(w.every_chart - w.control for w in ours if w.every_chart is not None)
             rows.append(
                 Figure(
                     f"browser, {where[mode]}: {Path(notebook).stem} first chart after the page is ready",
@@ -209,7 +214,7 @@ def figures(results, Figure) -> list:
                     f"<= {CHART_TARGET:g} s",
                     c <= CHART_TARGET,
                     f"ready: its controls on screen; {from_words:.1f} s after its first words (the floor's "
-                    f"words to its button: {f_shown - f_words:.1f} s)",
+                    f"words to its button: {f_shown - f_words:.1f} s); every chart drawn {every:.1f} s after ready",
                 )
             )
     return rows

@@ -11,6 +11,8 @@ def html(dash):
     def walk(widget):
         if isinstance(getattr(widget, "value", None), str):
             yield widget.value
+        for output in getattr(widget, "outputs", ()):  # a chart: an Output widget holding an <img>
+            yield output.get("data", {}).get("text/html", "")
         for child in getattr(widget, "children", ()):
             yield from walk(child)
 
@@ -73,15 +75,29 @@ def test_no_codes_on_the_dashboard(tmp_path):
     assert "HIDDENPAIR" not in page
 
 
-def test_charts_render_bigger_in_presentation_mode(tmp_path):
+def test_charts_grow_in_presentation_mode_without_being_drawn_again(tmp_path):
+    import re
+
     store = make_store(tmp_path / "store", [5, 3, 1, 5, 4, 2])
     dash = FacilitatorDashboard(store=store, bank=BANK, show_charts=True, drop=None)
     titles = [t for t, _ in dash.shown]
     assert titles[0].startswith("Where the room sees") and any(t.startswith("How the scores spread") for t in titles)
     assert any(t.startswith("Couples") for t in titles) and len(titles) == 4  # no second session: no change chart
-    normal = dash.shown[0][1]
+    page = html(dash)
+    imgs = re.findall(r'<img class="rc-chart"[^>]*>', page)
+    assert len(imgs) == 4
+    for img in imgs:
+        natural = int(re.search(r'width="(\d+)"', img).group(1))
+        shown = int(re.search(r"max-width:(\d+)px", img).group(1))
+        big = int(re.search(r"--rc-present-width:(\d+)px", img).group(1))
+        assert big == natural and abs(shown * 1.3 - natural) <= 2  # the page shows it at 1/1.3 until presenting
+    assert ".rc-present img.rc-chart{max-width:var(--rc-present-width) !important;}" in page
+    on_page = dash.content.children
     dash.present.value = True
-    assert dash.shown[-1][1] > normal  # drawn at a higher resolution: lettering grows with the chart
+    assert "rc-present" in dash.content._dom_classes  # the charts grow: lettering 1.3 times larger
+    assert dash.content.children is on_page and html(dash) == page  # nothing drawn again: the room sees it at once
+    dash.present.value = False
+    assert "rc-present" not in dash.content._dom_classes
 
 
 def test_only_folder_names_are_projected(tmp_path, monkeypatch):

@@ -199,11 +199,15 @@ def facilitator_dashboard():
 
     if get_ipython() is None:
         return FacilitatorDashboard().widget
+    import ipywidgets as w
     from IPython.display import display
 
+    from .ui.turns import after_shown
+
     board = FacilitatorDashboard(read_now=False)
-    display(board.widget)  # the controls are on the page at once; the room's results follow, chart by chart
-    board.refresh()
+    # The controls are on the page at once (in app mode too: the cell returns now); the room's results
+    # follow once the page is on screen, in the kernel's next turns, chart by chart (ui/turns.py).
+    display(w.VBox([board.widget, after_shown(board.refresh)]))
     return None
 
 

@@ -79,6 +79,19 @@ def open_lab(page, lab: Server, notebook: str) -> None:
     page.goto(f"{lab.url}/lab/tree/{notebook}?reset&token={lab.token}")
     expect(page.locator(CURRENT_PANEL + " .jp-Notebook")).to_be_visible()
     wait_alive(page)
+    wait_drawn(page, notebook)
+
+
+def wait_drawn(page, notebook: str | None = None) -> None:
+    """07: wait until the dashboard has read the room and drawn every chart (they follow the page in turns).
+
+    Other pages have no dashboard, and this returns at once.
+    """
+    from playwright.sync_api import expect
+
+    if notebook is not None and Path(notebook).name.startswith("07"):
+        expect(page.locator(".rc-dashboard")).to_have_count(1, timeout=60_000)
+    expect(page.locator(".rc-dashboard.rc-drawing")).to_have_count(0, timeout=60_000)
 
 
 def wait_alive(page) -> None:
@@ -128,6 +141,7 @@ def open_voila(page, voila: Server, notebook: str | None) -> None:
         " && !document.body.innerText.includes('Loading widget')",
         timeout=60_000,
     )
+    wait_drawn(page, notebook)
 
 
 def collapse_sidebar(page) -> None:

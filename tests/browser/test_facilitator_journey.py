@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 
-from browser_helpers import collapse_sidebar, open_lab, wait_idle
+from browser_helpers import collapse_sidebar, open_lab, wait_drawn, wait_idle
 from playwright.sync_api import expect
 
 from reconnect.content import load_item_bank
@@ -37,6 +37,7 @@ def _refresh(page) -> None:
     page.locator("button.jupyter-button", has_text="Refresh").first.click()
     page.wait_for_timeout(300)  # let the kernel leave "Idle" before waiting for it
     wait_idle(page)
+    wait_drawn(page)  # the charts follow the page in the kernel's next turns
 
 
 def test_facilitator_sees_the_room_prompts_suppression_and_refresh(page, lab, project, tmp_path, shot):

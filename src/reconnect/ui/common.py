@@ -85,11 +85,15 @@ def first_sentence(text: str) -> str:
     return line + "." if line else ""
 
 
-def figure_img(fig, alt: str, *, dpi: float = 100, grow: float = 1.0) -> str:
+def figure_img(fig, alt: str, *, dpi: float = 100, grow: float = 1.0, present: float = 1.0) -> str:
     """A matplotlib figure as an ``<img>`` with ``alt`` text, drawn at ``dpi``.
 
     The picture takes the width it is given, up to ``grow`` times its own pixel size, and never more
     (so its lettering is never drawn smaller than planned on a wide page). Closes the figure.
+
+    ``present`` > 1 draws the picture that many times sharper and shows it at its planned size; inside an
+    element of class ``rc-present`` (07's presentation mode, :data:`PRESENT_IMG_CSS`) it may then grow
+    to ``present`` times that size, lettering included, with nothing drawn again.
     """
     import io
 
@@ -98,15 +102,20 @@ def figure_img(fig, alt: str, *, dpi: float = 100, grow: float = 1.0) -> str:
 
     sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    fig.savefig(buf, format="png", dpi=dpi * present, bbox_inches="tight", facecolor="white")
     plt.close(fig)
     width, height = _png_size(buf.getvalue())
     data = base64.b64encode(buf.getvalue()).decode("ascii")
+    big = f"--rc-present-width:{round(width * grow)}px;" if present != 1 else ""
     return (
         f'<img class="rc-chart" src="data:image/png;base64,{data}" alt="{esc(alt)}" width="{width}" '
-        f'height="{height}" data-px-per-pt="{dpi / 72:.4f}" data-smallest-pt="{min(sizes, default=0):g}" '
-        f'style="width:100%;max-width:{round(width * grow)}px;height:auto;display:block;">'
+        f'height="{height}" data-px-per-pt="{dpi * present / 72:.4f}" data-smallest-pt="{min(sizes, default=0):g}" '
+        f'style="{big}width:100%;max-width:{round(width * grow / present)}px;height:auto;display:block;">'
     )
+
+
+#: With :func:`figure_img`'s ``present``: a chart inside ``.rc-present`` is shown at its full drawn size.
+PRESENT_IMG_CSS = ".rc-present img.rc-chart{max-width:var(--rc-present-width) !important;}"
 
 
 def _png_size(png: bytes) -> tuple[int, int]:

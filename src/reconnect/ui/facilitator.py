@@ -18,6 +18,7 @@ from ..participant import session_label
 from ..paths import demo_store
 from ..store import load_store
 from .common import (
+    PRESENT_IMG_CSS,
     error_message,
     esc,
     first_sentence,
@@ -27,16 +28,20 @@ from .common import (
     safety_html,
     show_figure,
 )
+from .turns import in_turns
 
 STORE_ENV = "RECONNECT_STORE"
 # Charts are drawn at CHART_DPI; a group chart is about CHART_PX pixels wide (group_charts.CHART_WIDTH inches),
 # so on a 1280-pixel projector it is shown at (nearly) its own size and its lettering keeps its planned size.
 CHART_DPI = 100
 CHART_PX = 1000
+# Presentation mode shows every chart this many times larger, lettering included. The charts are drawn that
+# much sharper from the start, so switching it on or off draws nothing again: the room sees it at once.
+PRESENT_SCALE = 1.3
 
 PRESENT_CSS = (
     "<style>.rc-present{font-size:24px;line-height:1.4;} .rc-present h3{font-size:32px;}"
-    " .rc-present .rc-prompts li{margin-bottom:10px;}</style>"
+    " .rc-present .rc-prompts li{margin-bottom:10px;}" + PRESENT_IMG_CSS + "</style>"
 )
 
 
@@ -145,12 +150,43 @@ class FacilitatorDashboard:
         self.frame = None
         self._busy = False
         self._draws: list = []  # charts waiting to be drawn into their places on the page
-        if read_now:  # False: the notebook shows the controls first, then reads and draws (refresh)
+        self._page = 0  # how many times the page was drawn: a chart waiting for an older page is dropped
+        self._pending = False  # charts of the current page still to be drawn
+        # "rc-drawing" is on the results while they are being read or drawn (tests and the bench wait for it
+        # to go); a notebook shows the controls first, then reads and draws in the kernel's next turns.
+        self.content.add_class("rc-dashboard")
+        self.content.add_class("rc-drawing")
+        if read_now:
             self.refresh()
+
+    def _drawing(self, on: bool) -> None:
+        if on:
+            self.content.add_class("rc-drawing")
+        else:
+            self.content.remove_class("rc-drawing")
 
     # -- reading ---------------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Collect new files from the collection folder (if any), re-read the store, redraw."""
+        """Collect new files from the collection folder (if any), re-read the store, redraw.
+
+        Never raises: a folder that cannot be read is said in the status line (this also runs after the
+        notebook's cell has returned, where nobody would see an exception).
+        """
+        self._drawing(True)
+        self._pending = False
+        try:
+            self._read()
+        except ReconnectError as exc:
+            self.status.value = error_message(str(exc))
+        except Exception as exc:
+            from ..incidents import calm_text
+
+            self.status.value = error_message(calm_text(exc))
+        finally:
+            if not self._pending:
+                self._drawing(False)
+
+    def _read(self) -> None:
         store = Path(self.store.value.strip() or default_store()).expanduser()
         hide = (store, self.drop or "")
         notes = []
@@ -202,6 +238,9 @@ class FacilitatorDashboard:
     def _on_control(self, change) -> None:
         if self._busy:
             return
+        if change["owner"] is self.present:
+            self._set_present(change["new"])  # larger type and charts: a change of style, nothing is drawn
+            return
         if change["owner"] is self.workshop:
             self._busy = True
             try:
@@ -212,6 +251,14 @@ class FacilitatorDashboard:
 
     # -- drawing ---------------------------------------------------------------------------------
     def render(self) -> None:
+        """Lay out the page for the chosen workshop, session and group size; its charts follow in turns."""
+        self._page += 1
+        self._pending = False
+        self._render()
+        if not self._pending:
+            self._drawing(False)
+
+    def _render(self) -> None:
         if self.frame is None or self.workshop.value is None or not self.session.value:
             return
         try:
@@ -278,7 +325,7 @@ class FacilitatorDashboard:
         parts.append(w.HTML("<h3>" + html.escape(_("The room's strengths and growth areas"), quote=False) + "</h3>"))
         parts.append(
             w.HBox(
-                [self._chart(lambda ax: gc.band_chart(shares, ax=ax), big, gc.band_chart_text(shares)), prompt_box],
+                [self._chart(lambda ax: gc.band_chart(shares, ax=ax), gc.band_chart_text(shares)), prompt_box],
                 layout=w.Layout(flex_flow="row wrap", align_items="flex-start"),
             )
         )
@@ -286,13 +333,13 @@ class FacilitatorDashboard:
         spread = g.score_spread(frame, bank, **kw)
         parts.append(w.HTML("<h3>" + esc(_("How the scores spread")) + "</h3>"))
         text = gc.spread_chart_text(spread, order=order)
-        parts.append(self._chart(lambda ax: gc.spread_chart(spread, bank=bank, order=order, ax=ax), big, text))
+        parts.append(self._chart(lambda ax: gc.spread_chart(spread, bank=bank, order=order, ax=ax), text))
         parts.append(self._alt(text))
         area = bank.area(self.area.value)
         counts = g.statement_counts(frame, bank, area=area.id, **kw)
         parts.append(w.HTML("<h3>" + esc(_("Every statement of “{area}”").format(area=area.title)) + "</h3>"))
         text = gc.statement_chart_text(counts)
-        parts.append(self._chart(lambda ax: gc.statement_chart(counts, bank=bank, ax=ax), big, text))
+        parts.append(self._chart(lambda ax: gc.statement_chart(counts, bank=bank, ax=ax), text))
         parts.append(self._alt(text))
         all_sessions = g.sessions(frame, workshop=kw["workshop"])
         if len(all_sessions) >= 2:
@@ -313,7 +360,7 @@ class FacilitatorDashboard:
             parts.append(w.HTML(f"<h3>{esc(changed)}</h3>"))
             text = gc.change_chart_text(ordered, first=a, second=b)
             parts.append(
-                self._chart(lambda ax: gc.change_chart(ch, bank=bank, first=a, second=b, order=order, ax=ax), big, text)
+                self._chart(lambda ax: gc.change_chart(ch, bank=bank, first=a, second=b, order=order, ax=ax), text)
             )
             parts.append(self._alt(text))
         else:
@@ -329,17 +376,37 @@ class FacilitatorDashboard:
         cp = g.couple_agreement(frame, bank, **kw)
         parts.append(w.HTML("<h3>" + esc(_("Couples in the room")) + "</h3>"))
         text = gc.couples_chart_text(cp, order=order)
-        parts.append(self._chart(lambda ax: gc.couples_chart(cp, order=order, ax=ax), big, text))
+        parts.append(self._chart(lambda ax: gc.couples_chart(cp, order=order, ax=ax), text))
         parts.append(self._alt(text))
-        parts.append(self._about(frame, kw))
+        about = w.VBox()  # "About these statements" (a reliability figure per area) comes after the charts
+        parts.append(about)
         parts.append(w.HTML(safety_html(bank)))
         # The page first gets every heading, text and an empty place per chart, then the charts one by one,
-        # top first: the first chart is on screen while the others are drawn (not all after the last).
+        # top first, each in its own turn of the kernel (ui/turns.py): the page shows and answers clicks
+        # while they are drawn, and the first chart is on screen while the others are still to come.
         draws, self._draws = self._draws, []
         self.content.children = tuple(parts)
         self._set_present(big)
-        for draw in draws:
-            draw()
+        page = self._page
+
+        def fill_about() -> None:
+            if page != self._page:
+                return
+            try:
+                about.children = (self._about(frame, kw),)
+            except Exception as exc:  # after the cell returned: said here, never as a traceback
+                from ..incidents import calm_text
+
+                about.children = (w.HTML(error_message(calm_text(exc))),)
+
+        def finished() -> None:
+            if page == self._page:
+                self._pending = False
+                self._drawing(False)
+
+        self._pending = True
+        self._drawing(True)
+        in_turns([*draws, fill_about, finished])
 
     def _set_present(self, big: bool) -> None:
         self._set_store_visible(big)
@@ -386,21 +453,32 @@ class FacilitatorDashboard:
     def _set_store_visible(self, big: bool) -> None:
         self.store.layout.display = "none" if big else None
 
-    def _chart(self, draw, big: bool, text: str):
+    def _chart(self, draw, text: str):
         """The chart as an image whose ``alt`` is its text alternative's first sentence.
 
-        It takes the page's width up to its own pixel size (never stretched, so never blurred), beside the
-        prompts only where both fit; "present" draws it at 1.3 times the resolution, lettering included.
+        It takes the page's width up to its planned pixel size, beside the prompts only where both fit. It is
+        drawn :data:`PRESENT_SCALE` times sharper, so presentation mode shows it that much larger, lettering
+        included, without drawing it again (never stretched, so never blurred).
         """
         out = w.Output(layout=w.Layout(flex=f"1 1 {CHART_PX}px", min_width="0"))
         if not self.show_charts:
             return out
 
+        page = self._page
+
         def put() -> None:
-            ax = draw(None)
-            dpi = CHART_DPI * (1.3 if big else 1)
-            self.shown.append((ax.get_title(loc="left"), dpi))
-            show_figure(out, ax.figure, first_sentence(text), dpi=dpi)
+            if page != self._page:
+                return  # the page was drawn again since (a new choice or Refresh): this place is gone
+            try:
+                ax = draw(None)
+                self.shown.append((ax.get_title(loc="left"), CHART_DPI * PRESENT_SCALE))
+                show_figure(out, ax.figure, first_sentence(text), dpi=CHART_DPI, present=PRESENT_SCALE)
+            except Exception as exc:  # drawn after the cell returned: say so here, never as a traceback
+                from IPython.display import HTML
+
+                from ..incidents import calm_text
+
+                out.append_display_data(HTML(error_message(calm_text(exc))))
 
         self._draws.append(put)  # drawn by render() once the page has its place
         return out

@@ -1,0 +1,119 @@
+"""Slow drawing after the page is shown, one piece per turn, so a click is answered in between.
+
+A kernel handles one message at a time. When 07 drew its five charts inside the cell (or inside a
+click's handler), the page stayed blank in app mode until the last one was done (Voilà shows a page
+once its cells have run), and a click on "Presentation mode" waited behind all of them. :func:`in_turns`
+hands the pieces to the kernel's event loop instead: the cell returns at once, each chart is drawn in
+its own turn, and a click that arrives meanwhile is handled between two charts.
+
+Outside a kernel (tests, scripts, the PDF) there is no loop to hand to, and the pieces run at once, in
+order, so what they draw can be checked straight after.
+
+Examples
+--------
+>>> done = []
+>>> in_turns([lambda: done.append(1), lambda: done.append(2)])
+>>> done
+[1, 2]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+#: Seconds between two pieces. A message from the page reaches the kernel's loop through a thread of its
+#: own; handed on at once (``add_callback``), the next piece started before it arrived, and a click made
+#: during a six-piece drawing was measured waiting behind three or four of them. With this gap it waits
+#: for one at most.
+GAP = 0.02
+
+
+def _kernel_loop():
+    """The running kernel's event loop, or ``None`` outside a kernel."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipywidgets
+        return None
+    kernel = getattr(get_ipython(), "kernel", None)
+    return getattr(kernel, "io_loop", None)
+
+
+def in_turns(steps: Iterable[Callable[[], None]]) -> None:
+    """Run ``steps`` in order, each in its own turn of the kernel's event loop (at once without a kernel).
+
+    A step that fails does not stop the ones after it; each step shows its own problems (the caller
+    wraps it), because nobody is waiting for this call to return them.
+    """
+    pending = list(steps)
+    loop = _kernel_loop()
+    if loop is None:
+        for step in pending:
+            step()
+        return
+
+    def next_step() -> None:
+        if not pending:
+            return
+        step = pending.pop(0)
+        try:
+            step()
+        finally:
+            if pending:
+                loop.call_later(GAP, next_step)
+
+    if pending:
+        loop.call_later(GAP, next_step)
+
+
+# -- after the page is shown -------------------------------------------------------------------------
+# In app mode the page asks the kernel for its widgets once Voilà has sent it; a kernel already busy
+# reading the room at that moment kept 07's controls off the screen for seconds (measured: 2.4 s after
+# the page's words, against none for a page without that work). So the slow part waits until a view of
+# the page has said it is on screen, or until FALLBACK seconds passed with no view (a kernel without a
+# browser, such as a notebook run by the tests, still gets its results).
+FALLBACK = 10.0
+
+_SHOWN_ESM = """
+function render({ model }) {
+  model.send({ shown: true });
+}
+export default { render };
+"""
+
+
+def after_shown(work: Callable[[], None], *, fallback: float = FALLBACK):
+    """A widget (nothing visible) to put on the page; ``work`` runs in a turn once the page shows it.
+
+    ``work`` runs once: on the first view's message, or ``fallback`` seconds after this call if no view
+    comes. Without a kernel it runs at once.
+
+    Examples
+    --------
+    >>> done = []
+    >>> _ = after_shown(lambda: done.append("read"))
+    >>> done
+    ['read']
+    """
+    import anywidget
+    import ipywidgets as w
+
+    loop = _kernel_loop()
+    if loop is None:
+        work()
+        return w.HTML("")
+
+    class _Shown(anywidget.AnyWidget):
+        _esm = _SHOWN_ESM
+
+    started = []
+
+    def start(*_args) -> None:
+        if not started:
+            started.append(True)
+            in_turns([work])
+
+    marker = _Shown()
+    marker.layout.display = "none"
+    marker.on_msg(start)
+    loop.call_later(fallback, start)
+    return marker

@@ -1,0 +1,61 @@
+"""Drawing in turns (reconnect.ui.turns): in a real kernel, a message sent while slow pieces are being
+drawn is answered between two of them, not after the last; without a kernel the pieces run at once."""
+
+from __future__ import annotations
+
+import time
+
+from reconnect.ui.turns import in_turns
+
+
+def test_without_a_kernel_every_piece_runs_at_once_in_order():
+    done = []
+    in_turns([lambda i=i: done.append(i) for i in range(5)])
+    assert done == [0, 1, 2, 3, 4]
+
+
+STEPS = 8
+SLOW = f"""
+import time
+from reconnect.ui.turns import in_turns
+log = []
+def slow(i):
+    def step():
+        start = time.perf_counter()
+        while time.perf_counter() - start < 0.4:  # a chart's worth of work, holding the kernel
+            pass
+        log.append(i)
+    return step
+in_turns([slow(i) for i in range({STEPS})])
+"""
+
+
+def _run(kc, code: str) -> str:
+    out = []
+    reply = kc.execute_interactive(
+        code,
+        timeout=60,
+        output_hook=lambda msg: out.append(msg["content"].get("text", "")) if msg["msg_type"] == "stream" else None,
+    )
+    assert reply["content"]["status"] == "ok", reply["content"]
+    return "".join(out).strip()
+
+
+def test_in_a_kernel_a_message_is_answered_between_two_pieces():
+    from jupyter_client.manager import start_new_kernel
+
+    km, kc = start_new_kernel(kernel_name="python3", startup_timeout=120)
+    try:
+        _run(kc, SLOW)  # returns at once: the pieces are handed to the kernel's loop
+        done_when_answered = int(_run(kc, "print(len(log))"))
+        # One piece before the message, and one more as a margin for a busy machine (handed on without a
+        # gap, the message waited for three or four).
+        assert done_when_answered <= 2, f"answered only after {done_when_answered} of {STEPS} pieces"
+        start = time.monotonic()
+        while int(_run(kc, "print(len(log))")) < STEPS:
+            assert time.monotonic() - start < 60, "the pieces stopped being drawn"
+            time.sleep(0.2)
+        assert _run(kc, "print(log)") == str(list(range(STEPS)))  # all of them, in order
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
