@@ -103,6 +103,30 @@ def test_a_choice_made_in_the_browser_is_taken_and_a_wrong_one_ignored():
     assert (box.value, box.ack) == (2, 4)
 
 
+def test_a_repeated_or_late_choice_is_acknowledged_again_and_changes_nothing(monkeypatch):
+    """The page sends a choice again until it is acknowledged; the kernel takes it once and, for a repeat
+    (its acknowledgement was lost) or a late older choice, sends which choice counts again."""
+    box = RatingChoice(statement="I like who I am.", number=1, options=[("No", 1), ("Yes", 2)])
+    sent = []
+    monkeypatch.setattr(box, "send_state", lambda key=None: sent.append(sorted(key or [])))
+    box._on_frontend_message(box, {"choose": 2, "seq": 10}, [])
+    assert (box.value, box.ack) == (2, 10)
+    assert sent == [["ack", "value"]]  # the new choice and its number, in one update
+    box._on_frontend_message(box, {"choose": 2, "seq": 10}, [])  # the same choice again
+    box._on_frontend_message(box, {"choose": 1, "seq": 7}, [])  # an older one, late
+    assert (box.value, box.ack) == (2, 10)  # nothing changed ...
+    assert sent == [["ack", "value"]] * 3  # ... and each time the page is told again which choice counts
+
+
+def test_the_waiting_note_is_in_the_page_language():
+    from reconnect.i18n import language
+
+    with language("es"):
+        box = RatingChoice(statement="Me gusto.", number=1, options=[("No", 1), ("Sí", 2)])
+    assert box.waiting_note.startswith("Esta respuesta todavía no llegó")
+    assert RatingChoice(statement="x", number=1, options=[("No", 1)]).waiting_note.startswith("This answer")
+
+
 def test_a_late_choice_on_a_replaced_view_reaches_the_form_on_screen(home, monkeypatch):
     """The page runs again (Run All after the page came alive) while a key press is on its way to the
     old view: the choice arrives after the new form restored the draft, and must still win."""

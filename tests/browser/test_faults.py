@@ -3,11 +3,15 @@ Save, and a second tab saving too. No answer may be lost and the newest save mus
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from browser_helpers import (
     choose_with_keyboard,
     chosen_labels,
     new_participant,
     open_lab,
+    open_voila,
     read_ratings,
     restart_and_run_all,
     settled,
@@ -96,3 +100,94 @@ def test_reload_restart_double_click_and_a_second_tab_lose_no_answer(page, conte
     expect(other.locator(".rc-info", has_text="are shown again")).to_be_visible()
     assert chosen_labels(other, len(AREA.items)) == [LABELS[third[item.id]] for item in AREA.items]
     other.close()
+
+
+def _lose_first(page, *, to_kernel, to_page) -> list[str]:
+    """Drop, on the page's kernel websockets, the first message to the kernel that ``to_kernel`` matches and
+    the first message to the page that ``to_page`` matches (regular expressions on bytes), as a lost packet
+    or a reconnecting page would; everything else passes. Returns what was dropped."""
+
+    dropped: list[str] = []
+
+    def handler(ws):
+        server = ws.connect_to_server()
+
+        def from_page(message):
+            data = message if isinstance(message, bytes) else message.encode()
+            if to_kernel.search(data) and "kernel" not in dropped:
+                dropped.append("kernel")
+                return
+            server.send(message)
+
+        def from_server(message):
+            data = message if isinstance(message, bytes) else message.encode()
+            if to_page.search(data) and "page" not in dropped:
+                dropped.append("page")
+                return
+            ws.send(message)
+
+        ws.on_message(from_page)
+        server.on_message(from_server)
+
+    page.route_web_socket(re.compile(r"/api/kernels/[^/]+/channels"), handler)
+    return dropped
+
+
+@pytest.mark.parametrize("mode", ["lab", "app"])
+def test_a_lost_choice_or_acknowledgement_is_sent_again(page, request, mode):
+    """A choice that never reaches the kernel, and an acknowledgement that never reaches the page, are both
+    made good: the page sends the newest unacknowledged choice again, and the kernel says again which
+    choice counts. The page, the kernel and the draft end with the last choice."""
+    server = request.getfixturevalue("lab" if mode == "lab" else "voila")
+    code = new_participant(server.home)
+    # the choice to the kernel; the kernel's update of a choice and its number (not the widget's creation)
+    dropped = _lose_first(
+        page,
+        to_kernel=re.compile(rb'"choose"'),
+        to_page=re.compile(rb'"method":\s*"update".*"ack":\s*[1-9]', re.S),
+    )
+    if mode == "lab":
+        open_lab(page, server, NB)
+    else:
+        open_voila(page, server, NB)
+    groups = page.locator(".rc-choice-group")
+    expect(groups).to_have_count(len(AREA.items))
+    groups.nth(0).get_by_role("radio", name=LABELS[4], exact=True).click()  # its message is lost
+    groups.nth(1).get_by_role("radio", name=LABELS[2], exact=True).click()  # its acknowledgement is lost
+    settled(page)  # both acknowledged in the end
+    assert sorted(dropped) == ["kernel", "page"]
+    assert chosen_labels(page, len(AREA.items))[:2] == [LABELS[4], LABELS[2]]
+    draft = load_draft(server.home, participant=code, session="before", area=AREA.id)
+    assert draft is not None and [draft.ratings[item.id] for item in AREA.items[:2]] == [4, 2]
+    expect(page.locator(".rc-choice-note:visible")).to_have_count(0)  # no note left behind
+
+
+def test_a_choice_that_cannot_reach_python_says_so_until_it_does(page, voila):
+    """While a choice gets no answer from the kernel, a note under the statement says so (after a few
+    seconds); once it gets through, the note goes and the choice counts."""
+    code = new_participant(voila.home)
+    blocked = {"on": True}
+
+    def handler(ws):
+        server = ws.connect_to_server()
+
+        def from_page(message):
+            data = message if isinstance(message, bytes) else message.encode()
+            if blocked["on"] and b'"choose"' in data:
+                return  # the kernel never hears of it, for now
+            server.send(message)
+
+        ws.on_message(from_page)
+
+    page.route_web_socket(re.compile(r"/api/kernels/[^/]+/channels"), handler)
+    open_voila(page, voila, NB)
+    group = page.locator(".rc-choice-group").nth(2)
+    group.get_by_role("radio", name=LABELS[5], exact=True).click()
+    note = group.locator(".rc-choice-note")
+    expect(note).to_be_visible(timeout=20_000)
+    expect(note).to_contain_text("has not reached the page's Python yet")
+    blocked["on"] = False  # the connection works again: the next repeat gets through
+    expect(note).to_be_hidden(timeout=20_000)
+    settled(page)
+    draft = load_draft(voila.home, participant=code, session="before", area=AREA.id)
+    assert draft is not None and draft.ratings[AREA.items[2].id] == 5

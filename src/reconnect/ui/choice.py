@@ -19,6 +19,13 @@ from __future__ import annotations
 import anywidget
 import traitlets
 
+from ..i18n import N_, _
+
+WAITING_NOTE = N_(
+    "This answer has not reached the page's Python yet; it is being sent again. If this note stays, reload "
+    "the page (F5) and choose it again."
+)
+
 _ESM = r"""
 function render({ model, el }) {
   const uid = "rc-" + Math.random().toString(36).slice(2, 10);
@@ -55,6 +62,40 @@ function render({ model, el }) {
   let acked = sent;
   const nextNumber = () => Math.max(sent + 1, model.get("ack") + 1, Date.now());
 
+  // A choice, or its acknowledgement, can be lost on the way (a page that reconnects to its kernel, a
+  // busy machine). Until the newest choice is acknowledged it is sent again every RESEND_MS (the kernel
+  // takes it once and acknowledges a repeat again); after WARN_MS a note under the statement says that
+  // the answer has not reached Python yet, and goes once it has.
+  const RESEND_MS = 1000;
+  const WARN_MS = 8000;
+  let chosen = null;
+  let since = 0;
+  let timer = null;
+  const note = document.createElement("p");
+  note.className = "rc-choice-note";
+  note.setAttribute("role", "status");
+  note.hidden = true;
+
+  function settle() {
+    if (acked < sent) return;
+    delete group.dataset.pending;
+    if (timer !== null) {
+      clearInterval(timer);
+      timer = null;
+    }
+    note.hidden = true;
+    note.textContent = "";
+  }
+
+  function resend() {
+    if (acked >= sent) return settle();
+    model.send({ choose: chosen, seq: sent });
+    if (Date.now() - since >= WARN_MS && note.hidden) {
+      note.textContent = model.get("waiting_note");
+      note.hidden = false;
+    }
+  }
+
   function mark() {
     for (const input of options.querySelectorAll("input")) {
       input.parentElement.classList.toggle("mod-active", input.checked);
@@ -87,8 +128,13 @@ function render({ model, el }) {
       input.addEventListener("change", () => {
         if (input.checked) {
           sent = nextNumber();
+          chosen = Number(input.value);
           group.dataset.pending = "true";
-          model.send({ choose: Number(input.value), seq: sent });
+          model.send({ choose: chosen, seq: sent });
+          if (timer === null) {
+            since = Date.now();
+            timer = setInterval(resend, RESEND_MS);
+          }
           mark();
         }
       });
@@ -102,9 +148,10 @@ function render({ model, el }) {
 
   model.on("change:ack", () => {
     acked = Math.max(acked, model.get("ack"));
-    if (acked >= sent) delete group.dataset.pending;
+    settle();
     sync();
   });
+  group.append(note);
   drawLegend();
   drawOptions();
   model.on("change:number", drawLegend);
@@ -120,6 +167,7 @@ export default { render };
 _CSS = """
 .rc-choice-group { border: 0; margin: 12px 0 0 0; padding: 0; min-width: 0; }
 .rc-choice-group .rc-statement { font-size: 16px; padding: 0; margin-bottom: 6px; }
+.rc-choice-group .rc-choice-note { margin: 4px 0 0 0; font-size: 14px; color: #8a3b00; }
 /* The answers sit on one row in equal columns (a chosen, bold answer never pushes the others along);
    a long label wraps inside its own box. On a narrow window they become a plain vertical list. */
 .rc-choice-group .rc-options { display: grid; grid-auto-flow: column; grid-auto-columns: minmax(0, 1fr); gap: 6px; }
@@ -170,8 +218,11 @@ class RatingChoice(anywidget.AnyWidget):
     value = traitlets.Int(None, allow_none=True).tag(sync=True)
     disabled = traitlets.Bool(False).tag(sync=True)
     ack = traitlets.Int(0).tag(sync=True)  # number (time in ms) of the newest choice the kernel has taken
+    #: Shown under the statement when a choice has not been acknowledged for a few seconds.
+    waiting_note = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, **kwargs):
+        kwargs.setdefault("waiting_note", _(WAITING_NOTE))
         super().__init__(**kwargs)
         self.on_msg(self._on_frontend_message)
 
@@ -180,8 +231,13 @@ class RatingChoice(anywidget.AnyWidget):
         if not isinstance(content, dict) or "choose" not in content:
             return
         seq = content.get("seq")
-        if not isinstance(seq, int) or isinstance(seq, bool) or seq <= self.ack:
-            return  # not newer than a choice already taken (messages can arrive out of order)
+        if not isinstance(seq, int) or isinstance(seq, bool):
+            return
+        if seq <= self.ack:
+            # Not newer than a choice already taken: a message that arrived late, or a repeat sent because
+            # no acknowledgement came back. Say again which choice counts (the page may have missed it).
+            self.send_state(["value", "ack"])
+            return
         with self.hold_sync():  # value and ack reach the browser in one update
             try:
                 self.value = content["choose"]
