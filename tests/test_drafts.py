@@ -123,7 +123,7 @@ def test_the_waiting_note_is_in_the_page_language():
 
     with language("es"):
         box = RatingChoice(statement="Me gusto.", number=1, options=[("No", 1), ("Sí", 2)])
-    assert box.waiting_note.startswith("Esta respuesta todavía no llegó")
+    assert box.waiting_note.startswith("Esta respuesta todavía no quedó registrada")
     assert RatingChoice(statement="x", number=1, options=[("No", 1)]).waiting_note.startswith("This answer")
 
 

@@ -94,6 +94,43 @@ def facilitator_bands(page, servers, path: Path, *, mode: str = "app") -> None:
     page.screenshot(path=str(path))
 
 
+def facilitator_present(page, servers, path: Path, *, mode: str) -> None:
+    """07 after "Presentation mode": larger type, the charts grown to their full drawn size (nothing redrawn)."""
+    from playwright.sync_api import expect
+
+    if mode == "app":
+        bh.open_voila(page, servers["voila"], "07_group_discussion.ipynb")
+    else:
+        bh.open_lab(page, servers["lab"], "07_group_discussion.ipynb")
+        bh.collapse_sidebar(page)
+    page.get_by_role("button", name="Presentation mode").click()
+    expect(page.locator(".rc-dashboard.rc-present")).to_be_visible()
+    page.wait_for_timeout(500)
+    page.locator("img.rc-chart").first.evaluate("e => e.scrollIntoView({block: 'center'})")
+    page.screenshot(path=str(path))
+
+
+def choice_waiting(page, servers, path: Path) -> None:
+    """01 in app mode with a choice that cannot reach Python (its message is dropped): the note under it."""
+    from playwright.sync_api import expect
+
+    voila = servers["voila"]
+    bh.new_participant(voila.home)
+
+    def drop_choices(ws):
+        server = ws.connect_to_server()
+        ws.on_message(lambda m: None if b'"choose"' in (m if isinstance(m, bytes) else m.encode()) else server.send(m))
+
+    page.route_web_socket(re.compile(r"/api/kernels/[^/]+/channels"), drop_choices)
+    bh.open_voila(page, voila, "01_self_esteem.ipynb")
+    group = page.locator(".rc-choice-group").nth(1)
+    group.locator(".rc-option").nth(3).click()
+    note = group.locator(".rc-choice-note")
+    expect(note).to_be_visible(timeout=30_000)
+    _center(note)
+    page.screenshot(path=str(path))
+
+
 def private_check(page, servers, path: Path) -> None:
     """05 in app mode after "Yes" to the private question: the help, and only what is safe alone."""
     from playwright.sync_api import expect
@@ -147,6 +184,9 @@ CHANGED = {
     "01-after-save-enter-app-1280x720.png": lambda p, s, f: area_saved(p, s, f, mode="app"),
     "07-bands-lab-1280x720.png": lambda p, s, f: facilitator_bands(p, s, f, mode="lab"),
     "07-bands-app-1280x720.png": lambda p, s, f: facilitator_bands(p, s, f, mode="app"),
+    "07-present-lab-1280x720.png": lambda p, s, f: facilitator_present(p, s, f, mode="lab"),
+    "07-present-app-1280x720.png": lambda p, s, f: facilitator_present(p, s, f, mode="app"),
+    "01-choice-waiting-app-1280x720.png": choice_waiting,
 }
 
 

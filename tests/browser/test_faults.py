@@ -185,7 +185,7 @@ def test_a_choice_that_cannot_reach_python_says_so_until_it_does(page, voila):
     group.get_by_role("radio", name=LABELS[5], exact=True).click()
     note = group.locator(".rc-choice-note")
     expect(note).to_be_visible(timeout=20_000)
-    expect(note).to_contain_text("has not reached the page's Python yet")
+    expect(note).to_contain_text("This answer is not recorded yet")
     blocked["on"] = False  # the connection works again: the next repeat gets through
     expect(note).to_be_hidden(timeout=20_000)
     settled(page)

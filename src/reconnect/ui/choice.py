@@ -22,8 +22,8 @@ import traitlets
 from ..i18n import N_, _
 
 WAITING_NOTE = N_(
-    "This answer has not reached the page's Python yet; it is being sent again. If this note stays, reload "
-    "the page (F5) and choose it again."
+    "This answer is not recorded yet; the page is trying again. If this note stays, reload the page (F5) "
+    "and choose it again."
 )
 
 _ESM = r"""
