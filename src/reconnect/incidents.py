@@ -55,6 +55,13 @@ def calm_text(exc: BaseException, *, home: str | Path | None = None) -> str:
     return " ".join(parts)
 
 
+def calm_html(exc: BaseException, *, home: str | Path | None = None) -> str:
+    """:func:`calm_text` as the page's error box, for a view to show in place of what failed."""
+    from .ui.common import error_message
+
+    return error_message(calm_text(exc, home=home))
+
+
 def guarded(message_attr: str):
     """Decorate a widget's event handler: any unexpected exception becomes a calm message in ``self.<message_attr>``."""
 
@@ -64,9 +71,7 @@ def guarded(message_attr: str):
             try:
                 return handler(self, *args, **kwargs)
             except Exception as exc:
-                from .ui.common import error_message
-
-                getattr(self, message_attr).value = error_message(calm_text(exc, home=getattr(self, "home", None)))
+                getattr(self, message_attr).value = calm_html(exc, home=getattr(self, "home", None))
                 return None
 
         return inner

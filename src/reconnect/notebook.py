@@ -64,9 +64,9 @@ def _friendly(view):
         except ReconnectError as exc:
             return w.HTML(error_message(str(exc)))
         except Exception as exc:
-            from .incidents import calm_text
+            from .incidents import calm_html
 
-            return w.HTML(error_message(calm_text(exc)))
+            return w.HTML(calm_html(exc))
 
     return wrapper
 

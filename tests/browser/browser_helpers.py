@@ -172,6 +172,29 @@ def choose_with_keyboard(page, ratings: list[int], *, start: int = 0) -> None:
     settled(page)
 
 
+def filter_kernel_messages(page, *, to_kernel=None, to_page=None) -> None:
+    """Put a filter on the page's kernel websockets (Playwright's ``route_web_socket``), as a lossy network
+    or a reconnecting page would: ``to_kernel(data)`` / ``to_page(data)`` get each message's bytes and
+    return False to drop it; ``None`` passes everything that way."""
+    import re
+
+    def handler(ws):
+        server = ws.connect_to_server()
+
+        def passing(keep, send):
+            def on_message(message):
+                data = message if isinstance(message, bytes) else message.encode()
+                if keep is None or keep(data):
+                    send(message)
+
+            return on_message
+
+        ws.on_message(passing(to_kernel, server.send))
+        server.on_message(passing(to_page, ws.send))
+
+    page.route_web_socket(re.compile(r"/api/kernels/[^/]+/channels"), handler)
+
+
 def settled(page) -> None:
     """Wait until the kernel has taken every choice made on the page (no group is ``data-pending``)."""
     page.wait_for_function("document.querySelectorAll('.rc-choice-group[data-pending]').length === 0")

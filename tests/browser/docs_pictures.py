@@ -117,11 +117,7 @@ def choice_waiting(page, servers, path: Path) -> None:
     voila = servers["voila"]
     bh.new_participant(voila.home)
 
-    def drop_choices(ws):
-        server = ws.connect_to_server()
-        ws.on_message(lambda m: None if b'"choose"' in (m if isinstance(m, bytes) else m.encode()) else server.send(m))
-
-    page.route_web_socket(re.compile(r"/api/kernels/[^/]+/channels"), drop_choices)
+    bh.filter_kernel_messages(page, to_kernel=lambda data: b'"choose"' not in data)  # no choice gets through
     bh.open_voila(page, voila, "01_self_esteem.ipynb")
     group = page.locator(".rc-choice-group").nth(1)
     group.locator(".rc-option").nth(3).click()

@@ -9,6 +9,7 @@ import pytest
 from browser_helpers import (
     choose_with_keyboard,
     chosen_labels,
+    filter_kernel_messages,
     new_participant,
     open_lab,
     open_voila,
@@ -106,30 +107,18 @@ def _lose_first(page, *, to_kernel, to_page) -> list[str]:
     """Drop, on the page's kernel websockets, the first message to the kernel that ``to_kernel`` matches and
     the first message to the page that ``to_page`` matches (regular expressions on bytes), as a lost packet
     or a reconnecting page would; everything else passes. Returns what was dropped."""
-
     dropped: list[str] = []
 
-    def handler(ws):
-        server = ws.connect_to_server()
+    def first_only(pattern, side):
+        def keep(data: bytes) -> bool:
+            if side not in dropped and pattern.search(data):
+                dropped.append(side)
+                return False
+            return True
 
-        def from_page(message):
-            data = message if isinstance(message, bytes) else message.encode()
-            if to_kernel.search(data) and "kernel" not in dropped:
-                dropped.append("kernel")
-                return
-            server.send(message)
+        return keep
 
-        def from_server(message):
-            data = message if isinstance(message, bytes) else message.encode()
-            if to_page.search(data) and "page" not in dropped:
-                dropped.append("page")
-                return
-            ws.send(message)
-
-        ws.on_message(from_page)
-        server.on_message(from_server)
-
-    page.route_web_socket(re.compile(r"/api/kernels/[^/]+/channels"), handler)
+    filter_kernel_messages(page, to_kernel=first_only(to_kernel, "kernel"), to_page=first_only(to_page, "page"))
     return dropped
 
 
@@ -167,19 +156,8 @@ def test_a_choice_that_cannot_reach_python_says_so_until_it_does(page, voila):
     seconds); once it gets through, the note goes and the choice counts."""
     code = new_participant(voila.home)
     blocked = {"on": True}
-
-    def handler(ws):
-        server = ws.connect_to_server()
-
-        def from_page(message):
-            data = message if isinstance(message, bytes) else message.encode()
-            if blocked["on"] and b'"choose"' in data:
-                return  # the kernel never hears of it, for now
-            server.send(message)
-
-        ws.on_message(from_page)
-
-    page.route_web_socket(re.compile(r"/api/kernels/[^/]+/channels"), handler)
+    # the kernel never hears of a choice, for now
+    filter_kernel_messages(page, to_kernel=lambda data: not (blocked["on"] and b'"choose"' in data))
     open_voila(page, voila, NB)
     group = page.locator(".rc-choice-group").nth(2)
     group.get_by_role("radio", name=LABELS[5], exact=True).click()

@@ -14,6 +14,7 @@ from ..collect import collect, collection_folder
 from ..content import ItemBank, load_item_bank
 from ..errors import ReconnectError
 from ..i18n import _, number
+from ..incidents import calm_html
 from ..participant import session_label
 from ..paths import demo_store
 from ..store import load_store
@@ -179,9 +180,7 @@ class FacilitatorDashboard:
         except ReconnectError as exc:
             self.status.value = error_message(str(exc))
         except Exception as exc:
-            from ..incidents import calm_text
-
-            self.status.value = error_message(calm_text(exc))
+            self.status.value = calm_html(exc)
         finally:
             if not self._pending:
                 self._drawing(False)
@@ -395,9 +394,7 @@ class FacilitatorDashboard:
             try:
                 about.children = (self._about(frame, kw),)
             except Exception as exc:  # after the cell returned: said here, never as a traceback
-                from ..incidents import calm_text
-
-                about.children = (w.HTML(error_message(calm_text(exc))),)
+                about.children = (w.HTML(calm_html(exc)),)
 
         def finished() -> None:
             if page == self._page:
@@ -476,9 +473,7 @@ class FacilitatorDashboard:
             except Exception as exc:  # drawn after the cell returned: say so here, never as a traceback
                 from IPython.display import HTML
 
-                from ..incidents import calm_text
-
-                out.append_display_data(HTML(error_message(calm_text(exc))))
+                out.append_display_data(HTML(calm_html(exc)))
 
         self._draws.append(put)  # drawn by render() once the page has its place
         return out
