@@ -169,3 +169,93 @@ def _outputs(widget):
         yield widget
     for child in getattr(widget, "children", ()):
         yield from _outputs(child)
+
+
+def _turns(monkeypatch):
+    """The steps the dashboard hands to the kernel's loop, kept to be run one by one (as turns)."""
+    import reconnect.ui.facilitator as f
+
+    queued = []
+    monkeypatch.setattr(f, "in_turns", lambda steps: queued.extend(steps))
+    return queued
+
+
+def _count_calls(monkeypatch, *names):
+    calls = []
+    for name in names:
+        real = getattr(g, name)
+
+        def counted(*args, _real=real, _name=name, **kwargs):
+            calls.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(g, name, counted)
+    return calls
+
+
+def test_the_first_chart_is_drawn_before_the_sections_below_it_are_worked_out(tmp_path, monkeypatch):
+    queued = _turns(monkeypatch)
+    later = _count_calls(monkeypatch, "score_spread", "statement_counts", "change", "couple_agreement", "reliability")
+    store = make_store(tmp_path / "store", [5, 3, 1, 5, 4, 2])
+    for person, level in enumerate([4, 4, 2, 5, 4, 3]):  # the same people again, later: a change chart too
+        save_submission(store, submission(person, "self_esteem", level, session="after", minute=60), bank=BANK)
+    dash = FacilitatorDashboard(store=store, bank=BANK, show_charts=True, drop=None)
+    dash.session.value = "before"
+    queued[:] = queued[-7:]  # only the page on screen: the steps of the first one come to nothing (tested below)
+    page = html(dash)
+    assert "6 people answered" in page and "To talk about" in page
+    assert "988" in dash.content.children[-1].value  # the safety line: at the bottom from the start
+    assert '<img class="rc-chart"' not in page and later == [] and "rc-drawing" in dash.content._dom_classes
+    queued.pop(0)()  # the next turn: the room's bands, and nothing else worked out yet
+    assert len(dash.shown) == 1 and dash.shown[0][0].startswith("Where the room sees")
+    assert html(dash).count('<img class="rc-chart"') == 1 and later == []
+    queued.pop(0)()
+    assert later == ["score_spread"] and html(dash).count('<img class="rc-chart"') == 2
+    while queued:
+        queued.pop(0)()
+    assert later == ["score_spread", "statement_counts", "change", "couple_agreement", "reliability"]
+    assert html(dash).count('<img class="rc-chart"') == 5 and "rc-drawing" not in dash.content._dom_classes
+    page = html(dash)
+    order = ["Who took part", "How the scores spread", "Every statement", "What changed", "Couples in", "About these"]
+    assert [page.index(words) for words in order] == sorted(page.index(words) for words in order)
+    assert "988" in dash.content.children[-1].value  # the safety line, still last
+
+
+def test_a_choice_made_while_drawing_drops_what_was_left_of_the_old_page(tmp_path, monkeypatch):
+    queued = _turns(monkeypatch)
+    store = make_store(tmp_path / "store", [5, 3, 1, 5, 4, 2])
+    dash = FacilitatorDashboard(store=store, bank=BANK, show_charts=True, drop=None)
+    queued.pop(0)()  # the first chart
+    old, queued[:] = list(queued), []
+    dash.min_group.value = 6  # laid out again
+    for step in old:  # what the old page still had to draw comes to nothing
+        step()
+    assert dash.shown == [] and '<img class="rc-chart"' not in html(dash) and "rc-drawing" in dash.content._dom_classes
+    while queued:
+        queued.pop(0)()
+    assert len(dash.shown) == 4 and "rc-drawing" not in dash.content._dom_classes
+
+
+def test_a_closed_dashboard_draws_nothing_more(tmp_path, monkeypatch):
+    queued = _turns(monkeypatch)
+    store = make_store(tmp_path / "store", [5, 3, 1, 5, 4, 2])
+    dash = FacilitatorDashboard(store=store, bank=BANK, show_charts=True, drop=None)
+    dash.close()  # its cell ran again
+    while queued:
+        queued.pop(0)()
+    assert dash.shown == []
+    dash.refresh_button.click()
+    assert queued == [] and dash.shown == []
+
+
+def test_a_section_that_fails_says_so_in_its_place_and_the_rest_is_drawn(tmp_path, monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("disk went away")
+
+    monkeypatch.setattr(g, "score_spread", broken)
+    store = make_store(tmp_path / "store", [5, 3, 1, 5, 4, 2])
+    dash = FacilitatorDashboard(store=store, bank=BANK, show_charts=True, drop=None)
+    page = html(dash)
+    assert "Traceback" not in page and "rc-error" in page
+    assert "How the scores spread" not in page and "Couples in the room" in page
+    assert len(dash.shown) == 3 and "rc-drawing" not in dash.content._dom_classes

@@ -3,9 +3,10 @@ drawn is answered between two of them, not after the last; without a kernel the 
 
 from __future__ import annotations
 
+import os
 import time
 
-from reconnect.ui.turns import in_turns
+from reconnect.ui.turns import in_background, in_turns
 
 
 def test_without_a_kernel_every_piece_runs_at_once_in_order():
@@ -16,8 +17,9 @@ def test_without_a_kernel_every_piece_runs_at_once_in_order():
 
 STEPS = 8
 SLOW = f"""
+import os
 import time
-from reconnect.ui.turns import in_turns
+from reconnect.ui.turns import in_background, in_turns
 log = []
 def slow(i):
     def step():
@@ -56,6 +58,59 @@ def test_in_a_kernel_a_message_is_answered_between_two_pieces():
             assert time.monotonic() - start < 60, "the pieces stopped being drawn"
             time.sleep(0.2)
         assert _run(kc, "print(log)") == str(list(range(STEPS)))  # all of them, in order
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+BACKGROUND = """
+import os
+import time
+from reconnect.ui.turns import in_background
+done = []
+def prepare():
+    time.sleep(3)  # loading a library, say: nothing the page waits for
+    done.append("ready")
+wait = in_background(prepare)
+"""
+
+
+def test_in_a_kernel_preparation_runs_beside_the_page_and_wait_returns_once_it_is_done():
+    from jupyter_client.manager import start_new_kernel
+
+    km, kc = start_new_kernel(kernel_name="python3", startup_timeout=120)
+    try:
+        _run(kc, BACKGROUND)
+        assert _run(kc, "print(done)") == "[]"  # the kernel answers while the preparation runs
+        assert _run(kc, "wait(); print(done)") == "['ready']"
+        assert _run(kc, "wait(); print(done)") == "['ready']"  # waiting again returns at once
+        _run(kc, "wait = in_background(lambda: 1 / 0); wait(); print('still here')")  # a failure is not raised
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def test_without_a_kernel_preparation_runs_at_once_and_a_failure_is_not_raised():
+    done = []
+    wait = in_background(lambda: done.append(1))
+    assert done == [1]
+    wait()
+    in_background(lambda: 1 / 0)()
+
+
+def test_running_07s_cell_again_closes_the_dashboard_it_replaces(tmp_path):
+    from jupyter_client.manager import start_new_kernel
+
+    km, kc = start_new_kernel(
+        kernel_name="python3", startup_timeout=120, env={**os.environ, "RECONNECT_STORE": str(tmp_path)}
+    )
+    try:
+        cell = "from reconnect import notebook; notebook.facilitator_dashboard()"
+        _run(kc, cell + "; first = notebook._dashboard")
+        _run(kc, cell)
+        assert _run(kc, "print(first._closed, notebook._dashboard is not first, notebook._dashboard._closed)") == (
+            "True True False"
+        )
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)

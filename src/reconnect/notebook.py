@@ -190,6 +190,9 @@ def export_button():
     ).widget
 
 
+_dashboard = None  # 07's dashboard in this kernel, closed when its cell runs again
+
+
 @_friendly
 def facilitator_dashboard():
     """07 Group discussion: the room's anonymous results (the demo workshop unless RECONNECT_STORE is set)."""
@@ -204,7 +207,10 @@ def facilitator_dashboard():
 
     from .ui.turns import after_shown
 
-    board = FacilitatorDashboard(read_now=False)
+    global _dashboard
+    if _dashboard is not None:
+        _dashboard.close()  # the cell ran again: the old page is gone, and what it still had to draw with it
+    board = _dashboard = FacilitatorDashboard(read_now=False)
     # The controls are on the page at once (in app mode too: the cell returns now); the room's results
     # follow once the page is on screen, in the kernel's next turns, chart by chart (ui/turns.py).
     display(w.VBox([board.widget, after_shown(board.refresh)]))

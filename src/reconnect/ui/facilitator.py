@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import ipywidgets as w
@@ -29,7 +30,7 @@ from .common import (
     safety_html,
     show_figure,
 )
-from .turns import in_turns
+from .turns import in_background, in_turns
 
 STORE_ENV = "RECONNECT_STORE"
 # Charts are drawn at CHART_DPI; a group chart is about CHART_PX pixels wide (group_charts.CHART_WIDTH inches),
@@ -153,10 +154,14 @@ class FacilitatorDashboard:
         self._draws: list = []  # charts waiting to be drawn into their places on the page
         self._page = 0  # how many times the page was drawn: a chart waiting for an older page is dropped
         self._pending = False  # charts of the current page still to be drawn
+        self._closed = False  # set by close(): the cell was run again and a new dashboard took over
         # "rc-drawing" is on the results while they are being read or drawn (tests and the bench wait for it
         # to go); a notebook shows the controls first, then reads and draws in the kernel's next turns.
         self.content.add_class("rc-dashboard")
         self.content.add_class("rc-drawing")
+        # Loading the plotting library takes a second on a busy machine: done beside the page's loading, so
+        # the first chart (drawn once the page shows) does not wait for it. Charts are drawn after wait().
+        self._charts_ready = self._prepare_charts() if show_charts else (lambda: None)
         if read_now:
             self.refresh()
 
@@ -173,6 +178,8 @@ class FacilitatorDashboard:
         Never raises: a folder that cannot be read is said in the status line (this also runs after the
         notebook's cell has returned, where nobody would see an exception).
         """
+        if self._closed:
+            return
         self._drawing(True)
         self._pending = False
         try:
@@ -226,6 +233,15 @@ class FacilitatorDashboard:
         self.status.value = ok_message(" ".join([read, *notes]))
         self.render()
 
+    def close(self) -> None:
+        """Stop for good: what is still to be read or drawn is dropped, and Refresh does nothing.
+
+        For a dashboard whose cell was run again: its page is gone, and drawing for it would only keep the
+        kernel from the new one (up to several seconds of charts nobody sees).
+        """
+        self._closed = True
+        self._page += 1  # every step waiting for the page laid out so far now finds it gone
+
     def _update_sessions(self) -> None:
         found = g.sessions(self.frame, workshop=self.workshop.value) if self.frame is not None else []
         keep = self.session.value
@@ -271,26 +287,68 @@ class FacilitatorDashboard:
         kw = {"workshop": self.workshop.value, "session": self.session.value, "min_group": k}
         big = self.present.value
         n_room = g.room_size(frame, workshop=kw["workshop"], session=kw["session"], min_group=k)
-        parts: list = [w.HTML(PRESENT_CSS)]
         if n_room is None:
-            parts.append(
-                w.HTML(
-                    info_message(
-                        _(
-                            "Fewer than {k} people have answered in this session, so nothing is shown yet: with so "
-                            "few, someone's answers could be worked out. Wait for more answers and press Refresh."
-                        ).format(k=k)
-                    )
-                )
-            )
-            parts.append(w.HTML(safety_html(bank)))
-            self.content.children = tuple(parts)
+            few = _(
+                "Fewer than {k} people have answered in this session, so nothing is shown yet: with so "
+                "few, someone's answers could be worked out. Wait for more answers and press Refresh."
+            ).format(k=k)
+            self.content.children = (w.HTML(PRESENT_CSS), w.HTML(info_message(few)), w.HTML(safety_html(bank)))
             self._set_present(big)
             return
         shares = g.band_shares(frame, bank, **kw)
         order = g.area_order(shares)
-        part = g.participation(frame, bank, **kw)
-        shown_room = g.room_size_shown(frame, bank, **kw)
+        # The page is laid out top first, a section per turn of the kernel (ui/turns.py): who took part and
+        # the room's bands (the chart a discussion starts from) at once, its chart in the next turn, then each
+        # section below with its chart, so the first chart does not wait for the numbers of the others and a
+        # click is answered between two sections. Each later section has its place from the start (the
+        # safety line stays at the bottom); a section that fails says so in its place.
+        later = {name: w.VBox() for name in ("spread", "statements", "change", "couples", "about")}
+        parts = [w.HTML(PRESENT_CSS), self._who_took_part(frame, kw, n_room), *self._bands(shares)]
+        parts += [*later.values(), w.HTML(safety_html(bank))]
+        first, self._draws = self._draws, []
+        self.content.children = tuple(parts)
+        self._set_present(big)
+        page = self._page
+
+        def fill(box: w.VBox, build) -> Callable[[], None]:
+            def step() -> None:
+                if page != self._page:
+                    return  # the page was laid out again since (a new choice, Refresh, a new dashboard)
+                try:
+                    box.children = tuple(build())
+                except Exception as exc:  # after the cell returned: said in its place, never as a traceback
+                    self._draws = []
+                    box.children = (w.HTML(calm_html(exc)),)
+                draws, self._draws = self._draws, []
+                for put in draws:
+                    put()
+
+            return step
+
+        def finished() -> None:
+            if page == self._page:
+                self._pending = False
+                self._drawing(False)
+
+        self._pending = True
+        self._drawing(True)
+        in_turns(
+            [
+                *first,
+                fill(later["spread"], lambda: self._spread(frame, kw, order)),
+                fill(later["statements"], lambda: self._statements(frame, kw)),
+                fill(later["change"], lambda: self._change(frame, kw, order)),
+                fill(later["couples"], lambda: self._couples(frame, kw, order)),
+                fill(later["about"], lambda: [self._about(frame, kw)]),
+                finished,
+            ]
+        )
+
+    # -- the sections, top to bottom (each returns its widgets; a chart's drawing waits in self._draws) --
+    def _who_took_part(self, frame, kw, n_room) -> w.HTML:
+        k = kw["min_group"]
+        part = g.participation(frame, self.bank, **kw)
+        shown_room = g.room_size_shown(frame, self.bank, **kw)
         rows = "".join(
             f"<tr><td>{esc(r.title)}</td><td style='text-align:right'>{esc(r.n if pd.notna(r.n) else r.note)}</td></tr>"
             for r in part.itertuples()
@@ -301,69 +359,65 @@ class FacilitatorDashboard:
             session=f"<b>{esc(session_label(kw['session']))}</b>",
         )
         who_title = _("Who took part")
-        parts.append(
-            w.HTML(
-                f"<div class='rc-section'><h3>{esc(who_title)}</h3><p>{took_part}</p>"
-                f"<table class='rc-participation'>{rows}</table><p><i>{esc(privacy_words(k))}</i></p></div>"
-            )
+        return w.HTML(
+            f"<div class='rc-section'><h3>{esc(who_title)}</h3><p>{took_part}</p>"
+            f"<table class='rc-participation'>{rows}</table><p><i>{esc(privacy_words(k))}</i></p></div>"
         )
+
+    def _bands(self, shares) -> list:
         from .. import group_charts as gc
 
-        weakest = g.weakest_areas(shares)
+        bank = self.bank
         prompts = "".join(
             f"<p><b>{esc(bank.area(a).title)}</b></p><ul>"
             + "".join(f"<li>{esc(p)}</li>" for p in bank.area(a).discussion_prompts)
             + "</ul>"
-            for a in weakest
+            for a in g.weakest_areas(shares)
         )
         to_talk = _("To talk about: the room's two weakest areas")
         prompt_box = w.HTML(
             f"<div class='rc-prompts' style='padding:8px 14px;border-left:6px solid #E69F00;'>"
             f"<h3>{html.escape(to_talk, quote=False)}</h3>{prompts}</div>"
         )
-        parts.append(w.HTML("<h3>" + html.escape(_("The room's strengths and growth areas"), quote=False) + "</h3>"))
-        parts.append(
+        text = gc.band_chart_text(shares)
+        return [
+            w.HTML("<h3>" + html.escape(_("The room's strengths and growth areas"), quote=False) + "</h3>"),
             w.HBox(
-                [self._chart(lambda ax: gc.band_chart(shares, ax=ax), gc.band_chart_text(shares)), prompt_box],
+                [self._chart(lambda ax: gc.band_chart(shares, ax=ax), text), prompt_box],
                 layout=w.Layout(flex_flow="row wrap", align_items="flex-start"),
-            )
-        )
-        parts.append(self._alt(gc.band_chart_text(shares)))
-        spread = g.score_spread(frame, bank, **kw)
-        parts.append(w.HTML("<h3>" + esc(_("How the scores spread")) + "</h3>"))
+            ),
+            self._alt(text),
+        ]
+
+    def _spread(self, frame, kw, order) -> list:
+        from .. import group_charts as gc
+
+        spread = g.score_spread(frame, self.bank, **kw)
         text = gc.spread_chart_text(spread, order=order)
-        parts.append(self._chart(lambda ax: gc.spread_chart(spread, bank=bank, order=order, ax=ax), text))
-        parts.append(self._alt(text))
-        area = bank.area(self.area.value)
-        counts = g.statement_counts(frame, bank, area=area.id, **kw)
-        parts.append(w.HTML("<h3>" + esc(_("Every statement of “{area}”").format(area=area.title)) + "</h3>"))
+        return [
+            w.HTML("<h3>" + esc(_("How the scores spread")) + "</h3>"),
+            self._chart(lambda ax: gc.spread_chart(spread, bank=self.bank, order=order, ax=ax), text),
+            self._alt(text),
+        ]
+
+    def _statements(self, frame, kw) -> list:
+        from .. import group_charts as gc
+
+        area = self.bank.area(self.area.value)
+        counts = g.statement_counts(frame, self.bank, area=area.id, **kw)
         text = gc.statement_chart_text(counts)
-        parts.append(self._chart(lambda ax: gc.statement_chart(counts, bank=bank, ax=ax), text))
-        parts.append(self._alt(text))
+        return [
+            w.HTML("<h3>" + esc(_("Every statement of “{area}”").format(area=area.title)) + "</h3>"),
+            self._chart(lambda ax: gc.statement_chart(counts, bank=self.bank, ax=ax), text),
+            self._alt(text),
+        ]
+
+    def _change(self, frame, kw, order) -> list:
+        from .. import group_charts as gc
+
         all_sessions = g.sessions(frame, workshop=kw["workshop"])
-        if len(all_sessions) >= 2:
-            first = all_sessions[0] if kw["session"] != all_sessions[0] else all_sessions[1]
-            a, b = (
-                (first, kw["session"])
-                if all_sessions.index(first) < all_sessions.index(kw["session"])
-                else (
-                    kw["session"],
-                    first,
-                )
-            )
-            ch = g.change(frame, bank, workshop=kw["workshop"], first=a, second=b, min_group=k)
-            ordered = ch.set_index("area").loc[order].reset_index()
-            changed = _("What changed from “{first}” to “{second}”").format(
-                first=session_label(a), second=session_label(b)
-            )
-            parts.append(w.HTML(f"<h3>{esc(changed)}</h3>"))
-            text = gc.change_chart_text(ordered, first=a, second=b)
-            parts.append(
-                self._chart(lambda ax: gc.change_chart(ch, bank=bank, first=a, second=b, order=order, ax=ax), text)
-            )
-            parts.append(self._alt(text))
-        else:
-            parts.append(
+        if len(all_sessions) < 2:
+            return [
                 w.HTML(
                     "<h3>"
                     + esc(_("Change over time"))
@@ -371,39 +425,35 @@ class FacilitatorDashboard:
                     + esc(_("Appears when the workshop has a second session."))
                     + "</p>"
                 )
-            )
-        cp = g.couple_agreement(frame, bank, **kw)
-        parts.append(w.HTML("<h3>" + esc(_("Couples in the room")) + "</h3>"))
+            ]
+        other = all_sessions[0] if kw["session"] != all_sessions[0] else all_sessions[1]
+        a, b = sorted((other, kw["session"]), key=all_sessions.index)  # the earlier session first
+        ch = g.change(frame, self.bank, workshop=kw["workshop"], first=a, second=b, min_group=kw["min_group"])
+        ordered = ch.set_index("area").loc[order].reset_index()
+        changed = _("What changed from “{first}” to “{second}”").format(first=session_label(a), second=session_label(b))
+        text = gc.change_chart_text(ordered, first=a, second=b)
+        return [
+            w.HTML(f"<h3>{esc(changed)}</h3>"),
+            self._chart(lambda ax: gc.change_chart(ch, bank=self.bank, first=a, second=b, order=order, ax=ax), text),
+            self._alt(text),
+        ]
+
+    def _couples(self, frame, kw, order) -> list:
+        from .. import group_charts as gc
+
+        cp = g.couple_agreement(frame, self.bank, **kw)
         text = gc.couples_chart_text(cp, order=order)
-        parts.append(self._chart(lambda ax: gc.couples_chart(cp, order=order, ax=ax), text))
-        parts.append(self._alt(text))
-        about = w.VBox()  # "About these statements" (a reliability figure per area) comes after the charts
-        parts.append(about)
-        parts.append(w.HTML(safety_html(bank)))
-        # The page first gets every heading, text and an empty place per chart, then the charts one by one,
-        # top first, each in its own turn of the kernel (ui/turns.py): the page shows and answers clicks
-        # while they are drawn, and the first chart is on screen while the others are still to come.
-        draws, self._draws = self._draws, []
-        self.content.children = tuple(parts)
-        self._set_present(big)
-        page = self._page
+        return [
+            w.HTML("<h3>" + esc(_("Couples in the room")) + "</h3>"),
+            self._chart(lambda ax: gc.couples_chart(cp, order=order, ax=ax), text),
+            self._alt(text),
+        ]
 
-        def fill_about() -> None:
-            if page != self._page:
-                return
-            try:
-                about.children = (self._about(frame, kw),)
-            except Exception as exc:  # after the cell returned: said here, never as a traceback
-                about.children = (w.HTML(calm_html(exc)),)
+    @staticmethod
+    def _prepare_charts() -> Callable[[], None]:
+        from .. import group_charts as gc
 
-        def finished() -> None:
-            if page == self._page:
-                self._pending = False
-                self._drawing(False)
-
-        self._pending = True
-        self._drawing(True)
-        in_turns([*draws, fill_about, finished])
+        return in_background(gc.warm_up)
 
     def _set_present(self, big: bool) -> None:
         self._set_store_visible(big)
@@ -467,6 +517,7 @@ class FacilitatorDashboard:
             if page != self._page:
                 return  # the page was drawn again since (a new choice or Refresh): this place is gone
             try:
+                self._charts_ready()  # never two threads drawing at once: matplotlib is not made for it
                 ax = draw(None)
                 self.shown.append((ax.get_title(loc="left"), CHART_DPI * PRESENT_SCALE))
                 show_figure(out, ax.figure, first_sentence(text), dpi=CHART_DPI, present=PRESENT_SCALE)
@@ -475,7 +526,7 @@ class FacilitatorDashboard:
 
                 out.append_display_data(HTML(calm_html(exc)))
 
-        self._draws.append(put)  # drawn by render() once the page has its place
+        self._draws.append(put)  # drawn in a turn of its own once the page has its place (see _render)
         return out
 
     @staticmethod

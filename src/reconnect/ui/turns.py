@@ -65,6 +65,41 @@ def in_turns(steps: Iterable[Callable[[], None]]) -> None:
         loop.call_later(GAP, next_step)
 
 
+def in_background(work: Callable[[], None]) -> Callable[[], None]:
+    """Start ``work`` in a thread of its own and return a ``wait()`` that returns once it is done.
+
+    For slow preparation that touches nothing on the page (loading the plotting library while the page
+    loads): the kernel keeps answering the page meanwhile. Call ``wait()`` before using what ``work``
+    prepares. ``work`` may fail: ``wait()`` never raises, and whatever needed it then does the work itself.
+    Without a kernel ``work`` runs at once.
+
+    Examples
+    --------
+    >>> done = []
+    >>> wait = in_background(lambda: done.append("ready"))
+    >>> wait(); done
+    ['ready']
+    """
+    if _kernel_loop() is None:
+        try:
+            work()
+        except Exception:  # noqa: BLE001 - preparation only: the caller does the work itself
+            pass
+        return lambda: None
+
+    import threading
+
+    def run() -> None:
+        try:
+            work()
+        except Exception:  # noqa: BLE001 - preparation only: the caller does the work itself
+            pass
+
+    thread = threading.Thread(target=run, name="reconnect-prepare", daemon=True)
+    thread.start()
+    return thread.join
+
+
 # -- after the page is shown -------------------------------------------------------------------------
 # In app mode the page asks the kernel for its widgets once Voilà has sent it; a kernel already busy
 # reading the room at that moment kept 07's controls off the screen for seconds (measured: 2.4 s after
