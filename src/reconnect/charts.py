@@ -11,7 +11,7 @@ import pandas as pd
 from .content import ItemBank
 from .i18n import N_, _, number
 from .participant import session_label
-from .scoring import NOT_RATED, SCORE_NOTE, band_label
+from .scoring import NOT_RATED, SCORE_NOTE, band_label, band_ranges
 
 # Every word on a chart is looked up when the chart is drawn (``_`` at call time), so a figure is in the
 # language of the page that draws it. Band, agreement and session names stay English in the data.
@@ -35,16 +35,24 @@ BAR_COLOUR = "#0072B2"
 TEXT_COLOUR = "#222222"
 
 
-def shade_bands(ax, bank: ItemBank) -> None:
-    """Shade the growth / in-between / strength regions of a 0-100 x axis and name them on top."""
-    regions = (
-        (0, bank.growth_below, "growth area"),
-        (bank.growth_below, bank.strength_from, "in between"),
-        (bank.strength_from, 100, "strength"),
-    )
-    for lo, hi, name in regions:
+def shade_bands(
+    ax,
+    bank: ItemBank,
+    *,
+    fills: dict[str, str] = BAND_COLOURS,
+    alpha: float = 0.35,
+    alpha_between: float = 0.6,
+    fontsize: float = 11,
+    color: str = TEXT_COLOUR,
+) -> None:
+    """Shade the growth / in-between / strength regions of a 0-100 x axis and name them on top.
+
+    The personal charts use the defaults; the projector's charts (:mod:`reconnect.group_charts`) pass
+    their own fills, strength and lettering. The regions come from :func:`reconnect.scoring.band_ranges`.
+    """
+    for lo, hi, name in band_ranges(bank):
         patch = ax.axvspan(
-            lo, hi, color=BAND_COLOURS[name], alpha=0.35 if name != "in between" else 0.6, lw=0, zorder=0
+            lo, hi, color=fills[name], alpha=alpha_between if name == "in between" else alpha, lw=0, zorder=0
         )
         patch.set_gid(f"band:{name}")
         ax.text(
@@ -54,8 +62,8 @@ def shade_bands(ax, bank: ItemBank) -> None:
             transform=ax.get_xaxis_transform(),
             ha="center",
             va="bottom",
-            fontsize=11,
-            color=TEXT_COLOUR,
+            fontsize=fontsize,
+            color=color,
         )
 
 

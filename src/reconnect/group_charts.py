@@ -265,21 +265,9 @@ def _legend(ax, entries, *, ncol=None):
 
 # -- how the scores spread --------------------------------------------------------------------------
 def _band_regions(ax, bank: ItemBank) -> None:
-    for lo, hi, name in (
-        (0, bank.growth_below, "growth area"),
-        (bank.growth_below, bank.strength_from, "in between"),
-        (bank.strength_from, 100, "strength"),
-    ):
-        ax.axvspan(lo, hi, color=BAND_FILL[name], alpha=0.25 if name != "in between" else 0.5, lw=0, zorder=0)
-        ax.text(
-            (lo + hi) / 2,
-            1.0,
-            band_label(name),
-            transform=ax.get_xaxis_transform(),
-            ha="center",
-            va="bottom",
-            fontsize=FONT,
-        )
+    from .charts import shade_bands
+
+    shade_bands(ax, bank, fills=BAND_FILL, alpha=0.25, alpha_between=0.5, fontsize=FONT, color="black")
 
 
 def spread_chart(spread: pd.DataFrame, *, bank: ItemBank, order: list[str] | None = None, ax=None, title=None):

@@ -54,6 +54,24 @@ def bands(scores, bank: ItemBank) -> np.ndarray:
     ).astype(object)
 
 
+def band_ranges(bank: ItemBank) -> list[tuple[float, float, str]]:
+    """The three bands as ``(low, high, name)`` on the 0-100 scale, from the boundaries :func:`bands` uses.
+
+    A score is in a band when ``low <= score < high`` (the strength band includes 100). Charts shade these.
+
+    Examples
+    --------
+    >>> from reconnect.content import load_item_bank
+    >>> band_ranges(load_item_bank())
+    [(0, 50.0, 'growth area'), (50.0, 75.0, 'in between'), (75.0, 100, 'strength')]
+    """
+    return [
+        (0, bank.growth_below, "growth area"),
+        (bank.growth_below, bank.strength_from, "in between"),
+        (bank.strength_from, 100, "strength"),
+    ]
+
+
 def band_for(score_100: float | None, bank: ItemBank) -> str:
     """The band of one 0-100 score ("not yet rated" if missing); see :func:`bands`.
 
