@@ -259,3 +259,73 @@ def test_a_section_that_fails_says_so_in_its_place_and_the_rest_is_drawn(tmp_pat
     assert "Traceback" not in page and "rc-error" in page
     assert "How the scores spread" not in page and "Couples in the room" in page
     assert len(dash.shown) == 3 and "rc-drawing" not in dash.content._dom_classes
+
+
+def _count(monkeypatch, module, name):
+    calls = []
+    real = getattr(module, name)
+
+    def counted(*args, **kwargs):
+        calls.append(name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def test_what_was_read_and_drawn_while_the_page_loaded_is_used_once(tmp_path, monkeypatch):
+    import reconnect.group_charts as gc
+    import reconnect.ui.facilitator as f
+
+    store = make_store(tmp_path / "store", [5, 3, 1, 5, 4, 2])
+    plain = FacilitatorDashboard(store=store, bank=BANK, show_charts=True, drop=None)
+    reads, drawn = _count(monkeypatch, f, "load_store"), _count(monkeypatch, gc, "band_chart")
+    dash = FacilitatorDashboard(store=store, bank=BANK, show_charts=True, drop=None, read_now=False)
+    dash.prepare()  # without a kernel: at once (in a notebook, in a thread while the page loads)
+    assert reads == ["load_store"] and drawn == ["band_chart"] and dash.content.children == ()
+    dash.refresh()  # the page shows: nothing is read or drawn again for the first chart
+    assert reads == ["load_store"] and drawn == ["band_chart"]
+    assert html(dash) == html(plain) and dash.shown == plain.shown  # the same page, the same pictures
+    dash.refresh_button.click()  # Refresh reads the folder again, and draws again
+    assert reads == ["load_store"] * 2 and drawn == ["band_chart"] * 2 and html(dash) == html(plain)
+
+
+def test_what_was_prepared_is_not_used_once_it_no_longer_fits(tmp_path, monkeypatch):
+    import reconnect.group_charts as gc
+    import reconnect.ui.facilitator as f
+
+    first = make_store(tmp_path / "first", [5, 3, 1, 5, 4, 2])
+    other = make_store(tmp_path / "other", [1, 1, 1, 1, 1])
+    reads, drawn = _count(monkeypatch, f, "load_store"), _count(monkeypatch, gc, "band_chart")
+    dash = FacilitatorDashboard(store=first, bank=BANK, show_charts=True, drop=None, read_now=False)
+    dash.prepare()
+    dash.min_group.value = 6  # chosen before the page had read anything: the chart drawn ahead is for 5
+    dash.refresh()
+    assert reads == ["load_store"] and drawn == ["band_chart"] * 2 and "6 people answered" in html(dash)
+    dash = FacilitatorDashboard(store=first, bank=BANK, show_charts=True, drop=None, read_now=False)
+    dash.prepare()
+    dash.store.value = str(other)  # another folder typed in meanwhile: that one is read
+    dash.refresh()
+    assert "5 people answered" in html(dash) and "other" in dash.status.value
+
+
+def test_a_folder_that_could_not_be_read_ahead_is_said_as_when_read_at_once(tmp_path, monkeypatch):
+    import re
+
+    import reconnect.ui.facilitator as f
+    from reconnect.errors import ReconnectError
+
+    store = make_store(tmp_path / "store", [5, 3, 1, 5, 4, 2])
+    for failure in (ReconnectError("The folder store cannot be read. Fix: check it."), OSError("disk gone")):
+
+        def broken(*_args, _failure=failure, **_kwargs):
+            raise _failure
+
+        monkeypatch.setattr(f, "load_store", broken)
+        plain = FacilitatorDashboard(store=store, bank=BANK, show_charts=True, drop=None)
+        dash = FacilitatorDashboard(store=store, bank=BANK, show_charts=True, drop=None, read_now=False)
+        dash.prepare()
+        dash.refresh()
+        said, expected = (re.sub(r"[\w-]+-[0-9a-f]{6}\.txt", "<incident>", d.status.value) for d in (dash, plain))
+        assert said == expected and "rc-error" in said  # an incident's own file name aside
+        assert "Traceback" not in said and dash.content.children == ()

@@ -114,3 +114,36 @@ def test_running_07s_cell_again_closes_the_dashboard_it_replaces(tmp_path):
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def test_07_reads_and_draws_ahead_in_a_kernel_without_pyplot_or_a_stray_picture(tmp_path):
+    from jupyter_client.manager import start_new_kernel
+
+    from reconnect.demo import write_demo
+
+    write_demo(tmp_path / "demo")
+    env = {**os.environ, "RECONNECT_STORE": str(tmp_path / "demo")}
+    km, kc = start_new_kernel(kernel_name="python3", startup_timeout=120, env=env)
+    try:
+        shown = []
+
+        def outputs(msg):
+            if msg["msg_type"] in ("display_data", "execute_result"):
+                shown.extend(msg["content"]["data"])
+
+        reply = kc.execute_interactive(
+            "from reconnect import notebook; notebook.facilitator_dashboard()", timeout=60, output_hook=outputs
+        )
+        assert reply["content"]["status"] == "ok"
+        _run(kc, "import sys; board = notebook._dashboard; board._ready()")  # the thread is done
+        assert _run(kc, "print('matplotlib.pyplot' in sys.modules, 'chart' in board._ahead)") == "False True"
+        assert "image/png" not in shown  # the chart drawn ahead is the page's, not a picture under the cell
+        _run(kc, "board.refresh()")  # as when the page shows: the chart drawn ahead goes on the page
+        start = time.monotonic()
+        while _run(kc, "print(len(board.shown))") == "0":  # in the kernel's next turn
+            assert time.monotonic() - start < 30, "the first chart was never put on the page"
+            time.sleep(0.1)
+        assert _run(kc, "print(board.shown[0][0].startswith('Where the room sees'), board._ahead)") == "True {}"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)

@@ -53,8 +53,8 @@ def warm_up() -> None:
 
     The first chart a process draws pays for loading the plotting library, its fonts and its PNG writer:
     0.35 s on a quiet 2-core machine, over a second on a busy one. 07 does this in the background while
-    its page loads (:func:`reconnect.ui.turns.in_background`), so its first chart on screen does not wait for it.
-    It uses no ``pyplot`` (whose import sets up the notebook's own plotting) and nothing it draws is kept.
+    its page loads (``FacilitatorDashboard.prepare``), so no chart on screen waits for it. It uses no
+    ``pyplot`` (whose import sets up the notebook's own plotting) and nothing it draws is kept.
 
     Examples
     --------
@@ -76,10 +76,13 @@ def warm_up() -> None:
 
 
 def _axes(ax, rows: int, *, width: float = CHART_WIDTH, per_row: float = 0.76, extra: float = 1.85):
-    import matplotlib.pyplot as plt
-
+    # A figure of its own, not pyplot's: 07 draws its first chart in a thread while the page loads, and a
+    # pyplot figure would be shown by the notebook as a stray picture under the cell (and pyplot's state
+    # is not made for two threads). Show it with ax.figure, or draw into an ax of your own.
     if ax is None:
-        _fig, ax = plt.subplots(figsize=(width, extra + per_row * max(rows, 1)), layout="constrained")
+        from matplotlib.figure import Figure
+
+        ax = Figure(figsize=(width, extra + per_row * max(rows, 1)), layout="constrained").add_subplot()
     return ax
 
 

@@ -96,14 +96,16 @@ def figure_img(fig, alt: str, *, dpi: float = 100, grow: float = 1.0, present: f
     to ``present`` times that size, lettering included, with nothing drawn again.
     """
     import io
+    import sys
 
-    import matplotlib.pyplot as plt
     from matplotlib.text import Text
 
     sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi * present, bbox_inches="tight", facecolor="white")
-    plt.close(fig)
+    pyplot = sys.modules.get("matplotlib.pyplot")  # without pyplot loaded, no figure is pyplot's to close
+    if pyplot is not None:
+        pyplot.close(fig)
     width, height = _png_size(buf.getvalue())
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     big = f"--rc-present-width:{round(width * grow)}px;" if present != 1 else ""

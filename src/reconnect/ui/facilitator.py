@@ -14,7 +14,7 @@ from .. import group as g
 from ..collect import collect, collection_folder
 from ..content import ItemBank, load_item_bank
 from ..errors import ReconnectError
-from ..i18n import _, number
+from ..i18n import _, active_language, language, number
 from ..incidents import calm_html
 from ..participant import session_label
 from ..paths import demo_store
@@ -23,6 +23,7 @@ from .common import (
     PRESENT_IMG_CSS,
     error_message,
     esc,
+    figure_img,
     first_sentence,
     html_format,
     info_message,
@@ -159,11 +160,37 @@ class FacilitatorDashboard:
         # to go); a notebook shows the controls first, then reads and draws in the kernel's next turns.
         self.content.add_class("rc-dashboard")
         self.content.add_class("rc-drawing")
-        # Loading the plotting library takes a second on a busy machine: done beside the page's loading, so
-        # the first chart (drawn once the page shows) does not wait for it. Charts are drawn after wait().
-        self._charts_ready = self._prepare_charts() if show_charts else (lambda: None)
+        self._ready = lambda: None  # wait() of the reading ahead (prepare); charts are drawn after it
+        self._ahead: dict = {}  # what prepare() read and drew ahead, taken once by the first refresh
         if read_now:
             self.refresh()
+
+    def prepare(self) -> None:
+        """Read the room and draw its first chart in a thread while the page loads (at once without a kernel).
+
+        What a facilitator waits for once the page shows is then only the layout: reading the store, loading
+        the plotting library and drawing the bands chart took 1-2 s on a busy 2-core machine. Nothing on
+        the page is touched from the thread; :meth:`refresh` and every chart wait for it (``_ready``) and
+        use what it prepared when it still fits (the same folder, workshop, session, group size and
+        language), or do the work themselves.
+        """
+        store, lang, show_charts = self._store_path(), active_language(), self.show_charts
+
+        def ahead() -> None:
+            with language(lang):
+                try:
+                    loaded = self._load(store)
+                except Exception as exc:  # said by refresh(), as if it had read the folder itself
+                    self._ahead = {"store": store, "error": exc}
+                    return
+                self._ahead = {"store": store, "loaded": loaded}
+                from .. import group_charts as gc
+
+                gc.warm_up()
+                if show_charts:
+                    self._ahead["chart"] = self._first_chart_ahead(loaded[0].frame, lang)
+
+        self._ready = in_background(ahead)
 
     def _drawing(self, on: bool) -> None:
         if on:
@@ -183,6 +210,7 @@ class FacilitatorDashboard:
         self._drawing(True)
         self._pending = False
         try:
+            self._ready()
             self._read()
         except ReconnectError as exc:
             self.status.value = error_message(str(exc))
@@ -192,8 +220,11 @@ class FacilitatorDashboard:
             if not self._pending:
                 self._drawing(False)
 
-    def _read(self) -> None:
-        store = Path(self.store.value.strip() or default_store()).expanduser()
+    def _store_path(self) -> Path:
+        return Path(self.store.value.strip() or default_store()).expanduser()
+
+    def _load(self, store: Path):
+        """Collect from the collection folder into ``store`` and read it: ``(StoreData, notes)``. No widgets."""
         hide = (store, self.drop or "")
         notes = []
         if self.drop is not None and self.drop.is_dir():
@@ -204,11 +235,21 @@ class FacilitatorDashboard:
                 )
             except ReconnectError as exc:
                 notes.append(without_paths(str(exc), *hide))
-        self.store.value = _short(store)  # the box never shows the home folder's name
         data = load_store(store, bank=self.bank)
-        self.frame = data.frame
         if data.problems:
             notes.append(_("{n} file(s) in the store could not be read and were skipped.").format(n=len(data.problems)))
+        return data, notes
+
+    def _read(self) -> None:
+        store = self._store_path()
+        ahead, self._ahead = self._ahead, {}  # read ahead once, for the first refresh only
+        if ahead.get("store") == store and "error" in ahead:
+            raise ahead["error"]
+        data, notes = ahead["loaded"] if ahead.get("store") == store and "loaded" in ahead else self._load(store)
+        if ahead.get("store") == store and "chart" in ahead:
+            self._ahead = {"chart": ahead["chart"]}  # for the first page's first chart (see _bands)
+        self.store.value = _short(store)  # the box never shows the home folder's name
+        self.frame = data.frame
         found = g.workshops(self.frame)
         self._busy = True
         try:
@@ -383,11 +424,14 @@ class FacilitatorDashboard:
         return [
             w.HTML("<h3>" + html.escape(_("The room's strengths and growth areas"), quote=False) + "</h3>"),
             w.HBox(
-                [self._chart(lambda ax: gc.band_chart(shares, ax=ax), text), prompt_box],
+                [self._chart(lambda ax: gc.band_chart(shares, ax=ax), text, ahead=self._bands_key()), prompt_box],
                 layout=w.Layout(flex_flow="row wrap", align_items="flex-start"),
             ),
             self._alt(text),
         ]
+
+    def _bands_key(self) -> tuple:
+        return (self.workshop.value, self.session.value, self.min_group.value, active_language())
 
     def _spread(self, frame, kw, order) -> list:
         from .. import group_charts as gc
@@ -449,11 +493,22 @@ class FacilitatorDashboard:
             self._alt(text),
         ]
 
-    @staticmethod
-    def _prepare_charts() -> Callable[[], None]:
+    def _first_chart_ahead(self, frame, lang: str) -> dict | None:
+        """The bands chart the first page will show (its first workshop and session), drawn in the thread."""
         from .. import group_charts as gc
 
-        return in_background(gc.warm_up)
+        found = g.workshops(frame)
+        sessions = g.sessions(frame, workshop=found[0]) if found else []
+        if not sessions:
+            return None
+        kw = {"workshop": found[0], "session": sessions[0], "min_group": g.DEFAULT_MIN_GROUP}
+        if g.room_size(frame, **kw) is None:
+            return None
+        shares = g.band_shares(frame, self.bank, **kw)
+        ax = gc.band_chart(shares)
+        title = ax.get_title(loc="left")
+        img = figure_img(ax.figure, first_sentence(gc.band_chart_text(shares)), dpi=CHART_DPI, present=PRESENT_SCALE)
+        return {"key": (kw["workshop"], kw["session"], kw["min_group"], lang), "img": img, "title": title}
 
     def _set_present(self, big: bool) -> None:
         self._set_store_visible(big)
@@ -500,7 +555,7 @@ class FacilitatorDashboard:
     def _set_store_visible(self, big: bool) -> None:
         self.store.layout.display = "none" if big else None
 
-    def _chart(self, draw, text: str):
+    def _chart(self, draw, text: str, *, ahead: tuple | None = None):
         """The chart as an image whose ``alt`` is its text alternative's first sentence.
 
         It takes the page's width up to its planned pixel size, beside the prompts only where both fit. It is
@@ -512,18 +567,22 @@ class FacilitatorDashboard:
             return out
 
         page = self._page
+        from IPython.display import HTML
 
         def put() -> None:
             if page != self._page:
                 return  # the page was drawn again since (a new choice or Refresh): this place is gone
             try:
-                self._charts_ready()  # never two threads drawing at once: matplotlib is not made for it
+                self._ready()  # never two threads drawing at once: matplotlib is not made for it
+                drawn, self._ahead = self._ahead.get("chart"), {}
+                if ahead is not None and drawn and drawn["key"] == ahead:  # drawn while the page loaded
+                    self.shown.append((drawn["title"], CHART_DPI * PRESENT_SCALE))
+                    out.append_display_data(HTML(drawn["img"]))
+                    return
                 ax = draw(None)
                 self.shown.append((ax.get_title(loc="left"), CHART_DPI * PRESENT_SCALE))
                 show_figure(out, ax.figure, first_sentence(text), dpi=CHART_DPI, present=PRESENT_SCALE)
             except Exception as exc:  # drawn after the cell returned: say so here, never as a traceback
-                from IPython.display import HTML
-
                 out.append_display_data(HTML(calm_html(exc)))
 
         self._draws.append(put)  # drawn in a turn of its own once the page has its place (see _render)
