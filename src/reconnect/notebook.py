@@ -211,10 +211,11 @@ def facilitator_dashboard():
     if _dashboard is not None:
         _dashboard.close()  # the cell ran again: the old page is gone, and what it still had to draw with it
     board = _dashboard = FacilitatorDashboard(read_now=False)
-    board.prepare()  # the room is read, and its first chart drawn, in a thread while the page loads
     # The controls are on the page at once (in app mode too: the cell returns now); the room's results
     # follow once the page is on screen, in the kernel's next turns, section by section (ui/turns.py).
     display(w.VBox([board.widget, after_shown(board.refresh)]))
+    board.prepare()  # meanwhile the room is read and its first chart drawn, in a thread (after the display:
+    # the thread would slow the sending of the page's widgets)
     return None
 
 
