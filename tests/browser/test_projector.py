@@ -1,6 +1,7 @@
 """07 on a 1280x720 projector, in JupyterLab and in app mode: each chart fits one screen, and its smallest
 lettering is at least the page's body text size (measured on the rendered page: the image's drawn width
-against its own pixel width, times the smallest font the figure uses)."""
+against its own pixel width, times the smallest font the figure uses); no chart holds a taller place on
+the page than its own height."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ MEASURE = """() => {
   return [...document.querySelectorAll('img.rc-chart')].map(img => {
     const box = img.getBoundingClientRect();
     const scale = box.width / img.naturalWidth;
-    return {alt: img.alt, body, width: box.width, height: box.height,
+    const place = img.closest('.widget-output').getBoundingClientRect().height;
+    return {alt: img.alt, body, width: box.width, height: box.height, place,
             smallest: parseFloat(img.dataset.smallestPt) * parseFloat(img.dataset.pxPerPt) * scale};
   });
 }"""
@@ -31,6 +33,8 @@ def _check(page, screen_height: float, where: str) -> list[dict]:
         assert chart["alt"], f"{where}: a chart without alt text"
         assert chart["height"] <= screen_height, f"{where}: taller than the screen ({screen_height:.0f} px): {chart}"
         assert chart["smallest"] >= chart["body"] - 0.05, f"{where}: lettering smaller than the body text: {chart}"
+        # its place on the page is the chart's own height (no blank screen under it before the next section)
+        assert chart["place"] <= chart["height"] + 40, f"{where}: a chart's place is taller than the chart: {chart}"
     return charts
 
 

@@ -424,7 +424,10 @@ class FacilitatorDashboard:
         return [
             w.HTML("<h3>" + html.escape(_("The room's strengths and growth areas"), quote=False) + "</h3>"),
             w.HBox(
-                [self._chart(lambda ax: gc.band_chart(shares, ax=ax), text, ahead=self._bands_key()), prompt_box],
+                [
+                    self._chart(lambda ax: gc.band_chart(shares, ax=ax), text, ahead=self._bands_key(), beside=True),
+                    prompt_box,
+                ],
                 layout=w.Layout(flex_flow="row wrap", align_items="flex-start"),
             ),
             self._alt(text),
@@ -555,14 +558,17 @@ class FacilitatorDashboard:
     def _set_store_visible(self, big: bool) -> None:
         self.store.layout.display = "none" if big else None
 
-    def _chart(self, draw, text: str, *, ahead: tuple | None = None):
+    def _chart(self, draw, text: str, *, ahead: tuple | None = None, beside: bool = False):
         """The chart as an image whose ``alt`` is its text alternative's first sentence.
 
         It takes the page's width up to its planned pixel size, beside the prompts only where both fit. It is
         drawn :data:`PRESENT_SCALE` times sharper, so presentation mode shows it that much larger, lettering
         included, without drawing it again (never stretched, so never blurred).
         """
-        out = w.Output(layout=w.Layout(flex=f"1 1 {CHART_PX}px", min_width="0"))
+        # Beside the prompts (a row) it takes up to its planned width and leaves the rest to them. In a column
+        # it takes no flex at all: a flex basis there is a height, and held a 1000-pixel place for a
+        # 500-pixel chart (seen on the page: blank half-screens between the sections).
+        out = w.Output(layout=w.Layout(flex=f"1 1 {CHART_PX}px", min_width="0") if beside else w.Layout(min_width="0"))
         if not self.show_charts:
             return out
 
