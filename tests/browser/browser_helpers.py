@@ -161,6 +161,7 @@ def choose_with_keyboard(page, ratings: list[int], *, start: int = 0) -> None:
     tabs in); from there everything is keys: Tab moves to the next statement, ArrowRight moves to
     the next answer and chooses it, Space chooses the answer that has the focus.
     """
+    record_keys(page)
     page.locator(".rc-choice-group").nth(start).locator("input").first.focus()
     for n, rating in enumerate(ratings):
         if n:
@@ -198,6 +199,47 @@ def filter_kernel_messages(page, *, to_kernel=None, to_page=None) -> None:
 def settled(page) -> None:
     """Wait until the kernel has taken every choice made on the page (no group is ``data-pending``)."""
     page.wait_for_function("document.querySelectorAll('.rc-choice-group[data-pending]').length === 0")
+
+
+# What the page did with each key: which element had the focus, where the focus went, which answer
+# changed, and whether a form was taken off the page. Kept in the page; a failing test prints it, so a
+# lost key press says where it went.
+_RECORD_KEYS = """() => {
+  if (window.__rcKeys) return;
+  const log = (window.__rcKeys = []);
+  const t0 = performance.now();
+  const groups = () => [...document.querySelectorAll('.rc-choice-group')];
+  const name = e => {
+    if (!e || !e.tagName) return String(e);
+    const group = e.closest && e.closest('.rc-choice-group');
+    const where = group ? ` statement ${groups().indexOf(group) + 1}` : '';
+    return `${e.tagName.toLowerCase()}.${String(e.className || '').slice(0, 40)}[${e.value || ''}]${where}`;
+  };
+  const add = (...what) => log.push(`${Math.round(performance.now() - t0)} ms ${what.join(' ')}`);
+  document.addEventListener('keydown', e => add('key', e.key, 'on', name(document.activeElement)), true);
+  document.addEventListener('focusout', e => add('focus left', name(e.target), 'for', name(e.relatedTarget)), true);
+  document.addEventListener('change', e => add('changed', name(e.target)), true);
+  new MutationObserver(records => {
+    for (const r of records) for (const n of r.removedNodes)
+      if (n.querySelector && (n.matches?.('.rc-choice-group') || n.querySelector('.rc-choice-group'))) add('a form left the page');
+  }).observe(document.body, { subtree: true, childList: true });
+}"""
+
+
+def record_keys(page) -> None:
+    """Start keeping the page's key log (see :func:`keys_log`); once per page, from then on."""
+    page.evaluate(_RECORD_KEYS)
+
+
+def keys_log(page) -> str:
+    """The page's key log since :func:`record_keys`, a line per event (for a failing test's message)."""
+    return "\n".join(page.evaluate("window.__rcKeys || ['(no key log on this page)']"))
+
+
+def expect_chosen(page, labels: list[str | None]) -> None:
+    """Assert the page's checked answers are ``labels``; a failure prints where each key press went."""
+    got = chosen_labels(page, len(labels))
+    assert got == labels, f"chosen {got}, wanted {labels}; the page's keys:\n{keys_log(page)}"
 
 
 def chosen_labels(page, count: int) -> list[str | None]:

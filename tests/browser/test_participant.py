@@ -10,8 +10,8 @@ import re
 
 from browser_helpers import (
     choose_with_keyboard,
-    chosen_labels,
     collapse_sidebar,
+    expect_chosen,
     new_participant,
     open_lab,
     open_voila,
@@ -69,7 +69,7 @@ def test_participant_journey_in_jupyterlab(page, lab, shot):
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("ArrowLeft")
     wanted[-2] -= 1
-    assert chosen_labels(page, len(AREA.items)) == [LABELS[v] for v in wanted]
+    expect_chosen(page, [LABELS[v] for v in wanted])
     expect(page.locator(".rc-progress")).to_contain_text(f"{len(wanted)} of {len(wanted)} answered")
     page.keyboard.press("Tab")  # back to the last statement (its chosen answer has the focus)
     page.keyboard.press("Tab")  # on to Save
@@ -88,7 +88,7 @@ def test_participant_journey_in_jupyterlab(page, lab, shot):
     # restart the kernel, run again: the saved answers come back (chosen answers are marked)
     restart_and_run_all(page)
     expect(page.locator(".rc-info", has_text="are shown again")).to_be_visible()
-    assert chosen_labels(page, len(AREA.items)) == [LABELS[v] for v in wanted]
+    expect_chosen(page, [LABELS[v] for v in wanted])
     active = page.locator(".rc-option.mod-active")
     expect(active).to_have_count(len(wanted))
     assert active.first.locator("input").is_checked()
@@ -127,7 +127,7 @@ def test_participant_journey_in_voila_app_mode(page, voila, shot):
     expect(page.locator(".rc-info").first).to_contain_text(f"Answering as {code}")
     wanted = [2, 3, 4, 5, 1, 2][: len(AREA.items)]
     choose_with_keyboard(page, wanted)
-    assert chosen_labels(page, len(AREA.items)) == [LABELS[v] for v in wanted]
+    expect_chosen(page, [LABELS[v] for v in wanted])
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     expect(page.locator(".rc-ok", has_text="Saved at")).to_be_visible()
