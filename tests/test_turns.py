@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import time
 
-from reconnect.ui.turns import in_background, in_turns
+from reconnect.ui.turns import in_background, in_turns, when_done
 
 
 def test_without_a_kernel_every_piece_runs_at_once_in_order():
@@ -147,3 +147,37 @@ def test_07_reads_and_draws_ahead_in_a_kernel_without_pyplot_or_a_stray_picture(
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+WHEN_DONE = """
+import time
+from reconnect.ui.turns import in_background, when_done
+log = []
+wait = in_background(lambda: time.sleep(3))
+when_done(wait, lambda: log.append(("started", wait.done)))
+"""
+
+
+def test_in_a_kernel_work_waiting_for_a_preparation_does_not_hold_the_kernel():
+    from jupyter_client.manager import start_new_kernel
+
+    km, kc = start_new_kernel(kernel_name="python3", startup_timeout=120)
+    try:
+        _run(kc, WHEN_DONE)
+        time.sleep(0.5)  # any turn that would wait for the thread has started by now
+        # answered while the thread still runs: the kernel was not held waiting for it
+        assert _run(kc, "print(wait.done, log)") == "False []"
+        start = time.monotonic()
+        while _run(kc, "print(log)") == "[]":
+            assert time.monotonic() - start < 60, "the work never started"
+            time.sleep(0.2)
+        assert _run(kc, "print(log)") == "[('started', True)]"  # once, and only after the preparation
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def test_without_a_kernel_work_waits_for_the_preparation_and_runs_at_once():
+    done = []
+    when_done(in_background(lambda: done.append("read")), lambda: done.append("shown"))
+    assert done == ["read", "shown"]

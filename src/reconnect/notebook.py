@@ -213,7 +213,7 @@ def facilitator_dashboard():
     board = _dashboard = FacilitatorDashboard(read_now=False)
     # The controls are on the page at once (in app mode too: the cell returns now); the room's results
     # follow once the page is on screen, in the kernel's next turns, section by section (ui/turns.py).
-    display(w.VBox([board.widget, after_shown(board.refresh)]))
+    display(w.VBox([board.widget, after_shown(board.refresh_when_prepared)]))
     board.prepare()  # meanwhile the room is read and its first chart drawn, in a thread (after the display:
     # the thread would slow the sending of the page's widgets)
     return None

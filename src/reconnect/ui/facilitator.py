@@ -31,7 +31,7 @@ from .common import (
     safety_html,
     show_figure,
 )
-from .turns import in_background, in_turns
+from .turns import Preparing, in_background, in_turns, when_done
 
 STORE_ENV = "RECONNECT_STORE"
 # Charts are drawn at CHART_DPI; a group chart is about CHART_PX pixels wide (group_charts.CHART_WIDTH inches),
@@ -160,7 +160,7 @@ class FacilitatorDashboard:
         # to go); a notebook shows the controls first, then reads and draws in the kernel's next turns.
         self.content.add_class("rc-dashboard")
         self.content.add_class("rc-drawing")
-        self._ready = lambda: None  # wait() of the reading ahead (prepare); charts are drawn after it
+        self._ready = Preparing()  # the reading ahead (prepare): refresh and charts come after it
         self._ahead: dict = {}  # what prepare() read and drew ahead, taken once by the first refresh
         if read_now:
             self.refresh()
@@ -191,6 +191,10 @@ class FacilitatorDashboard:
                     self._ahead["chart"] = self._first_chart_ahead(loaded[0].frame, lang)
 
         self._ready = in_background(ahead)
+
+    def refresh_when_prepared(self) -> None:
+        """:meth:`refresh` once the reading ahead is done; the kernel answers the page while it waits."""
+        when_done(self._ready, self.refresh)
 
     def _drawing(self, on: bool) -> None:
         if on:
