@@ -118,6 +118,19 @@ def test_a_repeated_or_late_choice_is_acknowledged_again_and_changes_nothing(mon
     assert sent == [["ack", "value"]] * 3  # ... and each time the page is told again which choice counts
 
 
+def test_a_page_given_an_older_picture_of_the_state_gets_the_current_one(monkeypatch):
+    """A page connecting to a running kernel fetches every widget's state; a late reply is older than what
+    the page already has. The page asks again ("resync"), and the kernel sends its current state."""
+    box = RatingChoice(statement="I like who I am.", number=1, options=[("No", 1), ("Yes", 2)])
+    box._on_frontend_message(box, {"choose": 2, "seq": 10}, [])
+    sent = []
+    monkeypatch.setattr(box, "send_state", lambda key=None: sent.append(sorted(key or [])))
+    box._on_frontend_message(box, {"resync": True}, [])
+    assert sent == [["ack", "value"]] and (box.value, box.ack) == (2, 10)
+    box._on_frontend_message(box, {"resync": "yes"}, [])  # anything else is not that message
+    assert sent == [["ack", "value"]]
+
+
 def test_the_waiting_note_is_in_the_page_language():
     from reconnect.i18n import language
 

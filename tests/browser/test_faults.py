@@ -170,3 +170,54 @@ def test_a_choice_that_cannot_reach_python_says_so_until_it_does(page, voila):
     settled(page)
     draft = load_draft(voila.home, participant=code, session="before", area=AREA.id)
     assert draft is not None and draft.ratings[AREA.items[2].id] == 5
+
+
+def _late_first_acknowledgement(page) -> dict:
+    """On the page's kernel websockets, hold back the kernel's first update of a choice and its number, and
+    deliver it right after the next one: the page gets an older picture of the state after a newer one,
+    as a page connecting to a running kernel does when its fetch of every widget's state answers late."""
+    ack = re.compile(rb'"method":\s*"update".*"ack":\s*[1-9]', re.S)
+    state = {"held": None, "released": False}
+
+    def handler(ws):
+        server = ws.connect_to_server()
+        ws.on_message(server.send)
+
+        def to_page(message):
+            data = message if isinstance(message, bytes) else message.encode()
+            if state["released"] or not ack.search(data):
+                ws.send(message)
+            elif state["held"] is None:
+                state["held"] = message  # the first acknowledgement: kept back for now
+            else:
+                ws.send(message)
+                ws.send(state["held"])  # ... and delivered after the newer one
+                state["released"] = True
+
+        server.on_message(to_page)
+
+    page.route_web_socket(re.compile(r"/api/kernels/[^/]+/channels"), handler)
+    return state
+
+
+@pytest.mark.parametrize("mode", ["lab", "app"])
+def test_an_older_picture_of_an_answer_arriving_late_is_never_shown(page, request, mode):
+    """Two quick choices on one statement; the kernel's update for the first reaches the page after its
+    update for the second. The page keeps showing the second (it was seen showing the first again on a
+    busy machine), and the page, the kernel and the draft agree."""
+    server = request.getfixturevalue("lab" if mode == "lab" else "voila")
+    code = new_participant(server.home)
+    state = _late_first_acknowledgement(page)
+    if mode == "lab":
+        open_lab(page, server, NB)
+    else:
+        open_voila(page, server, NB)
+    group = page.locator(".rc-choice-group").nth(0)
+    group.get_by_role("radio", name=LABELS[2], exact=True).click()
+    group.get_by_role("radio", name=LABELS[4], exact=True).click()  # the newer choice
+    settled(page)
+    assert state["released"], "the older update was never held back and delivered late"
+    page.wait_for_timeout(1500)  # the older picture has arrived by now, and any answer to it
+    assert chosen_labels(page, len(AREA.items))[0] == LABELS[4]
+    draft = load_draft(server.home, participant=code, session="before", area=AREA.id)
+    assert draft is not None and draft.ratings[AREA.items[0].id] == 4

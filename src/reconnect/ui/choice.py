@@ -104,6 +104,7 @@ function render({ model, el }) {
 
   function sync() {
     if (acked < sent) return;
+    if (model.get("ack") < acked) return; // an older picture of the kernel's state: see change:ack
     const value = model.get("value");
     const disabled = model.get("disabled");
     for (const input of options.querySelectorAll("input")) {
@@ -146,8 +147,18 @@ function render({ model, el }) {
     sync();
   }
 
+  // A page that connects to a kernel already running (a reload, a second tab, Lab reopening a notebook)
+  // fetches every widget's state, and on a busy machine such a reply can arrive after newer updates: an
+  // older picture whose number is below the newest acknowledged one. It was seen putting an answer back
+  // to the one before (page only; the kernel kept the newest). It is never shown: the kernel is asked to
+  // send its current state again.
   model.on("change:ack", () => {
-    acked = Math.max(acked, model.get("ack"));
+    const ack = model.get("ack");
+    if (ack < acked) {
+      model.send({ resync: true });
+      return;
+    }
+    acked = ack;
     settle();
     sync();
   });
@@ -227,7 +238,13 @@ class RatingChoice(anywidget.AnyWidget):
         self.on_msg(self._on_frontend_message)
 
     def _on_frontend_message(self, _widget, content, _buffers) -> None:
-        """A choice made in the browser: take it, then acknowledge it (see the comment in the JS)."""
+        """A choice made in the browser: take it, then acknowledge it (see the comments in the JS).
+
+        ``{"resync": true}``: the page was given an older picture of this state; send the current one.
+        """
+        if isinstance(content, dict) and content.get("resync") is True:
+            self.send_state(["value", "ack"])
+            return
         if not isinstance(content, dict) or "choose" not in content:
             return
         seq = content.get("seq")
