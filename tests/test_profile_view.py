@@ -242,3 +242,21 @@ def test_change_and_couple_views_carry_the_short_safety_note(tmp_path, no_demo):
     for part in (view.change_widget, view.couple_widget):
         html = "".join(c.value for c in part.children if isinstance(getattr(c, "value", None), str))
         assert "rc-safety-short" in html and "1-800-799-7233" in html and "afraid of your partner" in html
+
+
+def test_a_switch_numbers_every_change_and_sends_its_state_again_on_request(monkeypatch):
+    """06's "Show" and 00's language are a Switch: every change of its value gets a higher number, in the
+    same update, so a page can tell an older picture of the state from the current one and ask again."""
+    from reconnect.ui.switch import Switch
+
+    box = Switch(label="Show", options=[("Me", "me"), ("A demo participant", "demo")], value="me")
+    start = box.version
+    box._on_frontend_message(box, {"choose": "demo"}, [])
+    assert (box.value, box.version) == ("demo", start + 1)
+    box._on_frontend_message(box, {"choose": "nobody"}, [])  # not an option: nothing changes
+    box.value = "me"  # set from Python: numbered too
+    assert (box.value, box.version) == ("me", start + 2)
+    sent = []
+    monkeypatch.setattr(box, "send_state", lambda key=None: sent.append(sorted(key or [])))
+    box._on_frontend_message(box, {"resync": True}, [])
+    assert sent == [["value", "version"]] and (box.value, box.version) == ("me", start + 2)

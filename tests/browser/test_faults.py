@@ -221,3 +221,45 @@ def test_an_older_picture_of_an_answer_arriving_late_is_never_shown(page, reques
     assert chosen_labels(page, len(AREA.items))[0] == LABELS[4]
     draft = load_draft(server.home, participant=code, session="before", area=AREA.id)
     assert draft is not None and draft.ratings[AREA.items[0].id] == 4
+
+
+def _late_first_update(page, pattern: re.Pattern) -> dict:
+    """Like :func:`_late_first_acknowledgement`, for the first update to the page that ``pattern`` matches."""
+    state = {"held": None, "released": False}
+
+    def handler(ws):
+        server = ws.connect_to_server()
+        ws.on_message(server.send)
+
+        def to_page(message):
+            data = message if isinstance(message, bytes) else message.encode()
+            if state["released"] or not pattern.search(data):
+                ws.send(message)
+            elif state["held"] is None:
+                state["held"] = message
+            else:
+                ws.send(message)
+                ws.send(state["held"])
+                state["released"] = True
+
+        server.on_message(to_page)
+
+    page.route_web_socket(re.compile(r"/api/kernels/[^/]+/channels"), handler)
+    return state
+
+
+def test_an_older_picture_of_06s_show_choice_arriving_late_is_never_shown(page, voila):
+    """The same for 06's "Show" (a Switch): two quick choices, the kernel's update for the first delivered
+    after its update for the second; the page keeps the second checked, as the kernel has it."""
+    new_participant(voila.home)
+    state = _late_first_update(page, re.compile(rb'"method":\s*"update".*"version":\s*[1-9]', re.S))
+    open_voila(page, voila, "06_my_profile.ipynb")
+    demo = page.get_by_role("radio", name="A demo participant (synthetic)")
+    own = page.get_by_role("radio", name="My own answers")
+    demo.click()
+    own.click()  # the newer choice
+    expect(page.locator(".widget-dropdown", has_text="Demo participant")).to_be_hidden()  # the kernel has it
+    page.wait_for_timeout(1500)  # the older picture has arrived by now, and any answer to it
+    assert state["released"], "the older update was never held back and delivered late"
+    expect(own).to_be_checked()
+    expect(demo).not_to_be_checked()

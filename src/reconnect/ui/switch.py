@@ -47,7 +47,14 @@ function render({ model, el }) {
     }
   }
 
+  // A page that connects to a kernel already running fetches every widget's state, and on a busy machine
+  // such a reply can arrive after newer updates. The kernel numbers every change of the value
+  // ("version"); an older picture is never shown, and the kernel is asked for its current state instead
+  // (as for the answers, ui/choice.py).
+  let seen = model.get("version");
+
   function sync() {
+    if (model.get("version") < seen) return;
     const value = model.get("value");
     for (const input of options.querySelectorAll("input")) {
       input.checked = input.value === value;
@@ -85,6 +92,15 @@ function render({ model, el }) {
   model.on("change:label", draw);
   model.on("change:options", draw);
   model.on("change:value", sync);
+  model.on("change:version", () => {
+    const version = model.get("version");
+    if (version < seen) {
+      model.send({ resync: true });
+      return;
+    }
+    seen = version;
+    sync();
+  });
 }
 export default { render };
 """
@@ -127,12 +143,23 @@ class Switch(anywidget.AnyWidget):
     label = traitlets.Unicode("").tag(sync=True)
     options = traitlets.List(traitlets.Tuple(traitlets.Unicode(), traitlets.Unicode())).tag(sync=True)
     value = traitlets.Unicode("").tag(sync=True)
+    version = traitlets.Int(0).tag(sync=True)  # one more at every change of the value (see the JS)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.on_msg(self._on_frontend_message)
 
+    @traitlets.observe("value")
+    def _count(self, _change) -> None:
+        self.version += 1
+
     def _on_frontend_message(self, _widget, content, _buffers) -> None:
-        """A choice made in the browser; anything but one of the options is ignored."""
-        if isinstance(content, dict) and content.get("choose") in [v for _, v in self.options]:
-            self.value = content["choose"]
+        """A choice made in the browser; anything but one of the options is ignored.
+
+        ``{"resync": true}``: the page was given an older picture of this state; send the current one.
+        """
+        if isinstance(content, dict) and content.get("resync") is True:
+            self.send_state(["value", "version"])
+        elif isinstance(content, dict) and content.get("choose") in [v for _, v in self.options]:
+            with self.hold_sync():  # the value and its number reach the page in one update
+                self.value = content["choose"]
