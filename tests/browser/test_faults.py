@@ -172,11 +172,11 @@ def test_a_choice_that_cannot_reach_python_says_so_until_it_does(page, voila):
     assert draft is not None and draft.ratings[AREA.items[2].id] == 5
 
 
-def _late_first_acknowledgement(page) -> dict:
-    """On the page's kernel websockets, hold back the kernel's first update of a choice and its number, and
-    deliver it right after the next one: the page gets an older picture of the state after a newer one,
-    as a page connecting to a running kernel does when its fetch of every widget's state answers late."""
-    ack = re.compile(rb'"method":\s*"update".*"ack":\s*[1-9]', re.S)
+def _late_first_update(page, pattern: re.Pattern) -> dict:
+    """On the page's kernel websockets, hold back the kernel's first update to the page that ``pattern``
+    matches, and deliver it right after the next one: the page gets an older picture of the state after a
+    newer one, as a page connecting to a running kernel does when its fetch of every widget's state
+    answers late. Returns ``{"released": True}`` once the held update went out."""
     state = {"held": None, "released": False}
 
     def handler(ws):
@@ -185,10 +185,10 @@ def _late_first_acknowledgement(page) -> dict:
 
         def to_page(message):
             data = message if isinstance(message, bytes) else message.encode()
-            if state["released"] or not ack.search(data):
+            if state["released"] or not pattern.search(data):
                 ws.send(message)
             elif state["held"] is None:
-                state["held"] = message  # the first acknowledgement: kept back for now
+                state["held"] = message  # the first one: kept back for now
             else:
                 ws.send(message)
                 ws.send(state["held"])  # ... and delivered after the newer one
@@ -207,7 +207,7 @@ def test_an_older_picture_of_an_answer_arriving_late_is_never_shown(page, reques
     busy machine), and the page, the kernel and the draft agree."""
     server = request.getfixturevalue("lab" if mode == "lab" else "voila")
     code = new_participant(server.home)
-    state = _late_first_acknowledgement(page)
+    state = _late_first_update(page, re.compile(rb'"method":\s*"update".*"ack":\s*[1-9]', re.S))
     if mode == "lab":
         open_lab(page, server, NB)
     else:
@@ -221,31 +221,6 @@ def test_an_older_picture_of_an_answer_arriving_late_is_never_shown(page, reques
     assert chosen_labels(page, len(AREA.items))[0] == LABELS[4]
     draft = load_draft(server.home, participant=code, session="before", area=AREA.id)
     assert draft is not None and draft.ratings[AREA.items[0].id] == 4
-
-
-def _late_first_update(page, pattern: re.Pattern) -> dict:
-    """Like :func:`_late_first_acknowledgement`, for the first update to the page that ``pattern`` matches."""
-    state = {"held": None, "released": False}
-
-    def handler(ws):
-        server = ws.connect_to_server()
-        ws.on_message(server.send)
-
-        def to_page(message):
-            data = message if isinstance(message, bytes) else message.encode()
-            if state["released"] or not pattern.search(data):
-                ws.send(message)
-            elif state["held"] is None:
-                state["held"] = message
-            else:
-                ws.send(message)
-                ws.send(state["held"])
-                state["released"] = True
-
-        server.on_message(to_page)
-
-    page.route_web_socket(re.compile(r"/api/kernels/[^/]+/channels"), handler)
-    return state
 
 
 def test_an_older_picture_of_06s_show_choice_arriving_late_is_never_shown(page, voila):
