@@ -48,33 +48,6 @@ TITLE_FONT = 18
 CHART_WIDTH = 10.0
 
 
-def warm_up() -> None:
-    """Load matplotlib and draw one tiny chart (bold title, hatched bar, legend) into memory.
-
-    The first chart a process draws pays for loading the plotting library, its fonts and its PNG writer:
-    0.35 s on a quiet 2-core machine, over a second on a busy one. 07 does this in the background while
-    its page loads (``FacilitatorDashboard.prepare``), so no chart on screen waits for it. It uses no
-    ``pyplot`` (whose import sets up the notebook's own plotting) and nothing it draws is kept.
-
-    Examples
-    --------
-    >>> warm_up()
-    """
-    import io
-
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(2, 1), layout="constrained")
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    ax.barh([0], [1], color=ORANGE, hatch=COMBINED_HATCH, label="a")
-    ax.set_title("Aa", fontsize=TITLE_FONT, fontweight="bold")
-    ax.text(0.5, 0, "Aa", fontsize=FONT)
-    ax.legend()
-    fig.savefig(io.BytesIO(), format="png", dpi=130, bbox_inches="tight")
-
-
 def _axes(ax, rows: int, *, width: float = CHART_WIDTH, per_row: float = 0.76, extra: float = 1.85):
     # A figure of its own, not pyplot's: 07 draws its first chart in a thread while the page loads, and a
     # pyplot figure would be shown by the notebook as a stray picture under the cell (and pyplot's state

@@ -184,10 +184,7 @@ class FacilitatorDashboard:
                     self._ahead = {"store": store, "error": exc}
                     return
                 self._ahead = {"store": store, "loaded": loaded}
-                from .. import group_charts as gc
-
-                gc.warm_up()
-                if show_charts:
+                if show_charts:  # drawing it also loads the plotting library, before the page needs it
                     self._ahead["chart"] = self._first_chart_ahead(loaded[0].frame, lang)
 
         self._ready = in_background(ahead)
@@ -247,10 +244,12 @@ class FacilitatorDashboard:
     def _read(self) -> None:
         store = self._store_path()
         ahead, self._ahead = self._ahead, {}  # read ahead once, for the first refresh only
-        if ahead.get("store") == store and "error" in ahead:
+        if ahead.get("store") != store:
+            ahead = {}  # another folder was typed in meanwhile: read that one
+        if "error" in ahead:
             raise ahead["error"]
-        data, notes = ahead["loaded"] if ahead.get("store") == store and "loaded" in ahead else self._load(store)
-        if ahead.get("store") == store and "chart" in ahead:
+        data, notes = ahead["loaded"] if "loaded" in ahead else self._load(store)
+        if ahead.get("chart"):
             self._ahead = {"chart": ahead["chart"]}  # for the first page's first chart (see _bands)
         self.store.value = _short(store)  # the box never shows the home folder's name
         self.frame = data.frame
