@@ -202,9 +202,11 @@ def settled(page) -> None:
 
 
 # What the page did with each key: which element had the focus, where the focus went, which answer
-# changed, and whether a form was taken off the page. Kept in the page; a failing test prints it, so a
-# lost key press says where it went.
-_RECORD_KEYS = """() => {
+# changed, and whether a form was taken off the page; and what the page and its kernel said about answers:
+# each choice sent, each update received (value and the number of the choice it acknowledges), an answer
+# drawn from such an update. Kept in the page; a failing test prints it, so a lost key press says where it
+# went.
+_RECORD_KEYS = r"""() => {
   if (window.__rcKeys) return;
   const log = (window.__rcKeys = []);
   const t0 = performance.now();
@@ -223,6 +225,49 @@ _RECORD_KEYS = """() => {
     for (const r of records) for (const n of r.removedNodes)
       if (n.querySelector && (n.matches?.('.rc-choice-group') || n.querySelector('.rc-choice-group'))) add('a form left the page');
   }).observe(document.body, { subtree: true, childList: true });
+  // an answer checked by the page's code (a state from the kernel drawn), not by a key or a click
+  const checked = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'checked');
+  Object.defineProperty(HTMLInputElement.prototype, 'checked', {
+    configurable: true,
+    get() { return checked.get.call(this); },
+    set(v) {
+      if (v && this.type === 'radio' && !checked.get.call(this) && this.closest('.rc-choice-group')) add('drawn', name(this));
+      checked.set.call(this, v);
+    },
+  });
+  // the kernel messages about answers: a choice sent (comm, answer, number), an update received, a snapshot
+  const text = d => typeof d === 'string' ? d : new TextDecoder().decode(d instanceof ArrayBuffer ? new Uint8Array(d) : d);
+  const comm = s => (s.match(/"comm_id":\s*"(\w{6})/) || [])[1] || '?';
+  const num = (s, key) => { const m = s.match(new RegExp('"' + key + '":[ ]*(null|[0-9]+)')); return m ? m[1] : '?'; };
+  const short = n => n === undefined || n === null || n === 'null' ? n : String(n).slice(-6);
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (d) {
+    try {
+      const s = text(d);
+      if (s.includes('"choose"')) add('sent', comm(s), 'choose', num(s, 'choose'), 'seq', short(num(s, 'seq')));
+      else if (s.includes('"resync"')) add('sent', comm(s), 'resync');
+      else if (s.includes('request_states')) add('sent request_states');
+    } catch (e) { /* a log only */ }
+    return send.call(this, d);
+  };
+  const data = Object.getOwnPropertyDescriptor(MessageEvent.prototype, 'data');
+  const seen = new WeakSet();
+  Object.defineProperty(MessageEvent.prototype, 'data', {
+    configurable: true,
+    get() {
+      const d = data.get.call(this);
+      if (this.target instanceof WebSocket && !seen.has(this)) {
+        seen.add(this);
+        try {
+          const s = text(d);
+          if (s.includes('"update_states"')) add('received a snapshot of every state');
+          else if (/"method":\s*"update"/.test(s) && s.includes('"ack"'))
+            add('received', comm(s), 'value', num(s, 'value'), 'ack', short(num(s, 'ack')));
+        } catch (e) { /* a log only */ }
+      }
+      return d;
+    },
+  });
 }"""
 
 
