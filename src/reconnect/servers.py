@@ -9,6 +9,11 @@ language other than English:
   an application settings folder of this installation (``.venv/share/reconnect/lab-settings/es``),
   passed with ``--LabApp.app_settings_dir``. A language chosen by hand in JupyterLab's own
   *Settings → Language* menu is a user setting and still wins.
+- **Every language**: JupyterLab sends widget messages to the kernel's main thread, in the order they
+  were made, never over *kernel subshells* (``LAB_SETTINGS``: ``commsOverSubshells`` → ``disabled``, in
+  the same settings folder, ``lab-settings/en`` for English). JupyterLab's default sends them over a
+  subshell, and ipykernel 7 then runs one widget's messages on two threads at once; an answer chosen
+  with quick arrow keys came back as the one before (see :mod:`reconnect.ui.serial`).
 - **Voilà**'s start page (``src/reconnect/app_template/tree-lab.html``) is told the language with
   ``--Voila.tornado_settings`` (a template variable), so ``http://localhost:8866/`` lists the
   translated pages with their translated titles.
@@ -17,6 +22,8 @@ Examples
 --------
 >>> lab_locale("es"), lab_locale("en"), lab_locale("xx")
 ('es_ES', None, None)
+>>> lab_overrides("en")
+{'@jupyterlab/apputils-extension:kernels-settings': {'commsOverSubshells': 'disabled'}}
 >>> voila_args("es")
 ['--Voila.tornado_settings={"jinja_template_vars": {"reconnect_language": "es"}}']
 >>> voila_args("en")
@@ -47,14 +54,26 @@ def lab_locale(lang: str) -> str | None:
     return found[0]
 
 
-def lab_settings_dir(lang: str, *, prefix: str | Path = sys.prefix) -> Path | None:
-    """Write the settings override that opens JupyterLab in ``lang``; return its folder (``None``: English)."""
+#: Settings of every JupyterLab the product starts (and of the browser tests' servers): widget messages go
+#: to the kernel's main thread in the order they were made, not over a kernel subshell, where ipykernel 7
+#: runs one widget's messages on two threads at once (:mod:`reconnect.ui.serial`).
+LAB_SETTINGS = {"@jupyterlab/apputils-extension:kernels-settings": {"commsOverSubshells": "disabled"}}
+
+
+def lab_overrides(lang: str) -> dict:
+    """JupyterLab's settings overrides for ``lang``: :data:`LAB_SETTINGS`, and the menus' language if not English."""
+    overrides = {plugin: dict(values) for plugin, values in LAB_SETTINGS.items()}
     locale = lab_locale(lang)
-    if locale is None:
-        return None
+    if locale is not None:
+        overrides[TRANSLATION_PLUGIN] = {"locale": locale}
+    return overrides
+
+
+def lab_settings_dir(lang: str, *, prefix: str | Path = sys.prefix) -> Path:
+    """Write JupyterLab's settings overrides for ``lang`` (:func:`lab_overrides`); return their folder."""
     folder = Path(prefix) / "share" / "reconnect" / "lab-settings" / normalise_language(lang)
     folder.mkdir(parents=True, exist_ok=True)
-    text = json.dumps({TRANSLATION_PLUGIN: {"locale": locale}}, indent=2) + "\n"
+    text = json.dumps(lab_overrides(lang), indent=2) + "\n"
     path = folder / "overrides.json"
     if not path.is_file() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")  # the installation's own settings file, rewritten as a whole
@@ -72,8 +91,7 @@ def lab_args(lang: str, notebooks: str | Path = "notebooks") -> list[str]:
     """The arguments of ``jupyter lab`` for ``lang`` (after any of the caller's own flags): the notebooks
     folder is the one JupyterLab serves (so the other languages' pages stay reachable), and it opens on
     the start page of ``lang``."""
-    folder = lab_settings_dir(lang)
-    own = [f"--LabApp.app_settings_dir={folder}"] if folder is not None else []
+    own = [f"--LabApp.app_settings_dir={lab_settings_dir(lang)}"]
     page = start_page(lang, notebooks)
     if page.parent == Path(notebooks):
         return [*own, str(page)]  # English: as before, the folder of the page is served

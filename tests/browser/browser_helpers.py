@@ -18,6 +18,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reconnect.servers import LAB_SETTINGS
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -31,6 +33,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 LAB_OVERRIDES = {
+    **LAB_SETTINGS,  # the product's own (widget messages to the kernel's main thread)
     "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
     "@jupyterlab/docmanager-extension:plugin": {"autosave": False},
 }
@@ -244,6 +247,7 @@ _RECORD_KEYS = r"""() => {
   WebSocket.prototype.send = function (d) {
     try {
       const s = text(d);
+      if (s.includes('"msg_type":"comm_msg"') && !/"subshell_id":\s*null/.test(s)) add('sent over a kernel subshell', comm(s));
       if (s.includes('"choose"')) add('sent', comm(s), 'choose', num(s, 'choose'), 'seq', short(num(s, 'seq')));
       else if (s.includes('"resync"')) add('sent', comm(s), 'resync');
       else if (s.includes('request_states')) add('sent request_states');

@@ -11,6 +11,7 @@ from browser_helpers import (
     chosen_labels,
     expect_chosen,
     filter_kernel_messages,
+    keys_log,
     new_participant,
     open_lab,
     open_voila,
@@ -52,6 +53,9 @@ def test_reload_restart_double_click_and_a_second_tab_lose_no_answer(page, conte
     # the kernel restarts before Save: still nothing lost
     choose_with_keyboard(page, wanted[2:], start=2)
     expect_chosen(page, [LABELS[v] for v in wanted])
+    # every widget message went to the kernel's main thread (the product's Lab settings): over a subshell,
+    # ipykernel 7 ran one answer's messages on two threads and kept an older answer (reconnect.ui.serial)
+    assert "over a kernel subshell" not in keys_log(page)
     draft = load_draft(lab.home, participant=code, session="before", area=AREA.id)
     assert draft.ratings == {item.id: v for item, v in zip(AREA.items, wanted)}
     restart_and_run_all(page)

@@ -20,6 +20,7 @@ import anywidget
 import traitlets
 
 from ..i18n import N_, _
+from .serial import one_at_a_time
 
 WAITING_NOTE = N_(
     "This answer is not recorded yet; the page is trying again. If this note stays, reload the page (F5) "
@@ -237,6 +238,7 @@ class RatingChoice(anywidget.AnyWidget):
         super().__init__(**kwargs)
         self.on_msg(self._on_frontend_message)
 
+    @one_at_a_time  # the value and its number change together, whatever thread the message is on
     def _on_frontend_message(self, _widget, content, _buffers) -> None:
         """A choice made in the browser: take it, then acknowledge it (see the comments in the JS).
 

@@ -29,6 +29,8 @@ from __future__ import annotations
 import anywidget
 import traitlets
 
+from .serial import one_at_a_time
+
 _ESM = r"""
 function render({ model, el }) {
   const uid = "rc-switch-" + Math.random().toString(36).slice(2, 10);
@@ -153,6 +155,7 @@ class Switch(anywidget.AnyWidget):
     def _count(self, _change) -> None:
         self.version += 1
 
+    @one_at_a_time  # the value and its version change together, whatever thread the message is on
     def _on_frontend_message(self, _widget, content, _buffers) -> None:
         """A choice made in the browser; anything but one of the options is ignored.
 
