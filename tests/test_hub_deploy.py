@@ -43,6 +43,10 @@ def test_jupyterhub_config_loads_and_sets_the_room_up(tmp_path, monkeypatch):
     assert c.Authenticator.admin_users == {"rc-counselor"}
     assert c.Spawner.cmd == [str(tmp_path / "env" / "bin" / "jupyterhub-singleuser")]
     assert "--MappingKernelManager.cull_connected=False" in c.Spawner.args
+    lab_settings = tmp_path / "env" / "share" / "reconnect" / "lab-settings" / "en"
+    assert f"--LabApp.app_settings_dir={lab_settings}" in c.Spawner.args
+    overrides = json.loads((lab_settings / "overrides.json").read_text())
+    assert overrides["@jupyterlab/apputils-extension:kernels-settings"] == {"commsOverSubshells": "disabled"}
     services = {s["name"]: s for s in c.JupyterHub.services}
     assert "jupyterhub_idle_culler" in services["idle-culler"]["command"]
     assert services["workshop-admin"]["api_token"] == "t" * 64

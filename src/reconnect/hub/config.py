@@ -36,6 +36,7 @@ def load_settings(path: str | Path | None = None) -> dict:
 
 def configure(c, s: dict) -> None:
     """Set JupyterHub's configuration object ``c`` from the settings ``s``."""
+    from ..servers import lab_settings_dir
     from .auth import TEMPLATES, WorkshopAuthenticator
     from .spawner import WorkshopSpawner
 
@@ -78,7 +79,11 @@ def configure(c, s: dict) -> None:
     c.Spawner.start_timeout = 180
     c.Spawner.environment = {"PATH": f"{bindir}:/usr/local/bin:/usr/bin:/bin"}
     cull_kernels = int(s.get("cull_kernels", 600))
+    # The counselor's JupyterLab (participants run app mode only) gets the product's Lab settings: widget
+    # messages to the kernel's main thread, not over a kernel subshell (servers.LAB_SETTINGS).
+    lab_settings = lab_settings_dir(s.get("language", "") or "en", prefix=Path(bindir).parent)
     c.Spawner.args = [
+        f"--LabApp.app_settings_dir={lab_settings}",
         "--ServerApp.terminals_enabled=False",
         "--ServerApp.port_retries=0",  # never move to another port than the hub was told
         f"--MappingKernelManager.cull_idle_timeout={cull_kernels}",
