@@ -13,8 +13,27 @@ from reconnect.ui.choice import RatingChoice
 OPTIONS = [("No", 1), ("A little", 2), ("Somewhat", 3), ("Mostly", 4)]
 
 
-def _race(handle, first, second, *, slow) -> None:
-    """``first`` on one thread, which stays in the observers while ``slow``; ``second`` starts meanwhile."""
+def _race(first: dict, second: dict, *, slow: int) -> tuple[RatingChoice, list[tuple]]:
+    """``first`` on one thread, which stays 0.3 s in the value's observers when the value is ``slow`` (the
+    form writes the draft there: slow on a busy machine); ``second`` on another thread meanwhile. Returns
+    the answer and each (value, number) the page was sent."""
+    box = RatingChoice(statement="I trust easily.", number=1, options=OPTIONS)
+    sent: list[tuple] = []
+    box.send_state = lambda key=None: sent.append((box.value, box.ack))
+    inside = threading.local()
+
+    def slow_observer(change):
+        started = getattr(inside, "started", None)
+        if change["new"] == slow and started is not None:
+            started.set()
+            time.sleep(0.3)
+
+    box.observe(slow_observer, names="value")
+
+    def handle(message, started):
+        inside.started = started
+        box._on_frontend_message(box, message, [])
+
     started = threading.Event()
     one = threading.Thread(target=handle, args=(first, started))
     one.start()
@@ -24,46 +43,17 @@ def _race(handle, first, second, *, slow) -> None:
     one.join(5)
     two.join(5)
     assert not one.is_alive() and not two.is_alive()
+    return box, sent
 
 
-def test_two_choices_on_two_threads_keep_each_value_with_its_number(monkeypatch):
-    box = RatingChoice(statement="I trust easily.", number=1, options=OPTIONS)
-    sent: list[tuple] = []
-    monkeypatch.setattr(box, "send_state", lambda key=None: sent.append((box.value, box.ack)))
-    inside = threading.local()
-
-    def slow_observer(change):  # the form writes the draft here: slow on a busy machine
-        if change["new"] == 3 and getattr(inside, "started", None) is not None:
-            inside.started.set()
-            time.sleep(0.3)
-
-    box.observe(slow_observer, names="value")
-
-    def handle(message, started):
-        inside.started = started
-        box._on_frontend_message(box, message, [])
-
-    _race(handle, {"choose": 3, "seq": 20}, {"choose": 4, "seq": 21}, slow=True)
+def test_two_choices_on_two_threads_keep_each_value_with_its_number():
+    box, sent = _race({"choose": 3, "seq": 20}, {"choose": 4, "seq": 21}, slow=3)
     assert (box.value, box.ack) == (4, 21)  # the newest choice, with its own number
     assert sent == [(3, 20), (4, 21)]  # every update the page got pairs a value with the choice that made it
 
 
-def test_a_late_older_choice_on_another_thread_changes_nothing(monkeypatch):
-    box = RatingChoice(statement="I trust easily.", number=1, options=OPTIONS)
-    inside = threading.local()
-
-    def slow_observer(change):
-        if getattr(inside, "started", None) is not None:
-            inside.started.set()
-            time.sleep(0.3)
-
-    box.observe(slow_observer, names="value")
-
-    def handle(message, started):
-        inside.started = started
-        box._on_frontend_message(box, message, [])
-
-    _race(handle, {"choose": 4, "seq": 31}, {"choose": 3, "seq": 30}, slow=True)
+def test_a_late_older_choice_on_another_thread_changes_nothing():
+    box, _sent = _race({"choose": 4, "seq": 31}, {"choose": 3, "seq": 30}, slow=4)
     assert (box.value, box.ack) == (4, 31)
 
 
