@@ -9,14 +9,15 @@ language other than English:
   an application settings folder of this installation (``.venv/share/reconnect/lab-settings/es``),
   passed with ``--LabApp.app_settings_dir``. A language chosen by hand in JupyterLab's own
   *Settings → Language* menu is a user setting and still wins.
-- **Every language**: JupyterLab sends widget messages to the kernel's main thread, in the order they
-  were made, never over *kernel subshells* (``LAB_SETTINGS``: ``commsOverSubshells`` → ``disabled``, in
-  the same settings folder, ``lab-settings/en`` for English). JupyterLab's default sends them over a
-  subshell, and ipykernel 7 then runs one widget's messages on two threads at once; an answer chosen
-  with quick arrow keys came back as the one before (see :mod:`reconnect.ui.serial`).
 - **Voilà**'s start page (``src/reconnect/app_template/tree-lab.html``) is told the language with
   ``--Voila.tornado_settings`` (a template variable), so ``http://localhost:8866/`` lists the
   translated pages with their translated titles.
+
+In every language, JupyterLab sends widget messages to the kernel's main thread, in the order they were
+made, never over *kernel subshells* (``LAB_SETTINGS``: ``commsOverSubshells`` → ``disabled``, in the same
+settings folder; ``lab-settings/en`` for English). JupyterLab's default sends them over a subshell, and
+ipykernel 7 then runs one widget's messages on two threads at once: an answer chosen with quick arrow keys
+came back as the one before (see :mod:`reconnect.ui.serial`).
 
 Examples
 --------

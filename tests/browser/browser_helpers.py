@@ -176,27 +176,42 @@ def choose_with_keyboard(page, ratings: list[int], *, start: int = 0) -> None:
     settled(page)
 
 
-def filter_kernel_messages(page, *, to_kernel=None, to_page=None) -> None:
-    """Put a filter on the page's kernel websockets (Playwright's ``route_web_socket``), as a lossy network
-    or a reconnecting page would: ``to_kernel(data)`` / ``to_page(data)`` get each message's bytes and
-    return False to drop it; ``None`` passes everything that way."""
+def route_kernel_messages(page, *, to_kernel=None, to_page=None) -> None:
+    """Pass the page's kernel websockets through Python (Playwright's ``route_web_socket``):
+    ``to_kernel(message, data, send)`` / ``to_page(message, data, send)`` get each message, its bytes and
+    the function that sends it on, and may send it, drop it, or keep it for later; ``None`` passes everything
+    that way."""
     import re
+
+    def through(route, send):
+        if route is None:
+            return send
+        return lambda message: route(message, message if isinstance(message, bytes) else message.encode(), send)
 
     def handler(ws):
         server = ws.connect_to_server()
-
-        def passing(keep, send):
-            def on_message(message):
-                data = message if isinstance(message, bytes) else message.encode()
-                if keep is None or keep(data):
-                    send(message)
-
-            return on_message
-
-        ws.on_message(passing(to_kernel, server.send))
-        server.on_message(passing(to_page, ws.send))
+        ws.on_message(through(to_kernel, server.send))
+        server.on_message(through(to_page, ws.send))
 
     page.route_web_socket(re.compile(r"/api/kernels/[^/]+/channels"), handler)
+
+
+def filter_kernel_messages(page, *, to_kernel=None, to_page=None) -> None:
+    """Put a filter on the page's kernel websockets, as a lossy network or a reconnecting page would:
+    ``to_kernel(data)`` / ``to_page(data)`` get each message's bytes and return False to drop it; ``None``
+    passes everything that way."""
+
+    def passing(keep):
+        if keep is None:
+            return None
+
+        def route(message, data, send):
+            if keep(data):
+                send(message)
+
+        return route
+
+    route_kernel_messages(page, to_kernel=passing(to_kernel), to_page=passing(to_page))
 
 
 def settled(page) -> None:

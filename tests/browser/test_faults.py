@@ -17,6 +17,7 @@ from browser_helpers import (
     open_voila,
     read_ratings,
     restart_and_run_all,
+    route_kernel_messages,
     settled,
     submission_files,
     wait_alive,
@@ -183,24 +184,17 @@ def _late_first_update(page, pattern: re.Pattern) -> dict:
     answers late. Returns ``{"released": True}`` once the held update went out."""
     state = {"held": None, "released": False}
 
-    def handler(ws):
-        server = ws.connect_to_server()
-        ws.on_message(server.send)
+    def to_page(message, data, send):
+        if state["released"] or not pattern.search(data):
+            send(message)
+        elif state["held"] is None:
+            state["held"] = message  # the first one: kept back for now
+        else:
+            send(message)
+            send(state["held"])  # ... and delivered after the newer one
+            state["released"] = True
 
-        def to_page(message):
-            data = message if isinstance(message, bytes) else message.encode()
-            if state["released"] or not pattern.search(data):
-                ws.send(message)
-            elif state["held"] is None:
-                state["held"] = message  # the first one: kept back for now
-            else:
-                ws.send(message)
-                ws.send(state["held"])  # ... and delivered after the newer one
-                state["released"] = True
-
-        server.on_message(to_page)
-
-    page.route_web_socket(re.compile(r"/api/kernels/[^/]+/channels"), handler)
+    route_kernel_messages(page, to_page=to_page)
     return state
 
 
