@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from . import batchcache
 from .codes import is_participant_code
 from .content import ItemBank, load_item_bank
 from .errors import Problem, StoreError
@@ -281,10 +282,16 @@ def _csv_files(folder: Path, into: Rows) -> list[Path]:
 
 
 def load_raw(store: str | Path, *, bank: ItemBank | None = None):
-    """The validated rows of a store as text (plus ``source``), the problems, and how many files were read."""
+    """The validated rows of a store as text (plus ``source``), the problems, and how many files were read.
+
+    A batch file that passed every check once is taken from its checked copy (:mod:`reconnect.batchcache`)
+    while that copy is valid; the result is the same as reading and checking the file again.
+    """
     bank = bank or load_item_bank()
     folder = submissions_folder(store)
     into = Rows()
+    checked: list = []  # good rows of batch files that passed every check on their own
+    batches: set[str] = set()
     files = 0
     if folder.is_dir():
         try:
@@ -301,6 +308,11 @@ def load_raw(store: str | Path, *, bank: ItemBank | None = None):
             path = Path(entry.path)
             if entry.is_dir(follow_symlinks=False) and is_participant_code(entry.name):
                 paths = _csv_files(path, into)
+            elif batchcache.cacheable(entry.name) and entry.is_file(follow_symlinks=False):
+                files += 1
+                batches.add(entry.name)
+                _read_batch(store, path, entry.stat(follow_symlinks=False), bank, into, checked)
+                continue
             elif entry.name.lower().endswith(".csv") and entry.is_file(follow_symlinks=False):
                 paths = [path]
             else:
@@ -313,9 +325,43 @@ def load_raw(store: str | Path, *, bank: ItemBank | None = None):
             for p in paths:
                 files += 1
                 _read_file(p, into)
-    frame, problems = check_rows(into, bank)
+        batchcache.sweep(store, batches)  # copies of batch files no longer here must not outlive them
+    frame, problems = check_rows(into, bank, checked=checked)
     frame["source"] = _source_column(frame, into.sources)
     return frame, problems, files
+
+
+def _read_batch(store, path: Path, st: os.stat_result, bank: ItemBank, into: Rows, checked: list) -> None:
+    """One batch file: from its checked copy if valid; else read and checked alone, and kept if it is clean.
+
+    A batch file with any problem is never kept: it is read with the others (``into``), so its problems
+    are reported on every load, exactly as without a cache.
+    """
+    good = batchcache.read(store, path, st, bank)
+    if good is None:
+        alone = Rows()
+        _read_file(path, alone)
+        good, problems = check_rows(alone, bank, dedupe=False)
+        if problems or not len(good):
+            _read_file(path, into)  # read again with the rest: the same problems, in the same order
+            return
+        if _same_file(st, path):  # unchanged while it was read: the copy describes exactly this content
+            batchcache.write(store, path, st, bank, good)
+    good[_SRC] = into.add_source(str(path))
+    checked.append(good)
+
+
+def _same_file(st: os.stat_result, path: Path) -> bool:
+    try:
+        now = path.lstat()
+    except OSError:
+        return False
+    return (now.st_size, now.st_mtime_ns, now.st_ctime_ns, now.st_ino) == (
+        st.st_size,
+        st.st_mtime_ns,
+        st.st_ctime_ns,
+        st.st_ino,
+    )
 
 
 def _source_column(frame, sources: list[str]):

@@ -287,20 +287,51 @@ def _needs_strip(data: bytes) -> bool:
     return any(s in data for s in (b" ,", b", ", b" \n", b"\n ", b"\t", b"\r"))
 
 
-def check_rows(rows: Rows, bank: ItemBank, *, dedupe: bool = True):
+def check_rows(rows: Rows, bank: ItemBank, *, dedupe: bool = True, checked=()):
     """Submission-level checks, vectorised over every row: (good rows, problems).
 
     A problem in a row rejects the whole submission it belongs to (a submission is a unit: loading
     part of one would change its score), and nothing else. With ``dedupe`` (loading), a submission
     found in several files counts once; ``collect`` decides about repeats itself (``dedupe=False``).
+
+    ``checked``: rows of files that already passed these checks on their own, with no problem at all
+    (:mod:`reconnect.batchcache`), as frames with the columns of the good rows and ``_src`` naming
+    their file in ``rows.sources``. They join the good rows in file order before the one check that
+    spans files (the same submission in two files), so they are counted exactly as if read again.
     """
     import numpy as np
     import pandas as pd
 
     frame = rows.frame()
     problems: list[tuple] = []  # (src, row, order, column, reason, fix)
-    if frame.empty:
+    if frame.empty and not checked:
         return frame, rows.problems
+    good = _check_values(frame, rows, bank, problems) if not frame.empty else None
+    parts = [p for p in (good, *checked) if p is not None and len(p)]
+    if not parts:
+        good = good if good is not None else frame
+    elif len(parts) == 1:
+        good = parts[0].reset_index(drop=True)
+    else:
+        good = pd.concat(parts, ignore_index=True)
+        order = good[_SRC].to_numpy()
+        if len(order) > 1 and (order[1:] < order[:-1]).any():  # keep the order of the files
+            good = good.take(np.argsort(order, kind="stable")).reset_index(drop=True)
+    if dedupe and len(good):
+        good = _drop_repeats(good, rows.sources, problems)
+    problems.sort(key=lambda p: (p[0], p[1], p[2]))
+    out = list(rows.problems) + [
+        Problem(rows.sources[s], f"row {r}, column {c}" if c else f"row {r}", reason, fix)
+        for s, r, _o, c, reason, fix in problems
+    ]
+    return good, out
+
+
+def _check_values(frame, rows: Rows, bank: ItemBank, problems: list):
+    """Every check within a file: the good rows (whole submissions, with their parsed time)."""
+    import numpy as np
+    import pandas as pd
+
     n = len(frame)
     src = frame[_SRC].to_numpy()
     rownum = frame[_ROW].to_numpy()
@@ -432,21 +463,36 @@ def check_rows(rows: Rows, bank: ItemBank, *, dedupe: bool = True):
         report(late, "saved_at", full, "write it like 2026-11-26T18:30:00+00:00")
         bad_block[block[late]] = True
         times[block[firsts]] = parsed.tz_localize(None).as_unit("ns").to_numpy()[codes]
-    # One submission in two files: identical copies count once (the first file's); copies that differ
-    # are all refused, since nobody can tell which is right, and each is named with the other's file.
-    heads = np.flatnonzero(start & ~bad_block[block])
-    repeated = pd.Series(sid[heads]).duplicated(keep=False).to_numpy()
-    if dedupe and repeated.any():
-        _dedupe(frame, columns, heads[repeated], block, bad_block, rows.sources, src, rownum, problems, n)
     keep = ~bad_block[block]
-    problems.sort(key=lambda p: (p[0], p[1], p[2]))
-    out = list(rows.problems) + [
-        Problem(rows.sources[s], f"row {r}, column {c}" if c else f"row {r}", reason, fix)
-        for s, r, _o, c, reason, fix in problems
-    ]
     good = frame[keep].reset_index(drop=True)
     good[_TIME_COL] = pd.DatetimeIndex(times[block[keep]]).tz_localize("UTC")
-    return good, out
+    return good
+
+
+def _drop_repeats(good, sources, problems: list):
+    """One submission in two files: identical copies count once (the first file's); copies that differ
+    are all refused, since nobody can tell which is right, and each is named with the other's file.
+
+    ``good`` holds whole submissions that passed every other check, in file order.
+    """
+    import numpy as np
+    import pandas as pd
+
+    n = len(good)
+    src = good[_SRC].to_numpy()
+    sid = good["submission_id"].to_numpy(dtype=object)
+    start = np.ones(n, dtype=bool)
+    start[1:] = (sid[1:] != sid[:-1]) | (src[1:] != src[:-1])
+    heads = np.flatnonzero(start)
+    repeated = pd.Series(sid[heads]).duplicated(keep=False).to_numpy()
+    if not repeated.any():
+        return good
+    block = np.cumsum(start) - 1
+    bad_block = np.zeros(len(heads), dtype=bool)
+    columns = {c: good[c].to_numpy(dtype=object) for c in COLUMNS}
+    rownum = good[_ROW].to_numpy()
+    _dedupe(good, columns, heads[repeated], block, bad_block, sources, src, rownum, problems, n)
+    return good[~bad_block[block]].reset_index(drop=True)
 
 
 def _dedupe(frame, columns, heads, block, bad_block, sources, src, rownum, problems, n) -> None:
