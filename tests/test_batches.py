@@ -14,6 +14,7 @@ import pytest
 from _group_helpers import BANK, code, make_store, submission
 from reconnect import collect as col
 from reconnect import files, store, validate
+from reconnect.batchcache import CACHE_FOLDER
 from reconnect.errors import StoreError
 from reconnect.store import COLUMNS, load_store, read_submission_file, submissions_folder
 
@@ -26,7 +27,12 @@ def reader(request, monkeypatch):
 
 
 def snapshot(folder):
-    return {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file under ``folder`` with its bytes, but the batch cache (derived: see tests/test_batchcache.py)."""
+    return {
+        p: p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and CACHE_FOLDER not in p.relative_to(folder).parts
+    }
 
 
 def subs(n, area="self_esteem"):

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
+from .batchcache import CACHE_FOLDER
 from .content import ItemBank, load_item_bank
 from .csvfile import csv_lines, csv_text
 from .errors import Problem, StoreError, show
@@ -361,7 +362,9 @@ def _folder_candidates(folder: Path, store: Path) -> list[_Candidate]:
             if (here / d).is_symlink():
                 out.append(_reject(str(here / d), "this is a link, and links are not followed", "copy the folder"))
         dirs[:] = sorted(
-            d for d in dirs if not (here / d).is_symlink() and d not in ("journal", "participants", "drafts", "logs")
+            d
+            for d in dirs
+            if not (here / d).is_symlink() and d not in ("journal", "participants", "drafts", "logs", CACHE_FOLDER)
         )
         for name in sorted(files):
             path = here / name

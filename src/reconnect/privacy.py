@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import batchcache
 from .codes import normalise_participant_code
 from .errors import InputError
 from .files import TEMP_PREFIX, leftovers
@@ -126,7 +127,8 @@ def erase_participant(home: str | Path, code: str, *, confirm: str) -> Stored:
     """Delete everything ``home`` holds about ``code`` alone; ``confirm`` must be the code typed again.
 
     Returns what was found (and is now removed). Files that also hold other people's answers are
-    left untouched and listed in ``shared_batches``.
+    left untouched and listed in ``shared_batches``. The data folder's batch cache (checked copies of
+    collected batch files, :mod:`reconnect.batchcache`), if it has one, is removed too.
     """
     code = normalise_participant_code(code)
     try:
@@ -142,6 +144,7 @@ def erase_participant(home: str | Path, code: str, *, confirm: str) -> Stored:
     found = stored_about(home, code)
     for path in found.files:
         path.unlink(missing_ok=True)
+    batchcache.clear(home)  # checked copies of collected batch files, if any: rebuilt from what is left
     for name in (*PERSONAL_FOLDERS, "submissions"):
         folder = Path(home) / name / code
         if folder.is_dir():

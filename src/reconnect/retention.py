@@ -10,7 +10,9 @@ Deleting is deliberate and narrow (GDPR storage limitation and erasure; docs/fac
   file is read back and checked to hold exactly the other workshops' submissions, and only then is the
   old file removed. The new name comes from the content (``batch-<sha256>.csv``), so a run that was
   interrupted between the two steps is finished by running the same command again, without duplicates;
-- a file that cannot be read as a Reconnect CSV is left as it is and reported.
+- a file that cannot be read as a Reconnect CSV is left as it is and reported;
+- the store's batch cache (:mod:`reconnect.batchcache`, checked copies of batch files) is removed
+  whenever a file was deleted or rewritten; the next load rebuilds it from what is left.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import batchcache
 from .codes import is_participant_code, normalise_label
 from .content import ItemBank, load_item_bank
 from .csvfile import csv_text
@@ -176,6 +179,8 @@ def _forget(store, workshop: str, bank: ItemBank) -> ForgetResult:
             continue
         result.removed.append(path)
         result.submissions += ours.ours
+    if result.removed or result.rewritten:
+        batchcache.clear(store)  # the checked copies hold the workshop's answers too; the next load rebuilds them
     return result
 
 
