@@ -35,6 +35,15 @@ def test_ratio_and_table(bench):
     text = bench.table([fast, mem])
     assert "| x | 0.30 s | 0.20 s | 1.50x | <= 2x | yes |" in text
     assert "| m | 1536 MB | - | - | < 1.5 GB | **no** |" in text
+    assert text.splitlines()[0].startswith("| figure | ours | floor | ratio | target | met | load |")
+
+
+def test_every_figure_carries_the_load_average(bench):
+    quiet = bench.Figure("q", 1.0, 1.0, "<= 2x", True, load=0.4)
+    busy = bench.Figure("b", 1.0, 1.0, "<= 2x", True, load=64.0)
+    assert (quiet.busy, busy.busy) == (False, True)
+    assert "| yes | 0.4 | " in bench.table([quiet]) and "| yes | 64.0 busy | " in bench.table([busy])
+    assert bench.Figure("now", 1.0, None, "<= 1 s", True).load >= 0
 
 
 def test_alternating_medians(bench):
