@@ -65,9 +65,17 @@ def csv_text(header: Sequence[object], rows: Iterable[Sequence[object]], *, for_
     >>> csv_text(["t"], [["=1+1"]], for_spreadsheet=True)
     "t\\n'=1+1\\n"
     """
-    parts = [_line(header, for_spreadsheet=for_spreadsheet)]
-    parts.extend(_line(row, for_spreadsheet=for_spreadsheet) for row in rows)
-    return "".join(parts)
+    out = io.StringIO()
+    writers: dict = {}  # one writer per quoting, all into ``out`` in row order (as _line writes each row)
+    for row in (header, *rows):
+        cells = ["" if v is None else (neutralise(v) if for_spreadsheet else v) for v in row]
+        has_cr = any(isinstance(v, str) and "\r" in v for v in cells)
+        writer = writers.get(has_cr)
+        if writer is None:
+            quoting = csv.QUOTE_ALL if has_cr else csv.QUOTE_MINIMAL
+            writer = writers[has_cr] = csv.writer(out, lineterminator="\n", quoting=quoting)
+        writer.writerow(cells)
+    return out.getvalue()
 
 
 def csv_lines(frame, columns: Sequence[str]) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+import stat
 from pathlib import Path
 
 from .errors import StoreError
@@ -23,6 +24,11 @@ def random_id(nbytes: int = 12) -> str:
 
 def ensure_folder(folder: Path, *, mode: int = 0o700) -> Path:
     """Create ``folder`` if needed; raise a :class:`StoreError` that says how to fix it."""
+    try:
+        if stat.S_ISDIR(os.stat(folder).st_mode):  # the usual case (every Save): one system call, not three
+            return folder
+    except OSError:
+        pass
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=mode)
     except OSError as exc:

@@ -60,6 +60,7 @@ class Submission:
 
     def rows(self) -> list[tuple]:
         """The file's rows (without the header), one per statement, in :data:`COLUMNS` order."""
+        stamp = self.stamp  # once, not once per row
         return [
             (
                 FORMAT_VERSION,
@@ -71,7 +72,7 @@ class Submission:
                 self.area,
                 item,
                 "" if rating is None else int(rating),
-                self.stamp,
+                stamp,
                 self.bank_version,
                 self.language,
             )
