@@ -163,11 +163,11 @@ def is_shared_device(home: str | Path) -> bool:
     >>> is_shared_device(folder)
     True
     """
-    env = os.environ.get(SHARED_ENV, "").strip().lower()
-    if env in ("1", "true", "yes", "shared"):
-        return True
-    if env in ("0", "false", "no", "personal"):
-        return False
+    from .settings_env import flag
+
+    env = flag(SHARED_ENV, default=True)  # a value it cannot read counts as shared: forgetting is the safe side
+    if env is not None:
+        return env
     path = Path(home) / DEVICE_FILE
     if not path.exists():
         return False

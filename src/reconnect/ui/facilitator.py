@@ -75,8 +75,9 @@ def without_paths(text: str, *paths: str | Path) -> str:
 
 def default_store() -> Path:
     """The facilitator's store: ``RECONNECT_STORE`` if set, else the demo workshop."""
-    env = os.environ.get(STORE_ENV, "").strip()
-    return Path(env) if env else demo_store()
+    from ..settings_env import path
+
+    return path(STORE_ENV) or demo_store()
 
 
 def privacy_words(k: int) -> str:
