@@ -142,6 +142,7 @@ def _problems(lang: str, domain: str, wanted: dict) -> list[Problem]:
             problem
             for text in (strings if isinstance(strings, (tuple, list)) else (strings,))
             if domain == DOMAIN and text and (problem := field_problem(forms, text))
+            and "is not in the English" not in problem  # a plain name the English lacks: said below, by name
         ]
         for problem in unsafe[:1]:  # data, not code: the page would show the English instead (i18n._read_catalog)
             problems.append(
