@@ -14,7 +14,6 @@ in a workshop, the next person sees nothing of the last one's.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path

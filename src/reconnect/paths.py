@@ -15,7 +15,6 @@ translations ``item_bank.<lang>.yaml`` beside it serve the other languages.
 
 from __future__ import annotations
 
-import os
 import re
 from functools import lru_cache
 from pathlib import Path
