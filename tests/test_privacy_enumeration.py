@@ -475,8 +475,8 @@ def test_the_couple_view_shows_private_areas_to_the_step_and_compares_no_stateme
     from reconnect.participant import Settings, save_settings
     from reconnect.profile import ProfileSource, private_areas
 
-    for code in (ME, PARTNER):
-        save_settings(tmp_path, Settings(code=code, couple="OURS", share_with_partner=True), make_current=False)
+    for who in (ME, PARTNER):
+        save_settings(tmp_path, Settings(code=who, couple="OURS", share_with_partner=True), make_current=False)
     for area in BANK.areas:
         n = len(area.items)
         rate(tmp_path, ME, area.id, [1] * n)
@@ -491,10 +491,10 @@ def test_the_couple_view_shows_private_areas_to_the_step_and_compares_no_stateme
     assert shown and not shown & private
     assert "no private answer can be worked out" in view.message
     # both partners also share the sensitive statements: nothing is kept private, exact scores and statements
-    for code in (ME, PARTNER):
+    for who in (ME, PARTNER):
         save_settings(
             tmp_path,
-            Settings(code=code, couple="OURS", share_with_partner=True, share_sensitive=True),
+            Settings(code=who, couple="OURS", share_with_partner=True, share_sensitive=True),
             make_current=False,
         )
     view = ProfileSource(tmp_path, bank=BANK).couple(ME)
