@@ -51,17 +51,26 @@ def normalise_language(value: str | None) -> str:
     return parse_language(value) or DEFAULT_LANGUAGE
 
 
-@lru_cache(maxsize=1)
 def supported_languages() -> tuple[str, ...]:
-    """English and every language Reconnect can show: a catalog of page words or a translated bank.
+    """English and every language Reconnect can show: a catalog of page words or a translated bank
+    (beside the project's bank, or beside the one ``RECONNECT_ITEM_BANK`` names).
 
-    Read once per process (a new translation shows after the kernel or command starts again).
+    Read once per folder and process (a new translation shows after the kernel or command starts again).
     """
+    from .i18n import LOCALE_DIR
+
+    env = settings_env.path("RECONNECT_ITEM_BANK")
+    folders = tuple(sorted({str(english_bank_path().parent), *([str(env.parent)] if env else [])}))
+    return _languages_in(str(LOCALE_DIR), folders)
+
+
+@lru_cache(maxsize=16)
+def _languages_in(_locale: str, folders: tuple[str, ...]) -> tuple[str, ...]:
     from .i18n import available_languages
 
     found = set(available_languages())
-    folder = english_bank_path().parent
-    found |= {m.group(1).lower() for p in folder.glob("item_bank.*.yaml") if (m := _BANK_RE.fullmatch(p.name))}
+    for folder in folders:
+        found |= {m.group(1).lower() for p in Path(folder).glob("item_bank.*.yaml") if (m := _BANK_RE.fullmatch(p.name))}
     return (DEFAULT_LANGUAGE, *sorted(found - {DEFAULT_LANGUAGE}))
 
 
