@@ -57,16 +57,27 @@ def all_areas(home: Path, code: str, values: dict[str, int], **kw) -> None:
         rate(home, code, area.id, [values[area.id]] * 6, minutes=start + n, **kw)
 
 
-def settings(home: Path, code: str, *, couple: str = "", share: bool = False, name: str = "") -> None:
+def settings(
+    home: Path, code: str, *, couple: str = "", share: bool = False, name: str = "", sensitive: bool = False
+) -> None:
     save_settings(
-        home, Settings(code=code, couple=couple, share_with_partner=share, display_name=name), make_current=False
+        home,
+        Settings(code=code, couple=couple, share_with_partner=share, display_name=name, share_sensitive=sensitive),
+        make_current=False,
     )
 
 
-def couple_folder(home: Path, *, me_share: bool, partner_share: bool, partner_rates: bool = True) -> Path:
-    """Me and my partner with couple code 'OURS'; scores chosen to hit every agreement category."""
-    settings(home, ME, couple="OURS", share=me_share, name="Alex")
-    settings(home, PARTNER, couple="OURS", share=partner_share, name="Sam")
+def couple_folder(
+    home: Path, *, me_share: bool, partner_share: bool, partner_rates: bool = True, sensitive: bool = True
+) -> Path:
+    """Me and my partner with couple code 'OURS'; scores chosen to hit every agreement category.
+
+    With ``sensitive`` (the default here) both also share the statements marked sensitive, so the view
+    shows exact scores and compares every statement; without it, the areas holding one are shown to
+    the 12.5-point step with no statement compared (issue 22, tests/test_privacy_enumeration.py).
+    """
+    settings(home, ME, couple="OURS", share=me_share, name="Alex", sensitive=sensitive)
+    settings(home, PARTNER, couple="OURS", share=partner_share, name="Sam", sensitive=sensitive)
     mine = {"self_esteem": 5, "distrust": 2, "insecurity": 3, "communication": 4, "foundation": 4}
     theirs = {"self_esteem": 4, "distrust": 1, "insecurity": 5, "communication": 3, "foundation": 4}
     # keyed means -> scores: me 100, 25, 50, 75, 75; partner 75, 0, 100, 50, 75

@@ -393,3 +393,109 @@ def test_demo_workshop_leaks_nothing(k):
     # 28 before, 22 of them after: 6 came once, so the change shows at k = 5 and is withheld at 7
     ch = g.change(frame, BANK, workshop="TUE", first="before", second="after", min_group=k)
     assert ch["n_paired"].notna().all() if k <= 6 else ch["n_paired"].isna().all()
+
+
+# -- the couple view (issue 22): no private answer follows from what is shown together ------------------
+# A partner sees the other's area scores beside statement-level comparisons. Statements marked sensitive
+# are left out of the comparison unless both partners agreed to share them; before issue 22 the score
+# minus the shown statements gave such an answer. The attack below knows the bank (keying, the 75% rule)
+# and tries every answer the partner could have given to an area (each statement 1-5 or left open):
+# what the couple view publishes about the area must never pin a private statement's answer.
+
+
+def _every_answer(area_id: str, version: str):
+    """Every way a partner can answer ``area_id`` of ``version`` that gives a score: (answers, exact score)."""
+    from reconnect.scoring import to_100
+
+    area = BANK.area(area_id)
+    items = sorted(BANK.statements_of(version)[area_id])
+    index = BANK.item_index()
+    need = -(-3 * len(items) // 4)  # the 75% rule
+    for answers in itertools.product((None, 1, 2, 3, 4, 5), repeat=len(items)):
+        keyed = [
+            None if a is None else (6 - a if index[(area.id, i)].reverse else a) for i, a in zip(items, answers)
+        ]
+        given = [k for k in keyed if k is not None]
+        if len(given) >= need:
+            yield dict(zip(items, answers)), to_100(sum(given) / len(given))
+
+
+def _pinned(area_id: str, version: str, publish) -> list:
+    """The published views of the area after which some private statement has one possible answer."""
+    from reconnect.profile import private_areas
+
+    assert area_id in private_areas(BANK)
+    index = BANK.item_index()
+    private = [i for i in BANK.statements_of(version)[area_id] if index[(area_id, i)].sensitive]
+    seen: dict = defaultdict(lambda: defaultdict(set))
+    for answers, score in _every_answer(area_id, version):
+        view = publish(answers, score)
+        for item in private:
+            seen[view][item].add(answers[item])
+    return [
+        (view, item, values)
+        for view, by_item in seen.items()
+        for item, values in by_item.items()
+        if len(values - {None}) < 2  # one answer left (or "if answered, it was this one")
+    ]
+
+
+PRIVATE_AREA_VERSIONS = [
+    (a.id, v)
+    for a in BANK.areas
+    for v in BANK.known_versions
+    if any(BANK.item_index()[(a.id, i)].sensitive for i in BANK.statements_of(v)[a.id])
+]
+
+
+@pytest.mark.parametrize(("area_id", "version"), PRIVATE_AREA_VERSIONS)
+def test_the_couple_view_never_pins_a_private_answer(area_id, version):
+    """What the view shows of an area with a private statement: its score to the step, no statement."""
+    from reconnect.scoring import coarse_score
+
+    assert _pinned(area_id, version, lambda answers, score: round(coarse_score(score), 9)) == []
+
+
+@pytest.mark.parametrize(("area_id", "version"), PRIVATE_AREA_VERSIONS[:2])
+def test_the_attack_finds_the_leaks_of_an_exact_score(area_id, version):
+    """The same attack on what was shown before: the exact score (and with it, the other statements)."""
+    assert _pinned(area_id, version, lambda answers, score: round(score, 9))  # 0 and 100 pin it alone
+    index = BANK.item_index()
+
+    def with_statements(answers, score):
+        others = tuple(sorted((i, a) for i, a in answers.items() if not index[(area_id, i)].sensitive))
+        return round(score, 9), others
+
+    leaks = _pinned(area_id, version, with_statements)
+    assert len(leaks) > 100  # the issue's example: score minus the partner's other statements
+
+
+def test_the_couple_view_shows_private_areas_to_the_step_and_compares_no_statement_of_them(tmp_path):
+    from _profile_fixtures import ME, PARTNER, rate
+    from reconnect.participant import Settings, save_settings
+    from reconnect.profile import ProfileSource, private_areas
+
+    for who in (ME, PARTNER):
+        save_settings(tmp_path, Settings(code=who, couple="OURS", share_with_partner=True), make_current=False)
+    for area in BANK.areas:
+        n = len(area.items)
+        rate(tmp_path, ME, area.id, [1] * n)
+        rate(tmp_path, PARTNER, area.id, [5] * n)  # every answer the highest: an exact 100 would tell them all
+    view = ProfileSource(tmp_path, bank=BANK).couple(ME)
+    private = private_areas(BANK)
+    assert private == {"self_esteem", "distrust", "insecurity"}
+    table = view.table.set_index("area")
+    for area in BANK.areas:
+        assert table.loc[area.id, "score_b"] == (93.75 if area.id in private else 100.0)
+    shown = {*view.differences.get("area", []), *view.strengths.get("area", [])}
+    assert shown and not shown & private
+    assert "no private answer can be worked out" in view.message
+    # both partners also share the sensitive statements: nothing is kept private, exact scores and statements
+    for who in (ME, PARTNER):
+        save_settings(
+            tmp_path,
+            Settings(code=who, couple="OURS", share_with_partner=True, share_sensitive=True),
+            make_current=False,
+        )
+    view = ProfileSource(tmp_path, bank=BANK).couple(ME)
+    assert (view.table["score_b"] == 100.0).all() and view.sensitive_included

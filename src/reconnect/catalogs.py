@@ -6,7 +6,10 @@ keep by hand. :func:`catalog_problems` compares a language's ``reconnect.po`` wi
 
 - **missing**: wrapped in the code but not in the catalog, or in it with no translation (or fuzzy);
 - **extra**: in the catalog but no longer in the code (a string that changed or was removed);
-- **placeholders**: a translation whose ``{names}`` differ from the English (the page would break).
+- **placeholders**: a translation whose ``{names}`` differ from the English (the page would break), or
+  whose fields are not safe to format: a field the English lacks, attribute or index access
+  (``{k.__class__}``, ``{k[0]}``), a positional ``{0}``, a conversion or format spec the English does not
+  use (:func:`reconnect.i18n.field_problem`; at run time such an entry is left out and the English shown).
 
 ``reconnect translations`` prints these with the item bank's own check; ``make translations`` (or
 :func:`update_catalog`) adds new strings to each catalog, untranslated, and marks removed ones obsolete.
@@ -29,7 +32,7 @@ import re
 from pathlib import Path
 
 from .errors import Problem
-from .i18n import DOMAIN, NOTEBOOKS_DOMAIN, catalog_path
+from .i18n import DOMAIN, NOTEBOOKS_DOMAIN, catalog_path, field_problem
 
 SOURCE_DIR = Path(__file__).resolve().parent
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
@@ -134,8 +137,26 @@ def _problems(lang: str, domain: str, wanted: dict) -> list[Problem]:
                 )
             )
             continue
+        forms = key if isinstance(key, tuple) else (key,)
+        unsafe = [
+            problem
+            for text in (strings if isinstance(strings, (tuple, list)) else (strings,))
+            if domain == DOMAIN and text and (problem := field_problem(forms, text))
+            and "is not in the English" not in problem  # a plain name the English lacks: said below, by name
+        ]
+        for problem in unsafe[:1]:  # data, not code: the page would show the English instead (i18n._read_catalog)
+            problems.append(
+                Problem(
+                    str(path),
+                    f"msgid {_short(english)}",
+                    problem,
+                    "use only the English's {names}, written as in the English (the English is shown until then)",
+                )
+            )
+        if unsafe:
+            continue
         for english_form, text in zip(
-            key if isinstance(key, tuple) else (key,), strings if isinstance(strings, (tuple, list)) else (strings,)
+            forms, strings if isinstance(strings, (tuple, list)) else (strings,)
         ):
             if _names(english_form) != _names(text):
                 problems.append(

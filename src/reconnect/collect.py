@@ -482,8 +482,9 @@ def _link_new(folder: Path, path: Path, data: bytes, mode: int) -> None:
 # -- the collection folder ("drop") -----------------------------------------------------------------
 def collection_folder() -> Path | None:
     """The collection folder set by whoever runs the workshop (``RECONNECT_COLLECT``), or ``None``."""
-    value = os.environ.get(COLLECT_ENV, "").strip()
-    return Path(value).expanduser() if value else None
+    from .settings_env import path
+
+    return path(COLLECT_ENV)
 
 
 def make_drop_folder(folder: str | Path, *, group: str | None = None) -> Path:

@@ -154,6 +154,29 @@ class ItemBank:
         found = {self.version, *(i.retired_after for a in self.areas for i in a.retired)}
         return tuple(sorted(found, key=_version_key))
 
+    def statements_of(self, version: str) -> dict[str, frozenset[str]]:
+        """The statement ids each area asked in item-bank ``version`` (one of :attr:`known_versions`).
+
+        A retired statement was asked up to its ``retired_after``; the statement that ``replaced_by``
+        names was first asked in the version after that; every other current statement in every known
+        version. So a 1.1 submission never holds a statement retired after 1.0, and a 1.0 submission
+        never holds one new in 1.1.
+
+        >>> bank = load_item_bank()
+        >>> sorted(bank.statements_of("1.0")["self_esteem"]), sorted(bank.statements_of("1.1")["self_esteem"])
+        (['se1', 'se2', 'se3', 'se4', 'se5', 'se6'], ['se1', 'se2', 'se4', 'se5', 'se6', 'se7'])
+        """
+        key = _version_key(version)
+        out = {}
+        for area in self.areas:
+            first_asked = {
+                old.replaced_by: _version_key(old.retired_after) for old in area.retired if old.replaced_by
+            }
+            ids = {i.id for i in area.items if i.id not in first_asked or key > first_asked[i.id]}
+            ids |= {i.id for i in area.retired if key <= _version_key(i.retired_after)}
+            out[area.id] = frozenset(ids)
+        return out
+
     def conversation(self, area_id: str) -> Conversation | None:
         """The structured conversation for an area, or ``None`` when the bank has none for it."""
         return next((c for c in self.conversations if c.area == area_id), None)

@@ -30,6 +30,31 @@ def show(text: object) -> str:
     return _UNSHOWABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
+_said: dict[str, str] = {}
+
+
+def report_once(key: str, text: str) -> str:
+    """Say ``text`` once per process (on standard error: the terminal, or the server's log); later calls with ``key`` are silent.
+
+    For a problem that is not fatal and would otherwise repeat on every use: a value from the
+    environment that cannot be used, a catalog entry left out.
+    """
+    if key not in _said:
+        import sys
+
+        _said[key] = text
+        try:
+            print(f"reconnect: {text}", file=sys.stderr)
+        except (OSError, ValueError):  # no usable standard error: :func:`reported` still has it
+            pass
+    return _said[key]
+
+
+def reported() -> list[str]:
+    """Everything :func:`report_once` said in this process, oldest first."""
+    return list(_said.values())
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with one file: where, what, and how to fix it.

@@ -129,6 +129,47 @@ def _rename_noreplace(src: Path, dst: Path) -> bool:
     raise OSError(err, os.strerror(err), str(dst))
 
 
+def folded(name: str) -> str:
+    """A file name as a case-insensitive file system (macOS, Windows) compares it: Unicode NFC, case folded,
+    and without the trailing dots and spaces Windows drops. Two names that fold alike may be one file.
+
+    >>> [folded(n) for n in ("Batch.CSV", "x.Csv. ", "KM7-4tx")]
+    ['batch.csv', 'x.csv', 'km7-4tx']
+    """
+    import unicodedata
+
+    return unicodedata.normalize("NFC", name).casefold().rstrip(". ")
+
+
+def is_csv_name(name: str) -> bool:
+    """Whether a file system may treat ``name`` as a CSV file: ``.csv``, ``.CSV``, ``.Csv``, ``.csv.`` ..."""
+    return folded(name).endswith(".csv")
+
+
+def entries_named(folder: Path, name: str) -> list[Path]:
+    """The entries of ``folder`` whose name folds like ``name`` (``KM7-4TX``, ``km7-4tx`` ...), sorted."""
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(Path(e.path) for e in entries if folded(e.name) == folded(name))
+    except OSError:
+        return []
+
+
+def csv_files_below(folder: Path) -> list[Path]:
+    """Every CSV-kind file (any case of ``.csv``) in ``folder`` and below it, links never followed, sorted.
+
+    Hidden files and unfinished saves (``.`` / temporary prefix) are left out: they are listed by :func:`leftovers`.
+    """
+    found = []
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            path = Path(root) / name
+            if is_csv_name(name) and not name.startswith((TEMP_PREFIX, ".")) and not path.is_symlink():
+                found.append(path)
+    return sorted(found)
+
+
 def leftovers(folder: Path) -> list[Path]:
     """The hidden temporary files in ``folder`` (not below it): what a save cut short leaves behind.
 

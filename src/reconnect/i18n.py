@@ -44,12 +44,14 @@ from __future__ import annotations
 import contextlib
 import gettext
 import io
+import string
 import threading
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
-from .paths import DEFAULT_LANGUAGE, normalise_language, requested_language
+from .errors import Problem, report_once
+from .paths import DEFAULT_LANGUAGE, normalise_language, requested_language, supported_language
 
 #: Folder of the catalogs: ``locale/<lang>/LC_MESSAGES/reconnect.po``.
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -80,14 +82,14 @@ def available_languages() -> list[str]:
 def use_language(lang: str | None) -> str:
     """Set this kernel's language (``None``: back to the page's, else ``RECONNECT_LANG``); return the language now active."""
     global _kernel_language
-    _kernel_language = normalise_language(lang) if lang else None
+    _kernel_language = supported_language(lang) if lang else None
     return active_language()
 
 
 def set_page_language(lang: str | None) -> str:
     """This page's own language (the language its text is written in); return the language now active."""
     global _page_language
-    _page_language = normalise_language(lang) if lang else None
+    _page_language = supported_language(lang) if lang else None
     return active_language()
 
 
@@ -113,7 +115,7 @@ def active_language() -> str:
 def language(lang: str | None):
     """Show words in ``lang`` inside the block (this thread only), e.g. for a facilitator's handout."""
     previous = getattr(_state, "lang", None)
-    _state.lang = normalise_language(lang) if lang else None
+    _state.lang = supported_language(lang) if lang else None
     try:
         yield active_language()
     finally:
@@ -134,6 +136,79 @@ def load_catalog(lang: str, domain: str = DOMAIN) -> gettext.NullTranslations:
     return _read_catalog(str(path), stat.st_mtime_ns, stat.st_size)
 
 
+def format_fields(text: str) -> list[tuple[str, str | None, str]]:
+    """The replacement fields of a ``str.format`` template: ``(name, conversion, format spec)``, in order.
+
+    Raises ``ValueError`` when ``text`` is not a valid template (a lone ``{`` or ``}``).
+
+    >>> format_fields("{n} of {total:>3}, {k.__class__!r}")
+    [('n', None, ''), ('total', None, '>3'), ('k.__class__', 'r', '')]
+    """
+    return [(name, conv, spec or "") for _t, name, spec, conv in string.Formatter().parse(text) if name is not None]
+
+
+def field_problem(english: str | tuple | list, translated: str) -> str | None:
+    """Why ``translated`` is not safe to format where the code formats ``english`` (``None``: it is).
+
+    A translation is data, not code: each of its fields must be one the English has, written the same
+    way: a plain name (no attribute or index access such as ``{k.__class__}`` or ``{k[0]}``, no
+    positional ``{0}`` or ``{}``), with no conversion or format spec the English lacks (a width of
+    900,000,000 would allocate without limit). A translation may leave a field out (a singular "one
+    file" without ``{n}``). ``english`` may be the forms of a plural (singular, plural).
+
+    >>> field_problem("{n} files", "{n} archivos") is None
+    True
+    >>> field_problem("Saved at {time}.", "Guardado {time.__class__}")
+    'the field {time.__class__} is not a plain name (no attribute, index or position): write {time}'
+    >>> field_problem("{n} files", "{n:900000000} archivos")
+    'the field {n:900000000} has a format the English does not use: write {n}'
+    >>> field_problem("{n} files", "{0} archivos {m}")
+    'the field {0} is not a plain name (no attribute, index or position): use the names of the English: {n}'
+    """
+    forms = [english] if isinstance(english, str) else [e for e in english if e]
+    allowed: set[tuple[str, str | None, str]] = set()
+    for form in forms:
+        try:
+            allowed.update(format_fields(form))
+        except ValueError:
+            return None  # the English is no template: the code never formats it
+    names = sorted({name for name, _c, _s in allowed if name.isidentifier()})
+    try:
+        fields = format_fields(translated)
+    except ValueError:
+        return "it is not a valid template (a lone { or }): write {{ or }} for a brace"
+    for name, conv, spec in fields:
+        if (name, conv, spec) in allowed:
+            continue
+        written = "{" + name + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "") + "}"
+        base = name.split(".")[0].split("[")[0]
+        if not name.isidentifier():
+            fix = f"write {{{base}}}" if base in names else "use the names of the English: " + ", ".join(f"{{{n}}}" for n in names)
+            return f"the field {written} is not a plain name (no attribute, index or position): " + (fix if names else "the English has no fields")
+        if name not in names:
+            return f"the field {written} is not in the English" + (": use " + ", ".join(f"{{{n}}}" for n in names) if names else "")
+        return f"the field {written} has a format the English does not use: write " + next(
+            "{" + n + (f"!{c}" if c else "") + (f":{s}" if s else "") + "}" for n, c, s in allowed if n == name
+        )
+    return None
+
+
+def _unsafe_entries(po, path: str) -> None:
+    """Leave out (and say once) every entry whose translation is not safe to format: English shows instead."""
+    for message in list(po):
+        if not message.id or not message.string:
+            continue
+        strings = message.string if isinstance(message.string, (tuple, list)) else (message.string,)
+        problem = next((p for text in strings if text and (p := field_problem(message.id, text))), None)
+        if problem is not None:
+            english = message.id[0] if isinstance(message.id, (tuple, list)) else message.id
+            report_once(
+                f"catalog:{path}:{english}",
+                str(Problem(path, f"msgid {english[:60]!r}", problem + "; the English is shown instead", "correct the translation (reconnect translations lists it)")),
+            )
+            po.delete(message.id, message.context)
+
+
 @lru_cache(maxsize=8)
 def _read_catalog(path: str, _mtime: int, _size: int) -> gettext.GNUTranslations:
     from babel.messages.mofile import write_mo
@@ -141,6 +216,7 @@ def _read_catalog(path: str, _mtime: int, _size: int) -> gettext.GNUTranslations
 
     with open(path, "rb") as f:
         po = read_po(f, ignore_obsolete=True)
+    _unsafe_entries(po, path)
     compiled = io.BytesIO()
     write_mo(compiled, po, use_fuzzy=False)
     compiled.seek(0)
@@ -184,8 +260,22 @@ def language_name(lang: str) -> str:
 
 def format_locale(lang: str | None = None) -> str:
     """The Babel locale numbers and dates are formatted with (``en_US``, ``es_419`` ...)."""
-    lang = normalise_language(lang) if lang else active_language()
-    return FORMAT_LOCALES.get(lang, lang)
+    lang = supported_language(lang) if lang else active_language()
+    if lang in FORMAT_LOCALES:
+        return FORMAT_LOCALES[lang]
+    return _babel_locale(lang)
+
+
+@lru_cache(maxsize=16)
+def _babel_locale(lang: str) -> str:
+    """``lang`` when Babel knows it (numbers and dates then follow it), else English's ``en_US``."""
+    from babel import Locale
+
+    try:
+        Locale.parse(lang)
+    except Exception:  # babel's UnknownLocaleError, or a value it cannot parse
+        return FORMAT_LOCALES[DEFAULT_LANGUAGE]
+    return lang
 
 
 def number(value: float, *, digits: int = 0) -> str:

@@ -14,7 +14,6 @@ in a workshop, the next person sees nothing of the last one's.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -163,11 +162,11 @@ def is_shared_device(home: str | Path) -> bool:
     >>> is_shared_device(folder)
     True
     """
-    env = os.environ.get(SHARED_ENV, "").strip().lower()
-    if env in ("1", "true", "yes", "shared"):
-        return True
-    if env in ("0", "false", "no", "personal"):
-        return False
+    from .settings_env import flag
+
+    env = flag(SHARED_ENV, default=True)  # a value it cannot read counts as shared: forgetting is the safe side
+    if env is not None:
+        return env
     path = Path(home) / DEVICE_FILE
     if not path.exists():
         return False
@@ -201,6 +200,20 @@ def _key(home: str | Path) -> str:
     return str(Path(home).resolve())
 
 
+_leave_listeners: list = []
+
+
+def on_leave(callback) -> None:
+    """Call ``callback(home)`` when the person at the keyboard leaves this page: every "I'm done — sign out"
+    (signed in or not: what they chose without a code goes too), and another person signing in."""
+    _leave_listeners.append(callback)
+
+
+def _left(home: str | Path) -> None:
+    for callback in list(_leave_listeners):
+        callback(Path(home))
+
+
 def on_change(callback) -> None:
     """Call ``callback(home, code_or_None)`` whenever someone signs in or out on this page."""
     _listeners.append(callback)
@@ -221,6 +234,8 @@ def settings_changed(home: str | Path) -> None:
 def sign_in(home: str | Path, code: str, *, remember: bool = False) -> str:
     """This page now answers as ``code``; with ``remember`` (personal devices only) so does every new page."""
     code = normalise_participant_code(code)
+    if current_code(home) not in (None, code):
+        _left(home)  # another person now: what the last one chose or was shown goes first
     _answering[_key(home)] = code
     _signed_out.discard(_key(home))
     if remember and can_remember(home):
@@ -248,6 +263,7 @@ def sign_out(home: str | Path) -> str | None:
     _answering.pop(_key(home), None)
     _signed_out.add(_key(home))
     forget(home)
+    _left(home)
     _notify(home)
     return code
 

@@ -15,14 +15,27 @@ translations ``item_bank.<lang>.yaml`` beside it serve the other languages.
 
 from __future__ import annotations
 
-import os
 import re
+from functools import lru_cache
 from pathlib import Path
+
+from . import settings_env
 
 ITEM_BANK_NAME = "item_bank.yaml"
 #: The language of ``item_bank.yaml``; other languages live in ``item_bank.<lang>.yaml`` beside it.
 DEFAULT_LANGUAGE = "en"
+_BANK_RE = re.compile(r"item_bank\.([a-z]{2,3})\.yaml", re.I)
 _LANG_RE = re.compile(r"([a-z]{2,3})(?:[_-][a-z0-9]{2,8})*(?:[.@].*)?", re.I)
+
+
+def parse_language(value: str | None) -> str | None:
+    """The two- or three-letter language code of a setting such as ``es_MX.UTF-8``, or ``None`` when it names none.
+
+    >>> [parse_language(v) for v in ("es_MX.UTF-8", "zz", "", "../x", "C")]
+    ['es', 'zz', None, None, None]
+    """
+    match = _LANG_RE.fullmatch((value or "").strip())
+    return match.group(1).lower() if match else None
 
 
 def normalise_language(value: str | None) -> str:
@@ -35,13 +48,52 @@ def normalise_language(value: str | None) -> str:
     >>> [normalise_language(v) for v in (None, "", "C", "../etc/passwd", "espanol-de-verdad")]
     ['en', 'en', 'en', 'en', 'en']
     """
-    match = _LANG_RE.fullmatch((value or "").strip())
-    return match.group(1).lower() if match else DEFAULT_LANGUAGE
+    return parse_language(value) or DEFAULT_LANGUAGE
+
+
+def supported_languages() -> tuple[str, ...]:
+    """English and every language Reconnect can show: a catalog of page words or a translated bank
+    (beside the project's bank, or beside the one ``RECONNECT_ITEM_BANK`` names).
+
+    Read once per folder and process (a new translation shows after the kernel or command starts again).
+    """
+    from .i18n import LOCALE_DIR
+
+    env = settings_env.path("RECONNECT_ITEM_BANK")
+    folders = tuple(sorted({str(english_bank_path().parent), *([str(env.parent)] if env else [])}))
+    return _languages_in(str(LOCALE_DIR), folders)
+
+
+@lru_cache(maxsize=16)
+def _languages_in(_locale: str, folders: tuple[str, ...]) -> tuple[str, ...]:
+    from .i18n import available_languages
+
+    found = set(available_languages())
+    for folder in folders:
+        found |= {m.group(1).lower() for p in Path(folder).glob("item_bank.*.yaml") if (m := _BANK_RE.fullmatch(p.name))}
+    return (DEFAULT_LANGUAGE, *sorted(found - {DEFAULT_LANGUAGE}))
+
+
+def supported_language(value: str | None) -> str:
+    """``value``'s language when Reconnect can show it, else English (quietly: for values already checked).
+
+    >>> [supported_language(v) for v in ("es_MX", "zz", None)]
+    ['es', 'en', 'en']
+    """
+    lang = normalise_language(value)
+    return lang if lang in supported_languages() else DEFAULT_LANGUAGE
+
+
+_requested: dict[str, str] = {}
 
 
 def requested_language() -> str:
-    """The language asked for with ``RECONNECT_LANG`` (English when unset or unusable)."""
-    return normalise_language(os.environ.get("RECONNECT_LANG"))
+    """The language asked for with ``RECONNECT_LANG``: one Reconnect can show, else English (said once)."""
+    value = settings_env.raw("RECONNECT_LANG")  # the raw value is the cache key; it is checked below
+    found = _requested.get(value)
+    if found is None:
+        found = _requested[value] = settings_env.language("RECONNECT_LANG")
+    return found
 
 
 def bank_name(language: str) -> str:
@@ -65,10 +117,10 @@ def project_root(start: Path | None = None) -> Path | None:
 def item_bank_path(language: str | None = None) -> Path:
     """The item bank in use: ``RECONNECT_ITEM_BANK``, else the bank of ``language`` (default
     ``RECONNECT_LANG``) beside the English one when it exists, else the English bank."""
-    env = os.environ.get("RECONNECT_ITEM_BANK")
-    if env and Path(env).name != ITEM_BANK_NAME:
-        return Path(env)
-    english = Path(env) if env else english_bank_path()
+    env = settings_env.path("RECONNECT_ITEM_BANK")
+    if env and env.name != ITEM_BANK_NAME:
+        return env
+    english = env if env else english_bank_path()
     if language is not None:
         lang = normalise_language(language)
     else:
@@ -89,9 +141,9 @@ def english_bank_path() -> Path:
 
 def data_home() -> Path:
     """The folder where this person's answers, journal and settings are kept."""
-    env = os.environ.get("RECONNECT_HOME")
+    env = settings_env.path("RECONNECT_HOME")
     if env:
-        return Path(env)
+        return env
     root = project_root()
     if root is not None:
         return root / "data" / "responses"
@@ -100,8 +152,8 @@ def data_home() -> Path:
 
 def demo_store() -> Path:
     """The synthetic demo workshop made by ``reconnect demo`` (``make lab`` creates it)."""
-    env = os.environ.get("RECONNECT_DEMO")
+    env = settings_env.path("RECONNECT_DEMO")
     if env:
-        return Path(env)
+        return env
     root = project_root()
     return (root / "data" / "demo") if root else Path.home() / "reconnect-demo"

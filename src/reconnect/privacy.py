@@ -17,7 +17,7 @@ from pathlib import Path
 from . import batchcache
 from .codes import normalise_participant_code
 from .errors import InputError
-from .files import TEMP_PREFIX, leftovers
+from .files import TEMP_PREFIX, csv_files_below, entries_named, leftovers
 from .i18n import _
 from .store import submissions_folder
 
@@ -72,7 +72,7 @@ class Stored:
 def _participants_in(path: Path) -> set[str]:
     try:
         text = path.read_text(encoding="utf-8-sig")
-        return {row.get("participant", "").strip() for row in csv.DictReader(io.StringIO(text))}
+        return {str(row.get("participant") or "").strip().upper() for row in csv.DictReader(io.StringIO(text))}
     except (OSError, UnicodeDecodeError, csv.Error):
         return set()
 
@@ -80,7 +80,7 @@ def _participants_in(path: Path) -> set[str]:
 def _mentions(path: Path, code: str) -> bool:
     try:
         with open(path, "rb") as handle:
-            return code.encode() in handle.read(1 << 20)
+            return code.lower().encode() in handle.read(1 << 20).lower()
     except OSError:
         return False
 
@@ -99,12 +99,17 @@ def stored_about(home: str | Path, code: str) -> Stored:
     found = Stored(code)
     folder = submissions_folder(home)
     if folder.is_dir():
-        own = folder / code  # submissions/<code>/: everything in it is this participant's
-        for path in sorted(own.glob("*")) if own.is_dir() else []:
-            if path.is_file() and not path.is_symlink():
-                (found.unfinished if path.name.startswith(TEMP_PREFIX) else found.submissions).append(path)
-        for path in sorted(folder.glob("*.csv")):  # flat files: earlier versions, collected batches
-            if path.name.startswith((TEMP_PREFIX, ".")):
+        # submissions/<code>/ (and any folder whose name a file system may take for it: km7-4tx):
+        # everything in it is this participant's.
+        own_folders = [d for d in entries_named(folder, code) if d.is_dir() and not d.is_symlink()]
+        for own in own_folders:
+            for path in sorted(own.rglob("*")):
+                if path.is_file() and not path.is_symlink():
+                    (found.unfinished if path.name.startswith(TEMP_PREFIX) else found.submissions).append(path)
+        # Every other CSV-kind file (.csv, .CSV, ...; flat files of earlier versions, collected batches,
+        # copies in other folders): theirs when it holds their code, shared when it holds others' too.
+        for path in csv_files_below(folder):
+            if any(own in path.parents for own in own_folders):
                 continue
             people = _participants_in(path)
             if code in people:
@@ -114,10 +119,15 @@ def stored_about(home: str | Path, code: str) -> Stored:
     # A half-written pointer (current.json) in the data folder itself.
     found.unfinished.extend(p for p in leftovers(home) if _mentions(p, code))
     for name in PERSONAL_FOLDERS:
-        sub = home / name / code
-        found.personal[name] = sorted(p for p in sub.rglob("*") if p.is_file()) if sub.is_dir() else []
+        found.personal[name] = sorted(
+            p
+            for sub in entries_named(home / name, code)
+            if sub.is_dir() and not sub.is_symlink()
+            for p in sub.rglob("*")
+            if p.is_file()
+        )
     try:
-        found.is_current = json.loads((home / "current.json").read_text()).get("participant") == code
+        found.is_current = str(json.loads((home / "current.json").read_text()).get("participant")).upper() == code
     except (OSError, ValueError, AttributeError):
         found.is_current = False
     return found
@@ -146,11 +156,11 @@ def erase_participant(home: str | Path, code: str, *, confirm: str) -> Stored:
         path.unlink(missing_ok=True)
     batchcache.clear(home)  # checked copies of collected batch files, if any: rebuilt from what is left
     for name in (*PERSONAL_FOLDERS, "submissions"):
-        folder = Path(home) / name / code
-        if folder.is_dir():
-            for sub in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True):
-                _rmdir_if_empty(sub)
-            _rmdir_if_empty(folder)
+        for folder in entries_named(Path(home) / name, code):
+            if folder.is_dir() and not folder.is_symlink():
+                for sub in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True):
+                    _rmdir_if_empty(sub)
+                _rmdir_if_empty(folder)
     if found.is_current:
         (Path(home) / "current.json").unlink(missing_ok=True)
     return found

@@ -30,9 +30,11 @@ from .scoring import (
     CHANGE_NOTICEABLE,
     FAR_APART,
     NOT_RATED,
+    PRIVATE_STEP,
     SOME_DIFFERENCE,
     band_label,
     change_between,
+    coarse_score,
     couple_agreement,
     item_differences,
     item_shared_strengths,
@@ -639,14 +641,20 @@ class ProfileSource:
                 ),
                 couple=me.couple,
             )
-        table = couple_agreement(mine_p.table, theirs_p.table, self.bank)
         mine_items = self.latest[self.latest["submission_id"].isin(set(mine_p.table["submission_id"]) - {""})]
         their_items = self.latest[self.latest["submission_id"].isin(set(theirs_p.table["submission_id"]) - {""})]
         sensitive = bool(me.share_sensitive and theirs.share_sensitive)
+        mine_table, their_table = mine_p.table, theirs_p.table
         if not sensitive:  # statements marked sensitive are compared only when both agreed to that too
-            hidden = {(a.id, i.id) for a in self.bank.areas for i in a.items if i.sensitive}
+            # Nothing may let a private answer be worked out from what is shown together (issue 22): in an
+            # area holding one, no statement is compared (the score minus the others would give it), and
+            # its scores are shown to the step (an exact 100 says every answer was the highest).
+            private = private_areas(self.bank)
+            hidden = {(a.id, i.id) for a in self.bank.areas if a.id in private for i in (*a.items, *a.retired)}
             mine_items = _without(mine_items, hidden)
             their_items = _without(their_items, hidden)
+            mine_table, their_table = _to_the_step(mine_table, private), _to_the_step(their_table, private)
+        table = couple_agreement(mine_table, their_table, self.bank)
         diffs = item_differences(mine_items, their_items, self.bank, top=3)
         strengths = item_shared_strengths(mine_items, their_items, self.bank, top=5)
         message = _(
@@ -656,6 +664,12 @@ class ProfileSource:
             "difference; otherwise close. Different views are not a problem to solve: they are something "
             "to talk about."
         ).format(far=number(FAR_APART), some=number(SOME_DIFFERENCE, digits=1))
+        if not sensitive:
+            shown_private = [a.title for a in self.bank.areas if a.id in private_areas(self.bank)]
+            message += " " + _(
+                "In {areas}, which hold a statement kept private, scores are shown to the nearest step of {step} "
+                "points and no single statement is compared, so no private answer can be worked out."
+            ).format(areas="; ".join(shown_private), step=number(PRIVATE_STEP, digits=1))
         return CoupleView(
             READY,
             message,
@@ -708,6 +722,22 @@ class ProfileSource:
                 ).format(n=files, folder=self.store)
             )
         return notes
+
+
+def private_areas(bank: ItemBank) -> set[str]:
+    """The areas holding a statement marked ``sensitive`` (in any version): compared only to the step, never
+    statement by statement, unless both partners share sensitive statements too."""
+    return {a.id for a in bank.areas if any(i.sensitive for i in (*a.items, *a.retired))}
+
+
+def _to_the_step(table: pd.DataFrame, areas: set[str]) -> pd.DataFrame:
+    """A profile table whose scores in ``areas`` are shown as the middle of their step (:func:`coarse_score`)."""
+    if table.empty:
+        return table
+    out = table.copy()
+    mask = out["area"].isin(areas)
+    out.loc[mask, "score"] = [coarse_score(float(s)) for s in out.loc[mask, "score"]]
+    return out
 
 
 def _without(items: pd.DataFrame, hidden: set[tuple[str, str]]) -> pd.DataFrame:

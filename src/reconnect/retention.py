@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import batchcache
-from .codes import is_participant_code, normalise_label
+from .codes import normalise_label
 from .content import ItemBank, load_item_bank
 from .csvfile import csv_text
 from .errors import InputError, Problem, StoreError
-from .files import TEMP_PREFIX, write_new
+from .files import csv_files_below, write_new
 from .store import BATCH_PREFIX, COLUMNS, COLUMNS_V1, read_submission_file, store_lock, submissions_folder
 
 STORE_FILE_MODE = 0o600
@@ -116,9 +116,10 @@ def plan_forget(store: str | Path, workshop: str) -> ForgetPlan:
     if not folder.is_dir():
         return plan
     # Flat files (batches, handed-in copies) and participants' own folders (submissions/<code>/).
-    paths = [*folder.glob("*.csv"), *(p for p in folder.glob("*/*.csv") if is_participant_code(p.parent.name))]
-    for path in sorted(paths):
-        if path.name.startswith((TEMP_PREFIX, ".")) or path.is_symlink() or not path.is_file():
+    # Every file a file system may treat as CSV (.csv, .CSV, .Csv ...), at any depth: a copy of the
+    # workshop's answers survives nowhere in the store because of how its name is written.
+    for path in csv_files_below(folder):
+        if not path.is_file():
             continue
         split, problem = _split(path, workshop)
         if problem is not None:
@@ -205,10 +206,19 @@ def _split(path: Path, workshop: str) -> tuple[_Split | None, Problem | None]:
         return None, Problem(
             str(path), "", "some rows do not have every column", "check the file with reconnect validate"
         )
-    ours = {r[sid] for r in body if r[col].strip() == workshop}
+    ours = {r[sid] for r in body if same_workshop(r[col], workshop)}
     if not ours:
         return None, None
-    return _Split(path, len(ours), [r for r in body if r[col].strip() != workshop], header), None
+    return _Split(path, len(ours), [r for r in body if not same_workshop(r[col], workshop)], header), None
+
+
+def same_workshop(value: str, workshop: str) -> bool:
+    """Whether a row's workshop is ``workshop``, whatever its capitals or surrounding spaces (``tuesday`` = ``TUESDAY``).
+
+    >>> same_workshop(" tuesday ", "TUESDAY"), same_workshop("TUESDAY-2", "TUESDAY")
+    (True, False)
+    """
+    return str(value).strip().casefold() == str(workshop).strip().casefold()
 
 
 def _rewrite(split: _Split, workshop: str, bank: ItemBank) -> Path:
@@ -235,5 +245,5 @@ def _rewrite(split: _Split, workshop: str, bank: ItemBank) -> Path:
 def _good_rows(path: Path, bank: ItemBank, *, exclude: str | None) -> list[tuple]:
     """The loadable rows of ``path`` (optionally without one workshop), in a comparable form."""
     rows, _problems = read_submission_file(path, bank)
-    keep = [r for r in rows if exclude is None or str(r["workshop"]).strip() != exclude]
+    keep = [r for r in rows if exclude is None or not same_workshop(r["workshop"], exclude)]
     return sorted(tuple(str(r[c]) for c in COLUMNS) for r in keep)

@@ -142,6 +142,26 @@ def score_ratings(ratings: dict[str, int | None], *, area: str, bank: ItemBank) 
 
 # -- profile, change and couples ------------------------------------------------------------------
 
+#: In the couple view, the score of an area that holds a statement kept private (``sensitive``, not
+#: shared by both) is shown as the middle of its step of this many points: an exact score with the other
+#: answers pins the private one (and 0 or 100 pin it alone). The band cut points (50, 75) are steps.
+PRIVATE_STEP = 12.5
+
+
+def coarse_score(score: float) -> float:
+    """A 0-100 score as the middle of its :data:`PRIVATE_STEP`-point step (NaN stays NaN).
+
+    From the step no answer of the area follows: tests/test_privacy_enumeration.py tries every answer.
+
+    >>> [coarse_score(s) for s in (0.0, 12.4, 50.0, 74.9, 75.0, 100.0)]
+    [6.25, 6.25, 56.25, 68.75, 81.25, 93.75]
+    """
+    if score != score:
+        return score
+    steps = int(round(100 / PRIVATE_STEP))
+    return min(int(score // PRIVATE_STEP), steps - 1) * PRIVATE_STEP + PRIVATE_STEP / 2
+
+
 #: Two partners whose scores for an area are this many points apart or more are "far apart".
 #: 25 points is the width of the "in between" band, and the same as every statement of the area
 #: being answered one full step differently: a gap worth talking about, not rounding noise.

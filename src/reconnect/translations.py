@@ -214,7 +214,7 @@ def catalog_report(language: str) -> tuple[list[str], bool]:
     kinds = {
         "missing": sum(p.reason.startswith("missing translation") for p in problems),
         "extra": sum(p.reason.startswith("extra entry") for p in problems),
-        "placeholders": sum("placeholders" in p.reason for p in problems),
+        "placeholders": sum("placeholders" in p.reason or p.reason.startswith(("the field", "it is not a valid template")) for p in problems),
     }
     counts = ", ".join(f"{n} {kind}" for kind, n in kinds.items())
     return [*lines, f"{name}: {counts} (docs/translating.md: make translations, then translate)."], True

@@ -433,6 +433,25 @@ def _check_values(frame, rows: Rows, bank: ItemBank, problems: list):
     report(is_area, "area", reasons, "use one of the five area ids")
     item_fix = "use the item bank this file was made with, or remove the row"
     report((reasons != None) & ~is_area, "item", reasons, item_fix)  # noqa: E711
+    # Exactly its version's statements: a statement retired before the version a submission declares,
+    # or one first asked after it, is refused (else 7 answers could score an area of 6 statements).
+    version_codes, version_names = codes_of("bank_version")
+    triple = (version_codes.astype(np.int64) * len(pairs) + pair_codes) if len(pairs) else pair_codes
+    triple_codes, triples = pd.factorize(triple)
+    asked: dict = {}
+    triple_reasons = [
+        _version_item_problem(
+            version_names[t // len(pairs)],
+            area_names[pairs[t % len(pairs)] // len(item_names)],
+            item_names[pairs[t % len(pairs)] % len(item_names)],
+            items,
+            bank,
+            asked,
+        )
+        for t in triples
+    ]
+    reasons = np.array([*triple_reasons, None], dtype=object)[triple_codes]
+    report(reasons != None, "item", reasons, "a submission holds only the statements of the item-bank version it names; save the answers again")  # noqa: E711
     twice = pd.Series(block.astype(np.int64) * len(item_names) + item_codes).duplicated(keep="first").to_numpy()
     if twice.any():
         reasons = np.array([f"statement {v} appears twice" for v in columns["item"]], dtype=object)
@@ -612,6 +631,21 @@ def _item_problem(area: str, item: str, known_areas, items, bank) -> str | None:
     return f"'{show(item[:30])}' is not a statement of area {area} in item bank {bank.version}"
 
 
+def _version_item_problem(version: str, area: str, item: str, items, bank: ItemBank, asked: dict) -> str | None:
+    """Why item-bank ``version`` never asked statement ``item`` of ``area`` (``None``: it did, or another check speaks)."""
+    if (area, item) not in items or version not in bank.known_versions:
+        return None  # an unknown statement or version is reported by its own check
+    if version not in asked:
+        asked[version] = bank.statements_of(version)
+    if item in asked[version].get(area, ()):
+        return None
+    known = items[(area, item)]
+    if known.retired_after:
+        after = f"; {known.replaced_by} took its place" if known.replaced_by else ""
+        return f"statement {item} was last asked in item bank {known.retired_after}, so a {version} submission cannot hold it{after}"
+    return f"statement {item} was first asked after item bank {version}, so a {version} submission cannot hold it"
+
+
 def _rating_problem(v: str, bank: ItemBank) -> str | None:
     try:
         rating = parse_rating(v)
@@ -680,10 +714,15 @@ def check_submission(sub: Submission, bank: ItemBank) -> None:
     except ValueError:
         bad("area", f"unknown area '{sub.area}'", "use one of the five areas")
     else:
-        known = {i.id for i in area.items}
+        version = sub.bank_version if sub.bank_version in bank.known_versions else bank.version
+        known = bank.statements_of(version)[area.id]
         for item, rating in sub.ratings.items():
             if item not in known:
-                bad(f"statement {item}", f"not a statement of {area.id}", "use the statements of the current item bank")
+                bad(
+                    f"statement {item}",
+                    f"not a statement of {area.id} in item bank {version}",
+                    "use the statements of the item bank version the answers name",
+                )
             elif rating is not None and (
                 isinstance(rating, bool)
                 or not isinstance(rating, int)

@@ -73,3 +73,41 @@ def test_private_check_hides_the_together_suggestions_in_app_mode(page, voila, s
     expect(exercises.locator(".rc-together")).to_have_count(TOGETHER_EXERCISES)
     expect(page.locator(".rc-afraid-help")).to_have_count(0)
     assert _files(voila.home) == files_before
+
+
+def _check_then_sign_out(page, home, shot, mode: str) -> None:
+    """Person A answers the private check "Yes"; after "I'm done — sign out" the next person finds it unanswered."""
+    help_list = page.locator(".rc-what-can-help")
+    check = page.locator(".rc-private-check")
+    check.scroll_into_view_if_needed()
+    check.get_by_label("Yes", exact=True).check()
+    expect(page.locator(".rc-afraid-help")).to_contain_text("1-800-799-7233")
+    expect(help_list.locator(".rc-together")).to_have_count(0)
+    files_before = _files(home)
+    page.get_by_role("button", name="I'm done — sign out").last.click()
+    expect(page.locator(".rc-ok", has_text="Signed out")).to_be_visible()
+    # the second person at the keyboard: no choice, no help box, the suggestions for two back, nothing written
+    expect(page.locator(".rc-afraid-help")).to_have_count(0)
+    expect(page.locator(".rc-check-thanks")).to_have_count(0)
+    for label in ("Yes", "No", "I'd rather not say"):
+        expect(check.get_by_label(label, exact=True)).not_to_be_checked()
+    expect(help_list.locator(".rc-together")).to_have_count(TOGETHER_ADVICE)
+    expect(page.locator(".rc-hidden-note")).to_have_count(0)
+    assert page.locator(".rc-choice-group").count() == 0  # the gated form closed with the sign-out
+    assert _files(home) == files_before
+    check.scroll_into_view_if_needed()
+    shot(page, f"after-sign-out-{mode}")
+
+
+def test_sign_out_clears_the_private_check_in_app_mode(page, voila, shot):
+    new_participant(voila.home)
+    open_voila(page, voila, "05_foundation.ipynb")
+    _check_then_sign_out(page, voila.home, shot, "app")
+
+
+def test_sign_out_clears_the_private_check_in_jupyterlab(page, lab, shot):
+    from browser_helpers import open_lab
+
+    new_participant(lab.home)
+    open_lab(page, lab, "05_foundation.ipynb")
+    _check_then_sign_out(page, lab.home, shot, "lab")

@@ -17,7 +17,6 @@ language, e.g. ``es``: ``RECONNECT_LANG`` of every server, the translated notebo
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -25,13 +24,28 @@ SETTINGS_ENV = "RECONNECT_HUB_SETTINGS"
 
 
 def load_settings(path: str | Path | None = None) -> dict:
-    path = Path(path or os.environ.get(SETTINGS_ENV, ""))
+    from ..settings_env import path as env_path
+
+    path = Path(path or env_path(SETTINGS_ENV) or "")
     if not path.is_file():
         raise SystemExit(
             f"No hub settings file at '{path}'. Start the hub with `make hub` (it writes the settings), "
             f"or set {SETTINGS_ENV} to a settings file (docs/deploy.md)."
         )
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        settings = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SystemExit(
+            f"The hub settings file '{path}' ({SETTINGS_ENV}) cannot be read ({exc}). Start the hub again with "
+            "`make hub`, which writes it (docs/deploy.md)."
+        ) from None
+    if not isinstance(settings, dict):
+        raise SystemExit(f"The hub settings file '{path}' ({SETTINGS_ENV}) is not a settings object. Start the hub again with `make hub`.")
+    if settings.get("language"):
+        from ..settings_env import language
+
+        settings["language"] = language(f"{path}: language", value=str(settings["language"]))
+    return settings
 
 
 def configure(c, s: dict) -> None:

@@ -33,15 +33,25 @@ def copy_notebooks(source: str, home: Path) -> bool:
 
 def first_run(environ=os.environ) -> str:
     """Save the settings if this data folder has none; return what was done (one line)."""
-    copied = copy_notebooks(environ.get("RECONNECT_NOTEBOOKS", ""), Path.home())
-    prefix = environ.get("RECONNECT_HUB_PREFIX", DEFAULT_PREFIX)
-    code = code_for(environ.get("JUPYTERHUB_USER", ""), prefix)
+    from .. import settings_env as env
+
+    notebooks = env.path("RECONNECT_NOTEBOOKS", environ=environ)
+    copied = copy_notebooks(str(notebooks or ""), Path.home())
+    prefix = env.text(
+        "RECONNECT_HUB_PREFIX", DEFAULT_PREFIX, pattern=r"[a-z][a-z0-9_-]{0,15}",
+        accepts="a short account-name prefix: lower-case letters, digits, - or _", environ=environ,
+    )
+    code = code_for(env.text("JUPYTERHUB_USER", environ=environ), prefix)
     if code is None:
         return "not a participant account; " + ("notebooks copied" if copied else "nothing to do")
     home = data_home()
     if pt.current_settings(home) is not None:
         return f"{code}: settings already there"
-    settings = pt.Settings(code=code, workshop=environ.get("RECONNECT_WORKSHOP", ""), session=pt.DEFAULT_SESSION)
+    workshop = env.text(
+        "RECONNECT_WORKSHOP", "", pattern=r"[A-Za-z0-9][A-Za-z0-9 _.\-]{0,39}",
+        accepts="a workshop code: up to 40 letters, digits, spaces, dots, dashes or underscores", environ=environ,
+    )
+    settings = pt.Settings(code=code, workshop=workshop, session=pt.DEFAULT_SESSION)
     pt.save_settings(home, settings)
     pt.set_device(home, shared=False)  # one account, one person: the hub's login said who they are
     pt.remember(home, code)

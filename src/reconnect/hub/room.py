@@ -60,8 +60,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _env_path(name: str):
+    from ..settings_env import path
+
+    return path(name)
+
+
 def find_proxy(given: str | None = None) -> str:
-    for candidate in (given, os.environ.get("RECONNECT_HUB_PROXY"), str(PROXY_LOCAL)):
+    for candidate in (given, str(_env_path("RECONNECT_HUB_PROXY") or ""), str(PROXY_LOCAL)):
         if candidate and Path(candidate).is_file():
             return candidate
     found = shutil.which("configurable-http-proxy")
@@ -312,10 +318,26 @@ def end(hub_dir: Path, *, remove_accounts: bool = False, wait: float = 120, out=
     return {"stopped": stopped, "removed": removed}
 
 
+#: What each text setting of ``make hub`` accepts (a value that does not fit: the default, said once).
+_ACCEPTS = {
+    "HUB_PREFIX": (r"[a-z][a-z0-9_-]{0,15}", "a short account-name prefix: lower-case letters, digits, - or _"),
+    "HUB_WORKSHOP": (r"[A-Za-z0-9][A-Za-z0-9 _.\-]{0,39}", "a workshop code: up to 40 letters, digits, spaces, dots, dashes or underscores"),
+    "HUB_IP": (r"[0-9A-Za-z.:\-]{1,253}", "an IP address or host name, e.g. 127.0.0.1 or 0.0.0.0"),
+}
+
+
 def _env(name: str, default):
-    """A setting from the environment; unset and empty both mean the default (``make`` exports empty ones)."""
-    value = os.environ.get(name, "").strip()
-    return value if value else default
+    """A setting from the environment; unset and empty both mean the default (``make`` exports empty ones).
+
+    Whole numbers are checked as such (``HUB_PORT=80a`` is said once and the default used), never a traceback.
+    """
+    from ..settings_env import integer, text
+
+    if isinstance(default, int):
+        low, high = (1, 65535) if name == "HUB_PORT" else (0, 10**7)
+        return integer(name, default, low=low, high=high)
+    pattern, accepts = _ACCEPTS.get(name, (None, ""))
+    return text(name, default, pattern=pattern, accepts=accepts)
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -343,7 +365,7 @@ def _parser() -> argparse.ArgumentParser:
     st.add_argument("--dir", default=str(ROOT / ".hub"), help="the hub folder (state and room)")
     st.add_argument("--env", default=_env("HUB_ENV", str(ROOT / ".hub" / "env")))
     st.add_argument("--ip", default=_env("HUB_IP", "127.0.0.1"))
-    st.add_argument("--port", type=int, default=int(_env("HUB_PORT", 8000)))
+    st.add_argument("--port", type=int, default=_env("HUB_PORT", 8000))
     st.add_argument("--hub-port", type=int, default=0, help="the hub's internal port (default: a free one)")
     st.add_argument("--proxy-api-port", type=int, default=0)
     st.add_argument("--homes", default=_env("HUB_HOMES", "/home"))
@@ -353,9 +375,9 @@ def _parser() -> argparse.ArgumentParser:
     st.add_argument("--proxy", default=None, help="the configurable-http-proxy command")
     st.add_argument("--tls-cert", default=_env("HUB_TLS_CERT", ""))
     st.add_argument("--tls-key", default=_env("HUB_TLS_KEY", ""))
-    st.add_argument("--cull-idle", type=int, default=int(_env("HUB_CULL_IDLE", 3600)))
-    st.add_argument("--cull-kernels", type=int, default=int(_env("HUB_CULL_KERNELS", 600)))
-    st.add_argument("--memory-mb", type=int, default=int(_env("HUB_MEMORY_MB", 2048)))
+    st.add_argument("--cull-idle", type=int, default=_env("HUB_CULL_IDLE", 3600))
+    st.add_argument("--cull-kernels", type=int, default=_env("HUB_CULL_KERNELS", 600))
+    st.add_argument("--memory-mb", type=int, default=_env("HUB_MEMORY_MB", 2048))
     st.add_argument("--debug", action="store_true")
     en = sub.add_parser("end", help="end the workshop: stop every participant's server (make hub-end)")
     en.add_argument("--dir", default=str(ROOT / ".hub"))

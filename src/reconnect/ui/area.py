@@ -248,7 +248,7 @@ class AreaResult:
 
     def refresh(self) -> None:
         form, bank, area = self.form, self.form.bank, self.form.area
-        self.chart.clear_output()
+        self.chart.outputs = ()  # (clear_output() clears only through a page)
         if form.saved_at is None:
             self.summary.value = info_message(_("Your result appears here once you have saved your answers above."))
             return

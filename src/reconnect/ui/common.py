@@ -44,7 +44,8 @@ def html_format(template: str, **parts: str) -> str:
     out, pos = [], 0
     for match in re.finditer(r"\{([a-zA-Z_][a-zA-Z0-9_]*)\}", template):
         out.append(esc(template[pos : match.start()]))
-        out.append(parts[match.group(1)])
+        # a name the code did not give stays text (a translation is data: it never picks what is put in)
+        out.append(parts[match.group(1)] if match.group(1) in parts else esc(match.group()))
         pos = match.end()
     out.append(esc(template[pos:]))
     return "".join(out)

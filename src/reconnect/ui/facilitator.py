@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -75,8 +74,9 @@ def without_paths(text: str, *paths: str | Path) -> str:
 
 def default_store() -> Path:
     """The facilitator's store: ``RECONNECT_STORE`` if set, else the demo workshop."""
-    env = os.environ.get(STORE_ENV, "").strip()
-    return Path(env) if env else demo_store()
+    from ..settings_env import path
+
+    return path(STORE_ENV) or demo_store()
 
 
 def privacy_words(k: int) -> str:

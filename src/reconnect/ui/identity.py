@@ -10,6 +10,7 @@ they sign out. The bar never names or hints at whoever used the page before.
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 
 import ipywidgets as w
@@ -45,6 +46,31 @@ def _on_identity(home: Path, _code) -> None:
 
 
 pt.on_change(_on_identity)
+
+# Everything on a page that holds what a person chose, typed or was shown outside a gate (the private
+# safety check, the start panel's fields, messages): each such view registers here and its ``clear()`` is
+# called when the person leaves (every sign-out, and another person signing in). Weak references: a
+# view that is gone (its cell ran again) drops out by itself.
+_clearable: weakref.WeakSet = weakref.WeakSet()
+
+
+def clear_on_sign_out(view) -> None:
+    """``view.clear()`` puts the view back as it was first drawn for nobody, when the person leaves the page.
+
+    ``view.home`` (optional) limits it to sign-outs in that data folder.
+    """
+    _clearable.add(view)
+
+
+def _on_leave(home: Path) -> None:
+    key = str(Path(home).resolve())
+    for view in list(_clearable):
+        own = getattr(view, "home", None)
+        if own is None or str(Path(own).resolve()) == key:
+            view.clear()
+
+
+pt.on_leave(_on_leave)
 
 
 def close_all(widget) -> None:
@@ -101,7 +127,14 @@ class IdentityBar:
         self.widget = w.VBox([self.status, self.form, self.signed_in_row, self.message])
         self.widget.add_class("rc-identity")
         register("identity-bar", self)
+        clear_on_sign_out(self)
         self.refresh()
+
+    def clear(self) -> None:
+        """The person left: nothing they typed (a code, a refused code in a message) stays in the bar."""
+        self.code.value = ""
+        self.remember.value = False
+        self.message.value = ""
 
     def _label(self) -> None:
         """The bar's own words, in the language now active (a person who chose Spanish may sign in here)."""
@@ -217,7 +250,12 @@ class Gate:
         self.widget.add_class("rc-gate")
         self.built = None
         register(name, self)
+        clear_on_sign_out(self)
         self.refresh()
+
+    def clear(self) -> None:
+        """The person left: their notice (e.g. what they erased) goes too (the built view closes on refresh)."""
+        self.notice.value = ""
 
     def refresh(self) -> None:
         if self.built is not None:

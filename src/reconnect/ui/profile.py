@@ -212,7 +212,23 @@ class ProfileView:
         self.share.observe(self._on_share, names="value")
         self.share_sensitive.observe(self._on_share_sensitive, names="value")
         self.report_button.on_click(self._on_report)
+        from .identity import clear_on_sign_out
+
+        clear_on_sign_out(self)
         self._on_person()
+
+    def clear(self) -> None:
+        """The person left: back to their own (now nobody's) answers, the first demo participant, no messages."""
+        self._busy = True
+        try:
+            self.source.value = OWN
+            if self.demo_code.options:
+                self.demo_code.index = 0
+        finally:
+            self._busy = False
+        self.demo_code.layout.display = "none"
+        self.share_message.value = ""
+        self.report_message.value = ""
 
     # -- who is shown ----------------------------------------------------------------------------
     @property
@@ -264,7 +280,7 @@ class ProfileView:
         if self._busy:
             return
         for out in (self.profile_chart, self.change_chart, self.couple_chart):
-            out.clear_output()
+            out.outputs = ()  # not clear_output(): that goes through the page, and without one nothing is cleared
         self.axes.clear()
         self.profile = self.change = self.couple = None
         self.report_message.value = ""

@@ -122,6 +122,9 @@ class PrivateSafetyCheck:
         )
         self.choice.add_class("rc-private-check")
         self.choice.observe(self._on_answer, names="value")
+        from .identity import clear_on_sign_out
+
+        clear_on_sign_out(self)  # on every sign-out the check goes back to unanswered, wherever it is shown
         self.response = w.HTML()
         self.widget = w.VBox(
             [
@@ -144,6 +147,12 @@ class PrivateSafetyCheck:
     @property
     def answer(self) -> str | None:
         return self.choice.value
+
+    def clear(self) -> None:
+        """The person left: unanswered again, the help box gone, the page's suggestions back."""
+        self.choice.value = None
+        self.response.value = ""
+        self.page.set_afraid(False)
 
     def _on_answer(self, _change=None) -> None:
         afraid = self.choice.value == YES

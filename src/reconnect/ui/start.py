@@ -18,7 +18,7 @@ from ..errors import ReconnectError
 from ..i18n import _
 from ..paths import data_home
 from .common import error_message, esc, html_format, info_message, ok_message
-from .identity import DONE_LABEL, DONE_MESSAGE, register, remember_box
+from .identity import DONE_LABEL, DONE_MESSAGE, clear_on_sign_out, register, remember_box
 from .switch import Switch
 
 
@@ -113,7 +113,19 @@ class StartPanel:
             ]
         )
         register("start-panel", self)
+        clear_on_sign_out(self)
         self._show(pt.current_settings(self.home))
+
+    def clear(self) -> None:
+        """The person left: nothing they typed, chose or were told stays in the panel."""
+        self._language_chosen = False
+        for field in (self.resume_code, self.display_name, self.workshop, self.couple):
+            field.value = ""
+        self.session.value = pt.session_label(pt.DEFAULT_SESSION)
+        self.remember.value = False
+        self.message.value = ""
+        self.confirm_text.value = ""
+        self.confirm_box.layout.display = "none"
 
     def refresh(self) -> None:
         """Someone signed in or out on this page (e.g. with I'm done at the bottom): show who, or nobody."""
