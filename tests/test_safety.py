@@ -35,7 +35,8 @@ def test_the_safety_lines_name_the_danger_the_step_and_the_dv_line(bank):
     for needed in ("afraid of your partner", "control", "threaten", "hurt", "on your own first", "1-800-799-7233"):
         assert needed in line, needed
     help_text = " ".join(bank.help)
-    assert "hotpeachpages.net" in help_text  # an international domestic-violence directory
+    assert "hotpeachpages.net" not in help_text  # could not be verified (docs/item-bank.md, help lines)
+    assert "people facing abuse" in help_text and "findahelpline.com" in help_text  # outside the US
     assert "private browser window or a device you trust" in help_text
     assert "journal" in help_text and "reports" in help_text  # Reconnect's own files can be found
     assert "clear your browsing history" not in help_text
@@ -106,7 +107,9 @@ def test_yes_shows_the_resources_and_hides_the_together_suggestions_of_the_page(
 
     assert page.afraid is True
     shown = _text(check.response.value)
-    assert bank.afraid_note in shown and "1-800-799-7233" in shown and "hotpeachpages.net" in shown
+    assert bank.afraid_note in shown and "1-800-799-7233" in shown and "people facing abuse" in shown
+    # after "Yes" the domestic-violence lines come first
+    assert shown.index("1-800-799-7233") < shown.index("988")
     assert 'class="rc-together"' not in help_box.widget.value
     assert "hidden on this page" in _text(help_box.widget.value)
     summary = _text(result.summary.value)
@@ -122,6 +125,9 @@ def test_yes_shows_the_resources_and_hides_the_together_suggestions_of_the_page(
     assert 'class="rc-together"' in help_box.widget.value
     check.choice.value = SKIP
     assert page.afraid is False and "rc-afraid-help" not in check.response.value
+    skipped = _text(check.response.value)  # "I'd rather not say": the help lines are shown too
+    assert all(line in skipped for line in bank.help)
+    assert skipped.index("1-800-799-7233") < skipped.index("988")
     assert _files(tmp_path) == before
 
 

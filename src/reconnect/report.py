@@ -290,10 +290,19 @@ def render_pdf(
     return buffer.getvalue(), count
 
 
+#: Type sizes tried, largest first, so that "Where to get help" ends page 1 instead of spilling over
+#: (a longer language, or a bank with more help lines, gets a slightly smaller type, never a 4th page).
+HELP_SIZES = (10, 9.5, 9, 8.5, 8)
+
+
 def _help(pages: _Pages, bank: ItemBank) -> None:
     pages.heading(_("Where to get help"))
-    for line in bank.help:
-        pages.para(line, bullet="•", size=10)
+    lines = list(bank.help)
+    size = next(
+        (s for s in HELP_SIZES if pages.height(lines, size=s, bullet="•") <= pages.remaining()), HELP_SIZES[-1]
+    )
+    for line in lines:
+        pages.para(line, bullet="•", size=size)
 
 
 def build_report(
