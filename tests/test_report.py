@@ -171,3 +171,24 @@ def test_cli_report_needs_exactly_one_of_participant_or_workshop(tmp_path, capsy
             main(["report", *args, "--pdf", str(tmp_path / "g.pdf")])
         assert exc.value.code == 2
     assert "not allowed with argument" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("with_couple", [True, False])
+def test_the_report_fits_its_pages_in_both_languages(tmp_path, lang, with_couple):
+    """The promised 1-3 pages in every language: page 1 ends with the help lines, page 2 ideas and
+    change, page 3 only the couple page (the Spanish report used to run to 5)."""
+    from reconnect import i18n
+    from reconnect.content import load_item_bank
+
+    root = Path(__file__).resolve().parents[1] / "data"
+    bank = load_item_bank(root / ("item_bank.es.yaml" if lang == "es" else "item_bank.yaml"))
+    couple_folder(tmp_path, me_share=with_couple, partner_share=with_couple)
+    low = {"self_esteem": 1, "distrust": 2, "insecurity": 1, "communication": 2, "foundation": 1}
+    all_areas(tmp_path, ME, low, session="after", minutes=5000)
+    with i18n.language(lang):
+        data, pages, couple = build_report(tmp_path, ME, bank=bank)
+    n, text = _text(data)
+    assert n == pages == (3 if with_couple else 2) and couple is with_couple
+    page_one = _flat(PdfReader(io.BytesIO(data)).pages[0].extract_text())
+    assert all(_flat(line)[-25:] in page_one for line in bank.help), "every help line on page 1"

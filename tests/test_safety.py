@@ -35,7 +35,8 @@ def test_the_safety_lines_name_the_danger_the_step_and_the_dv_line(bank):
     for needed in ("afraid of your partner", "control", "threaten", "hurt", "on your own first", "1-800-799-7233"):
         assert needed in line, needed
     help_text = " ".join(bank.help)
-    assert "hotpeachpages.net" in help_text  # an international domestic-violence directory
+    assert "hotpeachpages.net" not in help_text  # could not be verified (docs/item-bank.md, help lines)
+    assert "people facing abuse" in help_text and "findahelpline.com" in help_text  # outside the US
     assert "private browser window or a device you trust" in help_text
     assert "journal" in help_text and "reports" in help_text  # Reconnect's own files can be found
     assert "clear your browsing history" not in help_text
@@ -106,7 +107,9 @@ def test_yes_shows_the_resources_and_hides_the_together_suggestions_of_the_page(
 
     assert page.afraid is True
     shown = _text(check.response.value)
-    assert bank.afraid_note in shown and "1-800-799-7233" in shown and "hotpeachpages.net" in shown
+    assert bank.afraid_note in shown and "1-800-799-7233" in shown and "people facing abuse" in shown
+    # after "Yes" the domestic-violence lines come first
+    assert shown.index("1-800-799-7233") < shown.index("988")
     assert 'class="rc-together"' not in help_box.widget.value
     assert "hidden on this page" in _text(help_box.widget.value)
     summary = _text(result.summary.value)
@@ -122,6 +125,9 @@ def test_yes_shows_the_resources_and_hides_the_together_suggestions_of_the_page(
     assert 'class="rc-together"' in help_box.widget.value
     check.choice.value = SKIP
     assert page.afraid is False and "rc-afraid-help" not in check.response.value
+    skipped = _text(check.response.value)  # "I'd rather not say": the help lines are shown too
+    assert all(line in skipped for line in bank.help)
+    assert skipped.index("1-800-799-7233") < skipped.index("988")
     assert _files(tmp_path) == before
 
 
@@ -166,3 +172,148 @@ def test_06_ideas_with_together_exercises_carry_the_line(tmp_path, bank):
     shown = _text(view.profile_text.value)
     assert bank.area("communication").exercises[0] in shown
     assert bank.together_line in shown
+
+
+# -- the fear rule: a statement about fear counts as fear ------------------------------------------------
+
+
+def test_only_fear_statements_are_marked_and_they_are_sensitive(bank):
+    fear = [i for a in bank.areas for i in a.items if i.fear]
+    assert [i.id for i in fear] == ["dt10"]
+    assert all(i.sensitive for i in fear)
+
+
+@pytest.mark.parametrize("value, afraid", [(1, False), (3, False), (4, True), (5, True)])
+def test_dt10_at_4_or_5_brings_the_same_help_as_yes(home, me, bank, tmp_path, monkeypatch, value, afraid):
+    monkeypatch.chdir(tmp_path)
+    page = PageSafety()
+    help_box = WhatCanHelp("distrust", page=page, bank=bank)
+    form = RatingForm("distrust", home=home, bank=bank, page=page)
+    result = AreaResult(form, page=page)
+    for item in bank.area("distrust").items:
+        form.questions[item.id].value = 3
+    form.save_button.click()
+    before = _files(tmp_path)
+    assert page.afraid is False and form.fear_help.value == ""
+
+    form.questions["dt10"].value = value
+
+    assert page.afraid is afraid and form.fear_signal is afraid
+    shown = _text(form.fear_help.value)
+    if afraid:
+        # the same help as "Yes" on the check: the note, every help line, the DV line first
+        yes = PrivateSafetyCheck(page=PageSafety(), bank=bank)
+        yes.choice.value = YES
+        assert shown == _text(yes.response.value)
+        assert bank.afraid_note in shown and all(line in shown for line in bank.help)
+        assert shown.index("1-800-799-7233") < shown.index("988")
+        assert 'class="rc-together"' not in help_box.widget.value  # suggestions for two hidden, as after "Yes"
+        assert "hidden on this page" in _text(result.summary.value)
+    else:
+        assert shown == "" and 'class="rc-together"' in help_box.widget.value
+    form.questions["dt10"].value = 2  # changed back: the help goes, quietly
+    assert page.afraid is False and form.fear_help.value == ""
+
+    def not_drafts(files):  # a chosen answer is kept as a draft, as always; the fear rule adds nothing
+        return {f for f in files if "/drafts/" not in f}
+
+    assert not_drafts(_files(tmp_path)) == not_drafts(before), "the fear rule writes nothing"
+    for path in home.rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace").lower()
+            assert "afraid" not in text and "fear" not in text
+
+
+def test_a_fear_answer_restored_from_a_save_brings_the_help_again(home, me, bank):
+    form = RatingForm("distrust", home=home, bank=bank)
+    for item in bank.area("distrust").items:
+        form.questions[item.id].value = 5 if item.id == "dt10" else 3
+    form.save_button.click()
+    page = PageSafety()
+    again = RatingForm("distrust", home=home, bank=bank, page=page)
+    assert page.afraid and bank.afraid_note in _text(again.fear_help.value)
+
+
+def test_the_fear_rule_never_shows_in_the_couple_view(tmp_path, bank):
+    from _profile_fixtures import ME, couple_folder
+    from reconnect.participant import set_current
+    from reconnect.ui.profile import ProfileView
+
+    couple_folder(tmp_path, me_share=True, partner_share=True)  # both answered dt10 at 4 and 5
+    set_current(tmp_path, ME)
+    view = ProfileView(home=tmp_path, demo=tmp_path / "no-demo", bank=bank)
+
+    def html(widget) -> str:
+        out = getattr(widget, "value", "") if isinstance(getattr(widget, "value", ""), str) else ""
+        return out + "".join(html(c) for c in getattr(widget, "children", ()))
+
+    couple = _text(html(view.couple_widget))
+    assert "The two of us" in couple or "both" in couple.lower()  # the couple view is there
+    assert bank.afraid_note not in couple and "rc-afraid-help" not in html(view.couple_widget)
+
+
+def test_the_notebook_form_tells_the_page_and_a_rerun_of_the_check_keeps_the_fear_rule(home, me, monkeypatch):
+    from reconnect import notebook as nb
+
+    monkeypatch.setattr(nb, "data_home", lambda: home)
+    nb._forms.clear()
+    nb.safety_check()
+    help_box = nb.what_can_help("distrust")
+    form = nb._form_for("distrust")
+    form.questions["dt10"].value = 5
+    assert 'class="rc-together"' not in help_box.value
+    nb.safety_check()  # the page's check runs again: unanswered, but dt10 still says afraid
+    help_box = nb.what_can_help("distrust")
+    assert nb._page.answer is None and nb._page.afraid
+    assert 'class="rc-together"' not in help_box.value
+    nb._forms.clear()
+
+
+def test_clear_forgets_the_check_and_the_fear_signal():
+    page = PageSafety()
+    check = PrivateSafetyCheck(page=page)
+    seen = []
+    page.on_change(lambda: seen.append(page.afraid))
+    check.choice.value = YES
+    page.set_fear(True)
+    check.clear()
+    assert check.answer is None and check.response.value == "" and page.afraid is False
+    assert seen[-1] is False
+
+
+# -- the private check on every area page and on 06 ------------------------------------------------------
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+CHECK_CALL = "from reconnect.notebook import safety_check; safety_check()"
+
+
+@pytest.mark.parametrize("folder", ["", "es"])
+@pytest.mark.parametrize(
+    "name",
+    ["01_self_esteem", "02_distrust", "03_insecurity", "04_communication", "05_foundation", "06_my_profile"],
+)
+def test_the_private_check_is_on_every_area_page_and_on_06(folder, name):
+    import json
+
+    cells = json.loads((NOTEBOOKS / folder / f"{name}.ipynb").read_text(encoding="utf-8"))["cells"]
+    sources = ["".join(c["source"]) for c in cells]
+    assert sources.count(CHECK_CALL) == 1, f"{folder}/{name}: the private check, once"
+    at = sources.index(CHECK_CALL)
+    who = next(i for i, s in enumerate(sources) if "who_is_answering()" in s)
+    assert who < at, "after who is answering"
+    later = [
+        i for i, s in enumerate(sources) if any(k in s for k in ("what_can_help(", "rating_form(", "profile_view("))
+    ]
+    assert later and at < min(later), "before the suggestions, the statements and the profile"
+
+
+@pytest.mark.parametrize("area_id", AREA_IDS)
+def test_yes_on_each_area_page_hides_its_together_suggestions(bank, area_id):
+    page = PageSafety()
+    help_box = WhatCanHelp(area_id, page=page, bank=bank)
+    check = PrivateSafetyCheck(page=page, bank=bank)
+    together = any(s.together for s in bank.area(area_id).advice)
+    assert ('class="rc-together"' in help_box.widget.value) == together
+    check.choice.value = YES
+    assert 'class="rc-together"' not in help_box.widget.value
+    shown = _text(check.response.value)
+    assert shown.index("1-800-799-7233") < shown.index("988")

@@ -310,7 +310,7 @@ def test_every_spanish_page_pdf_and_chart_has_no_english_sentence_left(spanish_a
         "fortaleza",
         "Perfil de Reconnect",
         "Lo que ve nuestro grupo",
-        "Para conversar juntos",
+        "Para conversar en pareja",  # gender-neutral (issue 23): was "juntos"
     ):
         assert spanish.casefold() in seen.text.casefold(), spanish
     left = english_left(seen, "es")

@@ -49,8 +49,10 @@ def test_the_spanish_bank_is_valid_and_spanish():
     assert es.area("self_esteem").title == "Apoyarte en tu propia confianza"
     assert "nunca un veredicto" in es.area("foundation").introduction
     help_text = " ".join(es.help)
-    for needed in ("988 y marca 2", "1-800-799-7233", "findahelpline.com", "hotpeachpages.net", "116 123"):
+    for needed in ("988 y marca 2", "AYUDA", "1-800-799-7233", "pide hablar en español", "findahelpline.com", "016"):
         assert needed in help_text
+    for unverified in ("hotpeachpages.net", "988lineadevida.org", "chat en español en thehotline"):
+        assert unverified not in help_text  # docs/item-bank.md: only lines checked with the service
     assert "diagnóstico" in es.non_diagnostic
 
 

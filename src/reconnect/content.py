@@ -35,6 +35,11 @@ MAX_TEXT = 2000
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
+#: The fear rule: an answer of 4 or 5 ("Mostly" or "Completely true of me") on a ``fear: true``
+#: statement counts as fear, whatever the statement's scoring direction.
+FEAR_FROM = 4
+
+
 @dataclass(frozen=True)
 class Item:
     id: str
@@ -43,6 +48,10 @@ class Item:
     #: About fear, bracing to be hurt or hiding parts of oneself: shown with extra care (never to a
     #: partner as a single answer). ``sensitive: true`` in the YAML.
     sensitive: bool = False
+    #: Describes fear of the partner or being controlled by them (``fear: true`` in the YAML; also
+    #: sensitive). An answer of :data:`FEAR_FROM` or more brings the same quiet help as "Yes" on the
+    #: private safety check, on the person's own screen only (docs/item-bank.md, "The fear rule").
+    fear: bool = False
     #: For a statement no longer asked: the last item-bank version that asked it ("" while current).
     #: Answers saved with it keep loading and scoring; see ``retired:`` in docs/item-bank.md.
     retired_after: str = ""
@@ -715,7 +724,16 @@ def _parse_item(
     if not isinstance(sensitive, bool):
         problems.extend(problem(label, f"sensitive is {sensitive!r}", "write sensitive: true or leave it out"))
         ok = False
-    return Item(item_id, text.strip(), reverse, sensitive) if ok else None
+    fear = item.get("fear", False)
+    if not isinstance(fear, bool):
+        problems.extend(problem(label, f"fear is {fear!r}", "write fear: true or leave it out"))
+        ok = False
+    elif fear and sensitive is not True:
+        problems.extend(
+            problem(label, "a statement about fear or control must also be sensitive", "add sensitive: true")
+        )
+        ok = False
+    return Item(item_id, text.strip(), reverse, sensitive, fear) if ok else None
 
 
 def _parse_conversations(raw, problem, problems) -> tuple[Conversation, ...]:

@@ -36,6 +36,7 @@ class _FormsReset:
     def refresh(self) -> None:
         _forms.clear()
         _replaced.clear()  # another person now: nothing passes from the last person's form to theirs
+        _page.set_fear(False)  # the fear rule followed the last person's answers, which are gone now
 
 
 register("forms-reset", _FormsReset())
@@ -121,7 +122,7 @@ def _form_for(area: str) -> RatingForm:
     form = _forms.get(area)
     code = pt.current_code(data_home())
     if form is None or form.settings is None or form.settings.code != code:
-        form = _forms[area] = RatingForm(area)
+        form = _forms[area] = RatingForm(area, page=_page)
         old = _replaced.pop(area, None)
         if old is not None and old.settings is not None and form.settings is not None:
             if old.settings.code == form.settings.code:
@@ -164,11 +165,13 @@ def what_can_help(area: str):
 
 @_friendly
 def safety_check():
-    """05: the optional private question "Do you ever feel afraid of your partner?" (never stored)."""
+    """01-06: the optional private question "Do you ever feel afraid of your partner?" (never stored)."""
     global _page
     from .ui.safety import PrivateSafetyCheck
 
     _page = PageSafety()  # running the page again starts unanswered, and the views after it follow the new check
+    for form in _forms.values():
+        form.use_page(_page)  # the fear rule still counts: a fear statement answered 4 or 5 on this page
     return PrivateSafetyCheck(page=_page).widget
 
 

@@ -23,7 +23,7 @@ from .errors import StoreError
 from .files import ensure_folder, random_id, replace_file, write_new
 from .i18n import _, date
 from .participant import mask_code, session_label
-from .profile import AFRAID_LINE, PARTNER, YOU, Change, CoupleView, Profile, ProfileSource, dv_line
+from .profile import AFRAID_LINE, PARTNER, YOU, Change, CoupleView, Profile, ProfileSource, dv_line, is_dv_line
 
 A4 = (8.27, 11.69)  # inches
 MARGIN = 0.7
@@ -257,7 +257,9 @@ def render_pdf(
                     ),
                     weight="bold",
                 )
-                pages.para(f"{_(AFRAID_LINE)} {dv_line(bank)}", size=9, style="italic")
+                # the first domestic-violence line only: every help line is on page 1, and the couple page stays one page
+                first_dv = next((line for line in bank.help if is_dv_line(line)), dv_line(bank))
+                pages.para(f"{_(AFRAID_LINE)} {first_dv}", size=9, style="italic")
                 pages.para(couple.short_message(), size=10)
                 pages.chart(
                     lambda ax: couple_bars(
@@ -290,10 +292,17 @@ def render_pdf(
     return buffer.getvalue(), count
 
 
+#: Type sizes tried, largest first, so that "Where to get help" ends page 1 instead of spilling over
+#: (a longer language, or a bank with more help lines, gets a slightly smaller type, never a 4th page).
+HELP_SIZES = (10, 9.5, 9, 8.5, 8)
+
+
 def _help(pages: _Pages, bank: ItemBank) -> None:
     pages.heading(_("Where to get help"))
-    for line in bank.help:
-        pages.para(line, bullet="•", size=10)
+    lines = list(bank.help)
+    size = next((s for s in HELP_SIZES if pages.height(lines, size=s, bullet="•") <= pages.remaining()), HELP_SIZES[-1])
+    for line in lines:
+        pages.para(line, bullet="•", size=size)
 
 
 def build_report(

@@ -77,6 +77,7 @@ def entries(bank: ItemBank) -> dict[str, Entry]:
                 text(f"{k}.text", item.text)
                 same(f"{k}.reverse", item.reverse)
                 same(f"{k}.sensitive", item.sensitive)
+                same(f"{k}.fear", item.fear)
                 if group == "retired":
                     same(f"{k}.retired_after", item.retired_after)
                     same(f"{k}.replaced_by", item.replaced_by)

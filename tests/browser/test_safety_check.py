@@ -49,7 +49,8 @@ def test_private_check_hides_the_together_suggestions_in_app_mode(page, voila, s
     check.get_by_label("Yes", exact=True).check()
     help_box = page.locator(".rc-afraid-help")
     expect(help_box).to_contain_text("1-800-799-7233")
-    expect(help_box).to_contain_text("hotpeachpages.net")
+    expect(help_box).to_contain_text("people facing abuse")
+    expect(help_box.locator("li").first).to_contain_text("Domestic Violence Hotline")  # the DV line first
     expect(help_list.locator(".rc-together")).to_have_count(0)
     expect(exercises.locator(".rc-together")).to_have_count(0)
     expect(exercises.locator(".rc-alone")).to_have_count(len(AREA.exercise_list) - TOGETHER_EXERCISES)
@@ -73,6 +74,33 @@ def test_private_check_hides_the_together_suggestions_in_app_mode(page, voila, s
     expect(exercises.locator(".rc-together")).to_have_count(TOGETHER_EXERCISES)
     expect(page.locator(".rc-afraid-help")).to_have_count(0)
     assert _files(voila.home) == files_before
+
+    # "I'd rather not say" shows the help lines too, and hides nothing
+    check.get_by_label("I'd rather not say", exact=True).check()
+    expect(page.locator(".rc-skip-help")).to_contain_text("988")
+    expect(help_list.locator(".rc-together")).to_have_count(TOGETHER_ADVICE)
+    assert _files(voila.home) == files_before
+
+
+def test_a_fear_statement_at_5_brings_the_help_on_02_in_app_mode(page, voila, shot):
+    """The fear rule: "I worry that my partner will hurt me" at 5 shows the same help as "Yes", under
+    the statements, and hides the suggestions for two; the private check is on 02 too."""
+    distrust = BANK.area("distrust")
+    new_participant(voila.home)
+    open_voila(page, voila, "02_distrust.ipynb")
+    expect(page.locator(".rc-private-check")).to_have_count(1)
+    help_list = page.locator(".rc-what-can-help")
+    together = sum(s.together for s in distrust.advice)
+    expect(help_list.locator(".rc-together")).to_have_count(together)
+    values = [5 if item.fear else 3 for item in distrust.items]
+    choose_with_keyboard(page, values)
+    fear_help = page.locator(".rc-afraid-help")
+    expect(fear_help).to_have_count(1)
+    expect(fear_help).to_contain_text(BANK.afraid_note[:40])
+    expect(fear_help.locator("li").first).to_contain_text("Domestic Violence Hotline")
+    expect(help_list.locator(".rc-together")).to_have_count(0)
+    fear_help.scroll_into_view_if_needed()
+    shot(page, "fear-rule-02-1366x900")
 
 
 def _check_then_sign_out(page, home, shot, mode: str) -> None:

@@ -8,7 +8,7 @@ import ipywidgets as w
 
 from .. import participant as pt
 from ..answers import AreaAnswers, Outcome
-from ..content import ItemBank, load_item_bank
+from ..content import FEAR_FROM, ItemBank, load_item_bank
 from ..errors import ReconnectError
 from ..i18n import N_, _, ngettext, number
 from ..incidents import guarded
@@ -27,7 +27,7 @@ from .common import (
     safety_html,
     show_figure,
 )
-from .safety import PageSafety, suggestions_html
+from .safety import PageSafety, afraid_help_html, suggestions_html
 
 
 class RatingForm:
@@ -37,10 +37,20 @@ class RatingForm:
     only turns their outcomes into what the participant sees.
     """
 
-    def __init__(self, area_id: str, *, home: str | Path | None = None, bank: ItemBank | None = None):
+    def __init__(
+        self,
+        area_id: str,
+        *,
+        home: str | Path | None = None,
+        bank: ItemBank | None = None,
+        page: PageSafety | None = None,
+    ):
         self.bank = bank or load_item_bank()
         self.area = self.bank.area(area_id)
         self.home = Path(home) if home is not None else data_home()
+        #: This page's safety state: the fear rule tells it when a fear statement is answered 4 or 5.
+        self.page = page or PageSafety()
+        self._fear_ids = {item.id for item in self.area.items if item.fear}
         self.settings = pt.current_settings(self.home)
         self.answers = (
             AreaAnswers(area_id, home=self.home, settings=self.settings, bank=self.bank) if self.settings else None
@@ -56,12 +66,16 @@ class RatingForm:
             choice.observe(self._on_change, names="value")
             self.questions[item.id] = choice
         self.progress = w.HTML()
+        #: The fear rule's quiet help, on this screen only (never saved, never in a couple or group view).
+        self.fear_help = w.HTML()
         self.save_button = w.Button(
             description=_("Save my answers"), button_style="primary", icon="check", layout=w.Layout(width="auto")
         )
         self.save_button.on_click(self._on_save)
         self.message = w.HTML()
-        self.widget = w.VBox([self.header, *self.questions.values(), self.progress, self.save_button, self.message])
+        self.widget = w.VBox(
+            [self.header, *self.questions.values(), self.progress, self.fear_help, self.save_button, self.message]
+        )
         self._restore()
 
     # -- state ---------------------------------------------------------------------------------
@@ -121,6 +135,24 @@ class RatingForm:
         self._on_change()
         self._restoring = False
 
+    @property
+    def fear_signal(self) -> bool:
+        """The fear rule: a ``fear: true`` statement answered :data:`~reconnect.content.FEAR_FROM` or more.
+
+        Read from the answers on screen (saved or not), so the help comes as soon as the answer is chosen.
+        """
+        return any((self.questions[i].value or 0) >= FEAR_FROM for i in self._fear_ids)
+
+    def use_page(self, page: PageSafety) -> None:
+        """Follow another page state (the page's check ran again); the fear rule tells it at once."""
+        self.page = page
+        self._update_fear()
+
+    def _update_fear(self) -> None:
+        fear = self.fear_signal
+        self.fear_help.value = afraid_help_html(self.bank) if fear else ""
+        self.page.set_fear(fear)
+
     def hand_over_to(self, successor: RatingForm) -> None:
         """This form's view was replaced by ``successor``'s (the page ran again) for the same person.
 
@@ -159,6 +191,7 @@ class RatingForm:
         self.progress.value = (
             f'<div class="rc-progress" role="status" style="font-size:15px;margin-top:8px;">{esc(counted)}</div>'
         )
+        self._update_fear()
 
     @guarded("message")
     def _on_save(self, _button=None) -> None:

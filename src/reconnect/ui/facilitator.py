@@ -543,9 +543,9 @@ class FacilitatorDashboard:
                 for r in rel.itertuples()
             )
             words = _(
-                "Cronbach's alpha says how closely the statements of an area agree with each other in this "
-                "group (0 to 1; about 0.7 or more is usually read as 'they measure one thing'). It describes the "
-                "statements, not the people."
+                "Cronbach's alpha says how consistently people in this group answered the statements of an "
+                "area (0 to 1; about 0.7 or more is the usual rule of thumb). It cannot show that the statements "
+                "measure one thing, or what they measure, and it says nothing about any person."
             )
             body = f"<p>{esc(words)}</p><ul>{rows}</ul>"
         else:

@@ -21,22 +21,90 @@ ANSWERS = {YES: N_("Yes"), NO: N_("No"), SKIP: N_("I'd rather not say")}
 
 
 class PageSafety:
-    """What the private check decided for this page (in memory only). Views listen for changes."""
+    """What this page knows about safety (in memory only). Views listen for changes.
+
+    Two things make a page treat its reader as afraid, and both bring the same quiet help:
+    "Yes" on the private check (:class:`PrivateSafetyCheck`), and an answer of
+    :data:`~reconnect.content.FEAR_FROM` or more to a statement the bank marks ``fear: true``
+    (the fear rule, :meth:`~reconnect.ui.area.RatingForm.fear_signal`). Neither is ever saved.
+    """
 
     def __init__(self) -> None:
-        self.afraid = False
+        self.answer: str | None = None  # the private check: YES, NO, SKIP or None
+        self.fear = False  # a fear statement on this page answered 4 or 5
         self._listeners: list = []
 
+    @property
+    def afraid(self) -> bool:
+        return self.answer == YES or self.fear
+
     def on_change(self, callback) -> None:
-        """Call ``callback()`` whenever the answer changes (the views re-render)."""
+        """Call ``callback()`` whenever what the page knows changes (the views re-render)."""
         self._listeners.append(callback)
 
+    def _set(self, answer: str | None, fear: bool) -> None:
+        before = (self.answer, self.fear)
+        self.answer, self.fear = answer, fear
+        if (self.answer, self.fear) != before:
+            for callback in self._listeners:
+                callback()
+
+    def set_answer(self, answer: str | None) -> None:
+        """The private check's answer (YES, NO, SKIP, or None when unanswered)."""
+        self._set(answer, self.fear)
+
+    def set_fear(self, fear: bool) -> None:
+        """The fear rule: a fear statement on this page is answered 4 or 5 (or no longer is)."""
+        self._set(self.answer, bool(fear))
+
     def set_afraid(self, afraid: bool) -> None:
-        if afraid == self.afraid:
-            return
-        self.afraid = afraid
-        for callback in self._listeners:
-            callback()
+        """Shorthand for the check: ``True`` is "Yes", ``False`` unanswered."""
+        self.set_answer(YES if afraid else None)
+
+    def reset(self) -> None:
+        """Forget everything (sign out): unanswered, no fear signal; the views follow."""
+        self._set(None, False)
+
+
+def help_lines(bank: ItemBank, *, afraid: bool = False) -> list[str]:
+    """The bank's help lines; for someone afraid of their partner, the domestic-violence lines first.
+
+    Examples
+    --------
+    >>> from reconnect.content import load_item_bank
+    >>> bank = load_item_bank()
+    >>> "Domestic Violence" in help_lines(bank, afraid=True)[0]
+    True
+    >>> help_lines(bank) == list(bank.help)
+    True
+    """
+    from ..profile import is_dv_line
+
+    lines = list(bank.help)
+    if afraid:
+        lines = [line for line in lines if is_dv_line(line)] + [line for line in lines if not is_dv_line(line)]
+    return lines
+
+
+def afraid_help_html(bank: ItemBank) -> str:
+    """The help for someone afraid of their partner: the bank's note, then the DV lines first."""
+    items = "".join(f"<li>{esc(line)}</li>" for line in help_lines(bank, afraid=True))
+    return (
+        '<div class="rc-afraid-help" role="status" style="font-size:15px;background:#F5F5F5;'
+        'padding:8px 12px;margin-top:6px;">'
+        f"<p>{esc(bank.afraid_note)}</p><ul>{items}</ul></div>"
+    )
+
+
+def skip_help_html(bank: ItemBank) -> str:
+    """After "I'd rather not say": no question asked back, the help lines shown all the same."""
+    items = "".join(f"<li>{esc(line)}</li>" for line in help_lines(bank, afraid=True))
+    return (
+        '<div class="rc-skip-help" style="font-size:15px;padding:4px 12px;margin-top:6px;">'
+        "<p>"
+        + esc(_("That is fine. If you ever want to talk with someone, these lines are free and private:"))
+        + f"</p><ul>{items}</ul></div>"
+    )
 
 
 def together_note_html(bank: ItemBank) -> str:
@@ -107,8 +175,9 @@ class WhatCanHelp:
 class PrivateSafetyCheck:
     """The optional question "Do you ever feel afraid of your partner?" (never stored).
 
-    Choosing *Yes* shows the help resources and hides the suggestions meant for the two of you on this
-    page; *No* or *I'd rather not say* shows them again. Nothing is written anywhere.
+    On every area page (01-05) and on 06. *Yes* shows the help, the domestic-violence line first,
+    and hides the suggestions meant for the two of you on this page; *I'd rather not say* shows the
+    help lines too; *No* a short thank-you. Nothing is written anywhere; :meth:`clear` forgets it.
     """
 
     def __init__(self, *, page: PageSafety | None = None, bank: ItemBank | None = None):
@@ -149,21 +218,18 @@ class PrivateSafetyCheck:
         return self.choice.value
 
     def clear(self) -> None:
-        """The person left: unanswered again, the help box gone, the page's suggestions back."""
+        """The person left (sign out): unanswered, no help shown, no fear signal; the page's views follow."""
         self.choice.value = None
         self.response.value = ""
-        self.page.set_afraid(False)
+        self.page.reset()
 
     def _on_answer(self, _change=None) -> None:
-        afraid = self.choice.value == YES
-        if afraid:
-            help_items = "".join(f"<li>{esc(line)}</li>" for line in self.bank.help)
-            self.response.value = (
-                '<div class="rc-afraid-help" role="status" style="font-size:15px;background:#F5F5F5;'
-                'padding:8px 12px;margin-top:6px;">'
-                f"<p>{esc(self.bank.afraid_note)}</p><ul>{help_items}</ul></div>"
-            )
-        elif self.choice.value is None:
+        answer = self.choice.value
+        if answer == YES:
+            self.response.value = afraid_help_html(self.bank)
+        elif answer == SKIP:
+            self.response.value = skip_help_html(self.bank)
+        elif answer is None:
             self.response.value = ""
         else:
             self.response.value = (
@@ -176,4 +242,4 @@ class PrivateSafetyCheck:
                 )
                 + "</p>"
             )
-        self.page.set_afraid(afraid)
+        self.page.set_answer(answer)
