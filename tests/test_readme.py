@@ -33,6 +33,7 @@ def test_series_table_lists_every_notebook_by_its_own_title():
     names = [row[1].strip("`") for row in rows]
     assert names == sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
     for number, name, title, *_ in rows:
+        name = name.strip("`")
         nb = json.loads((ROOT / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
         own = re.sub(r"^\d+\.\s*", "", title_of(nb))  # "1. Standing on ..." is numbered in the # column
         assert title == own, f"README calls {name} {title!r}; the notebook's own title is {own!r}"
