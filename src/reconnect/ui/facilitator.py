@@ -63,6 +63,10 @@ PRESENT_CSS = (
     " .rc-present img.rc-chart{width:100% !important;max-width:100% !important;}"
     " .rc-present .widget-output:has(img.rc-chart){flex:1 1 100% !important;}"
     " body:has(.rc-present) #rendered_cells > div{max-width:none !important;padding:0 12px 3rem 12px;}"
+    # JupyterLab: the dashboard's cell gives up its prompt column and margins to the charts
+    " .jp-OutputArea-child:has(.rc-present) > .jp-OutputArea-prompt,.jp-Cell:has(.rc-present) .jp-Collapser"
+    "{display:none !important;}"
+    " .jp-Cell:has(.rc-present){padding-left:0 !important;padding-right:0 !important;}"
     " body:has(.rc-present) #rendered_cells .jp-RenderedMarkdown p,"
     " body:has(.rc-present) #rendered_cells .jp-RenderedMarkdown li{max-width:none;}" + PRESENT_IMG_CSS + "</style>"
 )
