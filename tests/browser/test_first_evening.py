@@ -81,6 +81,8 @@ def test_presentation_mode_reaches_the_back_row(page, request, mode, shot):
         expect(page.get_by_label(label, exact=True)).to_be_hidden()
     expect(page.get_by_role("button", name="Refresh")).to_be_hidden()
     expect(page.get_by_role("button", name="Presentation mode")).to_be_visible()
+    area = page.get_by_label("Statements of").evaluate(MEASURE_SELECT)  # the area's statements: whole, not cut
+    assert area["text"] and area["need"] + 20 <= area["have"] and area["size"] >= 22, f"{mode}: {area}"
 
     # each chart as wide as the page allows, its own lettering at least 18 px as displayed
     width = page.evaluate(
@@ -176,9 +178,10 @@ def test_controls_at_body_size_and_a_steady_layout(page, request, mode, shot):
         ".filter(e => e.offsetParent !== null).map(e => parseFloat(getComputedStyle(e).fontSize))"
     )
     assert sizes and min(sizes) >= body, (body, sizes)
-    save = page.get_by_role("button", name="Save my settings").bounding_box()
-    field = page.get_by_label("Name (optional)").bounding_box()
-    assert save["width"] < 0.6 * field["width"], f"Save my settings is a bar: {save['width']:.0f} px"
+    save = page.get_by_role("button", name="Save my settings").evaluate(
+        "b => [b.getBoundingClientRect().width, b.closest('.rc-start').getBoundingClientRect().width]"
+    )
+    assert save[0] < 0.4 * save[1], f"Save my settings is a bar: {save[0]:.0f} of {save[1]:.0f} px"
     page.get_by_role("button", name="Resume with this code").click()  # an empty code box
     message = page.locator(".rc-start .rc-error")
     expect(message).to_contain_text("The code box is empty")
@@ -224,7 +227,7 @@ MEASURE_SELECT = """s => {
   const ctx = document.createElement('canvas').getContext('2d');
   ctx.font = getComputedStyle(s).font;
   const text = s.options[s.selectedIndex] ? s.options[s.selectedIndex].text : '';
-  return {text, need: ctx.measureText(text).width, have: s.clientWidth};
+  return {text, need: ctx.measureText(text).width, have: s.clientWidth, size: parseFloat(getComputedStyle(s).fontSize)};
 }"""
 
 
@@ -235,7 +238,7 @@ def test_profile_drop_downs_show_their_whole_choice_in_spanish(page, request, mo
     code = pt.start_new(server.home, remember=True).code
     _open(page, server, mode, "es/06_my_profile.ipynb")
     expect(page.locator(".rc-who .rc-code")).to_have_text(code)
-    select = page.locator(".widget-dropdown select").first
+    select = page.locator(".widget-dropdown select >> visible=true").first
     expect(select).to_be_visible()
     got = select.evaluate(MEASURE_SELECT)
     assert got["text"] and got["need"] + 20 <= got["have"], f"{mode}: the drop-down cuts its text: {got}"

@@ -58,7 +58,8 @@ PRESENT_CSS = (
     ".rc-present h3{font-size:32px !important;} body:has(.rc-present) .jp-RenderedMarkdown h2{font-size:34px;}"
     " .rc-present .rc-prompts li{margin-bottom:10px;}"
     " .rc-present .widget-inline-hbox,.rc-present .jupyter-button{height:auto;min-height:44px;}"
-    " .rc-present .widget-dropdown select{height:44px;}"
+    " .rc-present .widget-dropdown{width:auto !important;max-width:100%;}"
+    " .rc-present .widget-dropdown select{height:44px;min-width:16em;flex:0 1 auto;}"
     # each chart takes the whole width: below it (not beside it) the prompts
     " .rc-present img.rc-chart{width:100% !important;max-width:100% !important;}"
     " .rc-present .widget-output:has(img.rc-chart){flex:1 1 100% !important;}"
