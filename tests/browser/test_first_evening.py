@@ -108,10 +108,14 @@ def test_presentation_mode_reaches_the_back_row(page, request, mode, shot):
 
 # -- 2. app mode's server log ----------------------------------------------------------------------------
 LOG_PROBLEM = re.compile(r"Traceback|WARNING|Warning|ERROR|\b(403|404|500)\b")
+# Stopping the Python of a page left idle is app mode's own housekeeping (Jupyter logs it as a warning); the
+# test servers cull after 60 s, so on a busy machine a page of an earlier test can be culled during the journey.
+CULLED = re.compile(r"WARNING \| Culling 'idle' kernel")
 
 
 def test_a_clean_journey_leaves_a_clean_app_log(page, voila):
-    """Start page, 00, 01 (sign in, answer), 06, 07: nothing in Voilà's log but its own start and kernels."""
+    """00 opened directly (no start page first: as a link or the workshop room opens it), 01 (sign in,
+    answer), 06, 07, the start page: nothing in Voilà's log but its own start and kernels."""
     log = voila.log.read_text(errors="replace")
     start = log[: log.index("is running at")]
     assert not LOG_PROBLEM.search(start), start
@@ -119,17 +123,17 @@ def test_a_clean_journey_leaves_a_clean_app_log(page, voila):
     home = voila.home
     pt.forget(home)
     code = pt.start_new(home).code
-    page.goto(voila.url + "/")
-    expect(page.get_by_role("link", name=re.compile("Start here"))).to_be_visible()
     for notebook in ("00_start_here.ipynb", "01_self_esteem.ipynb", "06_my_profile.ipynb", "07_group_discussion.ipynb"):
         open_voila(page, voila, notebook)
         if notebook.startswith("01"):
             page.get_by_label("My participant code").fill(code)
             page.get_by_role("button", name="This is me").click()
             page.locator(".rc-choice-group").first.locator("label.rc-option").nth(2).click()
+    page.goto(voila.url + "/")
+    expect(page.get_by_role("link", name=re.compile("Start here"))).to_be_visible()
     page.wait_for_timeout(1000)
     journey = voila.log.read_text(errors="replace")[mark:]
-    problems = [line for line in journey.splitlines() if LOG_PROBLEM.search(line)]
+    problems = [line for line in journey.splitlines() if LOG_PROBLEM.search(line) and not CULLED.search(line)]
     assert not problems, "\n".join(problems[:20])
     print(f"app-mode log of the journey: {len(journey.splitlines())} lines, no warning or traceback")
 
