@@ -95,6 +95,8 @@ def test_presentation_mode_reaches_the_back_row(page, request, mode, shot):
         assert chart["smallest"] >= 18, f"{mode}: chart lettering under 18 px: {chart}"
     assert width >= (0.9 if mode == "app" else 0.8) * PROJECTOR["width"], f"{mode}: the page keeps {width:.0f} px"
     shot(page, f"07-presenting-{mode}")
+    page.locator("img.rc-chart").first.evaluate("e => e.scrollIntoView({block: 'start'})")
+    shot(page, f"07-presenting-chart-{mode}")
     summary = {
         "before": min(t["size"] for t in before),
         "after": min(t["size"] for t in texts),
