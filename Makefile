@@ -7,8 +7,11 @@ STAMP  := $(VENV)/.installed-stamp
 LABEXT_DIR := $(VENV)/share/jupyter/labextensions
 VOILA_TEMPLATES := $(VENV)/share/jupyter/voila/templates
 DEMO   := data/demo
-# Jupyter refuses to run as root without this flag (containers, CI machines).
-LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
+# Jupyter refuses to run as root without this flag (containers, CI machines); it is always given as root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# `make lab LAB_PORT=8890` if 8888 is taken; `make lab LAB_FLAGS=--no-browser` adds JupyterLab flags of your own.
+LAB_PORT ?= 8888
+LAB_FLAGS ?=
 # The language of the content: `make app LANG=es` (or RECONNECT_LANG=es) serves data/item_bank.es.yaml.
 # LANG is also the locale variable, so when it is given on make's command line it only picks the content
 # language: the servers get RECONNECT_LANG=es and a locale that exists (C.UTF-8, or LANG itself when it
@@ -58,7 +61,7 @@ demo: setup
 # In another language (LANG=es): the translated notebooks (notebooks/es) and JupyterLab's menus in it
 # (the language pack); see src/reconnect/servers.py.
 lab: setup demo
-	$(SERVER_ENV) $(BIN)/python -m reconnect.servers lab $(LAB_FLAGS)
+	$(SERVER_ENV) $(BIN)/python -m reconnect.servers lab $(ROOT_FLAG) --ServerApp.port=$(LAB_PORT) $(LAB_FLAGS)
 
 # App mode: the notebooks as web pages with no code (Voilà), on this computer only. Ctrl+C stops it.
 # A laptop handed round is the usual case, so app mode is SHARED unless told otherwise: it never

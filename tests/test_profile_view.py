@@ -92,7 +92,8 @@ def test_report_button_writes_a_new_file_each_time(tmp_path, no_demo):
     view.report_button.click()
     first = view.last_report
     assert first.is_file() and first.parent == tmp_path / "reports"
-    assert str(first) in view.report_message.value and "couple page" in view.report_message.value
+    assert first.name in view.report_message.value and "couple page" in view.report_message.value
+    assert str(first.parent) not in view.report_message.value  # the file's name, never the server's path
     view.report_button.click()
     assert view.last_report != first and first.is_file() and view.last_report.is_file()
 

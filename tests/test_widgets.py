@@ -91,7 +91,9 @@ def test_bad_code_shows_an_error_and_changes_nothing(home, me, typed):
     panel.resume_code.value = typed
     panel.resume_button.click()
     assert "rc-error" in panel.message.value
-    assert "not a participant code" in panel.message.value
+    # an empty box is told what to type (a plain sentence, not "'' is not a participant code")
+    assert ("code box is empty" if not typed else "not a participant code") in panel.message.value
+    assert "''" not in panel.message.value
     assert "<b>KM7" not in panel.message.value, "the typed text is escaped"
     assert panel.status.value == status
     assert pt.current_code(home) == CODE

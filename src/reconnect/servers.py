@@ -9,9 +9,15 @@ language other than English:
   an application settings folder of this installation (``.venv/share/reconnect/lab-settings/es``),
   passed with ``--LabApp.app_settings_dir``. A language chosen by hand in JupyterLab's own
   *Settings → Language* menu is a user setting and still wins.
-- **Voilà**'s start page (``src/reconnect/app_template/tree-lab.html``) is told the language with
-  ``--Voila.tornado_settings`` (a template variable), so ``http://localhost:8866/`` lists the
+- **Voilà**'s start page (``src/reconnect/app_template/tree-lab.html``) is told the language in Voilà's
+  settings file (a template variable, :func:`app_settings`), so ``http://localhost:8866/`` lists the
   translated pages with their translated titles.
+
+In every language, ``make app`` gives Voilà a settings file (``.venv/share/reconnect/app-settings/<lang>/
+voila.json``) that keeps its log free of what the product can avoid: the series' JupyterLab extension is
+not asked for (app mode needs none of it), kernels talk over local sockets (no "unencrypted TCP" warning),
+and the notebooks are signed in that folder's own store (no "not trusted" warning for every page). And
+``make lab`` prints and opens the start page's own address, with JupyterLab's news question turned off.
 
 In every language, JupyterLab sends widget messages to the kernel's main thread, in the order they were
 made, never over *kernel subshells* (``LAB_SETTINGS``: ``commsOverSubshells`` → ``disabled``, in the same
@@ -23,12 +29,10 @@ Examples
 --------
 >>> lab_locale("es"), lab_locale("en"), lab_locale("xx")
 ('es_ES', None, None)
->>> lab_overrides("en")
-{'@jupyterlab/apputils-extension:kernels-settings': {'commsOverSubshells': 'disabled'}}
->>> voila_args("es")
-['--Voila.tornado_settings={"jinja_template_vars": {"reconnect_language": "es"}}']
->>> voila_args("en")
-[]
+>>> sorted(lab_overrides("en"))
+['@jupyterlab/apputils-extension:kernels-settings', '@jupyterlab/apputils-extension:notification']
+>>> voila_args("es", prefix=getfixture("tmp_path"))[0].endswith("/share/reconnect/app-settings/es")
+True
 """
 
 from __future__ import annotations
@@ -58,7 +62,11 @@ def lab_locale(lang: str) -> str | None:
 #: Settings of every JupyterLab the product starts (and of the browser tests' servers): widget messages go
 #: to the kernel's main thread in the order they were made, not over a kernel subshell, where ipykernel 7
 #: runs one widget's messages on two threads at once (:mod:`reconnect.ui.serial`).
-LAB_SETTINGS = {"@jupyterlab/apputils-extension:kernels-settings": {"commsOverSubshells": "disabled"}}
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension:kernels-settings": {"commsOverSubshells": "disabled"},
+    # no toast asking whether JupyterLab may fetch its news, nor checks for its updates (nothing leaves the machine)
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+}
 
 
 def lab_overrides(lang: str) -> dict:
@@ -90,32 +98,101 @@ def start_page(lang: str, notebooks: str | Path = "notebooks") -> Path:
 
 def lab_args(lang: str, notebooks: str | Path = "notebooks") -> list[str]:
     """The arguments of ``jupyter lab`` for ``lang`` (after any of the caller's own flags): the notebooks
-    folder is the one JupyterLab serves (so the other languages' pages stay reachable), and it opens on
-    the start page of ``lang``."""
-    own = [f"--LabApp.app_settings_dir={lab_settings_dir(lang)}"]
+    folder is the one JupyterLab serves (so the other languages' pages stay reachable), and its default
+    address, the one it prints and opens, is the start page of ``lang``.
+
+    >>> lab_args("en")[1:] == [f"--ServerApp.root_dir={Path('notebooks').resolve()}",
+    ...                        "--LabApp.default_url=/lab/tree/00_start_here.ipynb"]
+    True
+    """
     page = start_page(lang, notebooks)
-    if page.parent == Path(notebooks):
-        return [*own, str(page)]  # English: as before, the folder of the page is served
+    # The start page is JupyterLab's default address, so the address it prints opens it (not the Launcher).
     return [
-        *own,
+        f"--LabApp.app_settings_dir={lab_settings_dir(lang)}",
         f"--ServerApp.root_dir={Path(notebooks).resolve()}",
         f"--LabApp.default_url=/lab/tree/{page.relative_to(notebooks).as_posix()}",
     ]
 
 
-def voila_args(lang: str) -> list[str]:
-    """The arguments that tell Voilà's start page the installation's language."""
+#: The series' JupyterLab extension is for JupyterLab only: app mode's page marks toggle buttons itself
+#: (``app_template/index.html.j2``), and Voilà refuses (403, with a traceback in its log) to serve the
+#: extension that ``make setup`` links into the environment.
+APP_EXTENSION_DENYLIST = ["reconnect-series"]
+
+
+def app_settings(lang: str, *, folder: str | Path) -> dict:
+    """Voilà's settings for ``make app`` (written to ``voila.json``): the start page's language (a template
+    variable), no JupyterLab-only extension, kernels over local sockets rather than TCP, and the notebooks'
+    signatures in this installation's own store (:func:`sign_notebooks`), so the log stays free of warnings.
+
+    >>> s = app_settings("es", folder="/x")
+    >>> s["Voila"]["tornado_settings"], s["VoilaConfiguration"], s["KernelManager"]
+    ({'jinja_template_vars': {'reconnect_language': 'es'}}, {'extension_denylist': ['reconnect-series']}, {'transport': 'ipc'})
+    >>> "tornado_settings" in app_settings("en", folder="/x")["Voila"]
+    False
+    """
+    folder = Path(folder)
+    settings: dict = {
+        "Voila": {},
+        "VoilaConfiguration": {"extension_denylist": list(APP_EXTENSION_DENYLIST)},
+        # a kernel on TCP warns in the log that its messages travel unencrypted; local sockets stay on this computer
+        "KernelManager": {"transport": "ipc"},
+        "NotebookNotary": {"db_file": str(folder / "signatures.db"), "secret_file": str(folder / "notebook_secret")},
+    }
     lang = normalise_language(lang)
-    if lang == DEFAULT_LANGUAGE:
-        return []
-    return ["--Voila.tornado_settings=" + json.dumps({"jinja_template_vars": {"reconnect_language": lang}})]
+    if lang != DEFAULT_LANGUAGE:
+        settings["Voila"]["tornado_settings"] = {"jinja_template_vars": {"reconnect_language": lang}}
+    return settings
+
+
+def app_settings_dir(lang: str, *, prefix: str | Path = sys.prefix) -> Path:
+    """Write Voilà's settings for ``lang`` (:func:`app_settings`) into a folder of this installation; return it."""
+    folder = Path(prefix) / "share" / "reconnect" / "app-settings" / normalise_language(lang)
+    folder.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(app_settings(lang, folder=folder), indent=2) + "\n"
+    path = folder / "voila.json"
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")  # the installation's own settings file, rewritten as a whole
+    return folder
+
+
+def sign_notebooks(notebooks: str | Path, folder: str | Path) -> int:
+    """Mark the series' notebooks as trusted in the signature store of :func:`app_settings` (Voilà runs them
+    anyway; an unsigned notebook only adds "Notebook ... is not trusted" to the log for every page).
+    Returns how many were signed."""
+    import nbformat
+    from nbformat.sign import NotebookNotary
+
+    folder = Path(folder)
+    notary = NotebookNotary(db_file=str(folder / "signatures.db"), secret_file=str(folder / "notebook_secret"))
+    count = 0
+    for path in sorted(Path(notebooks).rglob("*.ipynb")):
+        if ".ipynb_checkpoints" in path.parts:
+            continue
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except Exception:  # not a notebook Voilà could show either; it says so itself
+            continue
+        if not notary.check_signature(nb):
+            notary.sign(nb)
+        count += 1
+    return count
+
+
+def voila_args(lang: str, *, prefix: str | Path = sys.prefix) -> list[str]:
+    """The arguments that give Voilà its settings (:func:`app_settings_dir`), read before Voilà's usual places
+    (the working folder, then Jupyter's configuration folders)."""
+    from jupyter_core.paths import jupyter_config_path
+
+    places = [app_settings_dir(lang, prefix=prefix), Path.cwd(), *jupyter_config_path()]
+    return [f"--Voila.config_file_paths={place}" for place in places]
 
 
 def command(what: str, flags: list[str], lang: str) -> list[str]:
     """The command line ``make lab`` / ``make app`` runs: ``jupyter lab ...`` or ``voila notebooks ...``.
 
-    >>> command("app", ["--port=8866"], "es")[1:]
-    ['notebooks', '--port=8866', '--Voila.tornado_settings={"jinja_template_vars": {"reconnect_language": "es"}}']
+    >>> command("app", ["--port=8866"], "es")[1:3]
+    ['notebooks', '--port=8866']
     """
     bindir = Path(sys.executable).parent
     if what == "lab":
@@ -129,7 +206,10 @@ def main(argv: list[str] | None = None) -> int:
     if args[:1] not in (["lab"], ["app"]):
         print("usage: python -m reconnect.servers lab|app [FLAGS...]", file=sys.stderr)
         return 2
-    line = command(args[0], args[1:], requested_language())
+    lang = requested_language()
+    if args[0] == "app":
+        sign_notebooks("notebooks", app_settings_dir(lang))
+    line = command(args[0], args[1:], lang)
     os.execv(line[0], line)
     return 0  # not reached
 

@@ -18,7 +18,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reconnect.servers import LAB_SETTINGS
+from reconnect.servers import LAB_SETTINGS, app_settings_dir, sign_notebooks, voila_args
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -490,7 +490,9 @@ def start_servers(project: dict[str, Path], timeout: float = 60) -> dict[str, Se
             "--Voila.ip=127.0.0.1",
             "--MappingKernelManager.cull_idle_timeout=60",
             "--MappingKernelManager.cull_interval=20",
+            *voila_args("en"),  # the product's own settings for app mode (servers.app_settings)
         ]
+        sign_notebooks(project["notebooks"], app_settings_dir("en"))  # as `make app` does
         voila = Server(
             "Voilà",
             f"http://127.0.0.1:{vport}",

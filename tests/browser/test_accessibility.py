@@ -62,7 +62,7 @@ def _presentation_toggle_says_pressed(page) -> None:
     expect(toggle).to_have_attribute("aria-pressed", "false")
     toggle.click()
     expect(toggle).to_have_attribute("aria-pressed", "true")
-    expect(page.locator(".rc-present")).to_have_count(1)  # the kernel took it
+    expect(page.locator(".rc-dashboard.rc-present")).to_have_count(1)  # the kernel took it
 
 
 @pytest.mark.parametrize("nb", PAGES + ["es/00_start_here.ipynb", "es/01_self_esteem.ipynb"])

@@ -140,8 +140,14 @@ function render({ model, el }) {
           mark();
         }
       });
+      // The words twice in one grid cell: shown, and (hidden, ::after) in bold, so the box is as wide and as tall
+      // as the chosen, bold answer from the start: choosing never wraps a line or moves the page.
       const text = document.createElement("span");
-      text.textContent = label;
+      text.className = "rc-option-text";
+      text.dataset.label = label; // the hidden bold copy (CSS ::after; not part of the page's text)
+      const shown = document.createElement("span");
+      shown.textContent = label;
+      text.append(shown);
       box.append(input, text);
       options.appendChild(box);
     }
@@ -184,11 +190,17 @@ _CSS = """
    a long label wraps inside its own box. On a narrow window they become a plain vertical list. */
 .rc-choice-group .rc-options { display: grid; grid-auto-flow: column; grid-auto-columns: minmax(0, 1fr); gap: 6px; }
 .rc-choice-group .rc-option {
-  display: flex; align-items: center; gap: 6px; padding: 6px 8px; font-size: 14px; line-height: 1.25;
+  display: flex; align-items: center; gap: 6px; padding: 6px 8px; font-size: 16px; line-height: 1.25;
   min-width: 0; overflow-wrap: anywhere;
   border: 1px solid #767676; border-radius: 4px; background: #ffffff; color: #1a1a1a; cursor: pointer;
 }
 .rc-choice-group .rc-option input { flex: none; }
+.rc-choice-group .rc-option-text { display: grid; min-width: 0; }
+.rc-choice-group .rc-option-text > span { grid-area: 1 / 1; }
+.rc-choice-group .rc-option-text::after {
+  content: attr(data-label); content: attr(data-label) / ""; /* no part of the answer's accessible name */
+  grid-area: 1 / 1; font-weight: bold; visibility: hidden;
+}
 @media (max-width: 1023px) {
   .rc-choice-group .rc-options { grid-auto-flow: row; grid-template-columns: 1fr; max-width: 24rem; }
 }

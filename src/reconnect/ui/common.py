@@ -142,7 +142,8 @@ def info_message(text: str) -> str:
 
 
 # Injected once per output by every view (reconnect.notebook): a focus ring of at least 3:1 on every
-# widget that takes the keyboard, and a "Save" green dark enough for white 13 px text (5.1:1, not 4.1:1).
+# widget that takes the keyboard, a "Save" green dark enough for white text (5.1:1, not 4.1:1), and controls
+# at body size.
 PAGE_CSS = (
     "<style>"
     ".jupyter-widgets .jupyter-button:focus-visible,.jupyter-widgets .widget-toggle-button:focus-visible,"
@@ -150,6 +151,8 @@ PAGE_CSS = (
     ".jupyter-widgets select:focus-visible,.widget-text input:focus,.widget-textarea textarea:focus,"
     ".widget-dropdown select:focus,.widget-combobox input:focus"
     "{outline:3px solid #005A9C !important;outline-offset:2px !important;}"
+    # controls at the size of the text beside them (16 px, not ipywidgets' 13 px), and as tall as it needs
+    ".jupyter-widgets{--jp-widgets-font-size:16px;--jp-widgets-inline-height:32px;}"
     ".jupyter-button.mod-success{background-color:#2E7D32;}"
     ".jupyter-button.mod-primary{background-color:#1565C0;}"
     "</style>"

@@ -41,9 +41,34 @@ CHART_PX = 1000
 # much sharper from the start, so switching it on or off draws nothing again: the room sees it at once.
 PRESENT_SCALE = 1.3
 
+# Presentation mode is for the back row of a room, at a projector's 1280x720: every word on the dashboard (the
+# prompts, the charts' text alternatives, the captions, the controls left on screen) and the page's own text
+# at PRESENT_TEXT_PX or more; each chart as wide as the page allows, its own lettering growing with it (the
+# charts are drawn PRESENT_SCALE times sharper, so they stay crisp); in app mode the page loses its reading
+# width. Widget styles set a size on each element (13-16 px), so the sizes are set on every element.
+PRESENT_TEXT_PX = 24
+_WORDS = ":is(p,li,span,div,b,i,em,strong,small,a,summary,label,button,select,option,input,td,th,caption,code)"
 PRESENT_CSS = (
-    "<style>.rc-present{font-size:24px;line-height:1.4;} .rc-present h3{font-size:32px;}"
-    " .rc-present .rc-prompts li{margin-bottom:10px;}" + PRESENT_IMG_CSS + "</style>"
+    "<style>"
+    f".rc-present,.rc-present .jupyter-widgets{{font-size:{PRESENT_TEXT_PX}px;line-height:1.4;"
+    f"--jp-widgets-font-size:{PRESENT_TEXT_PX}px;--jp-widgets-inline-height:44px;}}"
+    f".rc-present {_WORDS},body:has(.rc-present) .jp-RenderedMarkdown {_WORDS}"
+    f"{{font-size:{PRESENT_TEXT_PX}px !important;line-height:1.4;}}"
+    ".rc-present h3{font-size:32px !important;} body:has(.rc-present) .jp-RenderedMarkdown h2{font-size:34px;}"
+    " .rc-present .rc-prompts li{margin-bottom:10px;}"
+    " .rc-present .widget-inline-hbox,.rc-present .jupyter-button{height:auto;min-height:44px;}"
+    " .rc-present .widget-dropdown{width:auto !important;max-width:100%;}"
+    " .rc-present .widget-dropdown select{height:44px;min-width:16em;flex:0 1 auto;}"
+    # each chart takes the whole width: below it (not beside it) the prompts
+    " .rc-present img.rc-chart{width:100% !important;max-width:100% !important;}"
+    " .rc-present .widget-output:has(img.rc-chart){flex:1 1 100% !important;}"
+    " body:has(.rc-present) #rendered_cells > div{max-width:none !important;padding:0 12px 3rem 12px;}"
+    # JupyterLab: the dashboard's cell gives up its prompt column and margins to the charts
+    " .jp-OutputArea-child:has(.rc-present) > .jp-OutputArea-prompt,.jp-Cell:has(.rc-present) .jp-Collapser"
+    "{display:none !important;}"
+    " .jp-Cell:has(.rc-present){padding-left:0 !important;padding-right:0 !important;}"
+    " body:has(.rc-present) #rendered_cells .jp-RenderedMarkdown p,"
+    " body:has(.rc-present) #rendered_cells .jp-RenderedMarkdown li{max-width:none;}" + PRESENT_IMG_CSS + "</style>"
 )
 
 
@@ -149,7 +174,7 @@ class FacilitatorDashboard:
                 w.HBox([self.refresh_button, self.present]),
             ]
         )
-        self.widget = w.VBox([self.controls, self.status, self.content])
+        self.widget = w.VBox([w.HTML(PRESENT_CSS), self.controls, self.status, self.content])
         self.frame = None
         self._busy = False
         self._draws: list = []  # charts waiting to be drawn into their places on the page
@@ -517,11 +542,17 @@ class FacilitatorDashboard:
         return {"key": (kw["workshop"], kw["session"], kw["min_group"], lang), "img": img, "title": title}
 
     def _set_present(self, big: bool) -> None:
+        """Presentation mode on or off: larger type and charts (:data:`PRESENT_CSS`), and the controls the
+        counselor does not need while the room talks put away (the folder, workshop, session, group size and
+        Refresh); what is left is the choice of the area's statements and the way out of presentation mode."""
         self._set_store_visible(big)
-        if big:
-            self.content.add_class("rc-present")
-        else:
-            self.content.remove_class("rc-present")
+        for control in (self.workshop, self.session, self.min_group, self.refresh_button):
+            control.layout.display = "none" if big else None
+        for box in (self.content, self.widget):
+            if big:
+                box.add_class("rc-present")
+            else:
+                box.remove_class("rc-present")
 
     def _about(self, frame, kw) -> w.HTML:
         rel = g.reliability(frame, self.bank, **kw)

@@ -20,6 +20,7 @@ from ..errors import InputError, ReconnectError
 from ..i18n import N_, _
 from ..paths import data_home
 from .common import error_message, esc, html_format, info_message, ok_message
+from .focus import FocusMover
 
 SHARED_NOTE = N_(
     "This computer is set up as shared: it never remembers anyone. Type your code on each page, and press "
@@ -73,6 +74,14 @@ def _on_leave(home: Path) -> None:
 pt.on_leave(_on_leave)
 
 
+def refresh_all(home: Path, *, but=None) -> None:
+    """Draw every view on this page that follows who is answering again (e.g. in a language just chosen)."""
+    key = str(Path(home).resolve())
+    for view in list(_registry.values()):
+        if view is not but and str(Path(view.home).resolve()) == key:
+            view.refresh()
+
+
 def close_all(widget) -> None:
     """Close a widget and everything inside it, so no value of it stays in the page."""
     for child in getattr(widget, "children", ()) or ():
@@ -80,9 +89,30 @@ def close_all(widget) -> None:
     widget.close()
 
 
+EMPTY_CODE = N_(
+    "The code box is empty. Type the participant code you wrote down (it looks like KM7-4TX). "
+    "No code yet? Create one in 00 Start here."
+)
+
+
+def typed_code(typed: str) -> str:
+    """The participant code typed into a code box; an empty box is told what to type (not "'' is not a code").
+
+    >>> typed_code(" km7 4tx ")
+    'KM7-4TX'
+    >>> typed_code("  ")
+    Traceback (most recent call last):
+    ...
+    reconnect.errors.InputError: The code box is empty. Type the participant code you wrote down (it looks like KM7-4TX). No code yet? Create one in 00 Start here.
+    """
+    if not str(typed or "").strip():
+        raise InputError(_(EMPTY_CODE))
+    return pt.normalise_participant_code(typed)
+
+
 def sign_in_from_text(home: Path, typed: str, *, remember: bool) -> str:
     """Sign in with a typed code that this data folder knows; raise InputError saying what to do otherwise."""
-    code = pt.normalise_participant_code(typed)
+    code = typed_code(typed)
     if not pt.is_known(home, code):
         raise InputError(
             _(
@@ -124,7 +154,8 @@ class IdentityBar:
         self.sign_out_button.on_click(self._on_sign_out)
         self.form = w.VBox([w.HBox([self.code, self.sign_in_button]), remember_widget])
         self.signed_in_row = w.HBox([self.sign_out_button])  # a row, so the button keeps its own width
-        self.widget = w.VBox([self.status, self.form, self.signed_in_row, self.message])
+        self.focus = FocusMover()  # the form goes away on a sign-in: the keyboard goes to what comes next
+        self.widget = w.VBox([self.status, self.form, self.signed_in_row, self.message, self.focus])
         self.widget.add_class("rc-identity")
         register("identity-bar", self)
         clear_on_sign_out(self)
@@ -193,11 +224,18 @@ class IdentityBar:
             self.message.value = error_message(str(exc))
             return
         self.message.value = ""
+        # the first thing to do next: the page's first personal control (the first statement's answers),
+        # or, on a page with none, the line that says who is answering
+        self.focus.move(NEXT_AFTER_SIGN_IN, ".rc-identity .rc-who")
 
     def _on_sign_out(self, _button=None) -> None:
         pt.sign_out(self.home)
         self.message.value = ok_message(_(DONE_MESSAGE))
+        self.focus.move(".rc-identity .widget-text input")  # the code box, for the next person
 
+
+#: What a sign-in opened: the first control inside a gate (:class:`Gate`).
+NEXT_AFTER_SIGN_IN = ".rc-gate :is(input, button, select, textarea)"
 
 DONE_MESSAGE = N_(
     "Signed out. Nothing of yours is shown on this page any more, and this computer does not remember you. "
@@ -219,6 +257,7 @@ class DonePanel:
         self.refresh()
 
     def refresh(self) -> None:
+        self.button.description = _(DONE_LABEL)  # in the language now active (00's language choice)
         if pt.current_code(self.home) is not None:
             self.message.value = ""
 

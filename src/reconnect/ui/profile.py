@@ -139,13 +139,15 @@ class ProfileView:
             options=demo_choices(self.demo, bank=self.bank) if self.has_demo else [],
             description=_("Demo participant"),
             style={"description_width": "initial"},
-            layout=w.Layout(width="32em", display="none"),
+            # as wide as its longest choice (in every language), never wider than the page
+            layout=w.Layout(width="max-content", max_width="100%", display="none"),
         )
         self.session = w.Dropdown(
             options=[(_("newest answer in each area"), NEWEST)],
             value=NEWEST,
             description=_("Session shown"),
             style={"description_width": "initial"},
+            layout=w.Layout(width="max-content", max_width="100%"),
         )
         self.header = w.HTML()
         self.profile_chart = w.Output()
@@ -524,7 +526,14 @@ class ProfileView:
             return
         finally:
             self.report_button.disabled = False
-        words = [_("Saved your {pages}-page report to {path}.").format(pages=pages, path=path)]
+        # where the file is, in a participant's words: its name and the folder beside their answers, never the
+        # server's path (/home/..., a hub account's folder); the button below hands it to the browser
+        words = [
+            _(
+                "Your {pages}-page report is ready: {name}. Press the button below to download it, then open or "
+                "print it. A copy is kept with your answers, in Reconnect's reports folder."
+            ).format(pages=pages, name=Path(path).name)
+        ]
         if couple:
             words.append(_("It includes the couple page, because both of you chose to share."))
         words.append(

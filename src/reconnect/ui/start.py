@@ -18,7 +18,8 @@ from ..errors import ReconnectError
 from ..i18n import _
 from ..paths import data_home
 from .common import error_message, esc, html_format, info_message, ok_message
-from .identity import DONE_LABEL, DONE_MESSAGE, clear_on_sign_out, register, remember_box
+from .focus import FocusMover
+from .identity import DONE_LABEL, DONE_MESSAGE, clear_on_sign_out, refresh_all, register, remember_box, typed_code
 from .switch import Switch
 
 
@@ -41,6 +42,7 @@ class StartPanel:
         self.new_button = w.Button(
             description=_("Create my participant code"), button_style="primary", layout=w.Layout(width="auto")
         )
+        self.new_button.add_class("rc-new-code")
         self.resume_code = w.Text(
             description=_("My code"), placeholder=_("e.g. KM7-4TX"), style={"description_width": "initial"}
         )
@@ -73,6 +75,7 @@ class StartPanel:
         )
         self.message = w.HTML()
         remember_widget, self.remember = remember_box(self.home)
+        self.focus = FocusMover()  # where the keyboard goes when a button takes itself off the screen
         self.sign_out_button = w.Button(description=_(DONE_LABEL), icon="sign-out", layout=w.Layout(width="auto"))
         self.sign_out_row = w.HBox([self.sign_out_button])  # a row, so the button keeps its own width
         # creating a second code while one is active asks first, and names the code that stays
@@ -91,7 +94,10 @@ class StartPanel:
         self.save_button.on_click(self._on_save)
         self.sign_out_button.on_click(self._on_sign_out)
         self.display_name.observe(self._on_name, names="value")
-        self.settings_box = w.VBox([self.display_name, self.workshop, self.couple, self.session, self.save_button])
+        # the button in a row of its own: its own width, not a bar across the form
+        self.settings_box = w.VBox(
+            [self.display_name, self.workshop, self.couple, self.session, w.HBox([self.save_button])]
+        )
         self.language.observe(self._on_language, names="value")
         self.widget = w.VBox(
             [
@@ -110,8 +116,10 @@ class StartPanel:
                 ),
                 self.settings_box,
                 self.message,
+                self.focus,
             ]
         )
+        self.widget.add_class("rc-start")
         register("start-panel", self)
         clear_on_sign_out(self)
         self._show(pt.current_settings(self.home))
@@ -157,9 +165,12 @@ class StartPanel:
         i18n.use_language(lang)
         if code is not None:
             pt.settings_changed(self.home)  # every view on this page follows, in the new language
+        else:  # nobody signed in: the page's other views (I'm done at the bottom) speak the new language too
+            refresh_all(self.home, but=self)
         fresh = self._rebuild()
         fresh._language_chosen = code is None
         fresh.message.value = language_note(lang, saved=code is not None)
+        fresh.focus.move(".rc-start .rc-language input:checked")  # the choice just made, drawn again
 
     def _now(self) -> StartPanel:
         """The panel on the page now: a sign-in in another language draws this one again (see refresh)."""
@@ -203,6 +214,7 @@ class StartPanel:
         self.display_name.value = ""
         self.couple.value = ""
         self._create()
+        self._now().focus.move(".rc-start .rc-msg")  # the new code, to write down
 
     def _on_cancel_new(self, _button=None) -> None:
         self.confirm_box.layout.display = "none"
@@ -210,6 +222,7 @@ class StartPanel:
         self.message.value = (
             info_message(_("Nothing changed: you are still working as {code}.").format(code=code)) if code else ""
         )
+        self.focus.move(".rc-start .rc-new-code")  # back where the question was asked
 
     def _create(self) -> None:
         try:
@@ -229,11 +242,13 @@ class StartPanel:
 
     def _on_sign_out(self, _button=None) -> None:
         pt.sign_out(self.home)  # every view on this page follows (refresh)
-        self.message.value = ok_message(_(DONE_MESSAGE))
+        now = self._now()
+        now.message.value = ok_message(_(DONE_MESSAGE))
+        now.focus.move(".rc-start .rc-new-code")  # the button is gone: the next person starts here
 
     def _on_resume(self, _button=None) -> None:
         try:
-            code = pt.normalise_participant_code(self.resume_code.value)
+            code = typed_code(self.resume_code.value)
             settings = pt.load_settings(self.home, code)
             known = settings is not None
             if settings is not None and self._language_chosen:  # the language just chosen on this page
