@@ -21,6 +21,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE_00 = "/voila/render/notebooks/00_start_here.ipynb"
+TEST_SEATS = 3  # the tests' room: fewer seats than its first group of joiners, so seated and cold joins both happen
 
 
 @dataclass
@@ -154,6 +155,21 @@ def start_room(workdir: Path, *, prefix: str, passcode: str = "", timeout: float
     room = Room(base, workdir, workdir / "homes", prefix, {}, process, log)
     room.stop()
     raise RuntimeError(f"the hub did not start within {timeout:.0f} s; its log ends with:\n{tail}")
+
+
+def wait_for_seats(room: Room, count: int, timeout: float = 300) -> list[str]:
+    """Wait until the room's ``count`` seats (made by its ``seats`` service) have running servers."""
+    from reconnect.hub.seats import seat_names
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        names = seat_names(room.dir / "hub" / "state")
+        if len(names) >= count:
+            users = room.users()
+            if all(users.get(n, {}).get("server") and not users[n].get("pending") for n in names):
+                return names
+        time.sleep(1)
+    raise TimeoutError(f"the room's {count} seats did not start within {timeout:.0f} s")
 
 
 # -- participants ---------------------------------------------------------------------------------

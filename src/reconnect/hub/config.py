@@ -11,7 +11,9 @@ folder: database, cookie secret), ``room`` (notebooks, item bank, collection fol
 ``cull_idle`` (int seconds: idle participant servers), ``cull_kernels`` (int seconds: kernels of
 closed pages), ``memory_mb`` (int, per process), ``python`` (the hub's Python, for its services),
 ``env`` (the participants' Python environment, readable by every account), ``language`` (the room's
-language, e.g. ``es``: ``RECONNECT_LANG`` of every server, the translated notebooks to land on).
+language, e.g. ``es``: ``RECONNECT_LANG`` of every server, the translated notebooks to land on),
+``seats`` (int: participant accounts and servers made ready before people arrive, :mod:`.seats`),
+``runtime`` (where each account's kernel runtime folder is made; default ``/run/reconnect``).
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ def configure(c, s: dict) -> None:
     c.WorkshopAuthenticator.counselor_passcode = s["counselor_passcode"]
     c.WorkshopAuthenticator.user_prefix = s.get("prefix", "rc-")
     c.Authenticator.admin_users = {f"{s.get('prefix', 'rc-')}counselor"}
+    c.WorkshopAuthenticator.seats_dir = str(state)
     c.Authenticator.any_allow_config = True  # check_allowed lets in exactly the accounts this room makes
 
     c.JupyterHub.spawner_class = WorkshopSpawner
@@ -73,6 +76,8 @@ def configure(c, s: dict) -> None:
     c.WorkshopSpawner.workshop = s.get("workshop", "ROOM")
     c.WorkshopSpawner.memory_limit_mb = int(s.get("memory_mb", 2048))
     c.WorkshopSpawner.language = s.get("language", "") or ""
+    if s.get("runtime"):
+        c.WorkshopSpawner.runtime_base = s["runtime"]
     c.Spawner.cmd = [str(Path(bindir) / "jupyterhub-singleuser")]
     c.Spawner.notebook_dir = "~"
     c.Spawner.http_timeout = 120  # a busy 2-core machine starting many servers at once
@@ -113,6 +118,22 @@ def configure(c, s: dict) -> None:
             "services": ["idle-culler"],
         },
     ]
+    if int(s.get("seats", 0)) > 0:
+        # makes the room's seats (accounts + servers) before people arrive: reconnect.hub.seats
+        services.append(
+            {
+                "name": "seats",
+                "command": [python, "-m", "reconnect.hub.seats"],
+                "environment": {"RECONNECT_HUB_SETTINGS": str(state / "hub.json")},
+            }
+        )
+        roles.append(
+            {
+                "name": "seats",
+                "scopes": ["admin:users", "admin:servers", "users:activity", "list:users", "read:users"],
+                "services": ["seats"],
+            }
+        )
     if s.get("admin_token"):
         services.append({"name": "workshop-admin", "api_token": s["admin_token"]})
         roles.append(
