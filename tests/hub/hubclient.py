@@ -21,6 +21,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE_00 = "/voila/render/notebooks/00_start_here.ipynb"
+TEST_SPARES = 2  # kernels each server starts ahead (make hub: 1): 00 takes one, a test the other
 TEST_SEATS = 3  # the tests' room: fewer seats than its first group of joiners, so seated and cold joins both happen
 
 

@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 GROUP = 5  # the product's default minimum group size: enough people for the room's chart
 PEOPLE: list[hc.Participant] = []
 SAVED: dict[str, dict] = {}
+LATER: list[hc.Participant] = []  # joined after every seat was taken
 
 
 def test_wrong_passcode_is_refused_and_logged_without_the_typed_value(room):
@@ -57,12 +58,13 @@ def test_seats_are_ready_before_anyone_joins_and_their_codes_open_nothing(room):
     r = hc.login(room.base, room.passcode, code=code_for(seats[0], room.prefix))
     assert r.status_code == 403
     assert not claimed_names(_state(room))
-    # a seat's server has opened no page and started no kernel: it has seen no one
+    # a seat's server has opened no page: its only kernels are the ones started ahead, never connected to
     token = room.settings["admin_token"]
     kernels = hc.requests.get(
         f"{room.base}/user/{seats[0]}/api/kernels", headers={"Authorization": f"token {token}"}, timeout=60
     )
-    assert kernels.status_code == 200 and kernels.json() == []
+    assert kernels.status_code == 200
+    assert len(kernels.json()) == hc.TEST_SPARES and all(k["connections"] == 0 for k in kernels.json())
 
 
 def test_participants_join_with_the_passcode_and_save_in_01(room):
@@ -151,6 +153,8 @@ def test_a_seat_one_person_used_is_never_handed_to_someone_else(room):
     seats = set(seat_names(_state(room)))
     assert seats and seats <= set(claimed_names(_state(room)))
     newcomer = hc.join(room.base, room.passcode)
+    newcomer.token = hc.user_token(room, newcomer.name)
+    LATER.append(newcomer)
     assert newcomer.name not in seats and newcomer.name not in {p.name for p in PEOPLE}
     assert code_for(newcomer.name, room.prefix)
     assert newcomer.name not in claimed_names(_state(room))  # a fresh account, not a seat
@@ -181,6 +185,42 @@ print(json.dumps({{"transport": info["transport"], "ip": info["ip"], "folder": f
     assert seen["folder"].endswith("/" + a.name) and seen["mode"] == "0o700" and seen["owner"]
     assert seen["other"] == "refused"  # B's kernel sockets cannot even be reached
     assert seen["sockets"] and seen["channels"] == 5  # shell, iopub, stdin, control, heartbeat: Unix sockets
+
+
+def test_a_kernel_started_ahead_has_seen_no_one_and_a_used_one_is_never_handed_out(room):
+    # the tests' room keeps two kernels ahead per server (hc.TEST_SPARES): 00 took one, this takes the other
+    assert LATER, "needs the newcomer of the test before"
+    a = LATER[0]
+    first = json.loads(
+        hc.run_in_kernel(
+            room.base,
+            a.name,
+            a.token,
+            """
+import json, os, sys
+ip = get_ipython()
+seen = {"ready": "reconnect.notebook" in sys.modules, "count": ip.execution_count, "inputs": list(ip.user_ns["In"]),
+        "kernel": os.path.basename(__import__("ipykernel.connect").connect.get_connection_file())}
+the_answer_of_a = "private"
+print(json.dumps(seen))
+""",
+        )
+    )
+    assert first["ready"], "the page's kernel was started ahead, with the product's modules imported"
+    assert first["count"] == 1 and first["inputs"] == [""], "it had run no cell before this one"
+    second = json.loads(
+        hc.run_in_kernel(
+            room.base,
+            a.name,
+            a.token,
+            """
+import json, os
+print(json.dumps({"kernel": os.path.basename(__import__("ipykernel.connect").connect.get_connection_file()),
+                  "leftover": "the_answer_of_a" in globals(), "count": get_ipython().execution_count}))
+""",
+        )
+    )
+    assert second["kernel"] != first["kernel"] and not second["leftover"] and second["count"] == 1
 
 
 def test_the_room_status_shows_who_is_stuck(room):

@@ -13,6 +13,7 @@ closed pages), ``memory_mb`` (int, per process), ``python`` (the hub's Python, f
 ``env`` (the participants' Python environment, readable by every account), ``language`` (the room's
 language, e.g. ``es``: ``RECONNECT_LANG`` of every server, the translated notebooks to land on),
 ``seats`` (int: participant accounts and servers made ready before people arrive, :mod:`.seats`),
+``spare_kernels`` (int, default 1: kernels each participant's server starts ahead, :mod:`.kernels`),
 ``runtime`` (where each account's kernel runtime folder is made; default ``/run/reconnect``).
 """
 
@@ -76,6 +77,7 @@ def configure(c, s: dict) -> None:
     c.WorkshopSpawner.workshop = s.get("workshop", "ROOM")
     c.WorkshopSpawner.memory_limit_mb = int(s.get("memory_mb", 2048))
     c.WorkshopSpawner.language = s.get("language", "") or ""
+    c.WorkshopSpawner.spare_kernels = int(s.get("spare_kernels", 1))
     if s.get("runtime"):
         c.WorkshopSpawner.runtime_base = s["runtime"]
     c.Spawner.cmd = [str(Path(bindir) / "jupyterhub-singleuser")]
@@ -118,22 +120,22 @@ def configure(c, s: dict) -> None:
             "services": ["idle-culler"],
         },
     ]
-    if int(s.get("seats", 0)) > 0:
-        # makes the room's seats (accounts + servers) before people arrive: reconnect.hub.seats
-        services.append(
-            {
-                "name": "seats",
-                "command": [python, "-m", "reconnect.hub.seats"],
-                "environment": {"RECONNECT_HUB_SETTINGS": str(state / "hub.json")},
-            }
-        )
-        roles.append(
-            {
-                "name": "seats",
-                "scopes": ["admin:users", "admin:servers", "users:activity", "list:users", "read:users"],
-                "services": ["seats"],
-            }
-        )
+    # makes the room's seats (accounts + servers) before people arrive, and writes the room's
+    # status for the counselor's 07 every 15 s: reconnect.hub.seats
+    services.append(
+        {
+            "name": "seats",
+            "command": [python, "-m", "reconnect.hub.seats"],
+            "environment": {"RECONNECT_HUB_SETTINGS": str(state / "hub.json")},
+        }
+    )
+    roles.append(
+        {
+            "name": "seats",
+            "scopes": ["admin:users", "admin:servers", "users:activity", "list:users", "read:users"],
+            "services": ["seats"],
+        }
+    )
     if s.get("admin_token"):
         services.append({"name": "workshop-admin", "api_token": s["admin_token"]})
         roles.append(

@@ -172,6 +172,7 @@ def prepare(hub_dir: Path, args) -> dict:
         # the room's language (RECONNECT_LANG when `make hub` starts; English otherwise)
         "language": requested_language(),
         "seats": args.seats if args.seats >= 0 else default_seats(),
+        "spare_kernels": args.spare_kernels,
         **keep,
     }
     _write_private(state / "hub.json", settings)
@@ -363,18 +364,20 @@ def stuck_reason(joined_ago: float | None, server: dict | None, pending: str | N
     return ""
 
 
-def room_status(hub_dir: Path, *, after: float = 60.0) -> dict:
+def room_status(hub_dir: Path | None, *, after: float = 60.0, settings: dict | None = None) -> dict:
     """The room as the counselor sees it: seats ready, who joined, and who is stuck (with what to do).
 
-    Returns ``{"seats_free": n, "joined": n, "stuck": [{"code", "joined_seconds", "reason"}]}``.
+    Returns ``{"seats_free": n, "joined": n, "stuck": [{"code", "joined_seconds", "reason"}], "after": s}``.
     """
     from . import code_for
     from .seats import claim_times, claimed_names, seat_names
 
-    settings_file = Path(hub_dir).resolve() / "state" / "hub.json"
-    if not settings_file.is_file():
-        raise HubError(f"There is no workshop room in {hub_dir} (no state/hub.json).")
-    s = json.loads(settings_file.read_text())
+    if settings is None:
+        settings_file = Path(hub_dir).resolve() / "state" / "hub.json"
+        if not settings_file.is_file():
+            raise HubError(f"There is no workshop room in {hub_dir} (no state/hub.json).")
+        settings = json.loads(settings_file.read_text())
+    s = settings
     state = Path(s["state"])
     api = Api(s)
     try:
@@ -401,7 +404,37 @@ def room_status(hub_dir: Path, *, after: float = 60.0) -> dict:
         reason = stuck_reason(since, server, u.get("pending"), kernels, after)
         if reason:
             stuck.append({"code": code, "joined_seconds": round(since or 0), "reason": reason})
-    return {"seats_free": len(seats - claimed), "joined": joined, "stuck": stuck}
+    return {"seats_free": len(seats - claimed), "joined": joined, "stuck": stuck, "after": after}
+
+
+STATUS_FOLDER = "status"  # in the room folder: root's, group = the counselor's, 0750
+STATUS_FILE = "room.json"
+
+
+def write_status_for_counselor(s: dict, status: dict) -> Path:
+    """Put the room's status where the counselor's 07 reads it, and nobody else can.
+
+    ``<room>/status/room.json``: the folder is root's with the counselor's group (0750), the file 0640;
+    participants are not in that group, so they cannot read who is stuck. Written with a new name and
+    renamed over the old one (readers never see half a file).
+    """
+    import grp  # noqa: F401 - Unix only, as the hub is
+    import pwd
+
+    counselor = pwd.getpwnam(counselor_name(s["prefix"]))
+    folder = Path(s["room"]) / STATUS_FOLDER
+    folder.mkdir(exist_ok=True)
+    os.chown(folder, 0, counselor.pw_gid)
+    os.chmod(folder, 0o750)
+    target = folder / STATUS_FILE
+    tmp = folder / f".{STATUS_FILE}.new"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o640)
+    with os.fdopen(fd, "w") as out:
+        json.dump({**status, "written": time.time()}, out)
+    os.chown(tmp, 0, counselor.pw_gid)
+    os.chmod(tmp, 0o640)
+    os.replace(tmp, target)
+    return target
 
 
 def print_status(status: dict, after: float, out=sys.stdout) -> None:
@@ -472,6 +505,12 @@ def _parser() -> argparse.ArgumentParser:
         default=int(_env("HUB_SEATS", -1)),
         help="participants' accounts and servers made ready before people arrive (default: 40, fewer when "
         "a third of the free memory cannot hold them; 0: none)",
+    )
+    st.add_argument(
+        "--spare-kernels",
+        type=int,
+        default=1,
+        help="kernels each participant's server keeps started ahead, so their next page needs no start (0: none)",
     )
     st.add_argument("--debug", action="store_true")
     en = sub.add_parser("end", help="end the workshop: stop every participant's server (make hub-end)")

@@ -1,5 +1,8 @@
 """Seats made ready before people arrive: accounts and servers started at ``make hub``.
 
+(The same service also writes the room's status for the counselor every 15 s: who is stuck,
+:func:`.room.write_status_for_counselor`.)
+
 A join with the passcode alone used to pay, while the person waited, for a system account, a home
 folder and a single-user server (about 3 CPU-seconds each; 40 people in a minute queue behind each
 other on 2 cores). A *seat* is all of that done beforehand: the ``seats`` service (started by the
@@ -273,8 +276,6 @@ def main() -> int:
 
     s = load_settings()
     count = int(s.get("seats", 0))
-    if count <= 0:
-        return 0
     api = hub_api(os.environ["JUPYTERHUB_API_URL"], os.environ["JUPYTERHUB_API_TOKEN"])
     for _ in range(60):  # the hub answers its services a moment after it starts them
         try:
@@ -283,10 +284,25 @@ def main() -> int:
         except Exception:  # noqa: BLE001
             time.sleep(1)
     state = Path(s["state"])
-    prepare_seats(api, state, count, s.get("prefix", "rc-"), log=lambda m: print(m, file=sys.stderr, flush=True))
+    if count > 0:
+        prepare_seats(api, state, count, s.get("prefix", "rc-"), log=lambda m: print(m, file=sys.stderr, flush=True))
+    last_warm = time.monotonic()
     while True:
-        time.sleep(300)
-        keep_warm(api, state)
+        time.sleep(15)
+        _report_status(s)
+        if time.monotonic() - last_warm > 300:
+            keep_warm(api, state)
+            last_warm = time.monotonic()
+
+
+def _report_status(s: dict) -> None:
+    """The room's status for the counselor's 07 (who is stuck); a failure only leaves the last one."""
+    from .room import room_status, write_status_for_counselor
+
+    try:
+        write_status_for_counselor(s, room_status(None, settings=s, after=float(s.get("stuck_after", 60))))
+    except Exception as exc:  # noqa: BLE001 - the status is a help, never a reason for the service to stop
+        print(f"Reconnect seats: the room's status could not be written ({exc})", file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 
 from jupyterhub.spawner import LocalProcessSpawner
-from traitlets import Integer, List, Unicode
+from traitlets import Bool, Integer, List, Unicode
 
 from .. import participant as pt
 from ..paths import normalise_language
@@ -213,6 +213,12 @@ class WorkshopSpawner(LocalProcessSpawner):
     runtime_base = Unicode(
         RUNTIME_BASE, config=True, help="Where each account's kernel runtime folder (ipc sockets) is made."
     )
+    spare_kernels = Integer(
+        1,
+        config=True,
+        help="Kernels each participant's server keeps started ahead for their next page (reconnect.hub.kernels); 0: none.",
+    )
+    spare_refill = Bool(False, config=True, help="Keep a spare kernel ready after every page, not only for the first.")
     participant_url = Unicode("/voila/render/notebooks/00_start_here.ipynb", config=True)
     participant_args = List(
         [
@@ -279,7 +285,16 @@ class WorkshopSpawner(LocalProcessSpawner):
         if self.language and normalise_language(self.language) != "en":  # the start page in the room's language
             lang = normalise_language(self.language)
             own.append("--ServerApp.jinja_template_vars=" + json.dumps({"reconnect_language": lang}))
-        return super().get_args() + own + ([] if self.is_counselor else list(self.participant_args))
+        if self.is_counselor:
+            return super().get_args() + own
+        pages = self._in_language(self.participant_url).removeprefix("/voila/render/").rsplit("/", 1)[0]
+        spare = [
+            "--ServerApp.kernel_manager_class=reconnect.hub.kernels.SpareKernelManager",
+            f"--SpareKernelManager.spare_kernels={self.spare_kernels}",
+            f"--SpareKernelManager.spare_path={pages}",
+            f"--SpareKernelManager.refill={self.spare_refill}",
+        ]
+        return super().get_args() + own + spare + list(self.participant_args)
 
     def get_env(self):
         env = super().get_env()
@@ -301,6 +316,7 @@ class WorkshopSpawner(LocalProcessSpawner):
             env["RECONNECT_LANG"] = normalise_language(self.language)
         if self.is_counselor:
             env["RECONNECT_STORE"] = str(home / STORE)
+            env["RECONNECT_ROOM_STATUS"] = str(room / "status" / "room.json")  # who is stuck, for 07
         return env
 
     def make_preexec_fn(self, name):
