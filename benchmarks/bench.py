@@ -759,6 +759,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--markdown", action="store_true", help="also print the table as Markdown")
     args = parser.parse_args(argv)
+    import signal
+
+    # stopped (timeout, kill): unwind through every `finally`, so a room's hub and accounts are removed
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     chosen = args.only or list(BENCHES)
     unknown = [n for n in chosen if n not in BENCHES]
     if unknown:
