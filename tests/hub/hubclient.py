@@ -68,8 +68,14 @@ class Room:
     def remove_accounts(self) -> None:
         """Delete every system account with this room's prefix, with its home folder."""
         _kill_accounts(self.prefix)
+        import shutil
+
+        from reconnect.hub.spawner import RUNTIME_BASE
+
         for name in accounts(self.prefix):
             subprocess.run(["userdel", "--remove", name], capture_output=True)
+        for folder in Path(RUNTIME_BASE).glob(f"{self.prefix}*"):  # the accounts' kernel runtime folders
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def accounts(prefix: str) -> list[str]:

@@ -48,33 +48,35 @@ def _state(room) -> Path:
 
 def test_seats_are_ready_before_anyone_joins_and_their_codes_open_nothing(room):
     seats = seat_names(_state(room))
-    assert len(seats) == hc.TEST_SEATS and not claimed_names(_state(room))
+    free = [n for n in seats if n not in claimed_names(_state(room))]  # the browser journey may have taken one
+    assert len(seats) == hc.TEST_SEATS and len(free) >= 2
     users = room.users()
-    for name in seats:
+    for name in free:
         assert code_for(name, room.prefix), name  # an ordinary participant account with a random code
         assert users[name]["server"] and not users[name]["pending"], f"{name}'s server is not running"
         assert oct(os.stat(room.homes / name).st_mode & 0o777) == "0o700"
     # nobody has been given a seat yet: typing its code is refused like any unknown code
-    r = hc.login(room.base, room.passcode, code=code_for(seats[0], room.prefix))
+    r = hc.login(room.base, room.passcode, code=code_for(free[0], room.prefix))
     assert r.status_code == 403
-    assert not claimed_names(_state(room))
+    assert free[0] not in claimed_names(_state(room))
     # a seat's server has opened no page: its only kernels are the ones started ahead, never connected to
     token = room.settings["admin_token"]
     kernels = hc.requests.get(
-        f"{room.base}/user/{seats[0]}/api/kernels", headers={"Authorization": f"token {token}"}, timeout=60
+        f"{room.base}/user/{free[0]}/api/kernels", headers={"Authorization": f"token {token}"}, timeout=60
     )
     assert kernels.status_code == 200
     assert len(kernels.json()) == hc.TEST_SPARES and all(k["connections"] == 0 for k in kernels.json())
 
 
 def test_participants_join_with_the_passcode_and_save_in_01(room):
+    free = set(seat_names(_state(room))) - set(claimed_names(_state(room)))
     with ThreadPoolExecutor(GROUP) as pool:
         joined = list(pool.map(lambda _: hc.join(room.base, room.passcode), range(GROUP)))
     names = [p.name for p in joined]
     assert len(set(names)) == GROUP, "every participant gets their own account"
     # the seats went first, each to one person; the rest of the group got fresh accounts
     seats = seat_names(_state(room))
-    assert set(seats) <= set(names)
+    assert free and free <= set(names)
     assert sorted(claimed_names(_state(room))) == sorted(seats)
     for p in joined:
         code = code_for(p.name, room.prefix)

@@ -35,7 +35,7 @@ from pathlib import Path
 
 SEATS_FILE = "seats.json"
 CLAIMED_FILE = "seats-claimed.json"
-SEAT_MB = 75  # what a waiting seat costs (its server, PSS), measured by `make bench room`; printed at start
+SEAT_MB = 175  # what a waiting seat costs (its server and its kernel started ahead, PSS; `make bench room`)
 
 
 def _read(path: Path, key: str) -> list[str]:
@@ -124,7 +124,7 @@ def default_seats(available_bytes: int | None = None) -> int:
     of the free memory cannot hold them (``SEAT_MB`` each).
 
     >>> default_seats(64 * 1024**3), default_seats(1 * 1024**3)
-    (40, 4)
+    (40, 1)
     """
     if available_bytes is None:
         available_bytes = _available_memory()
