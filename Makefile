@@ -116,9 +116,9 @@ HUB_ENV    ?= $(HUB_DIR)/env
 HUB_PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo $(PYTHON))
 HUB_SOURCES := $(shell find src -name '*.py' -o -name '*.html' 2>/dev/null)
 export HUB_ENV
-export HUB_IP HUB_PORT HUB_PASSCODE HUB_WORKSHOP HUB_HOMES HUB_PREFIX HUB_TLS_CERT HUB_TLS_KEY HUB_CULL_IDLE HUB_CULL_KERNELS HUB_MEMORY_MB
+export HUB_IP HUB_PORT HUB_PASSCODE HUB_WORKSHOP HUB_HOMES HUB_PREFIX HUB_TLS_CERT HUB_TLS_KEY HUB_CULL_IDLE HUB_CULL_KERNELS HUB_MEMORY_MB HUB_SEATS HUB_STUCK
 
-.PHONY: hub hub-setup hub-end hub-remove-accounts
+.PHONY: hub hub-setup hub-end hub-remove-accounts hub-status
 
 hub-setup: setup $(HUB_PROXY) $(HUB_ENV)/.installed-stamp
 
@@ -142,6 +142,10 @@ hub: hub-setup
 # Ends the workshop: stops every participant's server; the collected answers stay.
 hub-end: setup
 	$(BIN)/python -m reconnect.hub end --dir $(HUB_DIR)
+
+# During the workshop: who has joined, and who is stuck (joined HUB_STUCK=60 s ago, and no working page).
+hub-status: setup
+	$(BIN)/python -m reconnect.hub status --dir $(HUB_DIR)
 
 # After the retention period (docs/deploy.md): delete the participants' accounts and home folders.
 hub-remove-accounts: setup

@@ -123,3 +123,77 @@ def test_first_run_gives_a_kubernetes_or_tljh_server_its_settings_once(tmp_path,
     assert not (tmp_path / "home" / "notebooks" / "00_start_here.ipynb").stat().st_mode & 0o222
     assert first_run(env) == "KM7-4TX: settings already there"
     assert first_run({"JUPYTERHUB_USER": "rc-counselor"}).startswith("not a participant account")
+
+
+# -- seats made ready before the room opens (reconnect.hub.seats) ---------------------------------------
+class _Spawner:
+    def __init__(self, ready):
+        self.ready = ready
+
+
+class _User:
+    def __init__(self, ready):
+        self.spawner = _Spawner(ready)
+
+
+class SeatHandler(FakeHandler):
+    """The user table with seats whose servers are running (``ready``) or still starting."""
+
+    def __init__(self, ready=(), starting=(), known=(), ip="10.0.0.5"):
+        super().__init__(known=set(known) | set(ready) | set(starting), ip=ip)
+        self.ready, self.starting = set(ready), set(starting)
+
+    def find_user(self, name):
+        if name in self.ready or name in self.starting:
+            return _User(name in self.ready)
+        return super().find_user(name)
+
+
+def _seated(tmp_path, names):
+    from reconnect.hub.seats import SEATS_FILE, _write
+
+    _write(tmp_path / SEATS_FILE, "seats", list(names))
+    a = WorkshopAuthenticator(passcode="hm7k-4tpx", counselor_passcode="secret-c", seats_dir=str(tmp_path))
+    a.log = logging.getLogger("test-hub-seats")
+    return a
+
+
+def test_simultaneous_joins_never_get_the_same_seat_and_ready_seats_go_first(tmp_path):
+    seats = [username_for(c) for c in ("AAA-AAA", "BBB-BBB", "CCC-CCC", "DDD-DDD")]
+    a = _seated(tmp_path, seats)
+    handler = SeatHandler(ready=seats[1:], starting=seats[:1])
+
+    async def many():
+        return await asyncio.gather(
+            *[a.authenticate(handler, {"username": "", "password": "hm7k-4tpx"}) for _ in range(7)]
+        )
+
+    with ThreadPoolExecutor(1) as pool:
+        names = [r["name"] for r in pool.submit(asyncio.run, many()).result()]
+    assert len(set(names)) == 7, "every join gets an account of its own"
+    assert names[:3] == seats[1:]  # the seats whose servers run, first
+    assert names[3] == seats[0]  # then the one still starting, then fresh accounts
+    assert not set(names[4:]) & set(seats)
+
+
+def test_a_claimed_seat_is_never_handed_out_again_even_after_a_restart(tmp_path):
+    from reconnect.hub.seats import claimed_names
+
+    seats = [username_for("AAA-AAA"), username_for("BBB-BBB")]
+    first = _seated(tmp_path, seats)
+    handler = SeatHandler(ready=seats)
+    taken = login(first, handler, "", "hm7k-4tpx")[0]["name"]
+    assert taken == seats[0] and claimed_names(tmp_path) == [seats[0]]
+    again = WorkshopAuthenticator(passcode="hm7k-4tpx", seats_dir=str(tmp_path))  # the hub restarted
+    again.log = logging.getLogger("test-hub-seats")
+    names = [login(again, handler, "", "hm7k-4tpx")[0]["name"] for _ in range(3)]
+    assert names[0] == seats[1] and seats[0] not in names and len(set(names)) == 3
+    # the person who got the seat comes back with its code: their own account again
+    assert login(again, handler, "AAA-AAA", "hm7k-4tpx")[0] == {"name": seats[0]}
+
+
+def test_the_code_of_a_seat_nobody_took_opens_nothing(tmp_path):
+    seats = [username_for("AAA-AAA")]
+    a = _seated(tmp_path, seats)
+    result, data = login(a, SeatHandler(ready=seats), "AAA-AAA", "hm7k-4tpx")
+    assert result is None and data["username"] == ""

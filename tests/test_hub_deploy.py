@@ -41,7 +41,7 @@ def test_jupyterhub_config_loads_and_sets_the_room_up(tmp_path, monkeypatch):
     assert c.JupyterHub.spawner_class.__name__ == "WorkshopSpawner"
     assert c.WorkshopAuthenticator.passcode == "hm7k-4tpx"
     assert c.Authenticator.admin_users == {"rc-counselor"}
-    assert c.Spawner.cmd == [str(tmp_path / "env" / "bin" / "jupyterhub-singleuser")]
+    assert c.Spawner.cmd == [str(tmp_path / "env" / "bin" / "python"), "-m", "reconnect.hub.singleuser"]
     assert "--MappingKernelManager.cull_connected=False" in c.Spawner.args
     lab_settings = tmp_path / "env" / "share" / "reconnect" / "lab-settings" / "en"
     assert f"--LabApp.app_settings_dir={lab_settings}" in c.Spawner.args

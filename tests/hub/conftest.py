@@ -72,7 +72,15 @@ def room():
     workdir = Path(tempfile.mkdtemp(prefix="reconnect-hub-"))
     started = None
     try:
-        started = hc.start_room(workdir, prefix=prefix, passcode=PASSCODE, cull_kernels=120)
+        started = hc.start_room(
+            workdir,
+            prefix=prefix,
+            passcode=PASSCODE,
+            cull_kernels=120,
+            seats=hc.TEST_SEATS,
+            spare_kernels=hc.TEST_SPARES,
+        )
+        hc.wait_for_seats(started, hc.TEST_SEATS)
         yield started
     finally:
         if started is not None:

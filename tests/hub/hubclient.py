@@ -21,6 +21,8 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE_00 = "/voila/render/notebooks/00_start_here.ipynb"
+TEST_SPARES = 2  # kernels each server starts ahead (make hub: 1): 00 takes one, a test the other
+TEST_SEATS = 3  # the tests' room: fewer seats than its first group of joiners, so seated and cold joins both happen
 
 
 @dataclass
@@ -66,8 +68,14 @@ class Room:
     def remove_accounts(self) -> None:
         """Delete every system account with this room's prefix, with its home folder."""
         _kill_accounts(self.prefix)
+        import shutil
+
+        from reconnect.hub.spawner import RUNTIME_BASE
+
         for name in accounts(self.prefix):
             subprocess.run(["userdel", "--remove", name], capture_output=True)
+        for folder in Path(RUNTIME_BASE).glob(f"{self.prefix}*"):  # the accounts' kernel runtime folders
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def accounts(prefix: str) -> list[str]:
@@ -154,6 +162,21 @@ def start_room(workdir: Path, *, prefix: str, passcode: str = "", timeout: float
     room = Room(base, workdir, workdir / "homes", prefix, {}, process, log)
     room.stop()
     raise RuntimeError(f"the hub did not start within {timeout:.0f} s; its log ends with:\n{tail}")
+
+
+def wait_for_seats(room: Room, count: int, timeout: float = 300) -> list[str]:
+    """Wait until the room's ``count`` seats (made by its ``seats`` service) have running servers."""
+    from reconnect.hub.seats import seat_names
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        names = seat_names(room.dir / "hub" / "state")
+        if len(names) >= count:
+            users = room.users()
+            if all(users.get(n, {}).get("server") and not users[n].get("pending") for n in names):
+                return names
+        time.sleep(1)
+    raise TimeoutError(f"the room's {count} seats did not start within {timeout:.0f} s")
 
 
 # -- participants ---------------------------------------------------------------------------------

@@ -16,11 +16,13 @@ from pathlib import Path
 import hubclient as hc
 
 from reconnect.hub import code_for
+from reconnect.hub.seats import claimed_names, seat_names
 
 ROOT = Path(__file__).resolve().parents[2]
 GROUP = 5  # the product's default minimum group size: enough people for the room's chart
 PEOPLE: list[hc.Participant] = []
 SAVED: dict[str, dict] = {}
+LATER: list[hc.Participant] = []  # joined after every seat was taken
 
 
 def test_wrong_passcode_is_refused_and_logged_without_the_typed_value(room):
@@ -40,11 +42,42 @@ def test_wrong_passcode_is_refused_and_logged_without_the_typed_value(room):
     assert len(refusals) == 2 and not any(room.passcode in line for line in refusals)
 
 
+def _state(room) -> Path:
+    return room.dir / "hub" / "state"
+
+
+def test_seats_are_ready_before_anyone_joins_and_their_codes_open_nothing(room):
+    seats = seat_names(_state(room))
+    free = [n for n in seats if n not in claimed_names(_state(room))]  # the browser journey may have taken one
+    assert len(seats) == hc.TEST_SEATS and len(free) >= 2
+    users = room.users()
+    for name in free:
+        assert code_for(name, room.prefix), name  # an ordinary participant account with a random code
+        assert users[name]["server"] and not users[name]["pending"], f"{name}'s server is not running"
+        assert oct(os.stat(room.homes / name).st_mode & 0o777) == "0o700"
+    # nobody has been given a seat yet: typing its code is refused like any unknown code
+    r = hc.login(room.base, room.passcode, code=code_for(free[0], room.prefix))
+    assert r.status_code == 403
+    assert free[0] not in claimed_names(_state(room))
+    # a seat's server has opened no page: its only kernels are the ones started ahead, never connected to
+    token = room.settings["admin_token"]
+    kernels = hc.requests.get(
+        f"{room.base}/user/{free[0]}/api/kernels", headers={"Authorization": f"token {token}"}, timeout=60
+    )
+    assert kernels.status_code == 200
+    assert len(kernels.json()) == hc.TEST_SPARES and all(k["connections"] == 0 for k in kernels.json())
+
+
 def test_participants_join_with_the_passcode_and_save_in_01(room):
+    free = set(seat_names(_state(room))) - set(claimed_names(_state(room)))
     with ThreadPoolExecutor(GROUP) as pool:
         joined = list(pool.map(lambda _: hc.join(room.base, room.passcode), range(GROUP)))
     names = [p.name for p in joined]
     assert len(set(names)) == GROUP, "every participant gets their own account"
+    # the seats went first, each to one person; the rest of the group got fresh accounts
+    seats = seat_names(_state(room))
+    assert free and free <= set(names)
+    assert sorted(claimed_names(_state(room))) == sorted(seats)
     for p in joined:
         code = code_for(p.name, room.prefix)
         assert code is not None, f"{p.name} is not a participant account"
@@ -116,6 +149,103 @@ print(json.dumps({{"tries": tries, "me": os.getuid(), "nproc": __import__("resou
     assert seen["me"] != 0
     assert seen["as"] > 0 and seen["nproc"] > 0  # the ceilings are in force in the kernel too
     assert oct(os.stat(b_home).st_mode & 0o777) == "0o700"
+
+
+def test_a_seat_one_person_used_is_never_handed_to_someone_else(room):
+    seats = set(seat_names(_state(room)))
+    assert seats and seats <= set(claimed_names(_state(room)))
+    newcomer = hc.join(room.base, room.passcode)
+    newcomer.token = hc.user_token(room, newcomer.name)
+    LATER.append(newcomer)
+    assert newcomer.name not in seats and newcomer.name not in {p.name for p in PEOPLE}
+    assert code_for(newcomer.name, room.prefix)
+    assert newcomer.name not in claimed_names(_state(room))  # a fresh account, not a seat
+
+
+def test_kernels_talk_over_unix_sockets_in_the_participant_s_own_folder(room):
+    a, b = PEOPLE[0], PEOPLE[2]
+    code = f"""
+import json, os, pwd
+from ipykernel.connect import get_connection_file
+info = json.load(open(get_connection_file()))
+folder = os.path.dirname(get_connection_file())
+st = os.stat(folder)
+try:
+    os.listdir(os.path.join(os.path.dirname(folder), {b.name!r}))
+    other = "listed"
+except PermissionError:
+    other = "refused"
+import stat
+channels = [k for k in info if k.endswith("_port")]
+sockets = all(stat.S_ISSOCK(os.stat(info["ip"] + "-" + str(info[k])).st_mode) for k in channels)
+print(json.dumps({{"transport": info["transport"], "ip": info["ip"], "folder": folder, "mode": oct(st.st_mode & 0o777),
+                  "owner": st.st_uid == os.getuid(), "other": other, "sockets": sockets, "channels": len(channels)}}))
+"""
+    seen = json.loads(hc.run_in_kernel(room.base, a.name, a.token, code))
+    assert seen["transport"] == "ipc"
+    assert seen["ip"].startswith(seen["folder"] + "/")
+    assert seen["folder"].endswith("/" + a.name) and seen["mode"] == "0o700" and seen["owner"]
+    assert seen["other"] == "refused"  # B's kernel sockets cannot even be reached
+    assert seen["sockets"] and seen["channels"] == 5  # shell, iopub, stdin, control, heartbeat: Unix sockets
+
+
+def test_a_kernel_started_ahead_has_seen_no_one_and_a_used_one_is_never_handed_out(room):
+    # the tests' room keeps two kernels ahead per server (hc.TEST_SPARES): 00 took one, this takes the other
+    assert LATER, "needs the newcomer of the test before"
+    a = LATER[0]
+    first = json.loads(
+        hc.run_in_kernel(
+            room.base,
+            a.name,
+            a.token,
+            """
+import json, os, sys
+ip = get_ipython()
+seen = {"ready": "reconnect.notebook" in sys.modules, "count": ip.execution_count, "inputs": list(ip.user_ns["In"]),
+        "kernel": os.path.basename(__import__("ipykernel.connect").connect.get_connection_file())}
+the_answer_of_a = "private"
+print(json.dumps(seen))
+""",
+        )
+    )
+    assert first["ready"], "the page's kernel was started ahead, with the product's modules imported"
+    assert first["count"] == 1 and first["inputs"] == [""], "it had run no cell before this one"
+    second = json.loads(
+        hc.run_in_kernel(
+            room.base,
+            a.name,
+            a.token,
+            """
+import json, os
+print(json.dumps({"kernel": os.path.basename(__import__("ipykernel.connect").connect.get_connection_file()),
+                  "leftover": "the_answer_of_a" in globals(), "count": get_ipython().execution_count}))
+""",
+        )
+    )
+    assert second["kernel"] != first["kernel"] and not second["leftover"] and second["count"] == 1
+
+
+def test_the_room_status_shows_who_is_stuck(room):
+    from reconnect.hub.room import room_status
+
+    stuck = PEOPLE[3]
+    headers = {"Authorization": f"token {room.settings['admin_token']}"}
+    api = f"{room.base}/user/{stuck.name}/api/kernels"
+    for kernel in hc.requests.get(api, headers=headers, timeout=60).json():  # their 00 page's kernel dies
+        hc.requests.delete(f"{api}/{kernel['id']}", headers=headers, timeout=60)
+    status = room_status(room.dir / "hub", after=0)
+    rows = {row["code"]: row for row in status["stuck"]}
+    assert stuck.code in rows and "reload" in rows[stuck.code]["reason"]
+    assert status["joined"] >= GROUP and status["seats_free"] == 0
+    done = subprocess.run(
+        [sys.executable, "-m", "reconnect.hub", "status", "--dir", str(room.dir / "hub"), "--after", "0"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    assert stuck.code in done.stdout and "Stuck" in done.stdout
 
 
 def test_the_counselor_sees_the_room_after_refresh(room):

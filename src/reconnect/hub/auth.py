@@ -5,7 +5,8 @@ The login form asks for two things (``templates/login.html``):
 * the workshop passcode the counselor shows on the screen (the form's password field), and
 * the participant code, left empty the first time (the form's username field).
 
-Passcode alone: a fresh participant code and a new account. Passcode and a known code: the same
+Passcode alone: a seat made ready before the room opened (:mod:`.seats`), claimed for this person
+alone; when every seat is taken, a fresh participant code and a new account. Passcode and a known code: the same
 account again, with its answers. ``counselor`` and the counselor's own passcode: the hub's admin.
 Every refused attempt counts against the address it came from; after ``max_failures`` in
 ``failure_window`` seconds that address is refused outright until the window has passed. The log
@@ -26,6 +27,7 @@ from traitlets import Float, Integer, Unicode
 from ..codes import new_participant_code, normalise_participant_code
 from ..errors import InputError
 from . import COUNSELOR, DEFAULT_PREFIX, counselor_name, username_for
+from .seats import SeatRegistry
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -77,10 +79,14 @@ class WorkshopAuthenticator(Authenticator):
     user_prefix = Unicode(DEFAULT_PREFIX, config=True, help="Account names are this prefix + the participant code.")
     max_failures = Integer(10, config=True, help="Refused attempts per address before it is refused outright.")
     failure_window = Float(60.0, config=True, help="Seconds over which refused attempts are counted.")
+    seats_dir = Unicode(
+        "", config=True, help="The hub's state folder holding the seats files (reconnect.hub.seats); empty: no seats."
+    )
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.limiter = FailureLimiter(limit=self.max_failures, window=self.failure_window)
+        self.seats = SeatRegistry(self.seats_dir) if self.seats_dir else None
 
     def _refuse(self, handler, why: str, data: dict | None = None) -> None:
         if data is not None:
@@ -112,17 +118,34 @@ class WorkshopAuthenticator(Authenticator):
             self._refuse(handler, "wrong workshop passcode", data)
             return None
         if not typed_code:
-            return {"name": await self._fresh_name(handler)}
+            seat = self._claim_seat(handler)
+            return {"name": seat if seat else await self._fresh_name(handler)}
         try:
             code = normalise_participant_code(typed_code)
         except InputError:
             self._refuse(handler, "the participant code is not written like a code", data)
             return None
         name = username_for(code, self.user_prefix)
-        if handler is None or handler.find_user(name) is None:
+        unclaimed_seat = self.seats is not None and self.seats.is_unclaimed_seat(name)
+        if handler is None or handler.find_user(name) is None or unclaimed_seat:
             self._refuse(handler, "no participant has that code in this workshop", data)
             return None
         return {"name": name}
+
+    def _claim_seat(self, handler) -> str | None:
+        """A ready seat for this person alone (no ``await`` between choosing and recording it)."""
+        if self.seats is None or handler is None:
+            return None
+
+        def ready(name: str) -> bool:
+            user = handler.find_user(name)
+            spawner = getattr(user, "spawner", None) if user is not None else None
+            return bool(spawner is not None and spawner.ready)
+
+        name = self.seats.claim(ready)
+        if name is not None:
+            self.log.info("Reconnect: a participant took a seat made ready in advance")
+        return name
 
     async def _fresh_name(self, handler) -> str:
         while True:

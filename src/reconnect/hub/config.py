@@ -11,7 +11,10 @@ folder: database, cookie secret), ``room`` (notebooks, item bank, collection fol
 ``cull_idle`` (int seconds: idle participant servers), ``cull_kernels`` (int seconds: kernels of
 closed pages), ``memory_mb`` (int, per process), ``python`` (the hub's Python, for its services),
 ``env`` (the participants' Python environment, readable by every account), ``language`` (the room's
-language, e.g. ``es``: ``RECONNECT_LANG`` of every server, the translated notebooks to land on).
+language, e.g. ``es``: ``RECONNECT_LANG`` of every server, the translated notebooks to land on),
+``seats`` (int: participant accounts and servers made ready before people arrive, :mod:`.seats`),
+``spare_kernels`` (int, default 1: kernels each participant's server starts ahead, :mod:`.kernels`),
+``runtime`` (where each account's kernel runtime folder is made; default ``/run/reconnect``).
 """
 
 from __future__ import annotations
@@ -78,6 +81,7 @@ def configure(c, s: dict) -> None:
     c.WorkshopAuthenticator.counselor_passcode = s["counselor_passcode"]
     c.WorkshopAuthenticator.user_prefix = s.get("prefix", "rc-")
     c.Authenticator.admin_users = {f"{s.get('prefix', 'rc-')}counselor"}
+    c.WorkshopAuthenticator.seats_dir = str(state)
     c.Authenticator.any_allow_config = True  # check_allowed lets in exactly the accounts this room makes
 
     c.JupyterHub.spawner_class = WorkshopSpawner
@@ -87,7 +91,11 @@ def configure(c, s: dict) -> None:
     c.WorkshopSpawner.workshop = s.get("workshop", "ROOM")
     c.WorkshopSpawner.memory_limit_mb = int(s.get("memory_mb", 2048))
     c.WorkshopSpawner.language = s.get("language", "") or ""
-    c.Spawner.cmd = [str(Path(bindir) / "jupyterhub-singleuser")]
+    c.WorkshopSpawner.spare_kernels = int(s.get("spare_kernels", 1))
+    if s.get("runtime"):
+        c.WorkshopSpawner.runtime_base = s["runtime"]
+    # jupyterhub-singleuser, less 1.8 CPU-seconds of an unused grammar per server start (hub/singleuser.py)
+    c.Spawner.cmd = [str(Path(bindir) / "python"), "-m", "reconnect.hub.singleuser"]
     c.Spawner.notebook_dir = "~"
     c.Spawner.http_timeout = 120  # a busy 2-core machine starting many servers at once
     c.Spawner.start_timeout = 180
@@ -127,6 +135,22 @@ def configure(c, s: dict) -> None:
             "services": ["idle-culler"],
         },
     ]
+    # makes the room's seats (accounts + servers) before people arrive, and writes the room's
+    # status for the counselor's 07 every 15 s: reconnect.hub.seats
+    services.append(
+        {
+            "name": "seats",
+            "command": [python, "-m", "reconnect.hub.seats"],
+            "environment": {"RECONNECT_HUB_SETTINGS": str(state / "hub.json")},
+        }
+    )
+    roles.append(
+        {
+            "name": "seats",
+            "scopes": ["admin:users", "admin:servers", "users:activity", "list:users", "read:users"],
+            "services": ["seats"],
+        }
+    )
     if s.get("admin_token"):
         services.append({"name": "workshop-admin", "api_token": s["admin_token"]})
         roles.append(

@@ -29,6 +29,7 @@ from ..codes import CODE_ALPHABET
 from ..collect import make_drop_folder
 from ..paths import item_bank_path, requested_language
 from . import DEFAULT_PREFIX, counselor_name
+from .seats import SEAT_MB, default_seats
 
 ROOT = Path(__file__).resolve().parents[3]
 CONFIG_FILE = ROOT / "deploy" / "jupyterhub_config.py"
@@ -176,6 +177,8 @@ def prepare(hub_dir: Path, args) -> dict:
         "tls_key": str(Path(args.tls_key).resolve()) if args.tls_key else "",
         # the room's language (RECONNECT_LANG when `make hub` starts; English otherwise)
         "language": requested_language(),
+        "seats": args.seats if args.seats >= 0 else default_seats(),
+        "spare_kernels": args.spare_kernels,
         **keep,
     }
     _write_private(state / "hub.json", settings)
@@ -204,6 +207,13 @@ def banner(s: dict) -> str:
         f"  Workshop passcode (show it to the room): {s['passcode']}",
         f"  Counselor: participant code 'counselor', passcode {s['counselor_passcode']} (keep it to yourself)",
         f"  Workshop code on every answer: {s['workshop']}",
+        (
+            f"  Seats: {s['seats']} participants' accounts and servers are being made ready now (about "
+            f"{s['seats'] * SEAT_MB} MB while they wait, {SEAT_MB} MB each); the hub's log says when they are. "
+            "HUB_SEATS=<n> for another number."
+            if s.get("seats")
+            else "  Seats: none made ready in advance (HUB_SEATS=0): each participant's server starts when they join."
+        ),
         "  Stop: press Ctrl+C here (stopping takes up to half a minute). End the workshop (stop every",
         "        participant's server, keep the answers):",
         "        `make hub-end` in another terminal.",
@@ -277,7 +287,7 @@ def end(hub_dir: Path, *, remove_accounts: bool = False, wait: float = 120, out=
     folders and everything in them) are deleted as well: do that only after the retention period
     (docs/deploy.md). Returns what was done: ``{"stopped": [...], "removed": [...]}``.
     """
-    from .spawner import remove_account
+    from .spawner import RUNTIME_BASE, remove_account
 
     settings_file = Path(hub_dir).resolve() / "state" / "hub.json"
     if not settings_file.is_file():
@@ -307,7 +317,7 @@ def end(hub_dir: Path, *, remove_accounts: bool = False, wait: float = 120, out=
     if remove_accounts:
         for u in participants:
             api("DELETE", f"/users/{u['name']}")
-            remove_account(u["name"])
+            remove_account(u["name"], s.get("runtime") or RUNTIME_BASE)
             removed.append(u["name"])
     print(
         f"Stopped {len(stopped)} participant server(s). The answers handed in are kept in {s['room']}/collect "
@@ -324,6 +334,136 @@ _ACCEPTS = {
     "HUB_WORKSHOP": (r"[A-Za-z0-9][A-Za-z0-9 _.\-]{0,39}", "a workshop code: up to 40 letters, digits, spaces, dots, dashes or underscores"),
     "HUB_IP": (r"[0-9A-Za-z.:\-]{1,253}", "an IP address or host name, e.g. 127.0.0.1 or 0.0.0.0"),
 }
+
+
+# -- who is stuck -------------------------------------------------------------------------------------
+def _seconds_since(iso: str | None, now: float) -> float | None:
+    from datetime import datetime
+
+    if not iso:
+        return None
+    try:
+        return now - datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
+
+
+def stuck_reason(joined_ago: float | None, server: dict | None, pending: str | None, kernels, after: float) -> str:
+    """Why a participant who joined ``joined_ago`` seconds ago is stuck, or ``""`` when they are not.
+
+    ``kernels`` is the server's kernel list (``None`` when it could not be asked). A page in app mode
+    has a kernel while it is open; a joined participant with none after ``after`` seconds, or with
+    only kernels that died or never got past starting, is waiting on a page that will not come.
+
+    >>> stuck_reason(90, {"ready": True}, None, [], after=60)
+    'no page has a kernel (00 never loaded): ask them to reload the page'
+    >>> stuck_reason(90, {"ready": True}, None, [{"execution_state": "idle"}], after=60)
+    ''
+    >>> stuck_reason(30, None, "spawn", None, after=60)
+    ''
+    """
+    if joined_ago is None or joined_ago < after:
+        return ""
+    if pending == "spawn" or (server is not None and not server.get("ready", True)):
+        return "their server is still starting: ask them to wait a moment, then reload"
+    if server is None:
+        return "their server is not running: ask them to reload the page (it starts again)"
+    if kernels is None:
+        return "their server does not answer: ask them to reload the page"
+    states = [k.get("execution_state") for k in kernels]
+    if not states:
+        return "no page has a kernel (00 never loaded): ask them to reload the page"
+    if all(state in ("dead", "starting", "unknown", None) for state in states):
+        return "the page's kernel died or never answered: ask them to reload the page"
+    return ""
+
+
+def room_status(hub_dir: Path | None, *, after: float = 60.0, settings: dict | None = None) -> dict:
+    """The room as the counselor sees it: seats ready, who joined, and who is stuck (with what to do).
+
+    Returns ``{"seats_free": n, "joined": n, "stuck": [{"code", "joined_seconds", "reason"}], "after": s}``.
+    """
+    from . import code_for
+    from .seats import claim_times, claimed_names, seat_names
+
+    if settings is None:
+        settings_file = Path(hub_dir).resolve() / "state" / "hub.json"
+        if not settings_file.is_file():
+            raise HubError(f"There is no workshop room in {hub_dir} (no state/hub.json).")
+        settings = json.loads(settings_file.read_text())
+    s = settings
+    state = Path(s["state"])
+    api = Api(s)
+    try:
+        users = all_users(api)
+    except Exception as exc:  # noqa: BLE001 - any failure to reach the hub gets the same advice
+        raise HubError(f"The hub at {address(s)} does not answer ({exc}). Is it running (`make hub`)?") from None
+    seats, claimed, times = set(seat_names(state)), set(claimed_names(state)), claim_times(state)
+    now = time.time()
+    joined, stuck = 0, []
+    for u in users:
+        code = code_for(u["name"], s["prefix"])
+        if code is None or (u["name"] in seats and u["name"] not in claimed):
+            continue  # the counselor, and seats nobody has taken yet
+        joined += 1
+        since = now - times[u["name"]] if u["name"] in times else _seconds_since(u.get("created"), now)
+        server = (u.get("servers") or {}).get("")
+        kernels = None
+        if server and server.get("ready"):
+            try:
+                r = api.session.get(f"{api.base.rsplit('/hub/api', 1)[0]}/user/{u['name']}/api/kernels", timeout=10)
+                kernels = r.json() if r.status_code == 200 else None
+            except Exception:  # noqa: BLE001 - a server that does not answer is itself the finding
+                kernels = None
+        reason = stuck_reason(since, server, u.get("pending"), kernels, after)
+        if reason:
+            stuck.append({"code": code, "joined_seconds": round(since or 0), "reason": reason})
+    return {"seats_free": len(seats - claimed), "joined": joined, "stuck": stuck, "after": after}
+
+
+STATUS_FOLDER = "status"  # in the room folder: root's, group = the counselor's, 0750
+STATUS_FILE = "room.json"
+
+
+def write_status_for_counselor(s: dict, status: dict) -> Path:
+    """Put the room's status where the counselor's 07 reads it, and nobody else can.
+
+    ``<room>/status/room.json``: the folder is root's with the counselor's group (0750), the file 0640;
+    participants are not in that group, so they cannot read who is stuck. Written with a new name and
+    renamed over the old one (readers never see half a file).
+    """
+    import grp  # noqa: F401 - Unix only, as the hub is
+    import pwd
+
+    counselor = pwd.getpwnam(counselor_name(s["prefix"]))
+    folder = Path(s["room"]) / STATUS_FOLDER
+    folder.mkdir(exist_ok=True)
+    os.chown(folder, 0, counselor.pw_gid)
+    os.chmod(folder, 0o750)
+    target = folder / STATUS_FILE
+    tmp = folder / f".{STATUS_FILE}.new"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o640)
+    with os.fdopen(fd, "w") as out:
+        json.dump({**status, "written": time.time()}, out)
+    os.chown(tmp, 0, counselor.pw_gid)
+    os.chmod(tmp, 0o640)
+    os.replace(tmp, target)
+    return target
+
+
+def print_status(status: dict, after: float, out=sys.stdout) -> None:
+    print(
+        f"{status['joined']} participant(s) joined; {status['seats_free']} seat(s) still ready for people to come.",
+        file=out,
+    )
+    if not status["stuck"]:
+        print(
+            f"Nobody is stuck (everyone who joined over {after:.0f} s ago has a page with a working kernel).", file=out
+        )
+        return
+    print(f"Stuck ({len(status['stuck'])}):", file=out)
+    for row in status["stuck"]:
+        print(f"  {row['code']}  joined {row['joined_seconds']} s ago: {row['reason']}", file=out)
 
 
 def _env(name: str, default):
@@ -349,6 +489,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "start":
             return start(args)
+        if args.command == "status":
+            print_status(room_status(Path(args.dir), after=args.after), args.after)
+            return 0
         end(Path(args.dir), remove_accounts=args.remove_accounts)
         return 0
     except HubError as exc:
@@ -375,9 +518,22 @@ def _parser() -> argparse.ArgumentParser:
     st.add_argument("--proxy", default=None, help="the configurable-http-proxy command")
     st.add_argument("--tls-cert", default=_env("HUB_TLS_CERT", ""))
     st.add_argument("--tls-key", default=_env("HUB_TLS_KEY", ""))
-    st.add_argument("--cull-idle", type=int, default=_env("HUB_CULL_IDLE", 3600))
-    st.add_argument("--cull-kernels", type=int, default=_env("HUB_CULL_KERNELS", 600))
-    st.add_argument("--memory-mb", type=int, default=_env("HUB_MEMORY_MB", 2048))
+    st.add_argument("--cull-idle", type=int, default=int(_env("HUB_CULL_IDLE", 3600)))
+    st.add_argument("--cull-kernels", type=int, default=int(_env("HUB_CULL_KERNELS", 600)))
+    st.add_argument("--memory-mb", type=int, default=int(_env("HUB_MEMORY_MB", 2048)))
+    st.add_argument(
+        "--seats",
+        type=int,
+        default=int(_env("HUB_SEATS", -1)),
+        help="participants' accounts and servers made ready before people arrive (default: 40, fewer when "
+        "a third of the free memory cannot hold them; 0: none)",
+    )
+    st.add_argument(
+        "--spare-kernels",
+        type=int,
+        default=1,
+        help="kernels each participant's server keeps started ahead, so their next page needs no start (0: none)",
+    )
     st.add_argument("--debug", action="store_true")
     en = sub.add_parser("end", help="end the workshop: stop every participant's server (make hub-end)")
     en.add_argument("--dir", default=str(ROOT / ".hub"))
@@ -385,5 +541,13 @@ def _parser() -> argparse.ArgumentParser:
         "--remove-accounts",
         action="store_true",
         help="also delete the participants' accounts and home folders (after the retention period)",
+    )
+    status = sub.add_parser("status", help="who joined, and who is stuck (make hub-status)")
+    status.add_argument("--dir", default=str(ROOT / ".hub"))
+    status.add_argument(
+        "--after",
+        type=float,
+        default=float(_env("HUB_STUCK", 60)),
+        help="seconds after joining without a working page before someone counts as stuck (default 60)",
     )
     return parser

@@ -11,7 +11,11 @@ does for its users):
    code (from the account name) and the workshop code, so 00 shows the code straight away and
    every Save drops a copy into the room's collection folder (``RECONNECT_COLLECT``);
 4. every process of the server (and its kernels) starts with a memory ceiling (``RLIMIT_AS``) and
-   a process-count ceiling (``RLIMIT_NPROC``, counted per account).
+   a process-count ceiling (``RLIMIT_NPROC``, counted per account);
+5. the server talks to its kernels over ZeroMQ's ``ipc`` transport (Unix sockets) in a runtime
+   folder of the account's own (``/run/reconnect/<account>``, mode 0700), never over loopback TCP
+   ports: kernels of different participants cannot race for a port, and no other account can
+   even reach a kernel's sockets (docs/architecture.md).
 
 The counselor's account works the same way, with ``RECONNECT_STORE`` (``~/workshop-store``) and the
 collection folder readable by them alone (mode 1733, owned by the counselor).
@@ -30,7 +34,7 @@ import time
 from pathlib import Path
 
 from jupyterhub.spawner import LocalProcessSpawner
-from traitlets import Integer, List, Unicode
+from traitlets import Bool, Integer, List, Unicode
 
 from .. import participant as pt
 from ..paths import normalise_language
@@ -45,6 +49,7 @@ _account_lock: asyncio.Lock | None = None
 # picked from the ephemeral range can be taken by a starting kernel before the server binds it.
 SERVER_PORTS = range(20000, 32000)
 _given_ports: set[int] = set()
+RUNTIME_BASE = "/run/reconnect"
 
 
 def server_port(ports: range = SERVER_PORTS) -> int:
@@ -153,6 +158,32 @@ def first_settings(home: Path, user: pwd.struct_passwd, code: str, workshop: str
         os.lchown(data, user.pw_uid, user.pw_gid)
 
 
+def runtime_folder(base: str | Path, user: pwd.struct_passwd) -> Path:
+    """The account's own folder for kernel connection files and ``ipc`` sockets (mode 0700, theirs).
+
+    ``base`` is made root's with mode 0711 (others may pass, not list). The folder is short on purpose:
+    a Unix socket's path holds at most 107 bytes, and a home folder's ``.local/share/jupyter/runtime``
+    with a kernel id would not fit. A folder that is not a real folder of this account is replaced.
+    """
+    base = Path(base)
+    base.mkdir(parents=True, exist_ok=True)
+    os.chown(base, 0, 0)
+    os.chmod(base, 0o711)
+    folder = base / user.pw_name
+    info = os.lstat(folder) if folder.exists() or folder.is_symlink() else None
+    if info is not None and (not os.path.isdir(folder) or os.path.islink(folder) or info.st_uid != user.pw_uid):
+        if os.path.islink(folder) or not os.path.isdir(folder):
+            folder.unlink()
+        else:
+            shutil.rmtree(folder)
+        info = None
+    if info is None:
+        folder.mkdir(mode=0o700)
+        os.lchown(folder, user.pw_uid, user.pw_gid)
+    os.chmod(folder, 0o700)
+    return folder
+
+
 def limits_preexec(base, memory_mb: int, processes: int):
     """Wrap a preexec function: set the ceilings (as root, before dropping to the participant)."""
 
@@ -179,6 +210,15 @@ class WorkshopSpawner(LocalProcessSpawner):
     process_limit = Integer(
         128, config=True, help="Most processes and threads one account may run (RLIMIT_NPROC); 0: no ceiling."
     )
+    runtime_base = Unicode(
+        RUNTIME_BASE, config=True, help="Where each account's kernel runtime folder (ipc sockets) is made."
+    )
+    spare_kernels = Integer(
+        1,
+        config=True,
+        help="Kernels each participant's server keeps started ahead for their next page (reconnect.hub.kernels); 0: none.",
+    )
+    spare_refill = Bool(False, config=True, help="Keep a spare kernel ready after every page, not only for the first.")
     participant_url = Unicode("/voila/render/notebooks/00_start_here.ipynb", config=True)
     participant_args = List(
         [
@@ -218,6 +258,7 @@ class WorkshopSpawner(LocalProcessSpawner):
         async with _account_lock:  # useradd locks /etc/passwd: one at a time
             user = await asyncio.to_thread(create_account, self.user.name, self.home_base)
         await asyncio.to_thread(self._prepare_home, user)
+        await asyncio.to_thread(runtime_folder, self.runtime_base, user)
         self.default_url = self._in_language(self.counselor_url if self.is_counselor else self.participant_url)
         self.port = server_port()
         return await super().start()
@@ -239,11 +280,21 @@ class WorkshopSpawner(LocalProcessSpawner):
     def get_args(self):
         # Reconnect's app-mode template for everyone: its start page, and no font from a CDN (nothing
         # a page asks for leaves the room's machine).
-        own = ["--VoilaConfiguration.template=reconnect"]
+        # Kernels over Unix sockets in the account's own runtime folder: no TCP port to race for.
+        own = ["--VoilaConfiguration.template=reconnect", "--KernelManager.transport=ipc"]
         if self.language and normalise_language(self.language) != "en":  # the start page in the room's language
             lang = normalise_language(self.language)
             own.append("--ServerApp.jinja_template_vars=" + json.dumps({"reconnect_language": lang}))
-        return super().get_args() + own + ([] if self.is_counselor else list(self.participant_args))
+        if self.is_counselor:
+            return super().get_args() + own
+        pages = self._in_language(self.participant_url).removeprefix("/voila/render/").rsplit("/", 1)[0]
+        spare = [
+            "--ServerApp.kernel_manager_class=reconnect.hub.kernels.SpareKernelManager",
+            f"--SpareKernelManager.spare_kernels={self.spare_kernels}",
+            f"--SpareKernelManager.spare_path={pages}",
+            f"--SpareKernelManager.refill={self.spare_refill}",
+        ]
+        return super().get_args() + own + spare + list(self.participant_args)
 
     def get_env(self):
         env = super().get_env()
@@ -258,18 +309,21 @@ class WorkshopSpawner(LocalProcessSpawner):
             MALLOC_ARENA_MAX="2",
             OPENBLAS_NUM_THREADS="1",
             OMP_NUM_THREADS="1",
+            # connection files and ipc sockets of the server's kernels (see runtime_folder)
+            JUPYTER_RUNTIME_DIR=str(Path(self.runtime_base) / self.user.name),
         )
         if self.language:
             env["RECONNECT_LANG"] = normalise_language(self.language)
         if self.is_counselor:
             env["RECONNECT_STORE"] = str(home / STORE)
+            env["RECONNECT_ROOM_STATUS"] = str(room / "status" / "room.json")  # who is stuck, for 07
         return env
 
     def make_preexec_fn(self, name):
         return limits_preexec(super().make_preexec_fn(name), self.memory_limit_mb, self.process_limit)
 
 
-def remove_account(name: str) -> None:
+def remove_account(name: str, runtime_base: str | Path = RUNTIME_BASE) -> None:
     """Delete a participant's system account and home folder (``userdel --remove``)."""
     try:
         home = pwd.getpwnam(name).pw_dir
@@ -288,3 +342,6 @@ def remove_account(name: str) -> None:
         if home and Path(home).is_dir() and not Path(home).is_symlink() and Path(home).name == name:
             shutil.rmtree(home, ignore_errors=True)
     shutil.rmtree(f"/var/mail/{name}", ignore_errors=True)
+    folder = Path(runtime_base) / name
+    if folder.is_dir() and not folder.is_symlink():
+        shutil.rmtree(folder, ignore_errors=True)

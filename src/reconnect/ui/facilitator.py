@@ -262,6 +262,9 @@ class FacilitatorDashboard:
             except ReconnectError as exc:
                 notes.append(without_paths(str(exc), *hide))
         data = load_store(store, bank=self.bank)
+        waiting = room_waiting_note()
+        if waiting:
+            notes.append(waiting)
         if data.problems:
             notes.append(_("{n} file(s) in the store could not be read and were skipped.").format(n=len(data.problems)))
         return data, notes
@@ -636,3 +639,40 @@ class FacilitatorDashboard:
             "<details class='rc-alt'><summary>" + esc(_("The same as text")) + f"</summary><p>{esc(lines[0])}</p>"
             f"<ul>{items}</ul></details>"
         )
+
+
+def room_waiting_note(path: str | os.PathLike | None = None, now: float | None = None) -> str:
+    """On the hub: how many participants are stuck (joined, but no working page), for 07's status line.
+
+    Reads the room's status that the hub writes for the counselor alone (``RECONNECT_ROOM_STATUS``,
+    see ``reconnect.hub.room.write_status_for_counselor``). Only the number is shown, never the codes:
+    07 may be on the projector, and a code is what signs a person in (``make hub-status`` lists them).
+    Empty when nobody is stuck, outside a hub, or when the status is older than two minutes.
+
+    >>> import json, tempfile, time
+    >>> f = Path(tempfile.mkdtemp()) / "room.json"
+    >>> _ = f.write_text(json.dumps({"stuck": [{"code": "KM7-4TX"}], "after": 60, "written": time.time()}))
+    >>> "1 participant" in room_waiting_note(f) and "KM7" not in room_waiting_note(f)
+    True
+    >>> room_waiting_note(f, now=time.time() + 600)
+    ''
+    """
+    import json
+    import time
+
+    path = path or os.environ.get("RECONNECT_ROOM_STATUS", "")
+    if not path:
+        return ""
+    try:
+        status = json.loads(Path(path).read_text(encoding="utf-8"))
+        stuck = len(status.get("stuck", []))
+        fresh = (time.time() if now is None else now) - float(status.get("written", 0)) < 120
+        after = int(status.get("after", 60))
+    except (OSError, ValueError, TypeError, AttributeError):
+        return ""
+    if not stuck or not fresh:
+        return ""
+    return _(
+        "{n} participant(s) joined more than {seconds} s ago and still have no working page: ask who is "
+        "waiting and have them reload the page (`make hub-status` lists their codes)."
+    ).format(n=number(stuck), seconds=after)
