@@ -276,7 +276,9 @@ def main() -> int:
 
     s = load_settings()
     count = int(s.get("seats", 0))
-    api = hub_api(os.environ["JUPYTERHUB_API_URL"], os.environ["JUPYTERHUB_API_TOKEN"])
+    from ..settings_env import raw
+
+    api = hub_api(raw("JUPYTERHUB_API_URL"), raw("JUPYTERHUB_API_TOKEN"))  # set by JupyterHub for its service
     for _ in range(60):  # the hub answers its services a moment after it starts them
         try:
             api("GET", "/")

@@ -641,7 +641,7 @@ class FacilitatorDashboard:
         )
 
 
-def room_waiting_note(path: str | os.PathLike | None = None, now: float | None = None) -> str:
+def room_waiting_note(path: str | Path | None = None, now: float | None = None) -> str:
     """On the hub: how many participants are stuck (joined, but no working page), for 07's status line.
 
     Reads the room's status that the hub writes for the counselor alone (``RECONNECT_ROOM_STATUS``,
@@ -660,7 +660,9 @@ def room_waiting_note(path: str | os.PathLike | None = None, now: float | None =
     import json
     import time
 
-    path = path or os.environ.get("RECONNECT_ROOM_STATUS", "")
+    from ..settings_env import path as path_from
+
+    path = path or path_from("RECONNECT_ROOM_STATUS")
     if not path:
         return ""
     try:
