@@ -18,7 +18,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reconnect.servers import LAB_SETTINGS
+from reconnect.servers import LAB_SETTINGS, voila_speed_args
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -490,6 +490,7 @@ def start_servers(project: dict[str, Path], timeout: float = 60) -> dict[str, Se
             "--Voila.ip=127.0.0.1",
             "--MappingKernelManager.cull_idle_timeout=60",
             "--MappingKernelManager.cull_interval=20",
+            *voila_speed_args("en", root=project["notebooks"]),  # make app's: the series' pages kept ready ahead, less JavaScript
         ]
         voila = Server(
             "Voilà",
