@@ -36,8 +36,10 @@ Examples
 []
 >>> voila_speed_args("es", pool_size=1)[:2]
 ['--VoilaConfiguration.preheat_kernel=True', '--VoilaConfiguration.default_pool_size=1']
->>> voila_speed_args("en", pool_size=0)
-['--VoilaConfiguration.extension_allowlist=@voila-dashboards/widgets-manager8', '--VoilaConfiguration.extension_allowlist=@jupyter-widgets/jupyterlab-manager', '--VoilaConfiguration.extension_allowlist=anywidget']
+>>> voila_speed_args("en", pool_size=0)  # doctest: +NORMALIZE_WHITESPACE
+['--VoilaConfiguration.extension_allowlist=@voila-dashboards/widgets-manager8',
+ '--VoilaConfiguration.extension_allowlist=@jupyter-widgets/jupyterlab-manager',
+ '--VoilaConfiguration.extension_allowlist=anywidget', '--KernelRestarter.restart_limit=0']
 """
 
 from __future__ import annotations
@@ -154,6 +156,10 @@ def voila_speed_args(lang: str, pool_size: int = DEFAULT_PREHEAT, *, root: str |
       saved, is read when the page is opened. Each ready page holds a kernel's memory (``make app``
       prints the total).
     - **Less JavaScript**: only :data:`APP_EXTENSIONS` are loaded in the browser.
+    - **A page whose kernel dies is not restarted behind its back** (``KernelRestarter.restart_limit=0``):
+      a restarted kernel has none of the page's widgets, so the page would look alive and do nothing.
+      The kernel is dropped instead, and the page, which asks every few seconds whether its kernel is
+      still there (``app_template/index.html.j2``), reloads once, then says what to do.
 
     Voilà's deny list is matched against each notebook's absolute path (and Voilà keeps a pool for every
     notebook it does not deny), hence the one negative pattern: deny all but the series' pages.
@@ -173,7 +179,11 @@ def voila_speed_args(lang: str, pool_size: int = DEFAULT_PREHEAT, *, root: str |
             f"--VoilaConfiguration.default_pool_size={pool_size}",
             f"--VoilaKernelManager.preheat_denylist=(?!(?:{folder}/)?{prefix}[0-9][0-9]_[^/]*$)",
         ]
-    return [*args, *(f"--VoilaConfiguration.extension_allowlist={name}" for name in APP_EXTENSIONS)]
+    return [
+        *args,
+        *(f"--VoilaConfiguration.extension_allowlist={name}" for name in APP_EXTENSIONS),
+        "--KernelRestarter.restart_limit=0",
+    ]
 
 
 def command(what: str, flags: list[str], lang: str, *, preheat: int | None = None) -> list[str]:
