@@ -225,13 +225,17 @@ class Result:
     loads: list[float]
 
 
-def measure(browser, servers: dict, notebooks: list[str], *, repeat: int, new_participant, log=print):
+def measure(
+    browser, servers: dict, notebooks: list[str], *, repeat: int, new_participant, log=print, modes=("lab", "app")
+):
     """Per (mode, notebook): a :class:`Result`; ours and the floor alternating, round by round.
 
     ``servers`` holds ``lab`` and ``voila`` (the product's, over notebooks that hold :func:`write_floor`'s
     pages) and ``bare`` (:func:`start_plain_voila`)."""
     results: dict[tuple[str, str], Result] = {}
     for mode, server in (("lab", servers["lab"]), ("app", servers["voila"])):
+        if mode not in modes:
+            continue
         floor_server, floor_page = (server, FLOOR) if mode == "lab" else (servers["bare"], BARE)
         context = browser.new_context(viewport={"width": 1366, "height": 900})
         context.set_default_timeout(TIMEOUT_MS)
@@ -325,8 +329,9 @@ def figures(results, Figure) -> list:
     return rows
 
 
-def bench_browser(Figure, repeat: int = 2, notebooks: list[str] | None = None) -> list:
-    """Start JupyterLab and Voilà as the browser tests do, and a plain Voilà; measure every series notebook."""
+def bench_browser(Figure, repeat: int = 2, notebooks: list[str] | None = None, modes=("lab", "app")) -> list:
+    """Start JupyterLab and Voilà as the browser tests do, and a plain Voilà; measure every series notebook
+    (or ``notebooks``) in ``modes`` ("lab", "app")."""
     sys.path.insert(0, str(HELPERS))
     try:
         import browser_helpers as bh
@@ -357,6 +362,7 @@ def bench_browser(Figure, repeat: int = 2, notebooks: list[str] | None = None) -
                     repeat=repeat,
                     new_participant=bh.new_participant,
                     log=lambda line: print(line, file=sys.stderr, flush=True),
+                    modes=modes,
                 )
             finally:
                 browser.close()
