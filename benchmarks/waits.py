@@ -55,7 +55,8 @@ QUIET_TARGET = 1.2  # app mode, seconds (median): judged on a quiet machine only
 CHART_TARGET = 1.0  # 07: first chart on screen <= 1 s after the page is ready (its controls shown)
 BUSY = 2.0  # a load average (1 minute) at or over this on 2 cores: the figure is from a busy machine
 TIMEOUT_MS = 120_000
-PREPARE_S = 20  # after the servers answer: time for make app's preheated pages to be ready
+PREPARE_TIMEOUT_S = 600  # at most this long for make app's preheated pages to be ready before measuring
+SETTLE_S = 10  # after the last ready page's kernel started: time for it to run up to its wait for a visitor
 
 BARE_CODE = """\
 import ipywidgets as w
@@ -138,6 +139,17 @@ def start_plain_voila(base: Path, timeout: float = 60):
         server.stop()
         raise
     return server
+
+
+def wait_ready_pages(voila, count: int) -> None:
+    """Wait until Voilà's log says ``count`` pages are kept ready (``make app``'s preheated kernels)."""
+    deadline = time.monotonic() + PREPARE_TIMEOUT_S
+    while voila.log.read_text(errors="replace").count("is filled with") < count:
+        if time.monotonic() > deadline:
+            print(f"browser: {count} ready pages not there after {PREPARE_TIMEOUT_S} s", file=sys.stderr)
+            return
+        time.sleep(0.5)
+    time.sleep(SETTLE_S)
 
 
 @dataclass
@@ -351,7 +363,8 @@ def bench_browser(Figure, repeat: int = 2, notebooks: list[str] | None = None, m
         write_floor(project["notebooks"])
         servers = bh.start_servers(project)
         servers["bare"] = start_plain_voila(base)
-        time.sleep(PREPARE_S)  # make app's pages are prepared while people find the address
+        series = list(project["notebooks"].glob("[0-9][0-9]_*.ipynb"))
+        wait_ready_pages(servers["voila"], len(series))  # prepared while people find the address
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=bh.CHROMIUM, args=bh.CHROMIUM_ARGS)
             try:
