@@ -490,7 +490,7 @@ def start_servers(project: dict[str, Path], timeout: float = 60) -> dict[str, Se
             "--Voila.ip=127.0.0.1",
             "--MappingKernelManager.cull_idle_timeout=60",
             "--MappingKernelManager.cull_interval=20",
-            *voila_speed_args("en", root=project["notebooks"]),  # make app's: the series' pages kept ready ahead, less JavaScript
+            *voila_speed_args("en", root=project["notebooks"]),  # make app's: pages kept ready ahead
         ]
         voila = Server(
             "Voilà",
