@@ -7,6 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 LABEXT_DIR := $(VENV)/share/jupyter/labextensions
 VOILA_TEMPLATES := $(VENV)/share/jupyter/voila/templates
 DEMO   := data/demo
+comma  := ,
 # Jupyter refuses to run as root without this flag (containers, CI machines); it is always given as root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # `make lab LAB_PORT=8890` if 8888 is taken; `make lab LAB_FLAGS=--no-browser` adds JupyterLab flags of your own.
@@ -66,13 +67,17 @@ lab: setup demo
 # App mode: the notebooks as web pages with no code (Voilà), on this computer only. Ctrl+C stops it.
 # A laptop handed round is the usual case, so app mode is SHARED unless told otherwise: it never
 # remembers anyone and every page asks who is answering. `make app SHARED=0` on a computer that is yours alone.
+# Each of the 8 pages is kept ready ahead, so it opens at once (Voilà's preheated kernels, PREHEAT per page,
+# about 100 MB of memory each; src/reconnect/servers.py, voila_speed_args). `make app PREHEAT=0` to save it.
 APP_PORT ?= 8866
 SHARED ?= 1
+PREHEAT ?= 1
 app: setup demo
 	@echo "Reconnect in app mode: open http://localhost:$(APP_PORT)/ (the start page)."
 	@echo "Press Ctrl+C here to stop."
 	@echo "$(if $(filter 1,$(SHARED)),Shared computer: nobody is remembered; each person signs in with their code on each page.,Personal computer: people may tick Remember me.)"
-	RECONNECT_SHARED=$(SHARED) $(SERVER_ENV) $(BIN)/python -m reconnect.servers app --template=reconnect \
+	@echo "$(if $(filter 0,$(PREHEAT)),Pages are not kept ready (PREHEAT=0): each page starts its own Python when it is opened (a few seconds).,Pages kept ready ahead: $(PREHEAT) for each of the 8 pages$(comma) about $$(( $(PREHEAT) * 8 * 100 )) MB of memory while app mode runs (make app PREHEAT=0 to save it$(comma) pages then open slower).)"
+	RECONNECT_SHARED=$(SHARED) RECONNECT_PREHEAT=$(PREHEAT) $(SERVER_ENV) $(BIN)/python -m reconnect.servers app --template=reconnect \
 	  --Voila.ip=127.0.0.1 --port=$(APP_PORT) --MappingKernelManager.cull_idle_timeout=300 --MappingKernelManager.cull_interval=60
 
 # The hub tests (tests/hub) use `make hub-setup`; without npm they are skipped (CI installs it: .ci/run).

@@ -60,6 +60,13 @@ PAGE_WORDS = {
         "This page did not start after {tries} tries. Reload it (F5, or Ctrl+R); if it keeps happening, close "
         "other pages of Reconnect or tell your facilitator."
     ),
+    "stopped_retry": N_(
+        "This page lost its connection to Reconnect. Starting it again now (your saved answers are safe)."
+    ),
+    "stopped_failed": N_(
+        "This page stopped working and could not be started again. Reload it (F5, or Ctrl+R); if that does "
+        "not help, tell your facilitator (Reconnect may have been stopped on this computer)."
+    ),
 }
 
 

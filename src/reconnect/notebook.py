@@ -6,6 +6,9 @@ Everything personal sits behind a :class:`~reconnect.ui.identity.Gate`: it is bu
 someone has said who is answering on this page (``who_is_answering()`` at the top of 01-06, the
 start panel in 00), and closed again by "I'm done - sign out" (``done_button()`` at the end of
 every notebook 00-06).
+
+In a kernel Voilà preheated (``make app``), every view first waits until the page is requested
+(:func:`reconnect.preheat.wait_for_visitor`): nothing personal is read before someone opens the page.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from . import participant as pt
 from .errors import ReconnectError
 from .i18n import N_
 from .paths import data_home
+from .preheat import wait_for_visitor
 from .ui.area import AreaResult, RatingForm, ReflectionBox
 from .ui.identity import HINT_START, DonePanel, Gate, IdentityBar, register
 from .ui.safety import PageSafety
@@ -51,6 +55,7 @@ def _friendly(view):
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
+        wait_for_visitor()  # a preheated page: nothing below runs before someone has opened it
         import ipywidgets as w
 
         from .ui.common import error_message

@@ -19,6 +19,11 @@ not asked for (app mode needs none of it), kernels talk over local sockets (no "
 and the notebooks are signed in that folder's own store (no "not trusted" warning for every page). And
 ``make lab`` prints and opens the start page's own address, with JupyterLab's news question turned off.
 
+App mode's speed settings are in one place, :func:`voila_speed_args` (``make app`` uses them; so can a
+room's single-user servers): every page of the series in the installation's language is kept ready ahead
+(Voilà's preheated kernels, ``PREHEAT`` pages each), and the browser loads only the widget manager and
+anywidget, not every installed JupyterLab extension.
+
 In every language, JupyterLab sends widget messages to the kernel's main thread, in the order they were
 made, never over *kernel subshells* (``LAB_SETTINGS``: ``commsOverSubshells`` → ``disabled``, in the same
 settings folder; ``lab-settings/en`` for English). JupyterLab's default sends them over a subshell, and
@@ -33,12 +38,19 @@ Examples
 ['@jupyterlab/apputils-extension:kernels-settings', '@jupyterlab/apputils-extension:notification']
 >>> voila_args("es", prefix=getfixture("tmp_path"))[0].endswith("/share/reconnect/app-settings/es")
 True
+>>> voila_speed_args("es", pool_size=1)[:2]
+['--VoilaConfiguration.preheat_kernel=True', '--VoilaConfiguration.default_pool_size=1']
+>>> voila_speed_args("en", pool_size=0)  # doctest: +NORMALIZE_WHITESPACE
+['--VoilaConfiguration.extension_allowlist=@voila-dashboards/widgets-manager8',
+ '--VoilaConfiguration.extension_allowlist=@jupyter-widgets/jupyterlab-manager',
+ '--VoilaConfiguration.extension_allowlist=anywidget', '--KernelRestarter.restart_limit=0']
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from importlib.util import find_spec
 from pathlib import Path
@@ -188,16 +200,83 @@ def voila_args(lang: str, *, prefix: str | Path = sys.prefix) -> list[str]:
     return [f"--Voila.config_file_paths={place}" for place in places]
 
 
-def command(what: str, flags: list[str], lang: str) -> list[str]:
+#: The environment variable of ``make app PREHEAT=n``: pages kept ready ahead for each page (0: none).
+PREHEAT_ENV = "RECONNECT_PREHEAT"
+#: Pages kept ready for each page of the series unless ``PREHEAT`` says otherwise.
+DEFAULT_PREHEAT = 1
+#: The JupyterLab extensions app mode's pages load in the browser: Voilà's widget manager (ipywidgets 8),
+#: the ipywidgets controls it draws (registered by JupyterLab's widget extension: without it no widget
+#: shows) and anywidget (the answer choices, 06's switch). Not the series' Lab extension (Lab only: its
+#: request answers 403 in Voilà), nor the code highlighting's styles (no code is shown).
+APP_EXTENSIONS = ("@voila-dashboards/widgets-manager8", "@jupyter-widgets/jupyterlab-manager", "anywidget")
+
+
+def preheat_count(env: dict | None = None) -> int:
+    """Pages kept ready per page: ``RECONNECT_PREHEAT`` (``make app PREHEAT=n``), else :data:`DEFAULT_PREHEAT`.
+
+    >>> preheat_count({}), preheat_count({"RECONNECT_PREHEAT": "0"}), preheat_count({"RECONNECT_PREHEAT": "x"})
+    (1, 0, 1)
+    """
+    from .settings_env import integer
+
+    return integer(PREHEAT_ENV, DEFAULT_PREHEAT, low=0, high=64, environ=env)
+
+
+def voila_speed_args(lang: str, pool_size: int = DEFAULT_PREHEAT, *, root: str | Path = "notebooks") -> list[str]:
+    """Voilà's arguments that make app mode's pages quick to open (``make app``; reusable for a room's servers).
+
+    - **Pages ready ahead** (``pool_size`` > 0): Voilà starts, for every page of the series in ``lang``
+      (``root/00_...`` to ``root/07_...``, or ``root/es/00_...``; ``root`` is the folder Voilà serves),
+      ``pool_size`` kernels and runs the page in them before anyone asks; a request takes one (it is never
+      given to a second request) and Voilà prepares the next one a second later. Other notebooks (the
+      other languages' pages, the benchmark's) start cold, when opened. A preheated page reads nothing
+      personal before it is requested (:mod:`reconnect.preheat`): who is remembered, and what they
+      saved, is read when the page is opened. Each ready page holds a kernel's memory (``make app``
+      prints the total).
+    - **Less JavaScript**: only :data:`APP_EXTENSIONS` are loaded in the browser.
+    - **A page whose kernel dies is not restarted behind its back** (``KernelRestarter.restart_limit=0``):
+      a restarted kernel has none of the page's widgets, so the page would look alive and do nothing.
+      The kernel is dropped instead, and the page, which asks every few seconds whether its kernel is
+      still there (``app_template/index.html.j2``), reloads once, then says what to do.
+
+    Voilà's deny list is matched against each notebook's absolute path (and Voilà keeps a pool for every
+    notebook it does not deny), hence the one negative pattern: deny all but the series' pages.
+
+    >>> import re
+    >>> deny = voila_speed_args("es", root="/srv/nb")[2].split("=", 1)[1]
+    >>> [bool(re.match(deny, p)) for p in ("/srv/nb/es/01_a.ipynb", "/srv/nb/01_a.ipynb", "/srv/nb/x/01_a.ipynb")]
+    [False, True, True]
+    """
+    lang = normalise_language(lang)
+    prefix = "" if lang == DEFAULT_LANGUAGE else lang + "/"
+    folder = re.escape(Path(root).resolve().as_posix())
+    args = []
+    if pool_size > 0:
+        args = [
+            "--VoilaConfiguration.preheat_kernel=True",
+            f"--VoilaConfiguration.default_pool_size={pool_size}",
+            f"--VoilaKernelManager.preheat_denylist=(?!(?:{folder}/)?{prefix}[0-9][0-9]_[^/]*$)",
+        ]
+    return [
+        *args,
+        *(f"--VoilaConfiguration.extension_allowlist={name}" for name in APP_EXTENSIONS),
+        "--KernelRestarter.restart_limit=0",
+    ]
+
+
+def command(what: str, flags: list[str], lang: str, *, preheat: int | None = None) -> list[str]:
     """The command line ``make lab`` / ``make app`` runs: ``jupyter lab ...`` or ``voila notebooks ...``.
 
-    >>> command("app", ["--port=8866"], "es")[1:3]
+    >>> command("app", ["--port=8866"], "es", preheat=0)[1:3]
     ['notebooks', '--port=8866']
+    >>> command("app", ["--port=8866"], "es", preheat=0)[-1]
+    '--KernelRestarter.restart_limit=0'
     """
     bindir = Path(sys.executable).parent
     if what == "lab":
         return [str(bindir / "jupyter"), "lab", *flags, *lab_args(lang)]
-    return [str(bindir / "voila"), "notebooks", *flags, *voila_args(lang)]
+    pool = preheat_count() if preheat is None else preheat
+    return [str(bindir / "voila"), "notebooks", *flags, *voila_args(lang), *voila_speed_args(lang, pool)]
 
 
 def main(argv: list[str] | None = None) -> int:

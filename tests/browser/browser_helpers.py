@@ -18,7 +18,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reconnect.servers import LAB_SETTINGS, app_settings_dir, sign_notebooks, voila_args
+from reconnect.servers import LAB_SETTINGS, app_settings_dir, sign_notebooks, voila_args, voila_speed_args
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -491,6 +491,7 @@ def start_servers(project: dict[str, Path], timeout: float = 60) -> dict[str, Se
             "--MappingKernelManager.cull_idle_timeout=60",
             "--MappingKernelManager.cull_interval=20",
             *voila_args("en"),  # the product's own settings for app mode (servers.app_settings)
+            *voila_speed_args("en", root=project["notebooks"]),  # make app's: pages kept ready ahead
         ]
         sign_notebooks(project["notebooks"], app_settings_dir("en"))  # as `make app` does
         voila = Server(

@@ -236,3 +236,46 @@ def test_an_older_picture_of_06s_show_choice_arriving_late_is_never_shown(page, 
     assert state["released"], "the older update was never held back and delivered late"
     expect(own).to_be_checked()
     expect(demo).not_to_be_checked()
+
+
+def _kill_kernel_of(page) -> None:
+    """Kill (SIGKILL) the kernel process of the app-mode page shown in ``page``: found by the kernel id in
+    its connection file's name, as a crash or the system's out-of-memory killer would end it."""
+    import json
+    import os
+    import signal
+    from pathlib import Path
+
+    kernel = json.loads(page.locator("#jupyter-config-data").text_content())["kernelId"]
+    killed = []
+    for proc in Path("/proc").iterdir():
+        try:
+            line = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if proc.name.isdigit() and f"kernel-{kernel}" in line and "ipykernel" in line:
+            os.kill(int(proc.name), signal.SIGKILL)
+            killed.append(proc.name)
+    assert killed, f"no kernel process of {kernel}"
+
+
+def test_a_page_whose_kernel_dies_starts_again_once_then_says_what_to_do(page, voila):
+    """App mode: the page's kernel is killed; the page says so and reloads with a fresh kernel that works;
+    killed again soon after, the page says plainly what to do (reload, or tell the facilitator)."""
+    code = new_participant(voila.home)
+    open_voila(page, voila, NB)
+    expect(page.locator(".rc-who .rc-code")).to_have_text(code)
+    _kill_kernel_of(page)
+    alert = page.locator(".reconnect-stopped")
+    expect(alert).to_contain_text("Starting it again now", timeout=30_000)
+    page.wait_for_event("framenavigated", timeout=30_000)  # the reload: a fresh kernel
+    open_voila(page, voila, None)
+    expect(page.locator(".rc-who .rc-code")).to_have_text(code)
+    group = page.locator(".rc-choice-group").first
+    group.get_by_role("radio", name=LABELS[4], exact=True).click()
+    expect(page.locator(".rc-progress")).to_contain_text("1 of ")  # the new kernel answers
+    _kill_kernel_of(page)
+    expect(alert).to_contain_text("could not be started again", timeout=30_000)
+    expect(alert).to_contain_text("tell your facilitator")
+    page.wait_for_timeout(3000)
+    expect(alert).to_be_visible()  # no reload this time: the message stays

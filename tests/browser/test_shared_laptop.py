@@ -28,6 +28,7 @@ from browser_helpers import (
 from playwright.sync_api import expect
 
 from reconnect.content import load_item_bank
+from reconnect.servers import voila_speed_args
 
 BANK = load_item_bank()
 AREA = BANK.area("self_esteem")
@@ -38,7 +39,8 @@ SIZES = {"1366x900": {"width": 1366, "height": 900}, "1280x720": {"width": 1280,
 
 @pytest.fixture(scope="module")
 def shared_voila(project, browser):
-    """Voilà over the notebooks as `make app` runs it on a handed-round laptop: shared device."""
+    """Voilà over the notebooks as `make app` runs it on a handed-round laptop: shared device, pages kept
+    ready ahead (so person B's pages were prepared while person A was using the laptop)."""
     bin_dir = Path(sys.executable).parent
     base = project["base"]
     home = base / "home-shared"
@@ -56,6 +58,7 @@ def shared_voila(project, browser):
         "--Voila.ip=127.0.0.1",
         "--MappingKernelManager.cull_idle_timeout=60",
         "--MappingKernelManager.cull_interval=20",
+        *voila_speed_args("en", root=project["notebooks"]),  # make app's: pages kept ready ahead
     ]
     process = start_process(cmd, cwd=project["notebooks"], env=env, log=log)
     server = Server("Voilà (shared)", f"http://127.0.0.1:{port}", home, process, log, extra=project)
