@@ -17,8 +17,7 @@ It waits once per kernel: Voilà answers the handshake once. If Voilà cannot be
 
 Example
 -------
->>> import os
->>> os.environ.get("VOILA_PREHEAT", "False") == "True"  # not in a preheated kernel here
+>>> preheated()  # not in a preheated kernel here
 False
 >>> wait_for_visitor()  # returns at once
 >>> waited()
@@ -30,6 +29,8 @@ from __future__ import annotations
 import importlib
 import os
 import time
+
+from .settings_env import raw
 
 #: Imports a page's views make on their first call, paid before the page is requested.
 WARM = (
@@ -57,7 +58,7 @@ _state = {"waited": False}
 
 def preheated() -> bool:
     """Whether this kernel was started by Voilà ahead of any request (``VOILA_PREHEAT=True``)."""
-    return os.environ.get("VOILA_PREHEAT", "False") == "True"
+    return raw("VOILA_PREHEAT") == "True"
 
 
 def waited() -> bool:
@@ -67,11 +68,11 @@ def waited() -> bool:
 
 def query_url() -> str:
     """Voilà's websocket that answers once this kernel's page is requested (as ``voila.utils`` builds it)."""
-    protocol = os.environ.get("VOILA_WS_PROTOCOL", "ws")
-    ip = os.environ.get("VOILA_APP_IP", "127.0.0.1")
-    port = os.environ.get("VOILA_APP_PORT", "8866")
-    base = os.environ.get("VOILA_WS_BASE_URL", os.environ.get("VOILA_SERVER_URL", "/"))
-    return f"{protocol}://{ip}:{port}{base}voila/query/{os.environ.get('VOILA_KERNEL_ID', '')}"
+    protocol = raw("VOILA_WS_PROTOCOL") or "ws"
+    ip = raw("VOILA_APP_IP") or "127.0.0.1"
+    port = raw("VOILA_APP_PORT") or "8866"
+    base = raw("VOILA_WS_BASE_URL") or raw("VOILA_SERVER_URL") or "/"
+    return f"{protocol}://{ip}:{port}{base}voila/query/{raw('VOILA_KERNEL_ID')}"
 
 
 def warm() -> None:
@@ -108,7 +109,6 @@ def wait_for_visitor(*, retry_every: float = 1.0) -> None:
         if info is not None:
             break
         time.sleep(retry_every)
-    for key, value in info.items():
-        if isinstance(key, str) and isinstance(value, str):
-            os.environ[key] = value
+    # the request's details (its query string…) where voila.utils.wait_for_request puts them too
+    os.environ.update({key: value for key, value in info.items() if isinstance(key, str) and isinstance(value, str)})
     _state["waited"] = True
