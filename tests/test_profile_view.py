@@ -218,7 +218,7 @@ def test_notebook_06_has_its_parts():
 
 
 def test_consent_says_what_the_partner_sees_and_sensitive_needs_a_second_tick(tmp_path, no_demo):
-    couple_folder(tmp_path, me_share=True, partner_share=True)
+    couple_folder(tmp_path, me_share=True, partner_share=True, sensitive=False)
     set_current(tmp_path, ME)
     view = ProfileView(home=tmp_path, demo=no_demo, bank=BANK)
     what = view.share_what.value
