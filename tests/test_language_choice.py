@@ -215,7 +215,7 @@ def test_update_notebook_catalog_adds_new_cells_untranslated(notebooks_copy):
     catalogs.update_notebook_catalog("es", folder=folder)
     text = po.read_text(encoding="utf-8")
     assert 'msgid "## Brand new"\nmsgstr ""' in text
-    assert "Lee cada frase" in text  # the existing translations stay
+    assert "Lee cada afirmación" in text  # the existing translations stay
 
 
 def test_reconnect_translations_lists_the_notebook_cells_too(notebooks_copy, capsys):
