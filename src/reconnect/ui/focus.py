@@ -6,7 +6,7 @@ the page. :class:`FocusMover` is an invisible widget placed beside such a button
 asks the page to put the focus on the first thing to do next, named by CSS selectors in order of preference
 (the first one that matches a visible, enabled element within the same notebook wins). New parts of a page
 arrive a moment after the click, so the page keeps looking for the first choice for ``wait_ms`` before it
-settles for a later one; a message (``.rc-msg``) can be a target too (it is made focusable for that).
+settles for a later one (a control the person moved to by themselves meanwhile is left alone); a message (``.rc-msg``) can be a target too (it is made focusable for that).
 
 It is an `anywidget <https://anywidget.dev>`_ widget, like :mod:`reconnect.ui.choice`, so it works in
 JupyterLab and in app mode alike.
@@ -51,10 +51,15 @@ function render({ model, el }) {
     if (!request || !targets.length) return;
     const started = Date.now();
     clearInterval(timer);
+    // a control the person reached by themselves meanwhile (Tab, a click) is never taken from them
+    const theirs = () => {
+      const now = document.activeElement;
+      return now && now.matches("input, button, select, textarea, a[href]") && scope().contains(now);
+    };
     const tick = () => {
       const late = Date.now() - started >= wait;
       // the first choice while it may still be arriving; after wait_ms any of them, in order
-      if (attempt(late ? targets : targets.slice(0, 1)) || Date.now() - started > wait + 3000) {
+      if (theirs() || attempt(late ? targets : targets.slice(0, 1)) || Date.now() - started > wait + 3000) {
         clearInterval(timer);
         timer = null;
       }

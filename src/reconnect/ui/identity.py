@@ -226,7 +226,8 @@ class IdentityBar:
         self.message.value = ""
         # the first thing to do next: the page's first personal control (the first statement's answers),
         # or, on a page with none, the line that says who is answering
-        self.focus.move(NEXT_AFTER_SIGN_IN, ".rc-identity .rc-who")
+        # (a busy JupyterLab may take several seconds to draw the form: wait for it before settling for the line)
+        self.focus.move(NEXT_AFTER_SIGN_IN, ".rc-identity .rc-who", wait_ms=10000)
 
     def _on_sign_out(self, _button=None) -> None:
         pt.sign_out(self.home)
