@@ -51,10 +51,13 @@ function render({ model, el }) {
     if (!request || !targets.length) return;
     const started = Date.now();
     clearInterval(timer);
-    // a control the person reached by themselves meanwhile (Tab, a click) is never taken from them
+    // a control the person reached by themselves meanwhile (Tab, a click) is never taken from them; the
+    // button that was pressed (still focused while the page takes it away) is not such a control
+    const pressed = document.activeElement;
     const theirs = () => {
       const now = document.activeElement;
-      return now && now.matches("input, button, select, textarea, a[href]") && scope().contains(now);
+      return !!now && now !== pressed && now.matches("input, button, select, textarea, a[href]") &&
+        usable(now) && scope().contains(now);
     };
     const tick = () => {
       const late = Date.now() - started >= wait;
