@@ -6,7 +6,8 @@ the page. :class:`FocusMover` is an invisible widget placed beside such a button
 asks the page to put the focus on the first thing to do next, named by CSS selectors in order of preference
 (the first one that matches a visible, enabled element within the same notebook wins). New parts of a page
 arrive a moment after the click, so the page keeps looking for the first choice for ``wait_ms`` before it
-settles for a later one (a control the person moved to by themselves meanwhile is left alone); a message (``.rc-msg``) can be a target too (it is made focusable for that).
+settles for a later one, and holds it there for two seconds (JupyterLab focuses its notebook a moment after
+a change); a control the person moved to by themselves meanwhile is left alone; a message (``.rc-msg``) can be a target too (it is made focusable for that).
 
 It is an `anywidget <https://anywidget.dev>`_ widget, like :mod:`reconnect.ui.choice`, so it works in
 JupyterLab and in app mode alike.
@@ -39,10 +40,10 @@ function render({ model, el }) {
         if (!usable(node)) continue;
         if (node.tabIndex < 0 && !node.hasAttribute("tabindex")) node.setAttribute("tabindex", "-1");
         node.focus();
-        if (document.activeElement === node) return true;
+        if (document.activeElement === node) return node;
       }
     }
-    return false;
+    return null;
   }
   function go() {
     const request = model.get("request");
@@ -56,16 +57,40 @@ function render({ model, el }) {
     const pressed = document.activeElement;
     const theirs = () => {
       const now = document.activeElement;
-      return !!now && now !== pressed && now.matches("input, button, select, textarea, a[href]") &&
+      return !!now && now !== pressed && now !== placed && now.matches("input, button, select, textarea, a[href]") &&
         usable(now) && scope().contains(now);
     };
+    let placed = null;
+    let placedAt = 0;
+    const stop = () => {
+      clearInterval(timer);
+      timer = null;
+    };
+    const inLab = !!el.closest(".jp-Notebook");
     const tick = () => {
-      const late = Date.now() - started >= wait;
-      // the first choice while it may still be arriving; after wait_ms any of them, in order
-      if (theirs() || attempt(late ? targets : targets.slice(0, 1)) || Date.now() - started > wait + 3000) {
-        clearInterval(timer);
-        timer = null;
+      const now = Date.now();
+      if (!inLab) {
+        // app mode: nothing takes the focus back, so the first success ends it
+        const late = now - started >= wait;
+        if (attempt(late ? targets : targets.slice(0, 1)) || now - started > wait + 3000) stop();
+        return;
       }
+      if (theirs() || now - started > wait + 5000) return stop();
+      if (placed) {
+        // JupyterLab focuses its notebook a moment after a change: the focus is held for 2 s, then left alone
+        if (document.activeElement === placed) {
+          if (now - placedAt > 2000) stop();
+        } else if (usable(placed)) {
+          placed.focus();
+        } else {
+          placed = null;
+        }
+        return;
+      }
+      // the first choice while it may still be arriving; after wait_ms any of them, in order
+      placed = attempt(now - started >= wait ? targets : targets.slice(0, 1));
+      placedAt = now;
+      if (!placed && now - started > wait + 3000) stop();
     };
     timer = setInterval(tick, 100);
     tick();
