@@ -16,7 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reconnect import errors, i18n, paths, settings_env
+from reconnect.bank import i18n
+from reconnect.core import errors, paths, settings_env
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "reconnect"
 BAD_LANGUAGES = ["zz", "zz_ZZ.UTF-8", "xx-YY", "fr", "qaa", "../etc", "es\nzz", "español", "e", "en_US;rm", "9x"]
@@ -40,12 +41,12 @@ def _cli(*args, env: dict, cwd=None):
     full = {k: v for k, v in os.environ.items() if not k.startswith("RECONNECT_")}
     full.update(env)
     return subprocess.run(
-        [sys.executable, "-m", "reconnect.cli", *args], capture_output=True, text=True, env=full, cwd=cwd, timeout=300
+        [sys.executable, "-m", "reconnect.apps.cli", *args], capture_output=True, text=True, env=full, cwd=cwd, timeout=300
     )
 
 
 def test_no_module_reads_the_environment_past_the_validated_readers():
-    """Every os.environ / getenv read goes through reconnect.settings_env (a copy to pass on is fine)."""
+    """Every os.environ / getenv read goes through reconnect.core.settings_env (a copy to pass on is fine)."""
     pattern = re.compile(r"os\.environ\.get\(|os\.environ\[|os\.getenv\(|environ\.get\(")
     found = [
         f"{path.relative_to(SRC)}:{n}: {line.strip()}"
@@ -93,14 +94,14 @@ def test_a_language_from_a_page_a_block_or_a_settings_file_falls_back_to_english
     assert i18n.use_language(value) == "en"
     with i18n.language(value) as active:
         assert active == "en" and i18n.format_locale() == "en_US"
-    from reconnect.participant import checked_language
+    from reconnect.records.participant import checked_language
 
     assert checked_language(value) == ""
 
 
 @pytest.mark.parametrize("value", ["zz", "fr_FR.UTF-8", "../x"])
 def test_the_cli_with_an_unknown_language_works_in_english_and_says_so_once(tmp_path, value):
-    from reconnect.demo import write_demo
+    from reconnect.apps.demo import write_demo
 
     write_demo(tmp_path / "demo", participants=12, couples=3, seed=3)
     proc = _cli("summary", str(tmp_path / "demo"), env={"RECONNECT_LANG": value})
@@ -143,7 +144,7 @@ def test_every_page_entry_point_works_in_english_with_an_unknown_language(tmp_pa
 
 
 def test_shared_device_value_that_cannot_be_read_counts_as_shared(tmp_path, monkeypatch):
-    from reconnect import participant as pt
+    from reconnect.records import participant as pt
 
     for value, shared in [("1", True), ("Shared", True), ("no", False), ("personal", False)]:
         monkeypatch.setenv("RECONNECT_SHARED", value)
@@ -158,7 +159,7 @@ def test_shared_device_value_that_cannot_be_read_counts_as_shared(tmp_path, monk
 @pytest.mark.parametrize("name", ["RECONNECT_HOME", "RECONNECT_DEMO", "RECONNECT_ITEM_BANK", "RECONNECT_STORE", "RECONNECT_COLLECT"])
 @pytest.mark.parametrize("value", ["/tmp/x\ny", "~no-such-user-here/x", "a\x1b[2Jb", "/" + "x" * 5000])
 def test_a_folder_variable_that_cannot_name_a_folder_is_the_default_and_said(monkeypatch, tmp_path, name, value):
-    from reconnect.collect import collection_folder
+    from reconnect.records.collect import collection_folder
     from reconnect.ui.facilitator import default_store
 
     monkeypatch.chdir(tmp_path)
@@ -204,8 +205,8 @@ def test_hub_texts_that_do_not_fit_are_the_default_and_said(monkeypatch, name, v
 
 
 def test_first_run_with_a_hostile_workshop_or_prefix_still_saves_the_code(tmp_path, monkeypatch):
-    from reconnect import participant as pt
     from reconnect.hub.firstrun import first_run
+    from reconnect.records import participant as pt
 
     monkeypatch.setenv("RECONNECT_HOME", str(tmp_path / "data"))
     monkeypatch.setattr(Path, "home", lambda: tmp_path)

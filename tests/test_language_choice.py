@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from reconnect import catalogs, i18n, navigation
-from reconnect import participant as pt
-from reconnect.i18n import _
+from reconnect.apps import catalogs, navigation
+from reconnect.bank import i18n
+from reconnect.bank.i18n import _
+from reconnect.records import participant as pt
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -219,7 +220,7 @@ def test_update_notebook_catalog_adds_new_cells_untranslated(notebooks_copy):
 
 
 def test_reconnect_translations_lists_the_notebook_cells_too(notebooks_copy, capsys):
-    from reconnect.cli import main
+    from reconnect.apps.cli import main
 
     folder, po = notebooks_copy
     po.write_text(po.read_text(encoding="utf-8").replace('msgstr "## Qué puede ayudar"', 'msgstr ""'))

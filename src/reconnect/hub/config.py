@@ -27,7 +27,7 @@ SETTINGS_ENV = "RECONNECT_HUB_SETTINGS"
 
 
 def load_settings(path: str | Path | None = None) -> dict:
-    from ..settings_env import path as env_path
+    from ..core.settings_env import path as env_path
 
     path = Path(path or env_path(SETTINGS_ENV) or "")
     if not path.is_file():
@@ -45,7 +45,7 @@ def load_settings(path: str | Path | None = None) -> dict:
     if not isinstance(settings, dict):
         raise SystemExit(f"The hub settings file '{path}' ({SETTINGS_ENV}) is not a settings object. Start the hub again with `make hub`.")
     if settings.get("language"):
-        from ..settings_env import language
+        from ..core.settings_env import language
 
         settings["language"] = language(f"{path}: language", value=str(settings["language"]))
     return settings
@@ -53,7 +53,7 @@ def load_settings(path: str | Path | None = None) -> dict:
 
 def configure(c, s: dict) -> None:
     """Set JupyterHub's configuration object ``c`` from the settings ``s``."""
-    from ..servers import lab_settings_dir
+    from ..apps.servers import lab_settings_dir
     from .auth import TEMPLATES, WorkshopAuthenticator
     from .spawner import WorkshopSpawner
 

@@ -167,7 +167,7 @@ def prepare_seats(api, state: Path, count: int, prefix: str, *, parallel: int = 
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    from ..codes import new_participant_code
+    from ..records.codes import new_participant_code
     from . import username_for
 
     names = seat_names(state)
@@ -276,7 +276,7 @@ def main() -> int:
 
     s = load_settings()
     count = int(s.get("seats", 0))
-    from ..settings_env import raw
+    from ..core.settings_env import raw
 
     api = hub_api(raw("JUPYTERHUB_API_URL"), raw("JUPYTERHUB_API_TOKEN"))  # set by JupyterHub for its service
     for _ in range(60):  # the hub answers its services a moment after it starts them

@@ -1,6 +1,6 @@
 """00 Start here: create or resume a participant code and choose workshop, couple and session.
 
-The panel shows who is answering *on this page* only (see :mod:`reconnect.participant`): on a
+The panel shows who is answering *on this page* only (see :mod:`reconnect.records.participant`): on a
 shared computer it opens empty, never with the last person's code, name or workshop.
 """
 
@@ -11,12 +11,12 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from .. import i18n
-from .. import participant as pt
-from ..codes import MAX_NAME
-from ..errors import ReconnectError
-from ..i18n import _
-from ..paths import data_home
+from ..bank import i18n
+from ..bank.i18n import _
+from ..core.errors import ReconnectError
+from ..core.paths import data_home
+from ..records import participant as pt
+from ..records.codes import MAX_NAME
 from .common import error_message, esc, html_format, info_message, ok_message
 from .focus import FocusMover
 from .identity import DONE_LABEL, DONE_MESSAGE, clear_on_sign_out, refresh_all, register, remember_box, typed_code
@@ -393,7 +393,7 @@ def language_note(lang: str, *, saved: bool) -> str:
 def language_link(lang: str) -> str:
     """`` The pages' own text is in Español in this version of the series: open it.`` (HTML, in ``lang``),
     when this page's text is in another language and the series exists in ``lang``; else ``""``."""
-    from ..navigation import page_link
+    from ..apps.navigation import page_link
 
     link = page_link("00_start_here.ipynb", to_language=lang)
     if not link:
