@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reconnect.bank import i18n
+from reconnect.bank import content, i18n
 from reconnect.core import errors, paths, settings_env
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "reconnect"
@@ -26,7 +26,7 @@ GOOD_LANGUAGES = {"es": "es", "es_MX": "es", "ES-mx": "es", "es_MX.UTF-8": "es",
 
 @pytest.fixture(autouse=True)
 def _fresh(monkeypatch):
-    monkeypatch.setattr(paths, "_requested", {})
+    monkeypatch.setattr(i18n, "_requested", {})
     monkeypatch.setattr(errors, "_said", {})
     i18n.use_language(None)
     i18n.set_page_language(None)
@@ -62,7 +62,7 @@ def test_no_module_reads_the_environment_past_the_validated_readers():
 def test_an_unknown_language_is_english_and_said_once_naming_the_variable(monkeypatch, value):
     monkeypatch.setenv("RECONNECT_LANG", value)
     for _ in range(3):
-        assert paths.requested_language() == "en"
+        assert i18n.requested_language() == "en"
         assert i18n.active_language() == "en"
         assert i18n.number(1234.5, digits=1) == "1,234.5"
         assert "11/28/26" in i18n.date_time(__import__("datetime").datetime(2026, 11, 28, 9, 5))
@@ -73,7 +73,7 @@ def test_an_unknown_language_is_english_and_said_once_naming_the_variable(monkey
 @pytest.mark.parametrize("value,lang", sorted(GOOD_LANGUAGES.items()))
 def test_a_language_reconnect_speaks_is_used_without_a_word(monkeypatch, value, lang):
     monkeypatch.setenv("RECONNECT_LANG", value)
-    assert paths.requested_language() == lang
+    assert i18n.requested_language() == lang
     assert settings_env.problems() == []
 
 
@@ -81,9 +81,9 @@ def test_a_language_reconnect_speaks_is_used_without_a_word(monkeypatch, value, 
 @given(value=st.text(alphabet=st.characters(blacklist_characters="\x00", max_codepoint=0x2FF), max_size=20))
 def test_any_language_value_gives_a_language_that_formats(monkeypatch, value):
     monkeypatch.setenv("RECONNECT_LANG", value)
-    paths._requested.clear()
-    lang = paths.requested_language()
-    assert lang in paths.supported_languages()
+    i18n._requested.clear()
+    lang = i18n.requested_language()
+    assert lang in i18n.supported_languages()
     i18n.number(3.25, digits=2), i18n.percent(0.4), i18n.date(__import__("datetime").datetime(2026, 1, 2))
     _ = i18n._("Save my answers")
 
@@ -167,7 +167,7 @@ def test_a_folder_variable_that_cannot_name_a_folder_is_the_default_and_said(mon
     readers = {
         "RECONNECT_HOME": paths.data_home,
         "RECONNECT_DEMO": paths.demo_store,
-        "RECONNECT_ITEM_BANK": lambda: paths.item_bank_path("en"),
+        "RECONNECT_ITEM_BANK": lambda: content.item_bank_path("en"),
         "RECONNECT_STORE": default_store,
         "RECONNECT_COLLECT": collection_folder,
     }

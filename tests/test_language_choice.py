@@ -14,6 +14,7 @@ from reconnect.apps import catalogs, navigation
 from reconnect.bank import i18n
 from reconnect.bank.i18n import _
 from reconnect.records import participant as pt
+from reconnect.ui import start
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -142,13 +143,13 @@ def test_the_language_note_links_to_the_page_in_that_language(tmp_path):
     (tmp_path / "es").mkdir()
     (tmp_path / "00_start_here.ipynb").write_text("{}")
     (tmp_path / "es" / "00_start_here.ipynb").write_text("{}")
-    assert navigation.page_link("00_start_here.ipynb", to_language="es", here=tmp_path) == "es/00_start_here.ipynb"
-    assert navigation.page_link("00_start_here.ipynb", to_language="en", here=tmp_path) is None
+    assert start.page_link("00_start_here.ipynb", to_language="es", here=tmp_path) == "es/00_start_here.ipynb"
+    assert start.page_link("00_start_here.ipynb", to_language="en", here=tmp_path) is None
     i18n.set_page_language("es")
-    assert navigation.page_link("00_start_here.ipynb", to_language="en", here=tmp_path / "es") == (
+    assert start.page_link("00_start_here.ipynb", to_language="en", here=tmp_path / "es") == (
         "../00_start_here.ipynb"
     )
-    assert navigation.page_link("00_start_here.ipynb", to_language="es", here=tmp_path / "es") is None
+    assert start.page_link("00_start_here.ipynb", to_language="es", here=tmp_path / "es") is None
     note = language_note("en", saved=True)
     assert "Language: English" in note and "<script" not in note
 

@@ -14,8 +14,7 @@ from _group_helpers import code
 from helpers import BANK_FILE
 from reconnect.apps.cli import main
 from reconnect.apps.translations import check_translation, compare_banks, entries, translation_report
-from reconnect.bank.content import load_item_bank, validate_item_bank
-from reconnect.core.paths import item_bank_path
+from reconnect.bank.content import item_bank_path, load_item_bank, validate_item_bank
 from reconnect.records.store import Submission, load_store, save_submission
 from reconnect.results.group import band_shares, statement_counts, summary
 

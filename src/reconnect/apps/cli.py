@@ -176,8 +176,7 @@ def _catalog_lines(language: str) -> list[str]:
 
     (The bank and the catalog of page words are reported by :func:`reconnect.apps.translations.translation_report`.)
     """
-    from ..bank.i18n import NOTEBOOKS_DOMAIN, catalog_path
-    from ..core.paths import normalise_language
+    from ..bank.i18n import NOTEBOOKS_DOMAIN, catalog_path, normalise_language
     from .catalogs import notebook_catalog_problems
 
     lang = normalise_language(language)

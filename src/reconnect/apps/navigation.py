@@ -87,8 +87,7 @@ def title_of(nb: dict, lang: str = "en") -> str:
                 if line.startswith("# "):
                     return line[2:].strip()
         if cell["cell_type"] == "code" and (found := _INTRO_RE.search(_source(cell))):
-            from ..bank.content import load_item_bank
-            from ..core.paths import item_bank_path
+            from ..bank.content import item_bank_path, load_item_bank
             from ..ui.intro import area_heading
 
             with language(lang):
@@ -253,23 +252,6 @@ def _template_words(langs: list[str], texts: dict | None = None, *, named: bool 
             words["name"] = language_name(lang)
         out += f'  "{lang}": {json.dumps(words, ensure_ascii=False, sort_keys=True)},\n'
     return out
-
-
-def page_link(name: str, *, to_language: str, here: Path | None = None) -> str | None:
-    """A relative link from this page (the kernel's folder) to notebook ``name`` in ``to_language``'s set,
-    or ``None`` when this page is already in that language or that set is not there."""
-    from ..bank import i18n
-
-    here = Path.cwd() if here is None else Path(here)
-    page = i18n.page_text_language()
-    if to_language == page:
-        return None
-    english = here.parent if page != "en" else here
-    target = (english / name) if to_language == "en" else (english / to_language / name)
-    if not target.is_file():
-        return None
-    prefix = "../" if page != "en" else ""
-    return prefix + (name if to_language == "en" else f"{to_language}/{name}")
 
 
 def main(argv: list[str] | None = None) -> int:

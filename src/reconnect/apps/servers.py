@@ -55,7 +55,7 @@ import sys
 from importlib.util import find_spec
 from pathlib import Path
 
-from ..core.paths import DEFAULT_LANGUAGE, normalise_language, requested_language
+from ..bank.i18n import DEFAULT_LANGUAGE, normalise_language, requested_language
 
 #: Reconnect's language → the JupyterLab language pack's locale (and its Python package).
 LAB_LOCALES = {"es": ("es_ES", "jupyterlab_language_pack_es_ES")}

@@ -19,9 +19,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..bank.content import ItemBank, load_item_bank, validate_item_bank
+from ..bank.content import ItemBank, bank_name, load_item_bank, validate_item_bank
+from ..bank.i18n import normalise_language
 from ..core.errors import Problem, ReconnectError
-from ..core.paths import ITEM_BANK_NAME, bank_name, english_bank_path, normalise_language
+from ..core.paths import ITEM_BANK_NAME, english_bank_path
 
 _TRANSLATED_NAME = re.compile(r"item_bank\.([a-z]{2,3})\.ya?ml", re.I)
 #: Texts made only of things that read the same in every language (numbers, web addresses, names).

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ..core import settings_env
 from ..core.errors import ItemBankError, Problem, show
-from ..core.paths import DEFAULT_LANGUAGE, item_bank_path, normalise_language
+from ..core.paths import ITEM_BANK_NAME, english_bank_path
+from .i18n import DEFAULT_LANGUAGE, active_language, normalise_language
 
 AREA_IDS = ("self_esteem", "distrust", "insecurity", "communication", "foundation")
 NEGATIONS = re.compile(r"\b(not|no|never|nothing|nobody|none|neither|nor|without|hardly|cannot)\b|n['’]t\b", re.I)
@@ -767,3 +769,31 @@ def _parse_conversations(raw, problem, problems) -> tuple[Conversation, ...]:
             parsed.append(Step(step["speaks"].strip(), step["listens"].strip(), minutes, step["text"].strip()))
         out.append(Conversation(area_id, tuple(parsed)))
     return tuple(out)
+
+
+def bank_name(language: str) -> str:
+    """The file name of a language's item bank: ``item_bank.yaml`` for English, ``item_bank.es.yaml`` ..."""
+    language = normalise_language(language)
+    return ITEM_BANK_NAME if language == DEFAULT_LANGUAGE else f"item_bank.{language}.yaml"
+
+
+def item_bank_path(language: str | None = None) -> Path:
+    """The item bank in use: ``RECONNECT_ITEM_BANK``, else the bank of ``language`` (default
+    ``RECONNECT_LANG``) beside the English one when it exists, else the English bank.
+
+    ``RECONNECT_LANG`` (``es``, ``es_MX``, ``es_MX.UTF-8`` all mean Spanish) picks ``item_bank.<lang>.yaml``
+    next to the English bank when that file exists; any other value, or a language without a bank, gives
+    the English bank. ``RECONNECT_ITEM_BANK`` still wins over both, except that a bank it names
+    ``item_bank.yaml`` (a hub's room folder) is an English bank whose translations ``item_bank.<lang>.yaml``
+    beside it serve the other languages.
+    """
+    env = settings_env.path("RECONNECT_ITEM_BANK")
+    if env and env.name != ITEM_BANK_NAME:
+        return env
+    english = env if env else english_bank_path()
+    if language is not None:
+        lang = normalise_language(language)
+    else:
+        lang = active_language()  # this page's language (a participant's choice), else RECONNECT_LANG
+    translated = english.with_name(bank_name(lang))
+    return translated if translated != english and translated.is_file() else english

@@ -44,14 +44,107 @@ from __future__ import annotations
 import contextlib
 import gettext
 import io
+import re
 import string
 import threading
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
-from ..core.errors import Problem, report_once
-from ..core.paths import DEFAULT_LANGUAGE, normalise_language, requested_language, supported_language
+from ..core import settings_env
+from ..core.errors import Problem, report_once, show
+from ..core.paths import english_bank_path
+
+#: The language of ``item_bank.yaml``; other languages live in ``item_bank.<lang>.yaml`` beside it.
+DEFAULT_LANGUAGE = "en"
+_BANK_RE = re.compile(r"item_bank\.([a-z]{2,3})\.yaml", re.I)
+_LANG_RE = re.compile(r"([a-z]{2,3})(?:[_-][a-z0-9]{2,8})*(?:[.@].*)?", re.I)
+
+
+def parse_language(value: str | None) -> str | None:
+    """The two- or three-letter language code of a setting such as ``es_MX.UTF-8``, or ``None`` when it names none.
+
+    >>> [parse_language(v) for v in ("es_MX.UTF-8", "zz", "", "../x", "C")]
+    ['es', 'zz', None, None, None]
+    """
+    match = _LANG_RE.fullmatch((value or "").strip())
+    return match.group(1).lower() if match else None
+
+
+def normalise_language(value: str | None) -> str:
+    """The two- or three-letter language code of a setting such as ``es_MX.UTF-8``; English when unusable.
+
+    Examples
+    --------
+    >>> [normalise_language(v) for v in ("es", "es_MX", "ES-mx", "es_MX.UTF-8", "pt_BR@latin")]
+    ['es', 'es', 'es', 'es', 'pt']
+    >>> [normalise_language(v) for v in (None, "", "C", "../etc/passwd", "espanol-de-verdad")]
+    ['en', 'en', 'en', 'en', 'en']
+    """
+    return parse_language(value) or DEFAULT_LANGUAGE
+
+
+def supported_languages() -> tuple[str, ...]:
+    """English and every language Reconnect can show: a catalog of page words or a translated bank
+    (beside the project's bank, or beside the one ``RECONNECT_ITEM_BANK`` names).
+
+    Read once per folder and process (a new translation shows after the kernel or command starts again).
+    """
+    env = settings_env.path("RECONNECT_ITEM_BANK")
+    folders = tuple(sorted({str(english_bank_path().parent), *([str(env.parent)] if env else [])}))
+    return _languages_in(str(LOCALE_DIR), folders)
+
+
+@lru_cache(maxsize=16)
+def _languages_in(_locale: str, folders: tuple[str, ...]) -> tuple[str, ...]:
+    found = set(available_languages())
+    for folder in folders:
+        found |= {
+            m.group(1).lower() for p in Path(folder).glob("item_bank.*.yaml") if (m := _BANK_RE.fullmatch(p.name))
+        }
+    return (DEFAULT_LANGUAGE, *sorted(found - {DEFAULT_LANGUAGE}))
+
+
+def supported_language(value: str | None) -> str:
+    """``value``'s language when Reconnect can show it, else English (quietly: for values already checked).
+
+    >>> [supported_language(v) for v in ("es_MX", "zz", None)]
+    ['es', 'en', 'en']
+    """
+    lang = normalise_language(value)
+    return lang if lang in supported_languages() else DEFAULT_LANGUAGE
+
+
+_requested: dict[str, str] = {}
+
+
+def requested_language() -> str:
+    """The language asked for with ``RECONNECT_LANG``: one Reconnect can show, else English (said once)."""
+    value = settings_env.raw("RECONNECT_LANG")  # the raw value is the cache key; it is checked below
+    found = _requested.get(value)
+    if found is None:
+        found = _requested[value] = language_setting("RECONNECT_LANG")
+    return found
+
+
+def language_setting(name: str = "RECONNECT_LANG", *, environ=None, value: str | None = None) -> str:
+    """A language Reconnect speaks (``es``, ``es_MX``, ``es_MX.UTF-8`` …), else English, reported once.
+
+    The validated reader of a language setting (read through :mod:`reconnect.core.settings_env`, which
+    says once what it accepts). ``value`` checks a value from elsewhere (a settings file, a page) under
+    ``name``. ``C`` and ``POSIX`` (the locale that names no language) mean English without a word.
+    """
+    given = settings_env.raw(name, environ) if value is None else str(value).strip()
+    if not given or given.upper().split(".")[0] in ("C", "POSIX"):
+        return DEFAULT_LANGUAGE
+    lang = parse_language(given)
+    known = supported_languages()
+    if lang in known:
+        return lang
+    accepts = ", ".join(known) + " (a locale name such as es_MX.UTF-8 means es)"
+    settings_env.report(name, show(given), accepts, "English")
+    return DEFAULT_LANGUAGE
+
 
 #: Folder of the catalogs: ``locale/<lang>/LC_MESSAGES/reconnect.po``.
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"

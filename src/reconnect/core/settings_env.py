@@ -102,23 +102,3 @@ def integer(name: str, default: int, *, low: int, high: int, environ=None) -> in
         return int(value)
     report(name, show(value), f"a whole number from {low} to {high}", str(default))
     return default
-
-
-def language(name: str = "RECONNECT_LANG", *, environ=None, value: str | None = None) -> str:
-    """A language Reconnect speaks (``es``, ``es_MX``, ``es_MX.UTF-8`` …), else English, reported once.
-
-    ``value`` checks a value from elsewhere (a settings file, a page) under ``name``. ``C`` and
-    ``POSIX`` (the locale that names no language) mean English without a word.
-    """
-    from .paths import DEFAULT_LANGUAGE, parse_language, supported_languages
-
-    given = raw(name, environ) if value is None else str(value).strip()
-    if not given or given.upper().split(".")[0] in ("C", "POSIX"):
-        return DEFAULT_LANGUAGE
-    lang = parse_language(given)
-    known = supported_languages()
-    if lang in known:
-        return lang
-    accepts = ", ".join(known) + " (a locale name such as es_MX.UTF-8 means es)"
-    report(name, show(given), accepts, "English")
-    return DEFAULT_LANGUAGE

@@ -25,7 +25,8 @@ import sys
 import time
 from pathlib import Path
 
-from ..core.paths import item_bank_path, requested_language
+from ..bank.content import item_bank_path
+from ..bank.i18n import requested_language
 from ..records.codes import CODE_ALPHABET
 from ..records.collect import make_drop_folder
 from . import DEFAULT_PREFIX, counselor_name

@@ -98,8 +98,7 @@ def checked_language(value) -> str:
     >>> [checked_language(v) for v in ("es", "es_MX", "", None, "xx", 3)]
     ['es', 'es', '', '', '', '']
     """
-    from ..bank.i18n import available_languages
-    from ..core.paths import normalise_language
+    from ..bank.i18n import available_languages, normalise_language
 
     if not isinstance(value, str) or not value.strip():
         return ""

@@ -229,7 +229,7 @@ class Profile:
         return self.table[["label", "score"]]
 
     def text(self) -> str:
-        from ..output.charts import score_bars_text
+        from .chart_text import score_bars_text
 
         parts = [self.heading(), score_bars_text(self.chart_data(), bank=self.bank), *self.summary_lines()]
         return "\n".join([*parts, *self.notes])
@@ -310,7 +310,7 @@ class Change:
         return out + self.notes
 
     def text(self) -> str:
-        from ..output.charts import change_dumbbell_text
+        from .chart_text import change_dumbbell_text
 
         if not self.available:
             return self.message
@@ -422,7 +422,7 @@ class CoupleView:
     def text(self) -> str:
         if not self.ready:
             return self.message
-        from ..output.charts import couple_bars_text
+        from .chart_text import couple_bars_text
 
         alt = couple_bars_text(self.chart_data(), bank=self.bank or load_item_bank(), note="agreement")
         return "\n".join([self.message, alt, *self.difference_lines(), *self.strength_lines(), *self.questions])

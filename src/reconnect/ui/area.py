@@ -288,7 +288,8 @@ class AreaResult:
         score, band = self._summary()
         import pandas as pd
 
-        from ..output.charts import score_bars, score_bars_text
+        from ..output.charts import score_bars
+        from ..results.chart_text import score_bars_text
 
         data = pd.DataFrame({"label": [area.title], "score": [score]})
         ax = score_bars(data, bank=bank)

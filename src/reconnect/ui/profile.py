@@ -343,7 +343,8 @@ class ProfileView:
         show_figure(out, ax.figure, first_sentence(text))
 
     def _draw_profile(self, source: ProfileSource) -> None:
-        from ..output.charts import score_bars, score_bars_text
+        from ..output.charts import score_bars
+        from ..results.chart_text import score_bars_text
 
         p = self.profile
         if not p.is_empty:
@@ -380,7 +381,8 @@ class ProfileView:
         self.profile_text.value = html
 
     def _draw_change(self) -> None:
-        from ..output.charts import change_dumbbell, change_dumbbell_text
+        from ..output.charts import change_dumbbell
+        from ..results.chart_text import change_dumbbell_text
 
         c = self.change
         if not c.available:
@@ -406,7 +408,8 @@ class ProfileView:
         )
 
     def _draw_couple(self, source: ProfileSource) -> None:
-        from ..output.charts import couple_bars, couple_bars_text
+        from ..output.charts import couple_bars
+        from ..results.chart_text import couple_bars_text
 
         settings = source.settings(self.profile.code)
         self._busy = True
