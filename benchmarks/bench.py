@@ -218,8 +218,8 @@ def bench_charts(env: dict) -> list[Figure]:
     import matplotlib.pyplot as plt
     import pandas as pd
 
-    from reconnect.output.charts import score_bars
     from reconnect.bank.content import load_item_bank
+    from reconnect.output.charts import score_bars
 
     bank = load_item_bank()
     data = pd.DataFrame({"label": [a.title for a in bank.areas], "score": [40, 55, 62.5, 80, float("nan")]})
@@ -282,8 +282,8 @@ def pandas_floor(path: Path):
 
 def our_summary(store: Path, bank):
     """What a facilitator's summary of the whole archive does: load the store, then the group summary."""
-    from reconnect.results import group
     from reconnect.records.store import load_store
+    from reconnect.results import group
 
     data = load_store(store, bank=bank)
     return group.summary(data.frame, bank, workshop=None, session="before")
@@ -292,8 +292,8 @@ def our_summary(store: Path, bank):
 def bench_archive(env: dict, participants: int = ARCHIVE_PARTICIPANTS, repeat: int = 3) -> list[Figure]:
     import io
 
-    from reconnect.records.collect import collect
     from reconnect.bank.content import load_item_bank
+    from reconnect.records.collect import collect
 
     bank = load_item_bank()
     root = Path(env["RECONNECT_HOME"]) / "archive"
@@ -375,9 +375,9 @@ def _peak_memory(store: Path, env: dict) -> float:
 
 def chart_makers(frame, bank):
     """Each chart as a function that computes its (protected) data from the store frame and draws it."""
-    from reconnect.results import group as g
     from reconnect.output import group_charts as gc
     from reconnect.output.charts import score_bars
+    from reconnect.results import group as g
     from reconnect.results.scoring import participant_scores, profile_table
 
     kw = {"workshop": None, "session": "before"}
@@ -436,21 +436,6 @@ def _chart_figures(store: Path, bank, where: str, target: float) -> list[Figure]
 
 
 # -- the workshop room on JupyterHub -------------------------------------------------------------------
-
-
-def pss_bytes(pids) -> int:
-    """Proportional set size of the processes (shared pages split between sharers), from /proc."""
-    total = 0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/smaps_rollup") as f:
-                for line in f:
-                    if line.startswith("Pss:"):
-                        total += int(line.split()[1]) * 1024
-                        break
-        except OSError:
-            continue
-    return total
 
 
 def cpu_seconds(pids) -> float:
@@ -528,6 +513,7 @@ def bench_room(
     import hubclient as hc
 
     from reconnect.hub.room import HubError, check_env, find_proxy
+    from reconnect.hub.seats import pss_bytes
 
     try:
         if os.geteuid() != 0:

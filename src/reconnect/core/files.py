@@ -242,3 +242,24 @@ def _explain(folder: Path, exc: OSError, action: str) -> str:
     if exc.errno == errno.ENOSPC:
         return f"Could not {action} {folder}: the disk is full. Free some space and save again; nothing was lost."
     return f"Could not {action} {folder}: {exc.strerror or exc}. Check that the folder exists and is writable, then try again."
+
+
+def read_bytes_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file, at most ``limit + 1`` of them; never waits on a FIFO or a device.
+
+    Raises :class:`OSError` (with ``errno.EINVAL`` for something that is not a regular file).
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        chunks, left = [], limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)

@@ -52,3 +52,14 @@ def counselor_name(prefix: str = DEFAULT_PREFIX) -> str:
     'rc-counselor'
     """
     return f"{prefix}{COUNSELOR}"
+
+
+def system_user_exists(name: str) -> bool:
+    """Whether the machine has a system account called ``name`` (a participant's, or anyone else's)."""
+    import pwd
+
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True

@@ -30,7 +30,7 @@ from ..bank.i18n import requested_language
 from ..records.codes import CODE_ALPHABET
 from ..records.collect import make_drop_folder
 from . import DEFAULT_PREFIX, counselor_name
-from .seats import SEAT_MB, default_seats
+from .seats import SEAT_MB, all_users, default_seats
 
 ROOT = Path(__file__).resolve().parents[3]
 CONFIG_FILE = ROOT / "deploy" / "jupyterhub_config.py"
@@ -269,16 +269,6 @@ class Api:
         response = self.session.request(method, self.base + path, timeout=60, **kwargs)
         response.raise_for_status()
         return response.json() if response.content else None
-
-
-def all_users(api: Api) -> list[dict]:
-    """Every hub user: the API gives at most one page (50 by default) per request."""
-    users: list[dict] = []
-    while True:
-        page = api("GET", f"/users?offset={len(users)}&limit=200")
-        users.extend(page)
-        if len(page) < 200:
-            return users
 
 
 def end(hub_dir: Path, *, remove_accounts: bool = False, wait: float = 120, out=sys.stdout) -> dict:

@@ -11,7 +11,7 @@ import pandas as pd
 from ..bank.content import ItemBank
 from ..bank.i18n import N_, _, number
 from ..records.participant import session_label
-from ..results.chart_text import _ordered
+from ..results.chart_text import _ordered, score_of
 from ..results.scoring import NOT_RATED, SCORE_NOTE, band_label, band_ranges
 
 # Every word on a chart is looked up when the chart is drawn (``_`` at call time), so a figure is in the
@@ -110,16 +110,21 @@ def score_bars(
             zorder=3,
         )
     ax.set_yticks(list(positions), labels, fontsize=12)
+    _score_axis(ax, len(labels), title=title, pad=22)
+    return ax
+
+
+def _score_axis(ax, rows: int, *, title: str | None, pad: float) -> None:
+    """The 0-100 axis every personal chart shares: limits, ticks, its label, no top or right line, the title."""
     ax.set_xlim(0, 100)
-    ax.set_ylim(-0.6, len(labels) - 0.4)
+    ax.set_ylim(-0.6, rows - 0.4)
     ax.set_xticks([0, 25, 50, 75, 100])
     ax.tick_params(axis="x", labelsize=11)
     ax.set_xlabel(_score_axis_label(), fontsize=11)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     if title:
-        ax.set_title(title, fontsize=14, loc="left", pad=22)
-    return ax
+        ax.set_title(title, fontsize=14, loc="left", pad=pad)
 
 
 def _finish_score_axis(ax, labels: list[str], *, title: str | None, right_note: bool) -> None:
@@ -127,15 +132,7 @@ def _finish_score_axis(ax, labels: list[str], *, title: str | None, right_note: 
 
     positions = list(range(len(labels)))[::-1]
     ax.set_yticks(positions, [textwrap.fill(t, 20) for t in labels], fontsize=12)
-    ax.set_xlim(0, 100)
-    ax.set_ylim(-0.6, len(labels) - 0.4)
-    ax.set_xticks([0, 25, 50, 75, 100])
-    ax.tick_params(axis="x", labelsize=11)
-    ax.set_xlabel(_score_axis_label(), fontsize=11)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    if title:
-        ax.set_title(title, fontsize=14, loc="left", pad=22 if not right_note else 40)
+    _score_axis(ax, len(labels), title=title, pad=22 if not right_note else 40)
 
 
 def _right_note(ax, y: float, text: str, *, header: bool = False) -> None:
@@ -212,11 +209,8 @@ def change_dumbbell(
     _right_note(ax, len(labels) - 0.4, _("change"), header=True)
     for y, name in zip(range(len(labels))[::-1], labels):
         rows = data[data[label].astype(str) == name]
-        points = []
-        for s in order:
-            value = rows.loc[rows[session].astype(str) == s, score]
-            if len(value) and not pd.isna(value.iloc[0]):
-                points.append((s, float(value.iloc[0])))
+        values = ((s, score_of(rows, by=session, key=s, score=score)) for s in order)
+        points = [(s, v) for s, v in values if v is not None]
         if not points:
             ax.text(2, y, band_label(NOT_RATED), va="center", ha="left", fontsize=12, style="italic", color=TEXT_COLOUR)
             continue
@@ -338,10 +332,9 @@ def couple_bars(
         rows = data[data[label].astype(str) == name]
         for k, p in enumerate(who):
             style = PERSON_STYLES[k]
-            value = rows.loc[rows[person].astype(str) == p, score]
-            value = float(value.iloc[0]) if len(value) and not pd.isna(value.iloc[0]) else float("nan")
+            value = score_of(rows, by=person, key=p, score=score)
             yy = y + offsets[k]
-            if pd.isna(value):
+            if value is None:
                 words = _("{not_rated} ({person})").format(not_rated=band_label(NOT_RATED), person=_(p))
                 ax.text(2, yy, words, va="center", ha="left", fontsize=11, style="italic")
                 continue

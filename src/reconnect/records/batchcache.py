@@ -36,6 +36,7 @@ Examples
 
 from __future__ import annotations
 
+import errno
 import functools
 import hashlib
 import io
@@ -47,7 +48,7 @@ from pathlib import Path
 
 from ..bank.content import ItemBank
 from ..core.errors import ReconnectError
-from ..core.files import TEMP_PREFIX, ensure_folder, sweep_leftovers, write_new
+from ..core.files import TEMP_PREFIX, ensure_folder, read_bytes_bounded, sweep_leftovers, write_new
 from .submission import BATCH_PREFIX, COLUMNS
 
 CACHE_FOLDER = ".batch-cache"
@@ -157,24 +158,14 @@ def read(store: str | Path, path: Path, st: os.stat_result, bank: ItemBank):
 def _read_bounded(path: Path, *, limit: int) -> bytes | None:
     """The bytes of a regular file of at most ``limit`` bytes, never through a link; ``None`` if absent."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        data = read_bytes_bounded(path, limit)
     except FileNotFoundError:
         return None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+    except OSError as exc:
+        if exc.errno == errno.EINVAL:  # not a regular file
             return None
-        chunks, left = [], limit + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 22))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-        data = b"".join(chunks)
-        return data if len(data) <= limit else None
-    finally:
-        os.close(fd)
+        raise
+    return data if len(data) <= limit else None
 
 
 def write(store: str | Path, path: Path, st: os.stat_result, bank: ItemBank, good) -> bool:

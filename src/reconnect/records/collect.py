@@ -31,7 +31,7 @@ from ..bank.content import ItemBank, load_item_bank
 from ..bank.i18n import _
 from ..core.csvfile import csv_lines, csv_text
 from ..core.errors import Problem, StoreError, show
-from ..core.files import TEMP_PREFIX, ensure_folder, random_id
+from ..core.files import TEMP_PREFIX, ensure_folder, random_id, read_bytes_bounded
 from .batchcache import CACHE_FOLDER
 from .store import (
     BATCH_PREFIX,
@@ -39,7 +39,6 @@ from .store import (
     COLUMNS,
     MAX_FILE_BYTES,
     load_raw,
-    read_bytes_bounded,
     store_lock,
     submissions_folder,
 )

@@ -18,7 +18,6 @@ import contextlib
 import dataclasses
 import errno
 import os
-import stat
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +25,7 @@ from pathlib import Path
 from ..bank.content import ItemBank, load_item_bank
 from ..bank.i18n import _
 from ..core.errors import Problem, StoreError
-from ..core.files import TEMP_PREFIX, ensure_folder, write_new
+from ..core.files import TEMP_PREFIX, ensure_folder, read_bytes_bounded, write_new
 from . import batchcache
 from .codes import is_participant_code
 from .submission import (  # noqa: F401  (re-exported: the store's public names)
@@ -151,27 +150,6 @@ def read_submission_file(path: str | Path, bank: ItemBank | None = None) -> tupl
     for rec in rows:
         rec["source"] = str(path)
     return rows, problems
-
-
-def read_bytes_bounded(path: Path, limit: int) -> bytes:
-    """The bytes of a regular file, at most ``limit + 1`` of them; never waits on a FIFO or a device.
-
-    Raises :class:`OSError` (with ``errno.EINVAL`` for something that is not a regular file).
-    """
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(errno.EINVAL, "not a regular file")
-        chunks, left = [], limit + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
 
 
 def _read_file(path: Path, into: Rows) -> None:

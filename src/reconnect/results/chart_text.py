@@ -40,6 +40,16 @@ def _ordered(values) -> list:
     return list(dict.fromkeys(str(v) for v in values))
 
 
+def score_of(rows: pd.DataFrame, *, by: str, key: str, score: str) -> float | None:
+    """The score in the first of ``rows`` whose ``by`` is ``key`` (a session, a person); ``None`` if not rated.
+
+    >>> score_of(pd.DataFrame({"who": ["a", "b"], "score": [50.0, None]}), by="who", key="a", score="score")
+    50.0
+    """
+    value = rows.loc[rows[by].astype(str) == key, score]
+    return None if not len(value) or pd.isna(value.iloc[0]) else float(value.iloc[0])
+
+
 def change_dumbbell_text(
     data: pd.DataFrame,
     *,
@@ -57,10 +67,7 @@ def change_dumbbell_text(
     lines = []
     for name in labels:
         rows = data[data[label].astype(str) == name]
-        values = []
-        for s in order:
-            v = rows.loc[rows[session].astype(str) == s, score]
-            values.append((s, None if not len(v) or pd.isna(v.iloc[0]) else float(v.iloc[0])))
+        values = [(s, score_of(rows, by=session, key=s, score=score)) for s in order]
         known = [(s, v) for s, v in values if v is not None]
         parts = ", ".join(f"{session_label(s)} {band_label(NOT_RATED) if v is None else number(v)}" for s, v in values)
         if len(known) > 1:
@@ -93,8 +100,8 @@ def couple_bars_text(
         rows = data[data[label].astype(str) == name]
         parts = []
         for p in who:
-            v = rows.loc[rows[person].astype(str) == p, score]
-            shown = band_label(NOT_RATED) if not len(v) or pd.isna(v.iloc[0]) else number(float(v.iloc[0]))
+            v = score_of(rows, by=person, key=p, score=score)
+            shown = band_label(NOT_RATED) if v is None else number(v)
             parts.append(f"{_(p)} {shown}")
         extra = ""
         if note:
