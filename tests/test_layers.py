@@ -170,3 +170,49 @@ def test_architecture_table_matches_the_layers():
             continue
         name = module.split(".")[2]
         assert name in table[layer][1], f"docs/architecture.md's Layers table does not list {name} under {layer}"
+
+
+# -- Size: no module over 500 lines, no function over 80, unless docs/architecture.md says why -------------
+MODULE_LINES = 500
+FUNCTION_LINES = 80
+
+
+def too_long() -> dict[str, int]:
+    """``{"records/validate.py": 749, "bank/content.py:_parse": 166, ...}``: what is over the limits."""
+    found: dict[str, int] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE).as_posix()
+        text = path.read_text(encoding="utf-8")
+        if len(text.splitlines()) > MODULE_LINES:
+            found[rel] = len(text.splitlines())
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                lines = node.end_lineno - min([node.lineno, *(d.lineno for d in node.decorator_list)]) + 1
+                if lines > FUNCTION_LINES:
+                    found[f"{rel}:{node.name}"] = lines
+    return found
+
+
+def allowed() -> dict[str, str]:
+    """docs/architecture.md's "Size" table: ``| `place` | reason |`` for each module or function let be."""
+    section = ARCHITECTURE.read_text(encoding="utf-8").split("\n## Size", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    return {re.match(r"\| `([^`]+)`", row).group(1): row.rsplit("|", 2)[-2].strip() for row in rows}
+
+
+def test_no_module_or_function_too_long_without_a_reason():
+    over = too_long()
+    listed = allowed()
+    unexplained = {place: n for place, n in over.items() if place not in listed}
+    assert unexplained == {}, (
+        f"over {MODULE_LINES} lines (module) or {FUNCTION_LINES} lines (function), not in docs/architecture.md "
+        f"'Size': {unexplained}; split it where a name explains a step, or say there why not"
+    )
+    assert all(len(reason) > 20 for reason in listed.values()), "every entry of the Size table gives its reason"
+
+
+def test_the_size_allow_list_only_shrinks():
+    """An entry that is no longer too long leaves the table, so the list says what is left to do."""
+    over = too_long()
+    stale = sorted(place for place in allowed() if place not in over)
+    assert stale == [], f"docs/architecture.md 'Size' lists places that are within the limits now: {stale}"

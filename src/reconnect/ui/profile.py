@@ -106,6 +106,12 @@ def _list(lines: list[str], cls: str = "") -> str:
     return f'<ul class="{cls}" style="font-size:15px;">' + "".join(f"<li>{esc(x)}</li>" for x in lines) + "</ul>"
 
 
+def _titled_list(template: str, title: str, lines, css_class: str) -> str:
+    """A bold title inside its sentence (``template`` holds ``{title}``), then the lines as a list."""
+    heading = html_format(template, title="<b>" + esc(title) + "</b>")
+    return f"<p style='font-size:15px;'>{heading}</p>" + _list(lines, css_class)
+
+
 class ProfileView:
     """Everything 06 shows, for the current participant or (when the demo exists) a demo participant.
 
@@ -442,25 +448,19 @@ class ProfileView:
         diffs = cv.difference_lines()
         strengths = cv.strength_lines()
         if strengths:
-            html += (
-                "<p style='font-size:15px;'>"
-                + html_format(
-                    _("{title} (shared strengths to build on):"),
-                    title="<b>" + esc(_("Statements you both rate high")) + "</b>",
-                )
-                + "</p>"
+            html += _titled_list(
+                _("{title} (shared strengths to build on):"),
+                _("Statements you both rate high"),
+                strengths,
+                "rc-shared-strengths",
             )
-            html += _list(strengths, "rc-shared-strengths")
         if diffs:
-            html += (
-                "<p style='font-size:15px;'>"
-                + html_format(
-                    _("{title} (a place to start talking):"),
-                    title="<b>" + esc(_("Statements you answered most differently")) + "</b>",
-                )
-                + "</p>"
+            html += _titled_list(
+                _("{title} (a place to start talking):"),
+                _("Statements you answered most differently"),
+                diffs,
+                "rc-diffs",
             )
-            html += _list(diffs, "rc-diffs")
         note = cv.sensitive_note()
         if note:
             html += f"<p class='rc-sensitive-note' style='font-size:14px;'><i>{esc(note)}</i></p>"
