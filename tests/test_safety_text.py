@@ -84,7 +84,7 @@ def szigriszt_pazos(text: str) -> float:
 
 def _safety_texts(lang: str) -> dict[str, str]:
     from reconnect.bank import i18n
-    from reconnect.results.profile import AFRAID_LINE
+    from reconnect.bank.help_lines import AFRAID_LINE
 
     bank = load_item_bank(BANKS[lang])
     texts = {

@@ -19,11 +19,13 @@ from datetime import datetime
 from pathlib import Path
 
 from ..bank.content import ItemBank, load_item_bank
+from ..bank.help_lines import AFRAID_LINE, dv_line, is_dv_line
 from ..bank.i18n import _, date
 from ..core.errors import StoreError
 from ..core.files import ensure_folder, random_id, replace_file, write_new
 from ..records.participant import mask_code, session_label
-from ..results.profile import AFRAID_LINE, PARTNER, YOU, Change, CoupleView, Profile, ProfileSource, dv_line, is_dv_line
+from ..results.profile import ProfileSource
+from ..results.profile_views import PARTNER, YOU, Change, CoupleView, Profile
 
 A4 = (8.27, 11.69)  # inches
 MARGIN = 0.7

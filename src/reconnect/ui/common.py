@@ -9,9 +9,9 @@ from datetime import datetime
 from pathlib import Path
 
 from ..bank.content import ItemBank
+from ..bank.help_lines import AFRAID_LINE, dv_line
 from ..bank.i18n import _, date
 from ..core.errors import show
-from ..results.profile import AFRAID_LINE, dv_line
 
 
 def esc(text: object) -> str:

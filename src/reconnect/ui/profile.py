@@ -12,7 +12,8 @@ from ..bank.i18n import N_, _
 from ..core.errors import ReconnectError
 from ..core.paths import data_home, demo_store
 from ..records import participant as pt
-from ..results.profile import PARTNER, YOU, Change, CoupleView, Profile, ProfileSource, demo_choices, own_reflections
+from ..results.profile import ProfileSource, demo_choices, own_reflections
+from ..results.profile_views import PARTNER, YOU, Change, CoupleView, Profile
 from ..results.scoring import SCORE_NOTE, band_label
 from .common import (
     download_link,

@@ -78,7 +78,7 @@ def help_lines(bank: ItemBank, *, afraid: bool = False) -> list[str]:
     >>> help_lines(bank) == list(bank.help)
     True
     """
-    from ..results.profile import is_dv_line
+    from ..bank.help_lines import is_dv_line
 
     lines = list(bank.help)
     if afraid:
