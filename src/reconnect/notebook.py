@@ -19,6 +19,7 @@ from . import participant as pt
 from .errors import ReconnectError
 from .i18n import N_
 from .paths import data_home
+from .app_kernel import finish_before_stopping
 from .preheat import wait_for_visitor
 from .ui.area import AreaResult, RatingForm, ReflectionBox
 from .ui.identity import HINT_START, DonePanel, Gate, IdentityBar, register
@@ -56,6 +57,7 @@ def _friendly(view):
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         wait_for_visitor()  # a preheated page: nothing below runs before someone has opened it
+        finish_before_stopping()  # app mode: a page left while its Python works lets that work finish
         import ipywidgets as w
 
         from .ui.common import error_message
