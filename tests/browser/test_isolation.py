@@ -12,12 +12,11 @@ from reconnect import participant as pt
 def test_a_page_left_signed_in_is_nobodys_for_the_next_test(page, lab):
     # what a failed test can leave: 01 signed in (in its kernel's memory) and someone remembered on the computer
     code = pt.start_new(lab.home).code
-    pt.start_new(lab.home, remember=True)
+    pt.forget(lab.home)
     open_lab(page, lab, "01_self_esteem.ipynb")
     page.get_by_label("My participant code").fill(code)
     page.get_by_role("button", name="This is me").click()
     expect(page.locator(".rc-who .rc-code")).to_have_text(code)
-    pt.forget(lab.home)
     page.goto("about:blank")  # the tab goes, as the test's browser profile does; Lab keeps the kernel
     open_lab(page, lab, "01_self_esteem.ipynb")
     expect(page.locator(".rc-who .rc-code")).to_have_text(code)  # the kernel still answers as them
