@@ -4,11 +4,11 @@ import pandas as pd
 import pytest
 
 from _profile_fixtures import BANK, ME, PARTNER, THIRD, couple_folder, rate, settings
-from reconnect import profile as pr
-from reconnect.demo import demo_submissions, write_demo
-from reconnect.participant import load_settings
-from reconnect.profile import ProfileSource, demo_choices
-from reconnect.scoring import FAR_APART, SOME_DIFFERENCE, agreement_for
+from reconnect.apps.demo import demo_submissions, write_demo
+from reconnect.records.participant import load_settings
+from reconnect.results import profile as pr
+from reconnect.results.profile import ProfileSource, demo_choices
+from reconnect.results.scoring import FAR_APART, SOME_DIFFERENCE, agreement_for
 
 
 @pytest.mark.parametrize(
@@ -171,7 +171,7 @@ def _holdout(couples: dict) -> str:
 def test_demo_settings_can_be_added_to_an_older_demo_folder(tmp_path):
     import shutil
 
-    from reconnect.demo import write_demo_settings
+    from reconnect.apps.demo import write_demo_settings
 
     write_demo(tmp_path, bank=BANK, sync=False)
     first = {p.relative_to(tmp_path): p.read_bytes() for p in (tmp_path / "participants").rglob("*.json")}
@@ -183,7 +183,7 @@ def test_demo_settings_can_be_added_to_an_older_demo_folder(tmp_path):
 
 
 def test_item_differences_need_both_answers():
-    from reconnect.scoring import item_differences
+    from reconnect.results.scoring import item_differences
 
     mine = pd.DataFrame({"area": ["distrust"] * 3, "item": ["dt1", "dt7", "dt8"], "rating": [1, 5, None]})
     theirs = pd.DataFrame({"area": ["distrust"] * 3, "item": ["dt1", "dt7", "dt8"], "rating": [4, 4, 1]})
@@ -193,7 +193,7 @@ def test_item_differences_need_both_answers():
 
 # -- one neutral message, sensitive statements, shared strengths, structured talks ---------------------
 def _sharing(home, code, *, share=True, sensitive=False):
-    from reconnect.participant import Settings, save_settings
+    from reconnect.records.participant import Settings, save_settings
 
     save_settings(
         home,
@@ -228,7 +228,7 @@ def _distrust_apart(home, *, me_sensitive, partner_sensitive):
 
 
 def rate_raw(home, code, area, ratings):
-    from reconnect.store import Submission, save_submission
+    from reconnect.records.store import Submission, save_submission
 
     save_submission(home, Submission(code, area, ratings, "before", "", "OURS", BANK.version), bank=BANK)
 

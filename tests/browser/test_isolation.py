@@ -6,7 +6,7 @@ from __future__ import annotations
 from browser_helpers import open_lab, reset_data_folder, shut_down_lab_kernels
 from playwright.sync_api import expect
 
-from reconnect import participant as pt
+from reconnect.records import participant as pt
 
 
 def test_a_page_left_signed_in_is_nobodys_for_the_next_test(page, lab):

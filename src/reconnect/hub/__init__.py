@@ -16,7 +16,7 @@ participant code in lower case, e.g. ``rc-km7-4tx`` for ``KM7-4TX``. The counsel
 
 from __future__ import annotations
 
-from ..codes import is_participant_code
+from ..records.codes import is_participant_code
 
 DEFAULT_PREFIX = "rc-"
 COUNSELOR = "counselor"

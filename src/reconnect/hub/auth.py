@@ -24,8 +24,8 @@ from pathlib import Path
 from jupyterhub.auth import Authenticator
 from traitlets import Float, Integer, Unicode
 
-from ..codes import new_participant_code, normalise_participant_code
-from ..errors import InputError
+from ..core.errors import InputError
+from ..records.codes import new_participant_code, normalise_participant_code
 from . import COUNSELOR, DEFAULT_PREFIX, counselor_name, username_for
 from .seats import SeatRegistry
 

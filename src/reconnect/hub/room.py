@@ -25,9 +25,10 @@ import sys
 import time
 from pathlib import Path
 
-from ..codes import CODE_ALPHABET
-from ..collect import make_drop_folder
-from ..paths import item_bank_path, requested_language
+from ..bank.content import item_bank_path
+from ..bank.i18n import requested_language
+from ..records.codes import CODE_ALPHABET
+from ..records.collect import make_drop_folder
 from . import DEFAULT_PREFIX, counselor_name
 from .seats import SEAT_MB, default_seats
 
@@ -62,7 +63,7 @@ def free_port() -> int:
 
 
 def _env_path(name: str):
-    from ..settings_env import path
+    from ..core.settings_env import path
 
     return path(name)
 
@@ -471,7 +472,7 @@ def _env(name: str, default):
 
     Whole numbers are checked as such (``HUB_PORT=80a`` is said once and the default used), never a traceback.
     """
-    from ..settings_env import integer, text
+    from ..core.settings_env import integer, text
 
     if isinstance(default, int):
         low, high = (1, 65535) if name == "HUB_PORT" else (0, 10**7)

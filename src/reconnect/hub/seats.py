@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import time
 from pathlib import Path
 
@@ -167,7 +166,7 @@ def prepare_seats(api, state: Path, count: int, prefix: str, *, parallel: int = 
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    from ..codes import new_participant_code
+    from ..records.codes import new_participant_code
     from . import username_for
 
     names = seat_names(state)
@@ -268,44 +267,3 @@ def hub_api(url: str, token: str):
             return None
 
     return api
-
-
-def main() -> int:
-    """The ``seats`` service: prepare the room's seats, then keep them from being culled."""
-    from .config import load_settings
-
-    s = load_settings()
-    count = int(s.get("seats", 0))
-    from ..settings_env import raw
-
-    api = hub_api(raw("JUPYTERHUB_API_URL"), raw("JUPYTERHUB_API_TOKEN"))  # set by JupyterHub for its service
-    for _ in range(60):  # the hub answers its services a moment after it starts them
-        try:
-            api("GET", "/")
-            break
-        except Exception:  # noqa: BLE001
-            time.sleep(1)
-    state = Path(s["state"])
-    if count > 0:
-        prepare_seats(api, state, count, s.get("prefix", "rc-"), log=lambda m: print(m, file=sys.stderr, flush=True))
-    last_warm = time.monotonic()
-    while True:
-        time.sleep(15)
-        _report_status(s)
-        if time.monotonic() - last_warm > 300:
-            keep_warm(api, state)
-            last_warm = time.monotonic()
-
-
-def _report_status(s: dict) -> None:
-    """The room's status for the counselor's 07 (who is stuck); a failure only leaves the last one."""
-    from .room import room_status, write_status_for_counselor
-
-    try:
-        write_status_for_counselor(s, room_status(None, settings=s, after=float(s.get("stuck_after", 60))))
-    except Exception as exc:  # noqa: BLE001 - the status is a help, never a reason for the service to stop
-        print(f"Reconnect seats: the room's status could not be written ({exc})", file=sys.stderr, flush=True)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

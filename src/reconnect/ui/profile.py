@@ -7,13 +7,13 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from .. import participant as pt
-from ..content import ItemBank, load_item_bank
-from ..errors import ReconnectError
-from ..i18n import N_, _
-from ..paths import data_home, demo_store
-from ..profile import PARTNER, YOU, Change, CoupleView, Profile, ProfileSource, demo_choices, own_reflections
-from ..scoring import SCORE_NOTE, band_label
+from ..bank.content import ItemBank, load_item_bank
+from ..bank.i18n import N_, _
+from ..core.errors import ReconnectError
+from ..core.paths import data_home, demo_store
+from ..records import participant as pt
+from ..results.profile import PARTNER, YOU, Change, CoupleView, Profile, ProfileSource, demo_choices, own_reflections
+from ..results.scoring import SCORE_NOTE, band_label
 from .common import (
     download_link,
     error_message,
@@ -343,7 +343,8 @@ class ProfileView:
         show_figure(out, ax.figure, first_sentence(text))
 
     def _draw_profile(self, source: ProfileSource) -> None:
-        from ..charts import score_bars, score_bars_text
+        from ..output.charts import score_bars
+        from ..results.chart_text import score_bars_text
 
         p = self.profile
         if not p.is_empty:
@@ -380,7 +381,8 @@ class ProfileView:
         self.profile_text.value = html
 
     def _draw_change(self) -> None:
-        from ..charts import change_dumbbell, change_dumbbell_text
+        from ..output.charts import change_dumbbell
+        from ..results.chart_text import change_dumbbell_text
 
         c = self.change
         if not c.available:
@@ -406,7 +408,8 @@ class ProfileView:
         )
 
     def _draw_couple(self, source: ProfileSource) -> None:
-        from ..charts import couple_bars, couple_bars_text
+        from ..output.charts import couple_bars
+        from ..results.chart_text import couple_bars_text
 
         settings = source.settings(self.profile.code)
         self._busy = True
@@ -509,7 +512,7 @@ class ProfileView:
         )
 
     def _on_report(self, _button=None) -> None:
-        from ..report import new_report_path, write_report
+        from ..output.report import new_report_path, write_report
 
         code = self.code
         if code is None:
