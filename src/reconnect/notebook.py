@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 
+from .apps.app_kernel import finish_before_stopping
 from .apps.preheat import wait_for_visitor
 from .bank.i18n import N_
 from .core.errors import ReconnectError
@@ -56,6 +57,7 @@ def _friendly(view):
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         wait_for_visitor()  # a preheated page: nothing below runs before someone has opened it
+        finish_before_stopping()  # app mode: a page left while its Python works lets that work finish
         import ipywidgets as w
 
         from .ui.common import error_message

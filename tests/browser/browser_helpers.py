@@ -347,6 +347,39 @@ def new_participant(home: Path, **fields) -> str:
     return pt.start_new(home, remember=True, **fields).code
 
 
+def shut_down_lab_kernels(lab: Server) -> None:
+    """Shut down every notebook session (and its kernel) of the JupyterLab server, and wait until none is left."""
+    headers = {"Authorization": f"token {lab.token}"}
+
+    def call(path: str, method: str = "GET"):
+        req = urllib.request.Request(lab.url + path, headers=headers, method=method)
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            body = resp.read()
+        return json.loads(body) if body else None
+
+    for session in call("/api/sessions"):
+        call(f"/api/sessions/{session['id']}", "DELETE")
+    for kernel in call("/api/kernels"):  # a kernel started without a session (none expected), too
+        call(f"/api/kernels/{kernel['id']}", "DELETE")
+    deadline = time.monotonic() + 30
+    while call("/api/kernels") and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+def reset_data_folder(home: Path, *, everything: bool = False) -> None:
+    """Nobody remembered on this computer and no shared-device setting in data folder ``home``; with
+    ``everything``, nothing at all left in it (participants, answers, notes, reports). The folder stays (the
+    servers' kernels are told its path)."""
+    home.mkdir(parents=True, exist_ok=True)
+    names = [p.name for p in home.iterdir()] if everything else ["current.json", "device.json"]
+    for name in names:
+        path = home / name
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif path.exists() or path.is_symlink():
+            path.unlink()
+
+
 def server_env(project: dict[str, Path], home: Path, jupyter: Path) -> dict:
     """The environment of a test server and its kernels: its own data folder and Jupyter folders."""
     env = dict(os.environ)

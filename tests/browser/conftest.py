@@ -9,6 +9,11 @@ Layout of what the session fixtures build (all under a temporary folder, never t
     <tmp>/demo/                     RECONNECT_DEMO: the synthetic demo workshop (facilitator views)
     <tmp>/jupyter/...               JUPYTER_CONFIG_DIR, DATA_DIR, RUNTIME_DIR, Lab settings overrides
 
+Every test starts from a known state, whatever the test before it did or where it failed
+(:func:`known_state`): no JupyterLab kernel left running (a kernel remembers who signed in on its page),
+nobody remembered and no shared-device setting in either data folder; and each test file starts with
+empty data folders (:func:`empty_data_folders`).
+
 Tests use the fixtures ``lab`` / ``voila`` (a :class:`Server`), ``page`` (a fresh browser tab that
 cannot reach anything but 127.0.0.1) and ``shot`` (screenshots into ``tests/browser/screenshots/``),
 plus the helpers below (``open_lab``, ``run_all``, ``restart_and_run_all``, ``open_voila``, ...).
@@ -25,7 +30,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from browser_helpers import CHROMIUM, CHROMIUM_ARGS, Server, make_project, start_servers
+from browser_helpers import CHROMIUM, CHROMIUM_ARGS, Server, make_project, reset_data_folder, shut_down_lab_kernels, start_servers
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -51,11 +56,40 @@ def servers(project):
     """Start JupyterLab and Voilà side by side (they boot in parallel), stop both at the end."""
     _check_tools()
     started = start_servers(project)
+    _running.update(started)
     try:
         yield started
     finally:
+        _running.clear()
         for server in started.values():
             server.stop()
+
+
+# The session's servers once started (a test may start them itself, through ``request.getfixturevalue``).
+_running: dict[str, Server] = {}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def empty_data_folders(project):
+    """Each test file starts with empty data folders: no participant, answer or note of another file's tests."""
+    for home in (project["home_lab"], project["home_voila"]):
+        reset_data_folder(home, everything=True)
+    yield
+
+
+@pytest.fixture(autouse=True)
+def known_state(project):
+    """Each test starts as a first visitor would, whatever the test before it left behind (also when it failed
+    half-way, e.g. with a page signed in): JupyterLab's kernels shut down (a kernel remembers who signed in on
+    its page, and Lab gives a page the kernel its notebook had), nobody remembered on this computer and no
+    shared-device setting (``current.json``, ``device.json``) in either data folder. Voilà starts a kernel per
+    page (or hands out one that read nothing before it was asked: ``reconnect.preheat``), so its pages start
+    fresh by themselves."""
+    if "lab" in _running:
+        shut_down_lab_kernels(_running["lab"])
+    for home in (project["home_lab"], project["home_voila"]):
+        reset_data_folder(home)
+    yield
 
 
 @pytest.fixture(scope="session")

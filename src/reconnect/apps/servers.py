@@ -130,14 +130,20 @@ def lab_args(lang: str, notebooks: str | Path = "notebooks") -> list[str]:
 #: (``app_template/index.html.j2``), and Voilà refuses (403, with a traceback in its log) to serve the
 #: extension that ``make setup`` links into the environment.
 APP_EXTENSION_DENYLIST = ["reconnect-series"]
+#: App mode's identity provider: Voilà's own, that also sends every page with its ``_xsrf`` cookie
+#: (:mod:`reconnect.apps.app_cookies`).
+IDENTITY_PROVIDER = "reconnect.apps.app_cookies.PageCookieIdentityProvider"
 
 
 def app_settings(lang: str, *, folder: str | Path) -> dict:
     """Voilà's settings for ``make app`` (written to ``voila.json``): the start page's language (a template
-    variable), no JupyterLab-only extension, kernels over local sockets rather than TCP, and the notebooks'
-    signatures in this installation's own store (:func:`sign_notebooks`), so the log stays free of warnings.
+    variable), no JupyterLab-only extension, kernels over local sockets rather than TCP, the notebooks'
+    signatures in this installation's own store (:func:`sign_notebooks`), and every page sent with its own
+    ``_xsrf`` cookie (:mod:`reconnect.apps.app_cookies`), so the log stays free of warnings.
 
     >>> s = app_settings("es", folder="/x")
+    >>> s["Voila"]["identity_provider_class"]
+    'reconnect.apps.app_cookies.PageCookieIdentityProvider'
     >>> s["Voila"]["tornado_settings"], s["VoilaConfiguration"], s["KernelManager"]
     ({'jinja_template_vars': {'reconnect_language': 'es'}}, {'extension_denylist': ['reconnect-series']}, {'transport': 'ipc'})
     >>> "tornado_settings" in app_settings("en", folder="/x")["Voila"]
@@ -145,7 +151,8 @@ def app_settings(lang: str, *, folder: str | Path) -> dict:
     """
     folder = Path(folder)
     settings: dict = {
-        "Voila": {},
+        # a page opened directly carries the _xsrf cookie its "stop my Python" request on leaving needs
+        "Voila": {"identity_provider_class": IDENTITY_PROVIDER},
         "VoilaConfiguration": {"extension_denylist": list(APP_EXTENSION_DENYLIST)},
         # a kernel on TCP warns in the log that its messages travel unencrypted; local sockets stay on this computer
         "KernelManager": {"transport": "ipc"},

@@ -20,7 +20,7 @@ from ..core.errors import InputError, ReconnectError
 from ..core.paths import data_home
 from ..records import participant as pt
 from .common import error_message, esc, html_format, info_message, ok_message
-from .focus import FocusMover
+from .focus import FocusMover, first_control
 
 SHARED_NOTE = N_(
     "This computer is set up as shared: it never remembers anyone. Type your code on each page, and press "
@@ -224,10 +224,10 @@ class IdentityBar:
             self.message.value = error_message(str(exc))
             return
         self.message.value = ""
-        # the first thing to do next: the page's first personal control (the first statement's answers),
-        # or, on a page with none, the line that says who is answering
-        # (a busy JupyterLab may take several seconds to draw the form: wait for it before settling for the line)
-        self.focus.move(NEXT_AFTER_SIGN_IN, ".rc-identity .rc-who", wait_ms=10000)
+        # the first thing to do next: the page's first personal control (the first statement's answers), named
+        # by its widget so the page waits for that one however busy it is (see ui/focus.py), or, on a page
+        # with none, the line that says who is answering
+        self.focus.move_to(next_after_sign_in(self.home), ".rc-identity .rc-who")
 
     def _on_sign_out(self, _button=None) -> None:
         pt.sign_out(self.home)
@@ -235,8 +235,16 @@ class IdentityBar:
         self.focus.move(".rc-identity .widget-text input")  # the code box, for the next person
 
 
-#: What a sign-in opened: the first control inside a gate (:class:`Gate`).
-NEXT_AFTER_SIGN_IN = ".rc-gate :is(input, button, select, textarea)"
+def next_after_sign_in(home: str | Path):
+    """The first control a sign-in opened on this page (page order): in the first :class:`Gate` that built one;
+    ``None`` when no gate of this data folder shows a control."""
+    key = str(Path(home).resolve())
+    for view in list(_registry.values()):
+        if isinstance(view, Gate) and view.built is not None and str(Path(view.home).resolve()) == key:
+            found = first_control(view.built)
+            if found is not None:
+                return found
+    return None
 
 DONE_MESSAGE = N_(
     "Signed out. Nothing of yours is shown on this page any more, and this computer does not remember you. "
