@@ -154,6 +154,9 @@ def rating_form(area: str):
     old = _forms.pop(area, None)
     if old is not None:
         _replaced[area] = old
+    from .lazy import warm_later
+
+    warm_later("pandas")  # scoring's tables: imported on first use, ahead of the first Save in a kernel
     return Gate(f"form:{area}", lambda _g: _form_for(area).widget, what=N_("The statements to rate")).widget
 
 

@@ -18,7 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
+from .lazy import lazy
+
+pd = lazy("pandas")
 
 from . import participant as pt
 from .codes import is_participant_code
@@ -326,11 +328,11 @@ class CoupleView:
     message: str
     couple: str = ""
     partner: str | None = None
-    table: pd.DataFrame = field(default_factory=pd.DataFrame)
-    differences: pd.DataFrame = field(default_factory=pd.DataFrame)
+    table: pd.DataFrame = field(default_factory=lambda: pd.DataFrame())
+    differences: pd.DataFrame = field(default_factory=lambda: pd.DataFrame())
     questions: list[str] = field(default_factory=list)
     bank: ItemBank | None = None
-    strengths: pd.DataFrame = field(default_factory=pd.DataFrame)
+    strengths: pd.DataFrame = field(default_factory=lambda: pd.DataFrame())
     sensitive_included: bool = False
 
     @property

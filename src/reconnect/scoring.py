@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-import pandas as pd
+from .lazy import lazy
+
+np = lazy("numpy")
+pd = lazy("pandas")
 
 from .content import ItemBank
 from .i18n import N_, _
