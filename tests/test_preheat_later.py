@@ -15,10 +15,10 @@ import time
 
 import ipywidgets as w
 import pytest
-from test_sign_out_clears import new_page, run_page, state
 
 from reconnect import participant as pt
 from reconnect import preheat
+from test_sign_out_clears import new_page, run_page, state
 
 PAGE = "01_self_esteem.ipynb"
 

@@ -17,10 +17,10 @@ from __future__ import annotations
 import functools
 
 from . import participant as pt
+from . import preheat
 from .errors import ReconnectError
 from .i18n import N_
 from .paths import data_home
-from . import preheat
 from .ui.area import AreaResult, RatingForm, ReflectionBox
 from .ui.identity import HINT_START, DonePanel, Gate, IdentityBar, register
 from .ui.safety import PageSafety

@@ -18,16 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .lazy import lazy
-
-pd = lazy("pandas")
-
 from . import participant as pt
 from .codes import is_participant_code
 from .content import Conversation, ItemBank, load_item_bank
 from .errors import InputError
 from .i18n import N_, _, number
 from .journal import Reflection, load_journal
+from .lazy import lazy
 from .scoring import (
     CHANGE_NOTICEABLE,
     FAR_APART,
@@ -47,6 +44,8 @@ from .scoring import (
     shown_change,
 )
 from .store import StoreData, latest_submissions, load_store
+
+pd = lazy("pandas")
 
 YOU, PARTNER = N_("You"), N_("Your partner")
 

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import math
 
+from .content import ItemBank
+from .i18n import N_, _
 from .lazy import lazy
 
 np = lazy("numpy")
 pd = lazy("pandas")
-
-from .content import ItemBank
-from .i18n import N_, _
 
 # The words below are data (frames, CSV columns, tests compare them) and stay English; people read them
 # through :func:`band_label`, in their own language. SCORE_NOTE is shown with ``_(SCORE_NOTE)``.
