@@ -8,7 +8,7 @@ start panel in 00), and closed again by "I'm done - sign out" (``done_button()``
 every notebook 00-06).
 
 In a kernel Voilà preheated (``make app``), every view's cell shows an empty box and returns; the view is
-built into it once the page is requested (:func:`reconnect.preheat.later`): nothing personal is read
+built into it once the page is requested (:func:`reconnect.apps.preheat.later`): nothing personal is read
 before someone opens the page, and everything else (imports, the page's style, the page itself) is ready.
 """
 
@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import functools
 
-from . import participant as pt
-from . import preheat
-from .errors import ReconnectError
-from .i18n import N_
-from .paths import data_home
+from .apps import preheat
+from .bank.i18n import N_
+from .core.errors import ReconnectError
+from .core.paths import data_home
+from .records import participant as pt
 from .ui.area import AreaResult, RatingForm, ReflectionBox
 from .ui.identity import HINT_START, DonePanel, Gate, IdentityBar, register
 from .ui.safety import PageSafety
@@ -51,7 +51,7 @@ def _friendly(view):
     """Show a problem (a broken item bank, an unreadable folder) as a message, never a traceback.
 
     Anything unexpected too: the person reads a calm message, the details go to ``logs/`` in the
-    data folder (:mod:`reconnect.incidents`).
+    data folder (:mod:`reconnect.ui.incidents`).
     """
 
     @functools.wraps(view)
@@ -70,7 +70,7 @@ def _friendly(view):
             except ReconnectError as exc:
                 return w.HTML(error_message(str(exc)))
             except Exception as exc:
-                from .incidents import calm_html
+                from .ui.incidents import calm_html
 
                 return w.HTML(calm_html(exc))
 
@@ -108,7 +108,7 @@ def page_language(lang: str) -> None:
 
     The words around it (buttons, messages, charts) follow, unless the person answering chose another
     language in 00 (docs/architecture.md, "Choosing the language")."""
-    from . import i18n
+    from .bank import i18n
 
     i18n.set_page_language(lang)
 
@@ -154,7 +154,7 @@ def rating_form(area: str):
     old = _forms.pop(area, None)
     if old is not None:
         _replaced[area] = old
-    from .lazy import warm_later
+    from .ui.turns import warm_later
 
     warm_later("pandas")  # scoring's tables: imported on first use, ahead of the first Save in a kernel
     return Gate(f"form:{area}", lambda _g: _form_for(area).widget, what=N_("The statements to rate")).widget
