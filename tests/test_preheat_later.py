@@ -16,8 +16,8 @@ import time
 import ipywidgets as w
 import pytest
 
-from reconnect.records import participant as pt
 from reconnect.apps import preheat
+from reconnect.records import participant as pt
 from test_sign_out_clears import new_page, run_page, state
 
 PAGE = "01_self_esteem.ipynb"

@@ -37,4 +37,3 @@ class _Lazy:
 def lazy(name: str) -> ModuleType:
     """A stand-in for module ``name`` that imports it on the first attribute read (then it costs a dict look-up)."""
     return _Lazy(name)  # type: ignore[return-value]
-
