@@ -7,16 +7,17 @@ someone has said who is answering on this page (``who_is_answering()`` at the to
 start panel in 00), and closed again by "I'm done - sign out" (``done_button()`` at the end of
 every notebook 00-06).
 
-In a kernel Voilà preheated (``make app``), every view first waits until the page is requested
-(:func:`reconnect.apps.preheat.wait_for_visitor`): nothing personal is read before someone opens the page.
+In a kernel Voilà preheated (``make app``), every view's cell shows an empty box and returns; the view is
+built into it once the page is requested (:func:`reconnect.apps.preheat.later`): nothing personal is read
+before someone opens the page, and everything else (imports, the page's style, the page itself) is ready.
 """
 
 from __future__ import annotations
 
 import functools
 
+from .apps import preheat
 from .apps.app_kernel import finish_before_stopping
-from .apps.preheat import wait_for_visitor
 from .bank.i18n import N_
 from .core.errors import ReconnectError
 from .core.paths import data_home
@@ -56,25 +57,37 @@ def _friendly(view):
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        wait_for_visitor()  # a preheated page: nothing below runs before someone has opened it
         finish_before_stopping()  # app mode: a page left while its Python works lets that work finish
         import ipywidgets as w
 
         from .ui.common import error_message
 
-        _page_style()
-        try:
-            pt.apply_language(data_home())  # someone remembered on this computer: their language from the start
-        except (OSError, ReconnectError):
-            pass  # an unreadable data folder: the page's language, and the view below says what is wrong
-        try:
-            return view(*args, **kwargs)
-        except ReconnectError as exc:
-            return w.HTML(error_message(str(exc)))
-        except Exception as exc:
-            from .ui.incidents import calm_html
+        def build():
+            try:
+                pt.apply_language(data_home())  # someone remembered on this computer: their language from the start
+            except (OSError, ReconnectError):
+                pass  # an unreadable data folder: the page's language, and the view below says what is wrong
+            try:
+                return view(*args, **kwargs)
+            except ReconnectError as exc:
+                return w.HTML(error_message(str(exc)))
+            except Exception as exc:
+                from .ui.incidents import calm_html
 
-            return w.HTML(calm_html(exc))
+                return w.HTML(calm_html(exc))
+
+        _page_style()
+        boxes = []  # the empty box a page prepared ahead shows until someone opens it
+
+        def fill() -> None:
+            shown = build()
+            boxes[0].children = (shown,) if shown is not None else ()
+
+        if preheat.later(fill):  # a page prepared ahead: the view goes in once someone has opened the page
+            boxes.append(w.VBox())
+            boxes[0].add_class("rc-later")
+            return boxes[0]
+        return build()
 
     return wrapper
 
@@ -143,6 +156,9 @@ def rating_form(area: str):
     old = _forms.pop(area, None)
     if old is not None:
         _replaced[area] = old
+    from .ui.turns import warm_later
+
+    warm_later("pandas")  # scoring's tables: imported on first use, ahead of the first Save in a kernel
     return Gate(f"form:{area}", lambda _g: _form_for(area).widget, what=N_("The statements to rate")).widget
 
 
@@ -223,7 +239,13 @@ def facilitator_dashboard():
     board = _dashboard = FacilitatorDashboard(read_now=False)
     # The controls are on the page at once (in app mode too: the cell returns now); the room's results
     # follow once the page is on screen, in the kernel's next turns, section by section (ui/turns.py).
-    display(w.VBox([board.widget, after_shown(board.refresh_when_prepared)]))
+    shown = w.VBox([board.widget, after_shown(board.refresh_when_prepared)])
+    if preheat.filling():  # a page prepared ahead, opened now: the box goes into the page's, then the reading
+        from .ui.turns import in_turns
+
+        in_turns([board.prepare])
+        return shown
+    display(shown)
     board.prepare()  # meanwhile the room is read and its first chart drawn, in a thread (after the display:
     # the thread would slow the sending of the page's widgets)
     return None

@@ -4,7 +4,9 @@ A personal computer (``SHARED=0``: "Remember me" allowed), Voilà started with `
 (:func:`reconnect.apps.servers.voila_speed_args`) over a folder holding 01 alone, so its one ready page is the one
 these tests open. Voilà's log says which page load got a prepared kernel ("Using pre-heated kernel"), and
 when the next one was started ("Kernel pool of ... is filled"): each test checks that the page it opened was
-prepared, and prepared *before* what it must not show (A remembered) or must show (a save).
+prepared, and prepared *before* what it must not show (A remembered) or must show (a save). A prepared page has run
+all its cells before the request, each view an empty box (``rc-later``) that is filled once the page is
+opened (:func:`reconnect.apps.preheat.later`); ``tests/test_preheat_later.py`` checks the same in one process.
 """
 
 from __future__ import annotations
@@ -87,6 +89,8 @@ def _open_ready_page(page, server: Server) -> None:
     used = _count(server, USED)
     open_voila(page, server, PAGE)
     assert _count(server, USED) == used + 1, "the page did not get a prepared kernel"
+    # its cells all ran before the request: each view was an empty box, built once the page was opened
+    expect(page.locator(".rc-later").first).to_be_attached()
 
 
 def test_a_ready_page_opened_by_b_after_a_holds_nothing_of_as(page, ready_voila):

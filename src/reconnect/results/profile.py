@@ -17,11 +17,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
 from ..bank.content import ItemBank, load_item_bank
 from ..bank.i18n import N_, _, number
 from ..core.errors import InputError
+from ..core.lazy import lazy
 from ..records import participant as pt
 from ..records.codes import is_participant_code
 from ..records.journal import Reflection, load_journal
@@ -56,6 +55,8 @@ from .scoring import (
     scores_by_session,
     session_order,
 )
+
+pd = lazy("pandas")
 
 # One message for "no partner yet", "you do not share" and "your partner does not share": a person
 # is never told what their partner chose.
@@ -488,5 +489,3 @@ def demo_choices(demo: str | Path, *, bank: ItemBank | None = None) -> list[tupl
 def _couple_sort(key: str) -> tuple:
     digits = "".join(ch for ch in key if ch.isdigit())
     return (int(digits) if digits else 0, key)
-
-

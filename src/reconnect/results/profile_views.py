@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pandas as pd
-
 from ..bank.content import Conversation, ItemBank, load_item_bank
 from ..bank.i18n import N_, _, number
+from ..core.lazy import lazy
 from ..records import participant as pt
 from .scoring import (
     FAR_APART,
@@ -20,6 +19,8 @@ from .scoring import (
     band_label,
     shown_change,
 )
+
+pd = lazy("pandas")
 
 # Couple view states (CoupleView.status).
 YOU, PARTNER = N_("You"), N_("Your partner")
@@ -267,11 +268,11 @@ class CoupleView:
     message: str
     couple: str = ""
     partner: str | None = None
-    table: pd.DataFrame = field(default_factory=pd.DataFrame)
-    differences: pd.DataFrame = field(default_factory=pd.DataFrame)
+    table: pd.DataFrame = field(default_factory=lambda: pd.DataFrame())
+    differences: pd.DataFrame = field(default_factory=lambda: pd.DataFrame())
     questions: list[str] = field(default_factory=list)
     bank: ItemBank | None = None
-    strengths: pd.DataFrame = field(default_factory=pd.DataFrame)
+    strengths: pd.DataFrame = field(default_factory=lambda: pd.DataFrame())
     sensitive_included: bool = False
 
     @property

@@ -194,3 +194,27 @@ def after_shown(work: Callable[[], None], *, fallback: float = FALLBACK):
     marker.on_msg(start)
     loop.call_later(fallback, start)
     return marker
+
+
+#: Seconds after a page's views are built before :func:`warm_later` starts its imports: the page's widgets
+#: have reached the browser by then, so the import does not slow their sending.
+WARM_AFTER_S = 3.0
+
+
+def warm_later(*names: str, after: float = WARM_AFTER_S) -> None:
+    """In a kernel: import ``names`` in a thread ``after`` seconds from now, so the first Save or chart
+    does not pay for them; outside a kernel (tests, scripts) nothing happens (the first use imports).
+
+    >>> warm_later("json")  # no kernel here: nothing to do
+    """
+    import importlib
+
+    loop = _kernel_loop()
+    if loop is None:
+        return
+
+    def load() -> None:
+        for name in names:
+            importlib.import_module(name)
+
+    loop.call_later(after, lambda: in_background(load))
