@@ -8,7 +8,7 @@ import ipywidgets as w
 
 from .. import participant as pt
 from ..answers import AreaAnswers, Outcome
-from ..content import FEAR_FROM, ItemBank, load_item_bank
+from ..content import ItemBank, fear_answered, load_item_bank
 from ..errors import ReconnectError
 from ..i18n import N_, _, ngettext, number
 from ..incidents import guarded
@@ -141,7 +141,7 @@ class RatingForm:
 
         Read from the answers on screen (saved or not), so the help comes as soon as the answer is chosen.
         """
-        return any((self.questions[i].value or 0) >= FEAR_FROM for i in self._fear_ids)
+        return fear_answered(self.ratings, self.area.items)
 
     def use_page(self, page: PageSafety) -> None:
         """Follow another page state (the page's check ran again); the fear rule tells it at once."""
