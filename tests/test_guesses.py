@@ -360,3 +360,16 @@ def _pdf_text(path) -> str:
 
 def test_gap_threshold_is_two_steps():
     assert GAP_FROM == 2
+
+
+def test_forgetting_a_workshop_removes_its_participants_guesses(tmp_path):
+    from reconnect.retention import forget_workshop, plan_forget
+
+    for code, shop in ((A, "TUESDAY"), (B, "OTHER")):
+        pt.save_settings(tmp_path, pt.Settings(code=code, couple="OURS", workshop=shop), make_current=False)
+        gs.save_guesses(tmp_path, participant=code, couple="OURS", session="before", area="distrust",
+                        guesses={"dt8": 2})
+    assert len(plan_forget(tmp_path, "tuesday").guesses) == 1
+    result = forget_workshop(tmp_path, "TUESDAY", confirm="TUESDAY", bank=BANK)
+    assert any("guess-" in p.name for p in result.removed)
+    assert gs.load_guesses(tmp_path, A)[0] == [] and len(gs.load_guesses(tmp_path, B)[0]) == 1

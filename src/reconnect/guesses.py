@@ -338,6 +338,31 @@ def save_guesses(
     return GuessRecord(**{**parsed.__dict__, "path": str(path)})
 
 
+def files_of_workshop(store: str | Path, workshop: str) -> list[Path]:
+    """Every guess file in ``store`` of a participant whose newest settings there name ``workshop``.
+
+    Used by ``reconnect forget-workshop`` on a data folder that holds participants' own files (a
+    shared workshop computer): their guesses go with the workshop's answers.
+    """
+    from .participant import load_settings
+    from .retention import same_workshop
+
+    root = Path(store) / FOLDER
+    out: list[Path] = []
+    if not root.is_dir() or root.is_symlink():
+        return out
+    for folder in sorted(root.iterdir()):
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        try:
+            settings = load_settings(store, folder.name)
+        except (OSError, InputError):
+            settings = None
+        if settings is not None and same_workshop(settings.workshop, workshop):
+            out.extend(p for p in sorted(folder.iterdir()) if p.is_file() or p.is_symlink())
+    return out
+
+
 # -- what collect refuses ----------------------------------------------------------------------
 def guess_problem(name: str, data: bytes | None = None) -> tuple[str, str] | None:
     """(reason, fix) when a file handed to ``reconnect collect`` carries guesses, else ``None``.
