@@ -35,8 +35,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _person(home: Path, code: str, *, couple: str = "OURS") -> None:
-    pt.save_settings(home, pt.Settings(code=code, couple=couple, share_with_partner=True, share_sensitive=True),
-                     make_current=False)
+    pt.save_settings(
+        home, pt.Settings(code=code, couple=couple, share_with_partner=True, share_sensitive=True), make_current=False
+    )
 
 
 def _answer_02(home: Path, code: str, ratings: dict[str, int]) -> tuple[RatingForm, GuessOffer, PageSafety]:
@@ -128,7 +129,9 @@ def test_two_partners_guess_both_opt_in_and_see_the_differences_only(tmp_path):
     view_a.refresh()
     body_a = view_a.reading.body.value
     assert body_a.count('class="rc-gap"') == 1
-    assert "You guessed your partner would say “A little true of me”; your partner said “Completely true of me”" in body_a
+    assert (
+        "You guessed your partner would say “A little true of me”; your partner said “Completely true of me”" in body_a
+    )
     assert "old hurt" not in body_a  # dt4: a guess within one step is not shown
     # one withdraws: gone for both
     view_a.reading.consent.value = False
@@ -284,8 +287,9 @@ def test_save_refuses_what_it_could_not_read_back(tmp_path):
     with pytest.raises(InputError, match="Nothing was saved"):
         gs.save_guesses(tmp_path, participant=A, couple="", session="before", area="distrust", guesses={"dt8": 3})
     assert not (tmp_path / "guesses").exists()
-    rec = gs.save_guesses(tmp_path, participant=A, couple="OURS", session="before", area="distrust",
-                          guesses={"dt8": 3, "dt10": 5})  # a statement that may not be guessed is dropped
+    rec = gs.save_guesses(
+        tmp_path, participant=A, couple="OURS", session="before", area="distrust", guesses={"dt8": 3, "dt10": 5}
+    )  # a statement that may not be guessed is dropped
     assert rec.guesses == {"dt8": 3}
     assert oct(Path(rec.path).stat().st_mode & 0o777) == "0o600"
 
@@ -367,8 +371,9 @@ def test_forgetting_a_workshop_removes_its_participants_guesses(tmp_path):
 
     for code, shop in ((A, "TUESDAY"), (B, "OTHER")):
         pt.save_settings(tmp_path, pt.Settings(code=code, couple="OURS", workshop=shop), make_current=False)
-        gs.save_guesses(tmp_path, participant=code, couple="OURS", session="before", area="distrust",
-                        guesses={"dt8": 2})
+        gs.save_guesses(
+            tmp_path, participant=code, couple="OURS", session="before", area="distrust", guesses={"dt8": 2}
+        )
     assert len(plan_forget(tmp_path, "tuesday").guesses) == 1
     result = forget_workshop(tmp_path, "TUESDAY", confirm="TUESDAY", bank=BANK)
     assert any("guess-" in p.name for p in result.removed)
@@ -429,8 +434,9 @@ def test_the_guesses_and_the_view_in_spanish(tmp_path):
     _person(tmp_path, B)
     with language("es"):
         _answer_02(tmp_path, B, THEIRS)
-        gs.save_guesses(tmp_path, participant=B, couple="OURS", session="before", area="distrust",
-                        guesses={"dt8": 5}, bank=es)  # A says 2: three steps apart
+        gs.save_guesses(
+            tmp_path, participant=B, couple="OURS", session="before", area="distrust", guesses={"dt8": 5}, bank=es
+        )  # A says 2: three steps apart
         pt.set_current(tmp_path, A)
         page = PageSafety()
         form = RatingForm("distrust", home=tmp_path, bank=es, page=page)
@@ -452,3 +458,24 @@ def test_the_guesses_and_the_view_in_spanish(tmp_path):
         assert body.count('class="rc-gap"') == 1
         assert "Tu pareja supuso que dirías" in body and "Hablo con mi pareja" in body
         assert "Cómo nos leemos" in _texts(view.reading.widget)
+
+
+def test_a_bank_version_change_treats_guesses_like_answers(tmp_path):
+    """A guess saved under 1.0 on a statement retired after 1.0 still loads (by its id, under the version
+    that asked it); the same id under 1.1, or a statement first asked in 1.1 under 1.0, is refused."""
+    text = (ROOT / "data" / "item_bank.yaml").read_text(encoding="utf-8")
+    old = '      - id: dt3\n        text: "I bring my doubts about my partner to them and talk them through."\n'
+    assert old in text
+    bank_path = tmp_path / "item_bank.yaml"
+    bank_path.write_text(text.replace(old, old + "        guess: true\n"), encoding="utf-8")
+    bank = load_item_bank(bank_path)
+    assert sorted(gs.eligible_items(bank, "distrust", version="1.0")) == ["dt3", "dt4"]
+    home = tmp_path / "home"
+    kept = _write(home, A, {**GOOD, "bank_version": "1.0", "guesses": {"dt3": 2, "dt4": 4}})
+    _write(home, A, {**GOOD, "guesses": {"dt3": 2}}, name="guess-20261126T183100000000-abcd13.json")
+    _write(
+        home, A, {**GOOD, "bank_version": "1.0", "guesses": {"dt8": 2}}, name="guess-20261126T183200000000-abcd14.json"
+    )
+    records, problems = gs.load_guesses(home, A, bank=bank)
+    assert [r.path for r in records] == [str(kept)] and records[0].guesses == {"dt3": 2, "dt4": 4}
+    assert sorted(p.location for p in problems) == ["guesses.dt3", "guesses.dt8"]

@@ -412,9 +412,7 @@ def _every_answer(area_id: str, version: str):
     index = BANK.item_index()
     need = -(-3 * len(items) // 4)  # the 75% rule
     for answers in itertools.product((None, 1, 2, 3, 4, 5), repeat=len(items)):
-        keyed = [
-            None if a is None else (6 - a if index[(area.id, i)].reverse else a) for i, a in zip(items, answers)
-        ]
+        keyed = [None if a is None else (6 - a if index[(area.id, i)].reverse else a) for i, a in zip(items, answers)]
         given = [k for k in keyed if k is not None]
         if len(given) >= need:
             yield dict(zip(items, answers)), to_100(sum(given) / len(given))
@@ -514,22 +512,41 @@ def _room_with_couples(home, *, guesses: bool) -> list[str]:
         couple = f"C{n // 2}"
         pt.save_settings(
             home,
-            pt.Settings(code=who, couple=couple, workshop="TUE", share_with_partner=True, share_sensitive=True,
-                        share_guesses=guesses),
+            pt.Settings(
+                code=who,
+                couple=couple,
+                workshop="TUE",
+                share_with_partner=True,
+                share_sensitive=True,
+                share_guesses=guesses,
+            ),
             make_current=False,
         )
         for m, area in enumerate(BANK.areas):
             ratings = {i.id: 1 + (n + m + j) % 5 for j, i in enumerate(area.items)}
             save_submission(
                 home,
-                Submission(participant=who, area=area.id, ratings=ratings, session="before", couple=couple,
-                           workshop="TUE", saved_at=START + timedelta(minutes=10 * n + m)),
+                Submission(
+                    participant=who,
+                    area=area.id,
+                    ratings=ratings,
+                    session="before",
+                    couple=couple,
+                    workshop="TUE",
+                    saved_at=START + timedelta(minutes=10 * n + m),
+                ),
                 bank=BANK,
             )
             if guesses:
-                gs.save_guesses(home, participant=who, couple=couple, session="before", area=area.id,
-                                guesses={i: 1 + (n * 3 + j) % 5 for j, i in enumerate(gs.eligible_items(BANK, area.id))},
-                                bank=BANK)
+                gs.save_guesses(
+                    home,
+                    participant=who,
+                    couple=couple,
+                    session="before",
+                    area=area.id,
+                    guesses={i: 1 + (n * 3 + j) % 5 for j, i in enumerate(gs.eligible_items(BANK, area.id))},
+                    bank=BANK,
+                )
     return people
 
 

@@ -73,9 +73,7 @@ def eligible_items(bank: ItemBank, area: str, *, version: str | None = None) -> 
         return {}
     found = bank.area(area)
     return {
-        i.id: i
-        for i in (*found.items, *found.retired)
-        if i.id in asked and i.guess and not i.sensitive and not i.fear
+        i.id: i for i in (*found.items, *found.retired) if i.id in asked and i.guess and not i.sensitive and not i.fear
     }
 
 
@@ -172,8 +170,7 @@ def parse_guess_bytes(
             Problem(
                 label,
                 "bank_version",
-                f"item bank {show(bank_version)} is not one this Reconnect knows "
-                f"({', '.join(bank.known_versions)})",
+                f"item bank {show(bank_version)} is not one this Reconnect knows ({', '.join(bank.known_versions)})",
                 "update Reconnect, or delete the file",
             )
         )
@@ -308,7 +305,7 @@ def save_guesses(
     >>> rec = save_guesses(home, participant="KM7-4TX", couple="OURS", session="before", area="distrust",
     ...                    guesses={"dt4": 3, "dt8": None})
     >>> [r.guesses for r in load_guesses(home, "KM7-4TX")[0]]
-    [{'dt4': 3, 'dt8': None}]
+    [{'dt8': None, 'dt4': 3}]
     """
     bank = bank or load_item_bank()
     code = normalise_participant_code(participant)

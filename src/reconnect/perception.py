@@ -21,7 +21,6 @@ When it is shown (all must hold; otherwise the same neutral message, whoever did
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from . import guesses as gs
 from .content import ItemBank, fear_answered
@@ -197,8 +196,3 @@ def perception(source, code: str) -> Perception:
         gaps=gaps,
         notes=notes,
     )
-
-
-def guesses_of(home: str | Path, code: str, *, bank: ItemBank | None = None):
-    """Shorthand used by the views: every readable guess record of ``code``."""
-    return gs.load_guesses(home, code, bank=bank)[0]

@@ -192,7 +192,9 @@ def _forget(store, workshop: str, bank: ItemBank) -> ForgetResult:
         except FileNotFoundError:
             continue
         except OSError as exc:
-            result.problems.append(Problem(str(path), "", f"it could not be deleted ({exc.strerror or exc})", "check it"))
+            result.problems.append(
+                Problem(str(path), "", f"it could not be deleted ({exc.strerror or exc})", "check it")
+            )
             continue
         result.removed.append(path)
     if result.removed or result.rewritten:

@@ -178,15 +178,30 @@ def _couple_with_guesses(home: Path) -> str:
     couple = "PICTURE-" + pt.new_participant_code().replace("-", "")
     partner = pt.save_settings(
         home,
-        pt.Settings(code=pt.new_participant_code(), couple=couple, share_with_partner=True, share_sensitive=True,
-                    share_guesses=True),
+        pt.Settings(
+            code=pt.new_participant_code(),
+            couple=couple,
+            share_with_partner=True,
+            share_sensitive=True,
+            share_guesses=True,
+        ),
         make_current=False,
     ).code
     theirs = {"dt1": 3, "dt7": 4, "dt8": 5, "dt4": 3, "dt9": 4, "dt10": 2}
-    save_submission(home, Submission(participant=partner, area="distrust", ratings=theirs, couple=couple,
-                                     session="before"), bank=bank)
-    gs.save_guesses(home, participant=partner, couple=couple, session="before", area="distrust",
-                    guesses={"dt8": 1, "dt4": 2}, bank=bank)
+    save_submission(
+        home,
+        Submission(participant=partner, area="distrust", ratings=theirs, couple=couple, session="before"),
+        bank=bank,
+    )
+    gs.save_guesses(
+        home,
+        participant=partner,
+        couple=couple,
+        session="before",
+        area="distrust",
+        guesses={"dt8": 1, "dt4": 2},
+        bank=bank,
+    )
     return bh.new_participant(home, couple=couple, share_with_partner=True, share_sensitive=True)
 
 

@@ -41,7 +41,9 @@ def _partner(home, couple: str) -> str:
         ),
         make_current=False,
     ).code
-    save_submission(home, Submission(participant=b, area="distrust", ratings=THEIRS, couple=couple, session="before"), bank=BANK)
+    save_submission(
+        home, Submission(participant=b, area="distrust", ratings=THEIRS, couple=couple, session="before"), bank=BANK
+    )
     gs.save_guesses(home, participant=b, couple=couple, session="before", area="distrust", guesses={"dt8": 1, "dt4": 2})
     return b
 

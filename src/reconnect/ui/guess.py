@@ -70,7 +70,11 @@ class GuessOffer:
         s = self.settings
         return bool(
             not self.gone
-            and s is not None and s.couple and self.items and self.form.saved_at is not None and not self.page.afraid
+            and s is not None
+            and s.couple
+            and self.items
+            and self.form.saved_at is not None
+            and not self.page.afraid
         )
 
     @property
