@@ -307,13 +307,17 @@ def test_collect_refuses_guesses_in_every_shape(tmp_path):
     home = tmp_path / "home"
     _folder_with_guesses(home)
     store = tmp_path / "store"
-    result = collect([home], store)
-    refused = [p for p in result.rejected if "guesses about their partner" in p.reason]
-    assert refused and all("sub-*.csv" in p.fix for p in refused)
-    assert any(p.path.endswith("guesses") for p in refused)
+    result = collect([home], store)  # a participant's whole data folder: guesses/ is skipped, never read
+    assert result.ok and result.rejected == [] and len(result.imported) == 2
     guess_file = next((home / "guesses" / A).iterdir())
     one = collect([guess_file], tmp_path / "store2")
     assert one.rejected[0].path == str(guess_file) and "never collected" in one.rejected[0].reason
+    assert "sub-*.csv" in one.rejected[0].fix
+    flat = tmp_path / "handed-in"
+    flat.mkdir()
+    (flat / guess_file.name).write_bytes(guess_file.read_bytes())  # a guess file among handed-in files
+    among = collect([flat], tmp_path / "store5")
+    assert [p.path for p in among.rejected] == [str(flat / guess_file.name)]
     archive = tmp_path / "handed-in.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         zf.write(guess_file, f"guesses/{A}/{guess_file.name}")
@@ -324,7 +328,7 @@ def test_collect_refuses_guesses_in_every_shape(tmp_path):
     refused_csv = collect([csv_file], tmp_path / "store4")
     assert "guesses about their partner" in refused_csv.rejected[0].reason
     # nothing of a guess reached any store
-    for s in (store, tmp_path / "store2", tmp_path / "store3", tmp_path / "store4"):
+    for s in (store, *(tmp_path / f"store{n}" for n in range(2, 6))):
         for path in s.rglob("*") if s.exists() else []:
             if path.is_file():
                 assert b"guess" not in path.read_bytes().lower()

@@ -369,15 +369,12 @@ def _folder_candidates(folder: Path, store: Path) -> list[_Candidate]:
         for d in list(dirs):
             if (here / d).is_symlink():
                 out.append(_reject(str(here / d), "this is a link, and links are not followed", "copy the folder"))
-        for d in dirs:
-            if d.lower() == "guesses" and not (here / d).is_symlink():
-                out.append(_reject(str(here / d), *guess_problem(str(here / d / "guess.json"))))
         dirs[:] = sorted(
             d
             for d in dirs
             if not (here / d).is_symlink()
             and d not in ("journal", "participants", "drafts", "logs", CACHE_FOLDER)
-            and d.lower() != "guesses"
+            and d.lower() != "guesses"  # a data folder's guesses about a partner: never read (issue 26)
         )
         for name in sorted(files):
             path = here / name
