@@ -483,3 +483,17 @@ def test_a_bank_version_change_treats_guesses_like_answers(tmp_path):
     records, problems = gs.load_guesses(home, A, bank=bank)
     assert [r.path for r in records] == [str(kept)] and records[0].guesses == {"dt3": 2, "dt4": 4}
     assert sorted(p.location for p in problems) == ["guesses.dt3", "guesses.dt8"]
+
+
+def test_sign_out_empties_how_well_we_read_each_other(tmp_path):
+    from reconnect.ui.identity import _on_leave
+
+    _folder_with_guesses(tmp_path)
+    for code in (A, B):
+        s = pt.load_settings(tmp_path, code)
+        pt.save_settings(tmp_path, pt.Settings(**{**s.__dict__, "share_guesses": True}), make_current=False)
+    pt.set_current(tmp_path, A)
+    view = ProfileView(home=tmp_path, demo=tmp_path / "none", bank=BANK)
+    assert "rc-gap" in view.reading.body.value and view.reading.consent.value is True
+    _on_leave(tmp_path)
+    assert view.reading.body.value == "" and view.reading.consent.value is False and view.reading.consent.disabled

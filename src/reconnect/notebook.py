@@ -156,7 +156,7 @@ def _result_and_offer(area: str):
 
     form = _form_for(area)
     offer = GuessOffer(form, page=_page)
-    _offers.append(offer)
+    _offers[:] = [o for o in _offers if not o.gone] + [offer]
     return w.VBox([AreaResult(form, page=_page).widget, offer.widget])
 
 

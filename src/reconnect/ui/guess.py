@@ -267,6 +267,9 @@ class ReadingEachOther:
                 self.body,
             ]
         )
+        from .identity import clear_on_sign_out
+
+        clear_on_sign_out(self)
 
     def use_page(self, page: PageSafety) -> None:
         self.page = page
@@ -274,8 +277,10 @@ class ReadingEachOther:
         self.refresh()
 
     def clear(self) -> None:
+        """The person left: nothing of theirs or their partner's stays, the box unticked."""
         self.message.value = ""
         self.body.value = ""
+        self._set_consent(False, disabled=True)
 
     def refresh(self) -> None:
         from ..perception import perception
