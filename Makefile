@@ -46,29 +46,29 @@ labextension: setup
 	cp labextension/install.json src/reconnect/labextension/install.json
 	$(BIN)/python labextension/stamp.py --write
 
-# The catalogs of page words (src/reconnect/locale/<lang>/LC_MESSAGES/reconnect.po): add every string the code
+# The catalogs of page words (src/reconnect/bank/locale/<lang>/LC_MESSAGES/reconnect.po): add every string the code
 # wraps in _() that a catalog lacks (untranslated) and drop the ones the code no longer has, for every language
 # with a catalog, or for LANGS (`make translations LANGS=pt` starts a new one); then list what is left to do.
 translations: setup
-	@$(BIN)/python -c 'import sys; from reconnect import catalogs, i18n; \
+	@$(BIN)/python -c 'import sys; from reconnect.apps import catalogs; from reconnect.bank import i18n; \
 	  [print("updated", catalogs.update_catalog(lang)) for lang in (sys.argv[1:] or i18n.available_languages()[1:])]' $(LANGS)
-	@for lang in $(if $(LANGS),$(LANGS),$$($(BIN)/python -c 'from reconnect import i18n; print(*i18n.available_languages()[1:])')); do \
+	@for lang in $(if $(LANGS),$(LANGS),$$($(BIN)/python -c 'from reconnect.bank import i18n; print(*i18n.available_languages()[1:])')); do \
 	  $(BIN)/reconnect translations $$lang || true; done
 
 demo: setup
 	@test -d $(DEMO)/submissions || $(BIN)/reconnect demo --out $(DEMO)
-	@test -d $(DEMO)/participants || $(BIN)/python -c 'from reconnect.demo import write_demo_settings as w; w("$(DEMO)")'
+	@test -d $(DEMO)/participants || $(BIN)/python -c 'from reconnect.apps.demo import write_demo_settings as w; w("$(DEMO)")'
 
 # In another language (LANG=es): the translated notebooks (notebooks/es) and JupyterLab's menus in it
-# (the language pack); see src/reconnect/servers.py.
+# (the language pack); see src/reconnect/apps/servers.py.
 lab: setup demo
-	$(SERVER_ENV) $(BIN)/python -m reconnect.servers lab $(ROOT_FLAG) --ServerApp.port=$(LAB_PORT) $(LAB_FLAGS)
+	$(SERVER_ENV) $(BIN)/python -m reconnect.apps.servers lab $(ROOT_FLAG) --ServerApp.port=$(LAB_PORT) $(LAB_FLAGS)
 
 # App mode: the notebooks as web pages with no code (Voilà), on this computer only. Ctrl+C stops it.
 # A laptop handed round is the usual case, so app mode is SHARED unless told otherwise: it never
 # remembers anyone and every page asks who is answering. `make app SHARED=0` on a computer that is yours alone.
 # Each of the 8 pages is kept ready ahead, so it opens at once (Voilà's preheated kernels, PREHEAT per page,
-# about 100 MB of memory each; src/reconnect/servers.py, voila_speed_args). `make app PREHEAT=0` to save it.
+# about 100 MB of memory each; src/reconnect/apps/servers.py, voila_speed_args). `make app PREHEAT=0` to save it.
 APP_PORT ?= 8866
 SHARED ?= 1
 PREHEAT ?= 1
@@ -77,13 +77,13 @@ app: setup demo
 	@echo "Press Ctrl+C here to stop."
 	@echo "$(if $(filter 1,$(SHARED)),Shared computer: nobody is remembered; each person signs in with their code on each page.,Personal computer: people may tick Remember me.)"
 	@echo "$(if $(filter 0,$(PREHEAT)),Pages are not kept ready (PREHEAT=0): each page starts its own Python when it is opened (a few seconds).,Pages kept ready ahead: $(PREHEAT) for each of the 8 pages$(comma) about $$(( $(PREHEAT) * 8 * 100 )) MB of memory while app mode runs (make app PREHEAT=0 to save it$(comma) pages then open slower).)"
-	RECONNECT_SHARED=$(SHARED) RECONNECT_PREHEAT=$(PREHEAT) $(SERVER_ENV) $(BIN)/python -m reconnect.servers app --template=reconnect \
+	RECONNECT_SHARED=$(SHARED) RECONNECT_PREHEAT=$(PREHEAT) $(SERVER_ENV) $(BIN)/python -m reconnect.apps.servers app --template=reconnect \
 	  --Voila.ip=127.0.0.1 --port=$(APP_PORT) --MappingKernelManager.cull_idle_timeout=300 --MappingKernelManager.cull_interval=60
 
 # The hub tests (tests/hub) use `make hub-setup`; without npm they are skipped (CI installs it: .ci/run).
 test: setup $(if $(shell command -v npm 2>/dev/null),hub-setup,)
 	$(BIN)/ruff check src tests conftest.py
-	$(BIN)/python -m reconnect.navigation --check notebooks
+	$(BIN)/python -m reconnect.apps.navigation --check notebooks
 	$(BIN)/pytest
 
 lint: setup
@@ -104,7 +104,7 @@ pictures: setup
 	$(BIN)/python tests/browser/docs_pictures.py $(PICTURES_ARGS)
 
 nav: setup
-	$(BIN)/python -m reconnect.navigation notebooks
+	$(BIN)/python -m reconnect.apps.navigation notebooks
 
 clean-venv:
 	rm -rf $(VENV)

@@ -25,10 +25,10 @@ def pytest_configure(config):
     os.environ["RECONNECT_TEST_DATA_READY"] = "1"
     os.environ.setdefault("MPLBACKEND", "agg")
 
-    from reconnect.content import load_item_bank
-    from reconnect.demo import write_demo
-    from reconnect.participant import Settings, save_settings
-    from reconnect.store import Submission, save_submission
+    from reconnect.apps.demo import write_demo
+    from reconnect.bank.content import load_item_bank
+    from reconnect.records.participant import Settings, save_settings
+    from reconnect.records.store import Submission, save_submission
 
     bank = load_item_bank()
     write_demo(demo, bank=bank, sync=False)

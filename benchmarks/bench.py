@@ -124,9 +124,9 @@ OTHERS = 10_000  # other participants' submissions already in the data folder (a
 
 def crowd(home: Path, n: int = OTHERS) -> None:
     """Fill ``home`` with ``n`` submissions of 2,000 other participants, as their own Saves would leave them."""
-    from reconnect.demo import demo_submissions
-    from reconnect.files import write_new
-    from reconnect.store import participant_folder
+    from reconnect.apps.demo import demo_submissions
+    from reconnect.core.files import write_new
+    from reconnect.records.store import participant_folder
 
     subs = demo_submissions(participants=2000, couples=0, seed=7, returning=1.0)
     for sub in (subs * (1 + n // max(len(subs), 1)))[:n]:
@@ -136,9 +136,9 @@ def crowd(home: Path, n: int = OTHERS) -> None:
 
 def bench_save(env: dict) -> list[Figure]:
     """Save and opening an area, with 10,000 other participants' submissions in the same data folder."""
-    from reconnect.content import load_item_bank
-    from reconnect.files import random_id
-    from reconnect.participant import Settings, save_settings
+    from reconnect.bank.content import load_item_bank
+    from reconnect.core.files import random_id
+    from reconnect.records.participant import Settings, save_settings
     from reconnect.ui.area import RatingForm
 
     home = Path(env["RECONNECT_HOME"]) / "save-bench"
@@ -218,8 +218,8 @@ def bench_charts(env: dict) -> list[Figure]:
     import matplotlib.pyplot as plt
     import pandas as pd
 
-    from reconnect.charts import score_bars
-    from reconnect.content import load_item_bank
+    from reconnect.bank.content import load_item_bank
+    from reconnect.output.charts import score_bars
 
     bank = load_item_bank()
     data = pd.DataFrame({"label": [a.title for a in bank.areas], "score": [40, 55, 62.5, 80, float("nan")]})
@@ -247,7 +247,7 @@ PEAK_MEMORY_TARGET = 1.5 * 1024**3
 
 def make_archive(root: Path, participants: int) -> tuple[Path, int, float]:
     """Hand-in folder of ``participants`` x 2 sessions x 5 areas single-submission files (as `reconnect demo`)."""
-    from reconnect.demo import write_demo
+    from reconnect.apps.demo import write_demo
 
     t0 = time.perf_counter()
     n = write_demo(
@@ -263,7 +263,7 @@ def make_archive(root: Path, participants: int) -> tuple[Path, int, float]:
 
 def floor_file(store: Path, out: Path) -> Path:
     """ONE plain CSV file holding the same rows as the store (what the pandas floor reads)."""
-    from reconnect.store import COLUMNS
+    from reconnect.records.store import COLUMNS
 
     with open(out, "wb") as handle:
         handle.write((",".join(COLUMNS) + "\n").encode())
@@ -282,8 +282,8 @@ def pandas_floor(path: Path):
 
 def our_summary(store: Path, bank):
     """What a facilitator's summary of the whole archive does: load the store, then the group summary."""
-    from reconnect import group
-    from reconnect.store import load_store
+    from reconnect.records.store import load_store
+    from reconnect.results import group
 
     data = load_store(store, bank=bank)
     return group.summary(data.frame, bank, workshop=None, session="before")
@@ -292,8 +292,8 @@ def our_summary(store: Path, bank):
 def bench_archive(env: dict, participants: int = ARCHIVE_PARTICIPANTS, repeat: int = 3) -> list[Figure]:
     import io
 
-    from reconnect.collect import collect
-    from reconnect.content import load_item_bank
+    from reconnect.bank.content import load_item_bank
+    from reconnect.records.collect import collect
 
     bank = load_item_bank()
     root = Path(env["RECONNECT_HOME"]) / "archive"
@@ -347,7 +347,7 @@ def bench_archive(env: dict, participants: int = ARCHIVE_PARTICIPANTS, repeat: i
     )
     figures.extend(_chart_figures(store, bank, f"archive ({participants:,} people)", 1.0))
     room = Path(env["RECONNECT_HOME"]) / "room"
-    from reconnect.demo import write_demo
+    from reconnect.apps.demo import write_demo
 
     write_demo(room, participants=40, couples=12, sync=False)
     figures.extend(_chart_figures(room, bank, "workshop of 40", 0.3))
@@ -362,7 +362,7 @@ def _peak_memory(store: Path, env: dict) -> float:
     """
     code = (
         "import resource, sys; sys.path.insert(0, 'benchmarks'); import bench; "
-        "from reconnect.content import load_item_bank; "
+        "from reconnect.bank.content import load_item_bank; "
         f"bench.our_summary({str(store)!r}, load_item_bank()); "
         "from pathlib import Path; status = Path('/proc/self/status'); "
         "hwm = [l.split()[1] for l in status.read_text().splitlines() if l.startswith('VmHWM')] "
@@ -375,10 +375,10 @@ def _peak_memory(store: Path, env: dict) -> float:
 
 def chart_makers(frame, bank):
     """Each chart as a function that computes its (protected) data from the store frame and draws it."""
-    from reconnect import group as g
-    from reconnect import group_charts as gc
-    from reconnect.charts import score_bars
-    from reconnect.scoring import participant_scores, profile_table
+    from reconnect.output import group_charts as gc
+    from reconnect.output.charts import score_bars
+    from reconnect.results import group as g
+    from reconnect.results.scoring import participant_scores, profile_table
 
     kw = {"workshop": None, "session": "before"}
     someone = str(frame["participant"].iloc[0])
@@ -411,7 +411,7 @@ def _chart_figures(store: Path, bank, where: str, target: float) -> list[Figure]
     matplotlib.use("agg")
     import matplotlib.pyplot as plt
 
-    from reconnect.store import load_store
+    from reconnect.records.store import load_store
 
     frame = load_store(store, bank=bank).frame
     figures = []
@@ -436,21 +436,6 @@ def _chart_figures(store: Path, bank, where: str, target: float) -> list[Figure]
 
 
 # -- the workshop room on JupyterHub -------------------------------------------------------------------
-
-
-def pss_bytes(pids) -> int:
-    """Proportional set size of the processes (shared pages split between sharers), from /proc."""
-    total = 0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/smaps_rollup") as f:
-                for line in f:
-                    if line.startswith("Pss:"):
-                        total += int(line.split()[1]) * 1024
-                        break
-        except OSError:
-            continue
-    return total
 
 
 def cpu_seconds(pids) -> float:
@@ -528,6 +513,7 @@ def bench_room(
     import hubclient as hc
 
     from reconnect.hub.room import HubError, check_env, find_proxy
+    from reconnect.hub.seats import pss_bytes
 
     try:
         if os.geteuid() != 0:
@@ -793,7 +779,7 @@ def main(argv: list[str] | None = None) -> int:
         MPLBACKEND="agg",
         PYTHONPATH=str(ROOT / "src"),
     )
-    from reconnect.demo import write_demo
+    from reconnect.apps.demo import write_demo
 
     write_demo(workdir / "demo", sync=False)
     figures: list[Figure] = []

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from reconnect.codes import CODE_ALPHABET
-from reconnect.content import load_item_bank
-from reconnect.store import Submission, save_submission
+from reconnect.bank.content import load_item_bank
+from reconnect.records.codes import CODE_ALPHABET
+from reconnect.records.store import Submission, save_submission
 
 BANK = load_item_bank()
 START = datetime(2026, 11, 3, 18, 0, tzinfo=timezone.utc)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from reconnect.content import load_item_bank
-from reconnect.participant import Settings, save_settings
-from reconnect.store import Submission, save_submission
+from reconnect.bank.content import load_item_bank
+from reconnect.records.participant import Settings, save_settings
+from reconnect.records.store import Submission, save_submission
 
 BANK = load_item_bank()
 T0 = datetime(2026, 10, 6, 18, 0, tzinfo=timezone.utc)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from helpers import broken_bank_file, make_submission
-from reconnect.content import ItemBank, load_item_bank
-from reconnect.store import save_submission
+from reconnect.bank.content import ItemBank, load_item_bank
+from reconnect.records.store import save_submission
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from reconnect.content import ItemBank
-from reconnect.store import Submission
+from reconnect.bank.content import ItemBank
+from reconnect.records.store import Submission
 
 ROOT = Path(__file__).resolve().parents[1]
 BANK_FILE = ROOT / "data" / "item_bank.yaml"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from reconnect.navigation import title_of
+from reconnect.apps.navigation import title_of
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "src" / "reconnect" / "app_template"

@@ -12,12 +12,12 @@ import yaml
 
 from _profile_fixtures import ME, rate
 from helpers import broken_bank_file
-from reconnect.collect import collect
-from reconnect.content import load_item_bank, validate_item_bank
-from reconnect.errors import SubmissionError
-from reconnect.profile import ProfileSource
-from reconnect.scoring import area_scores
-from reconnect.store import COLUMNS_V1, Submission, check_submission, load_store
+from reconnect.bank.content import load_item_bank, validate_item_bank
+from reconnect.core.errors import SubmissionError
+from reconnect.records.collect import collect
+from reconnect.records.store import COLUMNS_V1, Submission, check_submission, load_store
+from reconnect.results.profile import ProfileSource
+from reconnect.results.scoring import area_scores
 
 OLD_BANK = Path(__file__).parent / "data" / "item_bank_1.0.yaml"
 #: Every statement 1.1 replaced, and what took its place (the issue's list).

@@ -1,4 +1,4 @@
-"""The batch cache (reconnect.batchcache): a store loads exactly the same with it, and a stale or damaged
+"""The batch cache (reconnect.records.batchcache): a store loads exactly the same with it, and a stale or damaged
 cache, or a damaged batch file, is never trusted.
 
 Every comparison is against the store loaded with the cache switched off (each batch file read and
@@ -19,10 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from _group_helpers import BANK, make_store, submission
-from reconnect import batchcache, group, privacy, retention, scoring
-from reconnect import collect as col
-from reconnect import store as store_module
-from reconnect.store import COLUMNS, load_store, save_submission, submissions_folder
+from reconnect.records import batchcache, privacy, retention
+from reconnect.records import collect as col
+from reconnect.records import store as store_module
+from reconnect.records.store import COLUMNS, load_store, save_submission, submissions_folder
+from reconnect.results import group, scoring
 
 AREAS = [a.id for a in BANK.areas]
 

@@ -12,11 +12,12 @@ import zipfile
 import pytest
 
 from _group_helpers import BANK, code, make_store, submission
-from reconnect import collect as col
-from reconnect import files, store, validate
-from reconnect.batchcache import CACHE_FOLDER
-from reconnect.errors import StoreError
-from reconnect.store import COLUMNS, load_store, read_submission_file, submissions_folder
+from reconnect.core import files
+from reconnect.core.errors import StoreError
+from reconnect.records import collect as col
+from reconnect.records import store, validate
+from reconnect.records.batchcache import CACHE_FOLDER
+from reconnect.records.store import COLUMNS, load_store, read_submission_file, submissions_folder
 
 
 @pytest.fixture(params=["csv module", "pandas"])

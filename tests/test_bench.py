@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from reconnect.content import load_item_bank
-from reconnect.store import load_store
+from reconnect.bank.content import load_item_bank
+from reconnect.records.store import load_store
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -55,7 +55,7 @@ def test_alternating_medians(bench):
 def test_tiny_archive_floor_holds_the_same_rows(bench, tmp_path):
     import pandas as pd
 
-    from reconnect.collect import collect
+    from reconnect.records.collect import collect
 
     bank = load_item_bank()
     handed, n, _seconds = bench.make_archive(tmp_path / "handed", 12)

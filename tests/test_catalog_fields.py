@@ -17,7 +17,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconnect import catalogs, errors, i18n
+from reconnect.apps import catalogs
+from reconnect.bank import i18n
+from reconnect.core import errors
 
 ENGLISH = "Saved at {time} ({answered} of {total} answered)."
 ALREADY = "Already saved at {time}; nothing has changed since."
@@ -123,7 +125,7 @@ def test_a_hostile_entry_falls_back_to_english_at_run_time_and_is_reported_once(
 def test_a_page_with_a_hostile_entry_still_shows_its_sentence(tampered, tmp_path, monkeypatch):
     """The form's saved message (the issue's example) on a Spanish page: the English sentence, no internals."""
     from helpers import make_submission  # noqa: F401  (the fixtures' module, for the bank)
-    from reconnect import participant as pt
+    from reconnect.records import participant as pt
     from reconnect.ui.area import RatingForm
 
     monkeypatch.setenv("RECONNECT_HOME", str(tmp_path / "home"))
@@ -142,7 +144,7 @@ def test_reconnect_translations_names_each_hostile_entry(tampered, monkeypatch):
     problems = catalogs.catalog_problems("es")
     reasons = [p for p in problems if p.reason.startswith(("the field", "it is not")) or "placeholders" in p.reason]
     assert len(reasons) == 3 and all(p.path == str(tampered) and p.fix for p in reasons), problems
-    from reconnect.translations import catalog_report
+    from reconnect.apps.translations import catalog_report
 
     lines, wrong = catalog_report("es")
     assert wrong and "3 placeholders" in lines[-1]
@@ -150,9 +152,9 @@ def test_reconnect_translations_names_each_hostile_entry(tampered, monkeypatch):
 
 def test_the_command_fails_on_a_hostile_catalog(tampered, tmp_path):
     code = (
-        "import sys; from reconnect import i18n; from pathlib import Path;"
+        "import sys; from reconnect.bank import i18n; from pathlib import Path;"
         f"i18n.LOCALE_DIR = Path({str(tampered.parents[2])!r});"
-        "from reconnect.cli import main; sys.exit(main(['translations', 'es']))"
+        "from reconnect.apps.cli import main; sys.exit(main(['translations', 'es']))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 1 and "{0}" in proc.stdout and "900000000" in proc.stdout and "['x']" in proc.stdout

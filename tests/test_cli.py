@@ -13,13 +13,13 @@ import pytest
 import yaml
 
 from helpers import BANK_FILE
-from reconnect.store import load_store, submissions_folder
+from reconnect.records.store import load_store, submissions_folder
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     proc = subprocess.run(
-        [sys.executable, "-m", "reconnect.cli", *args],
+        [sys.executable, "-m", "reconnect.apps.cli", *args],
         capture_output=True,
         text=True,
         timeout=120,

@@ -3,8 +3,8 @@
 from pypdf import PdfReader
 
 from _group_helpers import BANK, make_store, submission
-from reconnect.cli import main
-from reconnect.store import save_submission
+from reconnect.apps.cli import main
+from reconnect.records.store import save_submission
 
 
 def test_collect_summary_and_exit_codes(tmp_path, capsys):

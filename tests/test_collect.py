@@ -8,18 +8,18 @@ import zipfile
 import pytest
 
 from _group_helpers import BANK, code, make_store, submission
-from reconnect import collect as col
-from reconnect import participant as pt
-from reconnect.batchcache import CACHE_FOLDER
-from reconnect.errors import StoreError
-from reconnect.store import load_store, save_submission
+from reconnect.core.errors import StoreError
+from reconnect.records import collect as col
+from reconnect.records import participant as pt
+from reconnect.records.batchcache import CACHE_FOLDER
+from reconnect.records.store import load_store, save_submission
 
 
 def snapshot(folder):
     """Every file under ``folder`` with its bytes (to prove nothing changed).
 
     The batch cache is left out: loading a store may write checked copies of its batch files there
-    (reconnect.batchcache; tests/test_batchcache.py), which changes nothing the store holds.
+    (reconnect.records.batchcache; tests/test_batchcache.py), which changes nothing the store holds.
     """
     return {
         p: p.read_bytes()
@@ -247,7 +247,7 @@ def test_drop_needs_folder_and_workshop(tmp_path, monkeypatch):
 
 
 def test_save_drops_a_copy_without_name_or_reflections(tmp_path, monkeypatch):
-    from reconnect.journal import save_reflection
+    from reconnect.records.journal import save_reflection
     from reconnect.ui.area import RatingForm
 
     home, drop = tmp_path / "home", col.make_drop_folder(tmp_path / "drop")
@@ -280,7 +280,7 @@ def test_save_without_workshop_drops_nothing(tmp_path, monkeypatch):
 
 # -- export for handing in -------------------------------------------------------------------------
 def test_export_is_collectable_and_holds_only_ratings(tmp_path):
-    from reconnect.journal import save_reflection
+    from reconnect.records.journal import save_reflection
 
     home = tmp_path / "home"
     me = pt.save_settings(home, pt.Settings(code=code(9), display_name="Robin Secret", workshop="TUE"))

@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from helpers import BANK_FILE, raw_bank
-from reconnect.content import AREA_IDS, load_item_bank, validate_item_bank
-from reconnect.errors import ItemBankError, ReconnectError
+from reconnect.bank.content import AREA_IDS, load_item_bank, validate_item_bank
+from reconnect.core.errors import ItemBankError, ReconnectError
 
 # An independent list (not the package's regex), so a gap in the package's list shows up here.
 NEGATION_WORDS = re.compile(
@@ -231,7 +231,7 @@ def test_editing_the_file_is_picked_up_without_restart(tmp_path):
 
 
 def test_sensitive_and_conversations_are_checked(broken_bank):
-    from reconnect.content import validate_item_bank
+    from reconnect.bank.content import validate_item_bank
 
     def bad_sensitive(data):
         data["areas"][0]["items"][0]["sensitive"] = "yes"
@@ -252,7 +252,7 @@ def test_sensitive_and_conversations_are_checked(broken_bank):
 
 
 def test_a_bank_without_conversations_still_loads(broken_bank):
-    from reconnect.content import load_item_bank
+    from reconnect.bank.content import load_item_bank
 
     bank = load_item_bank(broken_bank(lambda data: data.pop("conversations") and None))
     assert bank.conversations == () and bank.conversation("distrust") is None

@@ -4,11 +4,12 @@ import pandas as pd
 import pytest
 
 from _profile_fixtures import BANK, ME, PARTNER, THIRD, couple_folder, rate, settings
-from reconnect import profile as pr
-from reconnect.demo import demo_submissions, write_demo
-from reconnect.participant import load_settings
-from reconnect.profile import ProfileSource, demo_choices
-from reconnect.scoring import FAR_APART, SOME_DIFFERENCE, agreement_for
+from reconnect.apps.demo import demo_submissions, write_demo
+from reconnect.records.participant import load_settings
+from reconnect.results import profile as pr
+from reconnect.results import profile_views as pv
+from reconnect.results.profile import ProfileSource, demo_choices
+from reconnect.results.scoring import FAR_APART, SOME_DIFFERENCE, agreement_for
 
 
 @pytest.mark.parametrize(
@@ -72,9 +73,9 @@ def test_both_sharing_gives_the_couple_view(tmp_path):
 @pytest.mark.parametrize(
     ("me_share", "partner_share", "status"),
     [
-        (False, False, pr.YOU_NOT_SHARING),
-        (False, True, pr.YOU_NOT_SHARING),
-        (True, False, pr.PARTNER_NOT_SHARING),
+        (False, False, pv.YOU_NOT_SHARING),
+        (False, True, pv.YOU_NOT_SHARING),
+        (True, False, pv.PARTNER_NOT_SHARING),
     ],
 )
 def test_without_both_consents_no_partner_data_anywhere(tmp_path, me_share, partner_share, status):
@@ -98,23 +99,23 @@ def test_consent_follows_the_newest_settings(tmp_path):
     assert ProfileSource(tmp_path, bank=BANK).couple(ME).ready
     settings(tmp_path, PARTNER, couple="OURS", share=False)  # the partner switches sharing off again
     cv = ProfileSource(tmp_path, bank=BANK).couple(ME)
-    assert cv.status == pr.PARTNER_NOT_SHARING and cv.table.empty
+    assert cv.status == pv.PARTNER_NOT_SHARING and cv.table.empty
 
 
 def test_partner_who_has_not_answered(tmp_path):
     couple_folder(tmp_path, me_share=True, partner_share=True, partner_rates=False)
     cv = ProfileSource(tmp_path, bank=BANK).couple(ME)
-    assert cv.status == pr.PARTNER_NOT_ANSWERED and cv.table.empty
+    assert cv.status == pv.PARTNER_NOT_ANSWERED and cv.table.empty
     assert "not rated any area yet" in cv.message
 
 
 def test_no_couple_code_and_no_partner(tmp_path):
     settings(tmp_path, ME, share=True)
     rate(tmp_path, ME, "distrust", [3] * 6)
-    assert ProfileSource(tmp_path, bank=BANK).couple(ME).status == pr.NO_COUPLE_CODE
+    assert ProfileSource(tmp_path, bank=BANK).couple(ME).status == pv.NO_COUPLE_CODE
     settings(tmp_path, ME, couple="OURS", share=True)
     cv = ProfileSource(tmp_path, bank=BANK).couple(ME)
-    assert cv.status == pr.NO_PARTNER and cv.message == pr.NOT_BOTH_SHARING.format(couple="OURS")
+    assert cv.status == pv.NO_PARTNER and cv.message == pr.NOT_BOTH_SHARING.format(couple="OURS")
 
 
 def test_a_couple_code_used_by_three_shows_no_couple_view(tmp_path):
@@ -122,21 +123,21 @@ def test_a_couple_code_used_by_three_shows_no_couple_view(tmp_path):
     settings(tmp_path, THIRD, couple="ours", share=True)  # same code, other case: still the same code
     rate(tmp_path, THIRD, "distrust", [3] * 6, couple="ours")
     cv = ProfileSource(tmp_path, bank=BANK).couple(ME)
-    assert cv.status == pr.TOO_MANY and cv.table.empty and cv.partner is None
+    assert cv.status == pv.TOO_MANY and cv.table.empty and cv.partner is None
     assert "used by 3 participants" in cv.message and "new, unusual code" in cv.message
 
 
 def test_answers_without_settings_count_toward_the_couple_code(tmp_path):
     couple_folder(tmp_path, me_share=True, partner_share=True)
     rate(tmp_path, THIRD, "distrust", [3] * 6, couple="OURS")  # a third person with the code, no settings
-    assert ProfileSource(tmp_path, bank=BANK).couple(ME).status == pr.TOO_MANY
+    assert ProfileSource(tmp_path, bank=BANK).couple(ME).status == pv.TOO_MANY
 
 
 def test_no_settings_means_no_consent(tmp_path):
     rate(tmp_path, ME, "distrust", [3] * 6, couple="OURS")
     rate(tmp_path, PARTNER, "distrust", [4] * 6, couple="OURS")
     cv = ProfileSource(tmp_path, bank=BANK).couple(ME)
-    assert cv.status == pr.NO_SETTINGS and cv.table.empty
+    assert cv.status == pv.NO_SETTINGS and cv.table.empty
 
 
 def test_demo_writes_settings_and_keeps_its_submissions(tmp_path):
@@ -171,7 +172,7 @@ def _holdout(couples: dict) -> str:
 def test_demo_settings_can_be_added_to_an_older_demo_folder(tmp_path):
     import shutil
 
-    from reconnect.demo import write_demo_settings
+    from reconnect.apps.demo import write_demo_settings
 
     write_demo(tmp_path, bank=BANK, sync=False)
     first = {p.relative_to(tmp_path): p.read_bytes() for p in (tmp_path / "participants").rglob("*.json")}
@@ -183,7 +184,7 @@ def test_demo_settings_can_be_added_to_an_older_demo_folder(tmp_path):
 
 
 def test_item_differences_need_both_answers():
-    from reconnect.scoring import item_differences
+    from reconnect.results.scoring import item_differences
 
     mine = pd.DataFrame({"area": ["distrust"] * 3, "item": ["dt1", "dt7", "dt8"], "rating": [1, 5, None]})
     theirs = pd.DataFrame({"area": ["distrust"] * 3, "item": ["dt1", "dt7", "dt8"], "rating": [4, 4, 1]})
@@ -193,7 +194,7 @@ def test_item_differences_need_both_answers():
 
 # -- one neutral message, sensitive statements, shared strengths, structured talks ---------------------
 def _sharing(home, code, *, share=True, sensitive=False):
-    from reconnect.participant import Settings, save_settings
+    from reconnect.records.participant import Settings, save_settings
 
     save_settings(
         home,
@@ -228,7 +229,7 @@ def _distrust_apart(home, *, me_sensitive, partner_sensitive):
 
 
 def rate_raw(home, code, area, ratings):
-    from reconnect.store import Submission, save_submission
+    from reconnect.records.store import Submission, save_submission
 
     save_submission(home, Submission(code, area, ratings, "before", "", "OURS", BANK.version), bank=BANK)
 

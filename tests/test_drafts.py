@@ -5,10 +5,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import traitlets
 
-from reconnect import participant as pt
-from reconnect.content import load_item_bank
-from reconnect.drafts import draft_path, load_draft, save_draft
-from reconnect.store import Submission, load_store, save_submission
+from reconnect.bank.content import load_item_bank
+from reconnect.records import participant as pt
+from reconnect.records.drafts import draft_path, load_draft, save_draft
+from reconnect.records.store import Submission, load_store, save_submission
 from reconnect.ui.area import RatingForm
 from reconnect.ui.choice import RatingChoice
 
@@ -132,7 +132,7 @@ def test_a_page_given_an_older_picture_of_the_state_gets_the_current_one(monkeyp
 
 
 def test_the_waiting_note_is_in_the_page_language():
-    from reconnect.i18n import language
+    from reconnect.bank.i18n import language
 
     with language("es"):
         box = RatingChoice(statement="Me gusto.", number=1, options=[("No", 1), ("Sí", 2)])
@@ -178,7 +178,7 @@ def test_changing_an_answer_after_saving_says_so(home):
 
 
 def test_a_save_from_another_tab_is_named_and_the_newest_counts(home):
-    from reconnect.store import latest_submissions
+    from reconnect.records.store import latest_submissions
 
     first, second = RatingForm("self_esteem", home=home), RatingForm("self_esteem", home=home)
     for box in first.questions.values():

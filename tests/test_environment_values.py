@@ -16,7 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reconnect import errors, i18n, paths, settings_env
+from reconnect.bank import content, i18n
+from reconnect.core import errors, paths, settings_env
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "reconnect"
 BAD_LANGUAGES = ["zz", "zz_ZZ.UTF-8", "xx-YY", "fr", "qaa", "../etc", "es\nzz", "español", "e", "en_US;rm", "9x"]
@@ -25,7 +26,7 @@ GOOD_LANGUAGES = {"es": "es", "es_MX": "es", "ES-mx": "es", "es_MX.UTF-8": "es",
 
 @pytest.fixture(autouse=True)
 def _fresh(monkeypatch):
-    monkeypatch.setattr(paths, "_requested", {})
+    monkeypatch.setattr(i18n, "_requested", {})
     monkeypatch.setattr(errors, "_said", {})
     i18n.use_language(None)
     i18n.set_page_language(None)
@@ -40,12 +41,12 @@ def _cli(*args, env: dict, cwd=None):
     full = {k: v for k, v in os.environ.items() if not k.startswith("RECONNECT_")}
     full.update(env)
     return subprocess.run(
-        [sys.executable, "-m", "reconnect.cli", *args], capture_output=True, text=True, env=full, cwd=cwd, timeout=300
+        [sys.executable, "-m", "reconnect.apps.cli", *args], capture_output=True, text=True, env=full, cwd=cwd, timeout=300
     )
 
 
 def test_no_module_reads_the_environment_past_the_validated_readers():
-    """Every os.environ / getenv read goes through reconnect.settings_env (a copy to pass on is fine)."""
+    """Every os.environ / getenv read goes through reconnect.core.settings_env (a copy to pass on is fine)."""
     pattern = re.compile(r"os\.environ\.get\(|os\.environ\[|os\.getenv\(|environ\.get\(")
     found = [
         f"{path.relative_to(SRC)}:{n}: {line.strip()}"
@@ -61,7 +62,7 @@ def test_no_module_reads_the_environment_past_the_validated_readers():
 def test_an_unknown_language_is_english_and_said_once_naming_the_variable(monkeypatch, value):
     monkeypatch.setenv("RECONNECT_LANG", value)
     for _ in range(3):
-        assert paths.requested_language() == "en"
+        assert i18n.requested_language() == "en"
         assert i18n.active_language() == "en"
         assert i18n.number(1234.5, digits=1) == "1,234.5"
         assert "11/28/26" in i18n.date_time(__import__("datetime").datetime(2026, 11, 28, 9, 5))
@@ -72,7 +73,7 @@ def test_an_unknown_language_is_english_and_said_once_naming_the_variable(monkey
 @pytest.mark.parametrize("value,lang", sorted(GOOD_LANGUAGES.items()))
 def test_a_language_reconnect_speaks_is_used_without_a_word(monkeypatch, value, lang):
     monkeypatch.setenv("RECONNECT_LANG", value)
-    assert paths.requested_language() == lang
+    assert i18n.requested_language() == lang
     assert settings_env.problems() == []
 
 
@@ -80,9 +81,9 @@ def test_a_language_reconnect_speaks_is_used_without_a_word(monkeypatch, value, 
 @given(value=st.text(alphabet=st.characters(blacklist_characters="\x00", max_codepoint=0x2FF), max_size=20))
 def test_any_language_value_gives_a_language_that_formats(monkeypatch, value):
     monkeypatch.setenv("RECONNECT_LANG", value)
-    paths._requested.clear()
-    lang = paths.requested_language()
-    assert lang in paths.supported_languages()
+    i18n._requested.clear()
+    lang = i18n.requested_language()
+    assert lang in i18n.supported_languages()
     i18n.number(3.25, digits=2), i18n.percent(0.4), i18n.date(__import__("datetime").datetime(2026, 1, 2))
     _ = i18n._("Save my answers")
 
@@ -93,14 +94,14 @@ def test_a_language_from_a_page_a_block_or_a_settings_file_falls_back_to_english
     assert i18n.use_language(value) == "en"
     with i18n.language(value) as active:
         assert active == "en" and i18n.format_locale() == "en_US"
-    from reconnect.participant import checked_language
+    from reconnect.records.participant import checked_language
 
     assert checked_language(value) == ""
 
 
 @pytest.mark.parametrize("value", ["zz", "fr_FR.UTF-8", "../x"])
 def test_the_cli_with_an_unknown_language_works_in_english_and_says_so_once(tmp_path, value):
-    from reconnect.demo import write_demo
+    from reconnect.apps.demo import write_demo
 
     write_demo(tmp_path / "demo", participants=12, couples=3, seed=3)
     proc = _cli("summary", str(tmp_path / "demo"), env={"RECONNECT_LANG": value})
@@ -143,7 +144,7 @@ def test_every_page_entry_point_works_in_english_with_an_unknown_language(tmp_pa
 
 
 def test_shared_device_value_that_cannot_be_read_counts_as_shared(tmp_path, monkeypatch):
-    from reconnect import participant as pt
+    from reconnect.records import participant as pt
 
     for value, shared in [("1", True), ("Shared", True), ("no", False), ("personal", False)]:
         monkeypatch.setenv("RECONNECT_SHARED", value)
@@ -158,7 +159,7 @@ def test_shared_device_value_that_cannot_be_read_counts_as_shared(tmp_path, monk
 @pytest.mark.parametrize("name", ["RECONNECT_HOME", "RECONNECT_DEMO", "RECONNECT_ITEM_BANK", "RECONNECT_STORE", "RECONNECT_COLLECT"])
 @pytest.mark.parametrize("value", ["/tmp/x\ny", "~no-such-user-here/x", "a\x1b[2Jb", "/" + "x" * 5000])
 def test_a_folder_variable_that_cannot_name_a_folder_is_the_default_and_said(monkeypatch, tmp_path, name, value):
-    from reconnect.collect import collection_folder
+    from reconnect.records.collect import collection_folder
     from reconnect.ui.facilitator import default_store
 
     monkeypatch.chdir(tmp_path)
@@ -166,7 +167,7 @@ def test_a_folder_variable_that_cannot_name_a_folder_is_the_default_and_said(mon
     readers = {
         "RECONNECT_HOME": paths.data_home,
         "RECONNECT_DEMO": paths.demo_store,
-        "RECONNECT_ITEM_BANK": lambda: paths.item_bank_path("en"),
+        "RECONNECT_ITEM_BANK": lambda: content.item_bank_path("en"),
         "RECONNECT_STORE": default_store,
         "RECONNECT_COLLECT": collection_folder,
     }
@@ -204,8 +205,8 @@ def test_hub_texts_that_do_not_fit_are_the_default_and_said(monkeypatch, name, v
 
 
 def test_first_run_with_a_hostile_workshop_or_prefix_still_saves_the_code(tmp_path, monkeypatch):
-    from reconnect import participant as pt
     from reconnect.hub.firstrun import first_run
+    from reconnect.records import participant as pt
 
     monkeypatch.setenv("RECONNECT_HOME", str(tmp_path / "data"))
     monkeypatch.setattr(Path, "home", lambda: tmp_path)

@@ -1,9 +1,9 @@
 """The facilitator dashboard: selectors, Refresh, minimum size, presentation mode, prompts, alpha."""
 
 from _group_helpers import BANK, make_store, submission
-from reconnect import group as g
-from reconnect.collect import make_drop_folder
-from reconnect.store import save_submission
+from reconnect.records.collect import make_drop_folder
+from reconnect.records.store import save_submission
+from reconnect.results import group as g
 from reconnect.ui.facilitator import FacilitatorDashboard
 
 
@@ -148,8 +148,8 @@ def test_every_chart_is_an_image_with_its_first_sentence_as_alt(tmp_path):
     import re
     from html import unescape as html_unescape
 
-    from reconnect import group as g
-    from reconnect import group_charts as gc
+    from reconnect.output import group_charts as gc
+    from reconnect.results import group as g
 
     store = make_store(tmp_path / "store", [5, 3, 1, 5, 4, 2])
     dash = FacilitatorDashboard(store=store, bank=BANK, show_charts=True, drop=None)
@@ -274,7 +274,7 @@ def _count(monkeypatch, module, name):
 
 
 def test_what_was_read_and_drawn_while_the_page_loaded_is_used_once(tmp_path, monkeypatch):
-    import reconnect.group_charts as gc
+    import reconnect.output.group_charts as gc
     import reconnect.ui.facilitator as f
 
     store = make_store(tmp_path / "store", [5, 3, 1, 5, 4, 2])
@@ -291,7 +291,7 @@ def test_what_was_read_and_drawn_while_the_page_loaded_is_used_once(tmp_path, mo
 
 
 def test_what_was_prepared_is_not_used_once_it_no_longer_fits(tmp_path, monkeypatch):
-    import reconnect.group_charts as gc
+    import reconnect.output.group_charts as gc
     import reconnect.ui.facilitator as f
 
     first = make_store(tmp_path / "first", [5, 3, 1, 5, 4, 2])
@@ -313,7 +313,7 @@ def test_a_folder_that_could_not_be_read_ahead_is_said_as_when_read_at_once(tmp_
     import re
 
     import reconnect.ui.facilitator as f
-    from reconnect.errors import ReconnectError
+    from reconnect.core.errors import ReconnectError
 
     store = make_store(tmp_path / "store", [5, 3, 1, 5, 4, 2])
     for failure in (ReconnectError("The folder store cannot be read. Fix: check it."), OSError("disk gone")):

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from helpers import make_submission
-from reconnect.privacy import erase_participant
-from reconnect.retention import forget_workshop
-from reconnect.store import save_submission
+from reconnect.records.privacy import erase_participant
+from reconnect.records.retention import forget_workshop
+from reconnect.records.store import save_submission
 
 A, B = "KM7-4TX", "QX3-7KM"
 NAMES = ["copy.CSV", "copy.Csv", "copy.cSv", "copy.csv.", "copy.csv ", "Copy Of Batch.CSV"]
@@ -80,7 +80,7 @@ def store(tmp_path, bank):
     subs.mkdir(parents=True)
     header = None
     tuesday, other = [], []
-    from reconnect.codes import new_participant_code
+    from reconnect.records.codes import new_participant_code
 
     people = [(A, "TUESDAY"), (B, "OTHER"), (new_participant_code(), "tuesday"), (new_participant_code(), "OTHER")]
     for who, shop in people:

@@ -8,9 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from _group_helpers import BANK, code, make_store, submission
-from reconnect import group as g
-from reconnect.errors import InputError
-from reconnect.store import load_store, save_submission
+from reconnect.core.errors import InputError
+from reconnect.records.store import load_store, save_submission
+from reconnect.results import group as g
 
 
 def frame(root):
@@ -237,7 +237,7 @@ def test_no_codes_in_any_group_output(tmp_path):
 
 
 def test_a_statement_left_open_counts_as_no_answer(tmp_path):
-    from reconnect import group_charts as gc
+    from reconnect.output import group_charts as gc
 
     make_store(tmp_path, [3] * 6)
     for person in range(6, 11):  # five more answered everything but se1

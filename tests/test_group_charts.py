@@ -4,9 +4,9 @@ import matplotlib
 import pytest
 
 from _group_helpers import BANK, make_store, submission
-from reconnect import group as g
-from reconnect import group_charts as gc
-from reconnect.store import load_store, save_submission
+from reconnect.output import group_charts as gc
+from reconnect.records.store import load_store, save_submission
+from reconnect.results import group as g
 
 matplotlib.use("agg")
 

@@ -4,9 +4,9 @@ import pytest
 from pypdf import PdfReader
 
 from _group_helpers import BANK, code, make_store
-from reconnect.errors import InputError
-from reconnect.group_report import write_handout
-from reconnect.store import load_store
+from reconnect.core.errors import InputError
+from reconnect.output.group_report import write_handout
+from reconnect.records.store import load_store
 
 
 def pdf_text(path):

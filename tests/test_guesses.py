@@ -15,15 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from reconnect import guesses as gs
-from reconnect import participant as pt
-from reconnect.collect import collect, export_answers
-from reconnect.content import load_item_bank, validate_item_bank
-from reconnect.errors import InputError
-from reconnect.perception import GAP_FROM, perception
-from reconnect.privacy import erase_participant, stored_about
-from reconnect.profile import ProfileSource
-from reconnect.translations import compare_banks
+from reconnect.apps.translations import compare_banks
+from reconnect.bank.content import load_item_bank, validate_item_bank
+from reconnect.core.errors import InputError
+from reconnect.records import guesses as gs
+from reconnect.records import participant as pt
+from reconnect.records.collect import collect, export_answers
+from reconnect.records.privacy import erase_participant, stored_about
+from reconnect.results.perception import GAP_FROM, perception
+from reconnect.results.profile import ProfileSource
 from reconnect.ui.area import RatingForm
 from reconnect.ui.guess import DONT_KNOW, GuessOffer
 from reconnect.ui.profile import ProfileView
@@ -341,7 +341,7 @@ def test_export_report_and_erase(tmp_path):
         names = zf.namelist()
         assert names and all(n.startswith("submissions/sub-") for n in names)
         assert all(b"guess" not in zf.read(n).lower() for n in names)
-    from reconnect.report import write_report
+    from reconnect.output.report import write_report
 
     pt.set_current(tmp_path, A)
     for code in (A, B):
@@ -371,7 +371,7 @@ def test_gap_threshold_is_two_steps():
 
 
 def test_forgetting_a_workshop_removes_its_participants_guesses(tmp_path):
-    from reconnect.retention import forget_workshop, plan_forget
+    from reconnect.records.retention import forget_workshop, plan_forget
 
     for code, shop in ((A, "TUESDAY"), (B, "OTHER")):
         pt.save_settings(tmp_path, pt.Settings(code=code, couple="OURS", workshop=shop), make_current=False)
@@ -388,7 +388,7 @@ def test_forgetting_a_workshop_removes_its_participants_guesses(tmp_path):
 def test_shared_laptop_shows_the_next_person_nothing_of_the_guesses(home, monkeypatch):
     import ipywidgets as w
 
-    from reconnect import i18n
+    from reconnect.bank import i18n
     from reconnect.ui.identity import DONE_LABEL
     from test_sign_out_clears import NOTEBOOKS, run_page, state, walk
 
@@ -431,7 +431,7 @@ def test_shared_laptop_shows_the_next_person_nothing_of_the_guesses(home, monkey
 
 
 def test_the_guesses_and_the_view_in_spanish(tmp_path):
-    from reconnect.i18n import language
+    from reconnect.bank.i18n import language
 
     es = load_item_bank(ROOT / "data" / "item_bank.es.yaml")
     _person(tmp_path, A)

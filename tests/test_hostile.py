@@ -32,13 +32,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import CODE, OTHER_CODE, make_submission, raw_bank
-from reconnect import collect as col
-from reconnect.content import load_item_bank, validate_item_bank
-from reconnect.csvfile import csv_text, neutralise
-from reconnect.errors import show
-from reconnect.files import TEMP_PREFIX, write_new
-from reconnect.privacy import erase_participant, stored_about
-from reconnect.store import COLUMNS, load_store, save_submission, submissions_folder
+from reconnect.bank.content import load_item_bank, validate_item_bank
+from reconnect.core.csvfile import csv_text, neutralise
+from reconnect.core.errors import show
+from reconnect.core.files import TEMP_PREFIX, write_new
+from reconnect.records import collect as col
+from reconnect.records.privacy import erase_participant, stored_about
+from reconnect.records.store import COLUMNS, load_store, save_submission, submissions_folder
 
 BANK = load_item_bank()
 SOME = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
@@ -148,7 +148,7 @@ def test_an_iso_week_time_is_refused_and_the_store_still_loads(tmp_path):
 
 def _collect_worker(args):
     sources, store = args
-    from reconnect.collect import collect
+    from reconnect.records.collect import collect
 
     return len(collect(sources, store).imported)
 
@@ -213,7 +213,7 @@ def test_group_csv_opened_in_libreoffice_holds_no_formula(tmp_path):
         pytest.skip("LibreOffice is not installed here (apt-get install libreoffice-calc-nogui)")
     import pandas as pd
 
-    from reconnect.group import write_csv
+    from reconnect.results.group import write_csv
 
     hostile = ["=1+1", "+SUM(1)", "-2+3", "@A1", "\t=1", 'x\r=HYPERLINK("http://127.0.0.1")', "ok\n=2+2", "plain"]
     out = write_csv(pd.DataFrame({"title": hostile, "mean": [1.5] * len(hostile)}), tmp_path / "summary.csv")
@@ -246,11 +246,11 @@ def test_group_csv_opened_in_libreoffice_holds_no_formula(tmp_path):
 def test_no_write_follows_a_link_planted_at_any_predictable_name(tmp_path, monkeypatch):
     import pandas as pd
 
-    from reconnect import files
-    from reconnect.demo import write_demo
-    from reconnect.errors import StoreError
-    from reconnect.group import write_csv
-    from reconnect.group_report import write_handout
+    from reconnect.apps.demo import write_demo
+    from reconnect.core import files
+    from reconnect.core.errors import StoreError
+    from reconnect.output.group_report import write_handout
+    from reconnect.results.group import write_csv
 
     victim = tmp_path / "victim.txt"
     victim.write_text("precious\n")
@@ -443,8 +443,8 @@ def test_leftovers_of_an_interrupted_save_are_listed_and_erased(tmp_path):
 
 
 def test_old_leftovers_are_swept_when_the_participant_opens_an_area(tmp_path):
-    from reconnect.answers import AreaAnswers
-    from reconnect.participant import Settings
+    from reconnect.records.answers import AreaAnswers
+    from reconnect.records.participant import Settings
 
     saved = save_submission(tmp_path, make_submission(BANK), bank=BANK)
     old = saved.parent / f"{TEMP_PREFIX}old-sub.csv"
@@ -458,14 +458,14 @@ def test_old_leftovers_are_swept_when_the_participant_opens_an_area(tmp_path):
 
 def _cli(*args: str, timeout: int = 120) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "reconnect.cli", *args], capture_output=True, text=True, timeout=timeout
+        [sys.executable, "-m", "reconnect.apps.cli", *args], capture_output=True, text=True, timeout=timeout
     )
 
 
 def test_a_journal_note_with_an_odd_time_is_reported_not_fatal(tmp_path):
     import json
 
-    from reconnect.journal import load_journal, save_reflection
+    from reconnect.records.journal import load_journal, save_reflection
 
     save_reflection(tmp_path, participant=CODE, area="distrust", prompt="p", text="kept")
     folder = next((tmp_path / "journal").iterdir())
@@ -479,8 +479,8 @@ def test_a_journal_note_with_an_odd_time_is_reported_not_fatal(tmp_path):
 
 def test_the_same_answers_saved_from_two_views_make_one_file(tmp_path):
     """A double click that reaches two views of one page (or two tabs) never writes the answers twice."""
-    from reconnect.answers import AreaAnswers
-    from reconnect.participant import Settings
+    from reconnect.records.answers import AreaAnswers
+    from reconnect.records.participant import Settings
 
     me = Settings(code=CODE, session="before")
     first = AreaAnswers("distrust", home=tmp_path, settings=me, bank=BANK)

@@ -10,9 +10,9 @@ import pytest
 
 pytest.importorskip("jupyterhub", reason="the hub extra is not installed (pip install -e '.[hub]')")
 
-from reconnect.codes import is_participant_code  # noqa: E402
 from reconnect.hub import code_for, counselor_name, username_for  # noqa: E402
 from reconnect.hub.auth import WorkshopAuthenticator  # noqa: E402
+from reconnect.records.codes import is_participant_code  # noqa: E402
 
 
 class _Request:
@@ -103,8 +103,8 @@ def test_only_this_room_s_accounts_are_allowed(auth):
 
 
 def test_first_run_gives_a_kubernetes_or_tljh_server_its_settings_once(tmp_path, monkeypatch):
-    from reconnect import participant as pt
     from reconnect.hub.firstrun import first_run
+    from reconnect.records import participant as pt
 
     nbs = tmp_path / "nbs"
     nbs.mkdir()

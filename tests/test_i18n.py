@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from reconnect import catalogs, i18n
-from reconnect.i18n import _, language, ngettext, use_language
+from reconnect.apps import catalogs
+from reconnect.bank import i18n
+from reconnect.bank.i18n import _, language, ngettext, use_language
 
 
 def test_english_is_the_code_and_spanish_comes_from_the_catalog():
@@ -46,7 +47,7 @@ def fake_locale(tmp_path, monkeypatch):
     monkeypatch.setattr(i18n, "LOCALE_DIR", locale)
     source = tmp_path / "src"
     source.mkdir()
-    (source / "page.py").write_text('from reconnect.i18n import _\nA = _("Save my answers")\n', encoding="utf-8")
+    (source / "page.py").write_text('from reconnect.bank.i18n import _\nA = _("Save my answers")\n', encoding="utf-8")
     return locale / "es" / "LC_MESSAGES" / "reconnect.po", source
 
 

@@ -14,9 +14,9 @@ import pytest
 
 from helpers import OTHER_CODE
 from reconnect import notebook as nb
-from reconnect import participant as pt
-from reconnect.journal import save_reflection
-from reconnect.store import Submission, save_submission
+from reconnect.records import participant as pt
+from reconnect.records.journal import save_reflection
+from reconnect.records.store import Submission, save_submission
 from reconnect.ui.identity import DonePanel, IdentityBar
 from reconnect.ui.profile import ProfileView
 from reconnect.ui.start import StartPanel

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from reconnect import catalogs, i18n, navigation
-from reconnect import participant as pt
-from reconnect.i18n import _
+from reconnect.apps import catalogs, navigation
+from reconnect.bank import i18n
+from reconnect.bank.i18n import _
+from reconnect.records import participant as pt
+from reconnect.ui import start
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -141,13 +143,13 @@ def test_the_language_note_links_to_the_page_in_that_language(tmp_path):
     (tmp_path / "es").mkdir()
     (tmp_path / "00_start_here.ipynb").write_text("{}")
     (tmp_path / "es" / "00_start_here.ipynb").write_text("{}")
-    assert navigation.page_link("00_start_here.ipynb", to_language="es", here=tmp_path) == "es/00_start_here.ipynb"
-    assert navigation.page_link("00_start_here.ipynb", to_language="en", here=tmp_path) is None
+    assert start.page_link("00_start_here.ipynb", to_language="es", here=tmp_path) == "es/00_start_here.ipynb"
+    assert start.page_link("00_start_here.ipynb", to_language="en", here=tmp_path) is None
     i18n.set_page_language("es")
-    assert navigation.page_link("00_start_here.ipynb", to_language="en", here=tmp_path / "es") == (
+    assert start.page_link("00_start_here.ipynb", to_language="en", here=tmp_path / "es") == (
         "../00_start_here.ipynb"
     )
-    assert navigation.page_link("00_start_here.ipynb", to_language="es", here=tmp_path / "es") is None
+    assert start.page_link("00_start_here.ipynb", to_language="es", here=tmp_path / "es") is None
     note = language_note("en", saved=True)
     assert "Language: English" in note and "<script" not in note
 
@@ -219,7 +221,7 @@ def test_update_notebook_catalog_adds_new_cells_untranslated(notebooks_copy):
 
 
 def test_reconnect_translations_lists_the_notebook_cells_too(notebooks_copy, capsys):
-    from reconnect.cli import main
+    from reconnect.apps.cli import main
 
     folder, po = notebooks_copy
     po.write_text(po.read_text(encoding="utf-8").replace('msgstr "## Qué puede ayudar"', 'msgstr ""'))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reconnect import servers
+from reconnect.apps import servers
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -21,7 +21,7 @@ def _make_lab(*args: str) -> str:
     done = subprocess.run(
         ["make", "-n", "--no-print-directory", "lab", *args], cwd=ROOT, capture_output=True, text=True, check=True
     )
-    return [line for line in done.stdout.splitlines() if "reconnect.servers lab" in line][-1]
+    return [line for line in done.stdout.splitlines() if "reconnect.apps.servers lab" in line][-1]
 
 
 def test_lab_port_and_flags_add_to_what_make_lab_needs():

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from reconnect.content import AREA_IDS, load_item_bank
+from reconnect.bank.content import AREA_IDS, load_item_bank
 
 ROOT = Path(__file__).resolve().parents[1]
 ES = load_item_bank(ROOT / "data" / "item_bank.es.yaml")
@@ -20,7 +20,7 @@ EN = load_item_bank(ROOT / "data" / "item_bank.yaml")
 
 
 def _run(path: Path, monkeypatch, home: Path, *, lang: str | None = "es") -> tuple[nbformat.NotebookNode, str]:
-    from reconnect import participant as pt
+    from reconnect.records import participant as pt
 
     # Someone remembered on this (personal) computer, so the page shows the statements to rate.
     pt.save_settings(home, pt.Settings(code="KM7-4TX", session="before"), make_current=False)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reconnect.content import AREA_IDS
-from reconnect.navigation import build, title_of
+from reconnect.apps.navigation import build, title_of
+from reconnect.bank.content import AREA_IDS
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -65,7 +65,7 @@ def test_committed_clean_and_thin(path):
 
 
 def test_navigation_is_current():
-    assert build(ROOT / "notebooks") == {}, "run: python -m reconnect.navigation"
+    assert build(ROOT / "notebooks") == {}, "run: python -m reconnect.apps.navigation"
 
 
 def test_navigation_links_prev_and_next():
@@ -88,7 +88,7 @@ def test_each_area_notebook_has_all_parts(area):
 
 
 def test_foundation_is_never_a_verdict():
-    from reconnect.content import load_item_bank
+    from reconnect.bank.content import load_item_bank
 
     notebook = (ROOT / "notebooks" / "05_foundation.ipynb").read_text(encoding="utf-8")
     assert 'area_intro(\\"foundation\\")' in notebook and 'what_can_help(\\"foundation\\")' in notebook
@@ -109,7 +109,7 @@ def test_area_title_and_introduction_come_from_the_item_bank(area):
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
             assert not re.search(r"^# ", _source(cell), re.M), f"{path.name}: the heading comes from the bank"
-    from reconnect.content import load_item_bank
+    from reconnect.bank.content import load_item_bank
 
     a = load_item_bank().area(area)
     assert title_of(nb) == f"{a.number}. {a.title}"
@@ -130,12 +130,12 @@ def _product_texts() -> list[Path]:
     return [
         *NOTEBOOKS,
         *TRANSLATED,
-        *sorted((ROOT / "src" / "reconnect" / "locale").rglob("*.po")),  # the catalogs of every language
+        *sorted((ROOT / "src" / "reconnect" / "bank" / "locale").rglob("*.po")),  # the catalogs of every language
         *sorted((ROOT / "data").glob("item_bank*.yaml")),  # the English bank and every translation
         ROOT / "README.md",
         *sorted((ROOT / "docs").glob("*.md")),
         *sorted((ROOT / "src" / "reconnect").rglob("*.py")),
-        *sorted((ROOT / "src" / "reconnect" / "locale").rglob("*.po")),  # the page words of every language
+        *sorted((ROOT / "src" / "reconnect" / "bank" / "locale").rglob("*.po")),  # the page words of every language
     ]
 
 

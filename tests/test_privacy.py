@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from reconnect import participant as pt
-from reconnect.drafts import save_draft
-from reconnect.errors import InputError
-from reconnect.journal import save_reflection
-from reconnect.privacy import erase_participant, stored_about
-from reconnect.store import Submission, load_store, save_submission
+from reconnect.core.errors import InputError
+from reconnect.records import participant as pt
+from reconnect.records.drafts import save_draft
+from reconnect.records.journal import save_reflection
+from reconnect.records.privacy import erase_participant, stored_about
+from reconnect.records.store import Submission, load_store, save_submission
 from reconnect.ui.privacy import MyDataPanel
 
 

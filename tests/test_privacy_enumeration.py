@@ -28,9 +28,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from _group_helpers import BANK, START, code
-from reconnect import group as g
-from reconnect.demo import demo_submissions
-from reconnect.store import COLUMNS, to_frame
+from reconnect.apps.demo import demo_submissions
+from reconnect.records.store import COLUMNS, to_frame
+from reconnect.results import group as g
 
 # Every k a facilitator can choose for rooms this small: above 13 nothing of a room of 12 is shown.
 KS = range(g.MIN_GROUP_FLOOR, 14)
@@ -405,7 +405,7 @@ def test_demo_workshop_leaks_nothing(k):
 
 def _every_answer(area_id: str, version: str):
     """Every way a partner can answer ``area_id`` of ``version`` that gives a score: (answers, exact score)."""
-    from reconnect.scoring import to_100
+    from reconnect.results.scoring import to_100
 
     area = BANK.area(area_id)
     items = sorted(BANK.statements_of(version)[area_id])
@@ -420,7 +420,7 @@ def _every_answer(area_id: str, version: str):
 
 def _pinned(area_id: str, version: str, publish) -> list:
     """The published views of the area after which some private statement has one possible answer."""
-    from reconnect.profile import private_areas
+    from reconnect.results.profile import private_areas
 
     assert area_id in private_areas(BANK)
     index = BANK.item_index()
@@ -449,7 +449,7 @@ PRIVATE_AREA_VERSIONS = [
 @pytest.mark.parametrize(("area_id", "version"), PRIVATE_AREA_VERSIONS)
 def test_the_couple_view_never_pins_a_private_answer(area_id, version):
     """What the view shows of an area with a private statement: its score to the step, no statement."""
-    from reconnect.scoring import coarse_score
+    from reconnect.results.scoring import coarse_score
 
     assert _pinned(area_id, version, lambda answers, score: round(coarse_score(score), 9)) == []
 
@@ -470,8 +470,8 @@ def test_the_attack_finds_the_leaks_of_an_exact_score(area_id, version):
 
 def test_the_couple_view_shows_private_areas_to_the_step_and_compares_no_statement_of_them(tmp_path):
     from _profile_fixtures import ME, PARTNER, rate
-    from reconnect.participant import Settings, save_settings
-    from reconnect.profile import ProfileSource, private_areas
+    from reconnect.records.participant import Settings, save_settings
+    from reconnect.results.profile import ProfileSource, private_areas
 
     for who in (ME, PARTNER):
         save_settings(tmp_path, Settings(code=who, couple="OURS", share_with_partner=True), make_current=False)
@@ -503,9 +503,9 @@ def test_the_couple_view_shows_private_areas_to_the_step_and_compares_no_stateme
 def _room_with_couples(home, *, guesses: bool) -> list[str]:
     """Six participants in three couples of workshop TUE, every area answered; with ``guesses``, every
     person also guessed every guessable statement of their partner, and every couple opted in."""
-    from reconnect import guesses as gs
-    from reconnect import participant as pt
-    from reconnect.store import Submission, save_submission
+    from reconnect.records import guesses as gs
+    from reconnect.records import participant as pt
+    from reconnect.records.store import Submission, save_submission
 
     people = ["KM7-4TX", "ACD-EFG", "HJK-MNP", "QRT-UVW", "XY3-469", "CDE-FGH"]
     for n, who in enumerate(people):
@@ -558,9 +558,9 @@ def test_no_guess_reaches_any_published_or_collected_output(tmp_path):
 
     from pypdf import PdfReader
 
-    from reconnect.collect import collect, export_answers
-    from reconnect.group_report import write_handout
-    from reconnect.store import load_store
+    from reconnect.output.group_report import write_handout
+    from reconnect.records.collect import collect, export_answers
+    from reconnect.records.store import load_store
 
     outputs = {}
     for guesses in (False, True):

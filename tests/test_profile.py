@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from _profile_fixtures import BANK, ME, all_areas, rate, settings
-from reconnect.errors import InputError
-from reconnect.profile import ParticipantNotFound, ProfileSource
-from reconnect.scoring import (
+from reconnect.core.errors import InputError
+from reconnect.results.profile import ParticipantNotFound, ProfileSource
+from reconnect.results.scoring import (
     NOT_RATED,
     band_for,
     change_direction,
@@ -66,7 +66,7 @@ def test_hand_computed_profile_with_reverse_keying_and_the_75_percent_rule(tmp_p
 
 def test_raw_reverse_ratings_are_recoded(tmp_path):
     # All raw ratings 5: four normal items keyed 5, two reverse items keyed 1 -> mean 11/3*... = (20+2)/6
-    from reconnect.store import Submission, save_submission
+    from reconnect.records.store import Submission, save_submission
 
     save_submission(
         tmp_path,

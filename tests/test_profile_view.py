@@ -5,11 +5,12 @@ import pandas as pd
 import pytest
 
 from _profile_fixtures import BANK, ME, PARTNER, couple_folder, rate, settings
-from reconnect.charts import change_dumbbell, change_dumbbell_text, couple_bars, couple_bars_text, score_bars
-from reconnect.demo import write_demo
-from reconnect.journal import save_reflection
-from reconnect.participant import load_settings, set_current
-from reconnect.scoring import NOT_RATED
+from reconnect.apps.demo import write_demo
+from reconnect.output.charts import change_dumbbell, couple_bars, score_bars
+from reconnect.records.journal import save_reflection
+from reconnect.records.participant import load_settings, set_current
+from reconnect.results.chart_text import change_dumbbell_text, couple_bars_text
+from reconnect.results.scoring import NOT_RATED
 from reconnect.ui.profile import DEMO, ProfileView
 
 matplotlib.use("agg")

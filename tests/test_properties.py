@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from reconnect.codes import CODE_ALPHABET, is_participant_code, normalise_label, normalise_participant_code
-from reconnect.content import AREA_IDS, load_item_bank
-from reconnect.errors import InputError
-from reconnect.scoring import BANDS, NOT_RATED, area_scores, band_for, score_ratings, to_100
-from reconnect.store import Submission, read_submission_file, to_frame
+from reconnect.bank.content import AREA_IDS, load_item_bank
+from reconnect.core.errors import InputError
+from reconnect.records.codes import CODE_ALPHABET, is_participant_code, normalise_label, normalise_participant_code
+from reconnect.records.store import Submission, read_submission_file, to_frame
+from reconnect.results.scoring import BANDS, NOT_RATED, area_scores, band_for, score_ratings, to_100
 
 BANK = load_item_bank()
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from reconnect.navigation import title_of
+from reconnect.apps.navigation import title_of
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -8,10 +8,10 @@ import pytest
 from pypdf import PdfReader
 
 from _profile_fixtures import BANK, ME, PARTNER, all_areas, couple_folder, rate, settings
-from reconnect.cli import main
-from reconnect.journal import save_reflection
-from reconnect.participant import mask_code
-from reconnect.report import build_report, new_report_path, wrap_to_width, write_report
+from reconnect.apps.cli import main
+from reconnect.output.report import build_report, new_report_path, wrap_to_width, write_report
+from reconnect.records.journal import save_reflection
+from reconnect.records.participant import mask_code
 
 
 def _text(data: bytes) -> tuple[int, str]:
@@ -178,8 +178,8 @@ def test_cli_report_needs_exactly_one_of_participant_or_workshop(tmp_path, capsy
 def test_the_report_fits_its_pages_in_both_languages(tmp_path, lang, with_couple):
     """The promised 1-3 pages in every language: page 1 ends with the help lines, page 2 ideas and
     change, page 3 only the couple page (the Spanish report used to run to 5)."""
-    from reconnect import i18n
-    from reconnect.content import load_item_bank
+    from reconnect.bank import i18n
+    from reconnect.bank.content import load_item_bank
 
     root = Path(__file__).resolve().parents[1] / "data"
     bank = load_item_bank(root / ("item_bank.es.yaml" if lang == "es" else "item_bank.yaml"))

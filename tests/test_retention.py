@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from helpers import make_submission
-from reconnect import retention
-from reconnect.collect import collect
-from reconnect.errors import InputError, StoreError
-from reconnect.retention import forget_workshop, plan_forget
-from reconnect.store import load_store, save_submission, submissions_folder
+from reconnect.core.errors import InputError, StoreError
+from reconnect.records import retention
+from reconnect.records.collect import collect
+from reconnect.records.retention import forget_workshop, plan_forget
+from reconnect.records.store import load_store, save_submission, submissions_folder
 
 CODES = ["KM7-4TX", "HJK-679", "ACD-EFG", "MNP-QRT", "UVW-XY3", "AC3-467"]
 
@@ -140,7 +140,7 @@ def test_unreadable_files_are_left_and_reported(store):
 
 def _cli(*args, stdin: str = "") -> subprocess.CompletedProcess:
     proc = subprocess.run(
-        [sys.executable, "-m", "reconnect.cli", *args],
+        [sys.executable, "-m", "reconnect.apps.cli", *args],
         capture_output=True,
         text=True,
         timeout=120,

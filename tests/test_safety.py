@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from helpers import CODE
-from reconnect import participant as pt
-from reconnect.content import AREA_IDS
-from reconnect.profile import ProfileSource
+from reconnect.bank.content import AREA_IDS
+from reconnect.records import participant as pt
+from reconnect.results.profile import ProfileSource
 from reconnect.ui.area import AreaResult, RatingForm
 from reconnect.ui.intro import AreaIntro
 from reconnect.ui.safety import NO, SKIP, YES, PageSafety, PrivateSafetyCheck, WhatCanHelp, suggestions_html
@@ -160,7 +160,7 @@ def test_notebook_calls_share_one_page_state_and_a_rerun_starts_unanswered():
 
 def test_06_ideas_with_together_exercises_carry_the_line(tmp_path, bank):
     from _profile_fixtures import ME, rate, settings
-    from reconnect.participant import set_current
+    from reconnect.records.participant import set_current
     from reconnect.ui.profile import ProfileView
 
     settings(tmp_path, ME)
@@ -236,7 +236,7 @@ def test_a_fear_answer_restored_from_a_save_brings_the_help_again(home, me, bank
 
 def test_the_fear_rule_never_shows_in_the_couple_view(tmp_path, bank):
     from _profile_fixtures import ME, couple_folder
-    from reconnect.participant import set_current
+    from reconnect.records.participant import set_current
     from reconnect.ui.profile import ProfileView
 
     couple_folder(tmp_path, me_share=True, partner_share=True)  # both answered dt10 at 4 and 5

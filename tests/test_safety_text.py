@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from reconnect.content import load_item_bank
+from reconnect.bank.content import load_item_bank
 
 ROOT = Path(__file__).resolve().parents[1]
 BANKS = {"en": ROOT / "data" / "item_bank.yaml", "es": ROOT / "data" / "item_bank.es.yaml"}
@@ -83,8 +83,8 @@ def szigriszt_pazos(text: str) -> float:
 
 
 def _safety_texts(lang: str) -> dict[str, str]:
-    from reconnect import i18n
-    from reconnect.profile import AFRAID_LINE
+    from reconnect.bank import i18n
+    from reconnect.bank.help_lines import AFRAID_LINE
 
     bank = load_item_bank(BANKS[lang])
     texts = {
@@ -148,7 +148,7 @@ def test_no_spanish_text_uses_the_ambiguous_word_for_safety():
 
     found = [f"{where}: {text}" for where, text in _spanish_bank_texts() if AMBIGUOUS.search(text)]
     for name in ("reconnect.po", "notebooks.po"):
-        path = ROOT / "src" / "reconnect" / "locale" / "es" / "LC_MESSAGES" / name
+        path = ROOT / "src" / "reconnect" / "bank" / "locale" / "es" / "LC_MESSAGES" / name
         with path.open("rb") as f:
             for m in read_po(f):
                 strings = m.string if isinstance(m.string, tuple) else (m.string,)

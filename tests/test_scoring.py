@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from helpers import raw_bank
-from reconnect.content import load_item_bank
-from reconnect.scoring import NOT_RATED, SCORE_NOTE, area_scores, band_for, keyed, score_ratings, to_100
-from reconnect.store import to_frame
+from reconnect.bank.content import load_item_bank
+from reconnect.records.store import to_frame
+from reconnect.results.scoring import NOT_RATED, SCORE_NOTE, area_scores, band_for, keyed, score_ratings, to_100
 
 STAMP = "2026-11-26T18:30:00.000+00:00"
 

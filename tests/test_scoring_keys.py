@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _group_helpers import BANK, submission
-from reconnect import scoring
-from reconnect.store import COLUMNS, to_frame
+from reconnect.records.store import COLUMNS, to_frame
+from reconnect.results import scoring
 
 KEYS = ["participant", "workshop", "couple", "session", "area", "submission_id", "saved_at"]
 

@@ -7,7 +7,7 @@ import json
 import threading
 import time
 
-from reconnect import servers
+from reconnect.apps import servers
 from reconnect.ui.choice import RatingChoice
 
 OPTIONS = [("No", 1), ("A little", 2), ("Somewhat", 3), ("Mostly", 4)]

@@ -18,10 +18,10 @@ from pathlib import Path
 import ipywidgets as w
 import pytest
 
-from reconnect import i18n
-from reconnect import participant as pt
-from reconnect.journal import save_reflection
-from reconnect.store import Submission, save_submission
+from reconnect.bank import i18n
+from reconnect.records import participant as pt
+from reconnect.records.journal import save_reflection
+from reconnect.records.store import Submission, save_submission
 from reconnect.ui.identity import DONE_LABEL, DONE_MESSAGE
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"

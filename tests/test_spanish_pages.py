@@ -22,11 +22,12 @@ from pathlib import Path
 import pytest
 
 from _profile_fixtures import ME, all_areas, couple_folder
-from reconnect import catalogs, i18n
-from reconnect import participant as pt
-from reconnect.content import load_item_bank
-from reconnect.i18n import language
-from reconnect.journal import save_reflection
+from reconnect.apps import catalogs
+from reconnect.bank import i18n
+from reconnect.bank.content import load_item_bank
+from reconnect.bank.i18n import language
+from reconnect.records import participant as pt
+from reconnect.records.journal import save_reflection
 
 #: Catalog entries whose Spanish is, rightly, the English text (names, numbers, symbols). Kept short.
 SAME_IN_BOTH = {"No", "{n} min", "n = {n}", "{not_rated} ({person})"}
@@ -142,11 +143,11 @@ def _room(home: Path) -> None:
 
 def build_everything(home: Path, charts: Seen) -> Seen:
     """Build every view in the active language; return what a person can read on them."""
-    from reconnect import group_report
-    from reconnect.answers import Outcome
-    from reconnect.paths import demo_store
-    from reconnect.report import write_report
-    from reconnect.store import load_store
+    from reconnect.core.paths import demo_store
+    from reconnect.output import group_report
+    from reconnect.output.report import write_report
+    from reconnect.records.answers import Outcome
+    from reconnect.records.store import load_store
     from reconnect.ui.area import AreaResult, RatingForm, ReflectionBox, _outcome_html
     from reconnect.ui.export import ExportPanel
     from reconnect.ui.facilitator import FacilitatorDashboard

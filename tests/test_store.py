@@ -18,10 +18,10 @@ import pandas as pd
 import pytest
 
 from helpers import CODE, OTHER_CODE, full_ratings, make_submission, utc
-from reconnect import files
-from reconnect.errors import StoreError, SubmissionError
-from reconnect.files import TEMP_PREFIX, write_new
-from reconnect.store import (
+from reconnect.core import files
+from reconnect.core.errors import StoreError, SubmissionError
+from reconnect.core.files import TEMP_PREFIX, write_new
+from reconnect.records.store import (
     COLUMNS,
     Submission,
     check_submission,
@@ -419,8 +419,8 @@ def test_latest_submissions_of_an_empty_frame_is_empty():
 _SAVE_LOOP = textwrap.dedent(
     """
     import sys
-    from reconnect.content import load_item_bank
-    from reconnect.store import Submission, save_submission
+    from reconnect.bank.content import load_item_bank
+    from reconnect.records.store import Submission, save_submission
 
     bank = load_item_bank()
     ratings = {item.id: 3 for item in bank.area("foundation").items}
@@ -543,7 +543,7 @@ def test_killed_while_saving_leaves_only_complete_files(tmp_path, bank):
 
 
 def _save_many(store: str, worker: int, count: int) -> list[str]:
-    from reconnect.content import load_item_bank
+    from reconnect.bank.content import load_item_bank
 
     bank = load_item_bank()
     names = []
@@ -569,7 +569,7 @@ def test_several_processes_saving_at_once_lose_nothing(tmp_path, bank):
 
 
 def test_save_without_a_bank_version_records_the_bank_in_use(tmp_path, bank):
-    from reconnect.store import Submission, load_store, save_submission
+    from reconnect.records.store import Submission, load_store, save_submission
 
     sub = Submission("KM7-4TX", "distrust", {i.id: 3 for i in bank.area("distrust").items}, "before")
     path = save_submission(tmp_path, sub, bank=bank)

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from reconnect import collect as col
-from reconnect import participant as pt
-from reconnect.answers import AreaAnswers
-from reconnect.content import load_item_bank
-from reconnect.csvfile import csv_text
-from reconnect.errors import SubmissionError
-from reconnect.store import (
+from reconnect.bank.content import load_item_bank
+from reconnect.core.csvfile import csv_text
+from reconnect.core.errors import SubmissionError
+from reconnect.records import collect as col
+from reconnect.records import participant as pt
+from reconnect.records.answers import AreaAnswers
+from reconnect.records.store import (
     COLUMNS,
     COLUMNS_V1,
     FORMAT_VERSION,
@@ -20,7 +20,7 @@ from reconnect.store import (
     load_store,
     save_submission,
 )
-from reconnect.validate import check_submission
+from reconnect.records.validate import check_submission
 
 ROOT = Path(__file__).resolve().parents[1]
 EN = load_item_bank(ROOT / "data" / "item_bank.yaml")

@@ -12,12 +12,11 @@ import yaml
 
 from _group_helpers import code
 from helpers import BANK_FILE
-from reconnect.cli import main
-from reconnect.content import load_item_bank, validate_item_bank
-from reconnect.group import band_shares, statement_counts, summary
-from reconnect.paths import item_bank_path
-from reconnect.store import Submission, load_store, save_submission
-from reconnect.translations import check_translation, compare_banks, entries, translation_report
+from reconnect.apps.cli import main
+from reconnect.apps.translations import check_translation, compare_banks, entries, translation_report
+from reconnect.bank.content import item_bank_path, load_item_bank, validate_item_bank
+from reconnect.records.store import Submission, load_store, save_submission
+from reconnect.results.group import band_shares, statement_counts, summary
 
 ES_FILE = BANK_FILE.with_name("item_bank.es.yaml")
 
@@ -274,7 +273,7 @@ def test_translations_command_is_happy_with_the_spanish_bank(capsys):
 
 
 def test_translations_command_lists_the_page_words_a_catalog_lacks_or_has_extra(tmp_path, monkeypatch, capsys):
-    from reconnect import i18n
+    from reconnect.bank import i18n
 
     locale = tmp_path / "locale"
     shutil.copytree(i18n.LOCALE_DIR, locale)
@@ -378,7 +377,7 @@ def _server_line(*args: str, env_lang: str = "en_US.UTF-8") -> str:
         text=True,
         check=True,
     ).stdout
-    return next(line for line in out.splitlines() if "reconnect.servers" in line)
+    return next(line for line in out.splitlines() if "reconnect.apps.servers" in line)
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")

@@ -119,7 +119,7 @@ def test_running_07s_cell_again_closes_the_dashboard_it_replaces(tmp_path):
 def test_07_reads_and_draws_ahead_in_a_kernel_without_pyplot_or_a_stray_picture(tmp_path):
     from jupyter_client.manager import start_new_kernel
 
-    from reconnect.demo import write_demo
+    from reconnect.apps.demo import write_demo
 
     write_demo(tmp_path / "demo")
     env = {**os.environ, "RECONNECT_STORE": str(tmp_path / "demo")}

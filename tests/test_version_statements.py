@@ -18,11 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import make_submission
-from reconnect.collect import collect
-from reconnect.csvfile import csv_text
-from reconnect.errors import SubmissionError
-from reconnect.store import COLUMNS, Submission, check_submission, load_store, save_submission
-from reconnect.validate import validate_bytes
+from reconnect.core.csvfile import csv_text
+from reconnect.core.errors import SubmissionError
+from reconnect.records.collect import collect
+from reconnect.records.store import COLUMNS, Submission, check_submission, load_store, save_submission
+from reconnect.records.validate import validate_bytes
 
 
 def _rows(bank, tmp_path, area="self_esteem"):
@@ -84,7 +84,7 @@ def test_a_statement_outside_the_declared_version_is_refused_everywhere_with_fil
 def test_the_command_names_file_and_row(tmp_path, bank):
     path = tmp_path / "mixed.csv"
     path.write_bytes(_file(bank, tmp_path, "1.1", [*_ids(bank, "1.1"), "se3"]))
-    proc = subprocess.run([sys.executable, "-m", "reconnect.cli", "validate", str(path)], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "reconnect.apps.cli", "validate", str(path)], capture_output=True, text=True)
     assert proc.returncode == 1 and "mixed.csv: row 8, column item" in proc.stdout + proc.stderr
 
 

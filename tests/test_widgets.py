@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from helpers import CODE
-from reconnect import participant as pt
-from reconnect.store import latest_ratings, load_store, submissions_folder
+from reconnect.records import participant as pt
+from reconnect.records.store import latest_ratings, load_store, submissions_folder
 from reconnect.ui.area import AreaResult, RatingForm, ReflectionBox
 from reconnect.ui.start import StartPanel
 
@@ -287,7 +287,7 @@ def test_reflection_without_a_code_keeps_the_text(home, bank):
 
 
 def test_a_long_name_is_cut_as_typed_and_the_workshop_code_is_kept(tmp_path):
-    from reconnect.codes import MAX_NAME
+    from reconnect.records.codes import MAX_NAME
     from reconnect.ui.start import StartPanel
 
     panel = StartPanel(home=tmp_path)

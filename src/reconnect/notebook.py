@@ -8,18 +8,18 @@ start panel in 00), and closed again by "I'm done - sign out" (``done_button()``
 every notebook 00-06).
 
 In a kernel Voilà preheated (``make app``), every view first waits until the page is requested
-(:func:`reconnect.preheat.wait_for_visitor`): nothing personal is read before someone opens the page.
+(:func:`reconnect.apps.preheat.wait_for_visitor`): nothing personal is read before someone opens the page.
 """
 
 from __future__ import annotations
 
 import functools
 
-from . import participant as pt
-from .errors import ReconnectError
-from .i18n import N_
-from .paths import data_home
-from .preheat import wait_for_visitor
+from .apps.preheat import wait_for_visitor
+from .bank.i18n import N_
+from .core.errors import ReconnectError
+from .core.paths import data_home
+from .records import participant as pt
 from .ui.area import AreaResult, RatingForm, ReflectionBox
 from .ui.identity import HINT_START, DonePanel, Gate, IdentityBar, register
 from .ui.safety import PageSafety
@@ -50,7 +50,7 @@ def _friendly(view):
     """Show a problem (a broken item bank, an unreadable folder) as a message, never a traceback.
 
     Anything unexpected too: the person reads a calm message, the details go to ``logs/`` in the
-    data folder (:mod:`reconnect.incidents`).
+    data folder (:mod:`reconnect.ui.incidents`).
     """
 
     @functools.wraps(view)
@@ -70,7 +70,7 @@ def _friendly(view):
         except ReconnectError as exc:
             return w.HTML(error_message(str(exc)))
         except Exception as exc:
-            from .incidents import calm_html
+            from .ui.incidents import calm_html
 
             return w.HTML(calm_html(exc))
 
@@ -95,7 +95,7 @@ def page_language(lang: str) -> None:
 
     The words around it (buttons, messages, charts) follow, unless the person answering chose another
     language in 00 (docs/architecture.md, "Choosing the language")."""
-    from . import i18n
+    from .bank import i18n
 
     i18n.set_page_language(lang)
 

@@ -18,7 +18,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reconnect.servers import LAB_SETTINGS, app_settings_dir, sign_notebooks, voila_args, voila_speed_args
+from reconnect.apps.servers import LAB_SETTINGS, app_settings_dir, sign_notebooks, voila_args, voila_speed_args
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -342,7 +342,7 @@ def submission_files(home: Path) -> list[Path]:
 def new_participant(home: Path, **fields) -> str:
     """Make a fresh participant in ``home`` and remember them on this (personal) computer, as 00 Start here
     does with "Remember me" ticked, so every page the server opens answers as them; return the code."""
-    from reconnect import participant as pt
+    from reconnect.records import participant as pt
 
     return pt.start_new(home, remember=True, **fields).code
 
@@ -427,8 +427,8 @@ def lab_command(project: dict[str, Path], *, port: int, token: str, settings: Pa
 
 def make_project(base: Path) -> dict[str, Path]:
     """A copy of notebooks/ and the item bank under ``base``, data folders, and a demo workshop."""
-    from reconnect.content import load_item_bank
-    from reconnect.demo import write_demo
+    from reconnect.apps.demo import write_demo
+    from reconnect.bank.content import load_item_bank
 
     root = base / "project"
     shutil.copytree(ROOT / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))

@@ -169,10 +169,10 @@ def profile_show(page, servers, path: Path, *, mode: str) -> None:
 
 def _couple_with_guesses(home: Path) -> str:
     """A partner who answered 02, guessed and opted in (made-up), and a new person with the same couple code."""
-    from reconnect import guesses as gs
-    from reconnect import participant as pt
-    from reconnect.content import load_item_bank
-    from reconnect.store import Submission, save_submission
+    from reconnect.bank.content import load_item_bank
+    from reconnect.records import guesses as gs
+    from reconnect.records import participant as pt
+    from reconnect.records.store import Submission, save_submission
 
     bank = load_item_bank()
     couple = "PICTURE-" + pt.new_participant_code().replace("-", "")

@@ -8,7 +8,7 @@ from pathlib import Path
 from browser_helpers import open_voila
 from playwright.sync_api import expect
 
-from reconnect.navigation import title_of
+from reconnect.apps.navigation import title_of
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 SERIES = sorted(p.name for p in NOTEBOOKS.glob("0*.ipynb"))

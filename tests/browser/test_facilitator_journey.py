@@ -12,8 +12,8 @@ import shutil
 from browser_helpers import collapse_sidebar, open_lab, wait_drawn, wait_idle
 from playwright.sync_api import expect
 
-from reconnect.content import load_item_bank
-from reconnect.store import Submission, save_submission
+from reconnect.bank.content import load_item_bank
+from reconnect.records.store import Submission, save_submission
 
 NB = "07_group_discussion.ipynb"
 BANK = load_item_bank()

@@ -25,9 +25,9 @@ from browser_helpers import (
 )
 from playwright.sync_api import expect
 
-from reconnect.content import load_item_bank
-from reconnect.drafts import load_draft
-from reconnect.store import latest_submissions, load_store
+from reconnect.bank.content import load_item_bank
+from reconnect.records.drafts import load_draft
+from reconnect.records.store import latest_submissions, load_store
 
 BANK = load_item_bank()
 AREA = BANK.area("distrust")

@@ -11,7 +11,7 @@ import pytest
 from browser_helpers import collapse_sidebar, open_lab, open_voila, wait_drawn
 from playwright.sync_api import expect
 
-from reconnect import participant as pt
+from reconnect.records import participant as pt
 
 PROJECTOR = {"width": 1280, "height": 720}
 LAPTOP = {"width": 1366, "height": 900}

@@ -21,7 +21,7 @@ from browser_helpers import (
 )
 from playwright.sync_api import expect
 
-from reconnect.content import load_item_bank
+from reconnect.bank.content import load_item_bank
 
 BANK = load_item_bank()
 AREA = BANK.area("self_esteem")

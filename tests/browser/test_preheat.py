@@ -1,7 +1,7 @@
 """Pages Voilà prepared before anyone opened them (``make app``'s preheated kernels) are nobody's until opened.
 
 A personal computer (``SHARED=0``: "Remember me" allowed), Voilà started with ``make app``'s speed settings
-(:func:`reconnect.servers.voila_speed_args`) over a folder holding 01 alone, so its one ready page is the one
+(:func:`reconnect.apps.servers.voila_speed_args`) over a folder holding 01 alone, so its one ready page is the one
 these tests open. Voilà's log says which page load got a prepared kernel ("Using pre-heated kernel"), and
 when the next one was started ("Kernel pool of ... is filled"): each test checks that the page it opened was
 prepared, and prepared *before* what it must not show (A remembered) or must show (a save).
@@ -27,8 +27,8 @@ from browser_helpers import (
 )
 from playwright.sync_api import expect
 
-from reconnect.content import load_item_bank
-from reconnect.servers import voila_speed_args
+from reconnect.apps.servers import voila_speed_args
+from reconnect.bank.content import load_item_bank
 
 PAGE = "01_self_esteem.ipynb"
 AREA = load_item_bank().area("self_esteem")

@@ -16,10 +16,10 @@ import uuid
 from browser_helpers import choose_with_keyboard, collapse_sidebar, new_participant, open_lab, open_voila
 from playwright.sync_api import expect
 
-from reconnect import guesses as gs
-from reconnect import participant as pt
-from reconnect.content import load_item_bank
-from reconnect.store import Submission, save_submission
+from reconnect.bank.content import load_item_bank
+from reconnect.records import guesses as gs
+from reconnect.records import participant as pt
+from reconnect.records.store import Submission, save_submission
 
 BANK = load_item_bank()
 AREA = BANK.area("distrust")

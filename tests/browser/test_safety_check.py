@@ -7,7 +7,7 @@ from __future__ import annotations
 from browser_helpers import choose_with_keyboard, new_participant, open_voila, submission_files
 from playwright.sync_api import expect
 
-from reconnect.content import load_item_bank
+from reconnect.bank.content import load_item_bank
 
 BANK = load_item_bank()
 AREA = BANK.area("foundation")

@@ -27,8 +27,8 @@ from browser_helpers import (
 )
 from playwright.sync_api import expect
 
-from reconnect.content import load_item_bank
-from reconnect.servers import voila_speed_args
+from reconnect.apps.servers import voila_speed_args
+from reconnect.bank.content import load_item_bank
 
 BANK = load_item_bank()
 AREA = BANK.area("self_esteem")

@@ -13,8 +13,8 @@ from pathlib import Path
 from browser_helpers import choose_with_keyboard, chosen_labels, open_voila, read_ratings, submission_files
 from playwright.sync_api import expect
 
-from reconnect import participant as pt
-from reconnect.content import load_item_bank
+from reconnect.bank.content import load_item_bank
+from reconnect.records import participant as pt
 
 ROOT = Path(__file__).resolve().parents[2]
 ES = load_item_bank(ROOT / "data" / "item_bank.es.yaml")
@@ -105,7 +105,7 @@ def test_the_series_in_spanish_in_app_mode(page, voila, shot):
 
 
 def test_make_lab_in_spanish_opens_the_spanish_pages_with_spanish_menus(page, project, tmp_path):
-    """`make lab LANG=es` runs `reconnect.servers lab`: JupyterLab on notebooks/es, its menus from the
+    """`make lab LANG=es` runs `reconnect.apps.servers lab`: JupyterLab on notebooks/es, its menus from the
     JupyterLab language pack (Archivo, Editar, Ver ...)."""
     import os
     import socket
@@ -116,7 +116,7 @@ def test_make_lab_in_spanish_opens_the_spanish_pages_with_spanish_menus(page, pr
 
     from browser_helpers import Server, server_env
 
-    from reconnect.servers import command, lab_locale
+    from reconnect.apps.servers import command, lab_locale
 
     if lab_locale("es") is None:
         raise AssertionError("the JupyterLab Spanish language pack is not installed: run make setup")
@@ -132,7 +132,7 @@ def test_make_lab_in_spanish_opens_the_spanish_pages_with_spanish_menus(page, pr
     log = tmp_path / "lab.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "reconnect.servers", "lab", *flags],
+            [sys.executable, "-m", "reconnect.apps.servers", "lab", *flags],
             cwd=project["root"],
             env=env,
             stdout=out,

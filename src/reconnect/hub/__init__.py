@@ -16,7 +16,7 @@ participant code in lower case, e.g. ``rc-km7-4tx`` for ``KM7-4TX``. The counsel
 
 from __future__ import annotations
 
-from ..codes import is_participant_code
+from ..records.codes import is_participant_code
 
 DEFAULT_PREFIX = "rc-"
 COUNSELOR = "counselor"
@@ -52,3 +52,14 @@ def counselor_name(prefix: str = DEFAULT_PREFIX) -> str:
     'rc-counselor'
     """
     return f"{prefix}{COUNSELOR}"
+
+
+def system_user_exists(name: str) -> bool:
+    """Whether the machine has a system account called ``name`` (a participant's, or anyone else's)."""
+    import pwd
+
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True

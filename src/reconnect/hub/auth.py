@@ -16,7 +16,6 @@ says which address was refused and why, never what was typed.
 from __future__ import annotations
 
 import hmac
-import pwd
 import time
 from collections import defaultdict, deque
 from pathlib import Path
@@ -24,9 +23,9 @@ from pathlib import Path
 from jupyterhub.auth import Authenticator
 from traitlets import Float, Integer, Unicode
 
-from ..codes import new_participant_code, normalise_participant_code
-from ..errors import InputError
-from . import COUNSELOR, DEFAULT_PREFIX, counselor_name, username_for
+from ..core.errors import InputError
+from ..records.codes import new_participant_code, normalise_participant_code
+from . import COUNSELOR, DEFAULT_PREFIX, counselor_name, system_user_exists, username_for
 from .seats import SeatRegistry
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -150,7 +149,7 @@ class WorkshopAuthenticator(Authenticator):
     async def _fresh_name(self, handler) -> str:
         while True:
             name = username_for(new_participant_code(), self.user_prefix)
-            if (handler is None or handler.find_user(name) is None) and not _system_user(name):
+            if (handler is None or handler.find_user(name) is None) and not system_user_exists(name):
                 return name
 
     def check_allowed(self, username, authentication=None):
@@ -159,10 +158,3 @@ class WorkshopAuthenticator(Authenticator):
     def get_custom_html(self, base_url):
         return ""
 
-
-def _system_user(name: str) -> bool:
-    try:
-        pwd.getpwnam(name)
-    except KeyError:
-        return False
-    return True

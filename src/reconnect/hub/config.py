@@ -27,7 +27,7 @@ SETTINGS_ENV = "RECONNECT_HUB_SETTINGS"
 
 
 def load_settings(path: str | Path | None = None) -> dict:
-    from ..settings_env import path as env_path
+    from ..core.settings_env import path as env_path
 
     path = Path(path or env_path(SETTINGS_ENV) or "")
     if not path.is_file():
@@ -45,15 +45,15 @@ def load_settings(path: str | Path | None = None) -> dict:
     if not isinstance(settings, dict):
         raise SystemExit(f"The hub settings file '{path}' ({SETTINGS_ENV}) is not a settings object. Start the hub again with `make hub`.")
     if settings.get("language"):
-        from ..settings_env import language
+        from ..bank.i18n import language_setting
 
-        settings["language"] = language(f"{path}: language", value=str(settings["language"]))
+        settings["language"] = language_setting(f"{path}: language", value=str(settings["language"]))
     return settings
 
 
 def configure(c, s: dict) -> None:
     """Set JupyterHub's configuration object ``c`` from the settings ``s``."""
-    from ..servers import lab_settings_dir
+    from ..apps.servers import lab_settings_dir
     from .auth import TEMPLATES, WorkshopAuthenticator
     from .spawner import WorkshopSpawner
 
@@ -136,11 +136,11 @@ def configure(c, s: dict) -> None:
         },
     ]
     # makes the room's seats (accounts + servers) before people arrive, and writes the room's
-    # status for the counselor's 07 every 15 s: reconnect.hub.seats
+    # status for the counselor's 07 every 15 s: reconnect.hub.seats_service
     services.append(
         {
             "name": "seats",
-            "command": [python, "-m", "reconnect.hub.seats"],
+            "command": [python, "-m", "reconnect.hub.seats_service"],
             "environment": {"RECONNECT_HUB_SETTINGS": str(state / "hub.json")},
         }
     )

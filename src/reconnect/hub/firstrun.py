@@ -15,8 +15,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from .. import participant as pt
-from ..paths import data_home
+from ..core.paths import data_home
+from ..records import participant as pt
 from . import DEFAULT_PREFIX, code_for
 
 
@@ -33,7 +33,7 @@ def copy_notebooks(source: str, home: Path) -> bool:
 
 def first_run(environ=os.environ) -> str:
     """Save the settings if this data folder has none; return what was done (one line)."""
-    from .. import settings_env as env
+    from ..core import settings_env as env
 
     notebooks = env.path("RECONNECT_NOTEBOOKS", environ=environ)
     copied = copy_notebooks(str(notebooks or ""), Path.home())

@@ -25,11 +25,12 @@ import sys
 import time
 from pathlib import Path
 
-from ..codes import CODE_ALPHABET
-from ..collect import make_drop_folder
-from ..paths import item_bank_path, requested_language
+from ..bank.content import item_bank_path
+from ..bank.i18n import requested_language
+from ..records.codes import CODE_ALPHABET
+from ..records.collect import make_drop_folder
 from . import DEFAULT_PREFIX, counselor_name
-from .seats import SEAT_MB, default_seats
+from .seats import SEAT_MB, all_users, default_seats
 
 ROOT = Path(__file__).resolve().parents[3]
 CONFIG_FILE = ROOT / "deploy" / "jupyterhub_config.py"
@@ -62,7 +63,7 @@ def free_port() -> int:
 
 
 def _env_path(name: str):
-    from ..settings_env import path
+    from ..core.settings_env import path
 
     return path(name)
 
@@ -270,16 +271,6 @@ class Api:
         return response.json() if response.content else None
 
 
-def all_users(api: Api) -> list[dict]:
-    """Every hub user: the API gives at most one page (50 by default) per request."""
-    users: list[dict] = []
-    while True:
-        page = api("GET", f"/users?offset={len(users)}&limit=200")
-        users.extend(page)
-        if len(page) < 200:
-            return users
-
-
 def end(hub_dir: Path, *, remove_accounts: bool = False, wait: float = 120, out=sys.stdout) -> dict:
     """Stop every participant's server; keep the collection folder and the counselor's store.
 
@@ -471,7 +462,7 @@ def _env(name: str, default):
 
     Whole numbers are checked as such (``HUB_PORT=80a`` is said once and the default used), never a traceback.
     """
-    from ..settings_env import integer, text
+    from ..core.settings_env import integer, text
 
     if isinstance(default, int):
         low, high = (1, 65535) if name == "HUB_PORT" else (0, 10**7)

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import time
 from pathlib import Path
 
@@ -142,21 +141,31 @@ def _available_memory() -> int:
 
 
 # -- the service ---------------------------------------------------------------------------------------
-def _pss(uids: set[int]) -> int:
+def pss_bytes(pids) -> int:
+    """Proportional set size of the processes (shared pages split between sharers), from /proc."""
     total = 0
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
+    for pid in pids:
         try:
-            if proc.stat().st_uid not in uids:
-                continue
-            for line in (proc / "smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1]) * 1024
-                    break
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
         except OSError:
             continue
     return total
+
+
+def _pss(uids: set[int]) -> int:
+    """The proportional set size of every process of these accounts."""
+
+    def owned(proc: Path) -> bool:
+        try:
+            return proc.stat().st_uid in uids
+        except OSError:
+            return False
+
+    return pss_bytes(p.name for p in Path("/proc").iterdir() if p.name.isdigit() and owned(p))
 
 
 def prepare_seats(api, state: Path, count: int, prefix: str, *, parallel: int = 2, log=print) -> list[str]:
@@ -167,15 +176,15 @@ def prepare_seats(api, state: Path, count: int, prefix: str, *, parallel: int = 
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    from ..codes import new_participant_code
-    from . import username_for
+    from ..records.codes import new_participant_code
+    from . import system_user_exists, username_for
 
     names = seat_names(state)
     claimed = set(claimed_names(state))
-    existing = {u["name"] for u in _all_users(api)}
+    existing = {u["name"] for u in all_users(api)}
     while len(names) < count:
         name = username_for(new_participant_code(), prefix)
-        if name in existing or name in names or _system_user(name):
+        if name in existing or name in names or system_user_exists(name):
             continue
         names.append(name)
     _write(state / SEATS_FILE, "seats", names)  # known as seats before any account exists
@@ -232,23 +241,14 @@ def keep_warm(api, state: Path) -> None:
                 pass
 
 
-def _all_users(api) -> list[dict]:
+def all_users(api) -> list[dict]:
+    """Every hub user: the API gives at most one page (50 by default) per request."""
     users: list[dict] = []
     while True:
         page = api("GET", f"/users?offset={len(users)}&limit=200")
         users.extend(page)
         if len(page) < 200:
             return users
-
-
-def _system_user(name: str) -> bool:
-    import pwd
-
-    try:
-        pwd.getpwnam(name)
-    except KeyError:
-        return False
-    return True
 
 
 def hub_api(url: str, token: str):
@@ -268,44 +268,3 @@ def hub_api(url: str, token: str):
             return None
 
     return api
-
-
-def main() -> int:
-    """The ``seats`` service: prepare the room's seats, then keep them from being culled."""
-    from .config import load_settings
-
-    s = load_settings()
-    count = int(s.get("seats", 0))
-    from ..settings_env import raw
-
-    api = hub_api(raw("JUPYTERHUB_API_URL"), raw("JUPYTERHUB_API_TOKEN"))  # set by JupyterHub for its service
-    for _ in range(60):  # the hub answers its services a moment after it starts them
-        try:
-            api("GET", "/")
-            break
-        except Exception:  # noqa: BLE001
-            time.sleep(1)
-    state = Path(s["state"])
-    if count > 0:
-        prepare_seats(api, state, count, s.get("prefix", "rc-"), log=lambda m: print(m, file=sys.stderr, flush=True))
-    last_warm = time.monotonic()
-    while True:
-        time.sleep(15)
-        _report_status(s)
-        if time.monotonic() - last_warm > 300:
-            keep_warm(api, state)
-            last_warm = time.monotonic()
-
-
-def _report_status(s: dict) -> None:
-    """The room's status for the counselor's 07 (who is stuck); a failure only leaves the last one."""
-    from .room import room_status, write_status_for_counselor
-
-    try:
-        write_status_for_counselor(s, room_status(None, settings=s, after=float(s.get("stuck_after", 60))))
-    except Exception as exc:  # noqa: BLE001 - the status is a help, never a reason for the service to stop
-        print(f"Reconnect seats: the room's status could not be written ({exc})", file=sys.stderr, flush=True)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

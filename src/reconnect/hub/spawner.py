@@ -36,8 +36,8 @@ from pathlib import Path
 from jupyterhub.spawner import LocalProcessSpawner
 from traitlets import Bool, Integer, List, Unicode
 
-from .. import participant as pt
-from ..paths import normalise_language
+from ..bank.i18n import normalise_language
+from ..records import participant as pt
 from . import DEFAULT_PREFIX, code_for, counselor_name
 
 NOTEBOOKS = "notebooks"

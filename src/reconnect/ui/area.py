@@ -6,15 +6,14 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from .. import participant as pt
-from ..answers import AreaAnswers, Outcome
-from ..content import ItemBank, fear_answered, load_item_bank
-from ..errors import ReconnectError
-from ..i18n import N_, _, ngettext, number
-from ..incidents import guarded
-from ..journal import load_journal, save_reflection
-from ..paths import data_home
-from ..scoring import SCORE_NOTE, band_label, score_ratings
+from ..bank.content import ItemBank, fear_answered, load_item_bank
+from ..bank.i18n import N_, _, ngettext, number
+from ..core.errors import ReconnectError
+from ..core.paths import data_home
+from ..records import participant as pt
+from ..records.answers import AreaAnswers, Outcome
+from ..records.journal import load_journal, save_reflection
+from ..results.scoring import SCORE_NOTE, band_label, score_ratings
 from .choice import RatingChoice
 from .common import (
     error_message,
@@ -27,13 +26,14 @@ from .common import (
     safety_html,
     show_figure,
 )
+from .incidents import guarded
 from .safety import PageSafety, afraid_help_html, suggestions_html
 
 
 class RatingForm:
     """Every statement of one area with its five labelled answers, progress, and Save.
 
-    A thin view: restoring, drafts and saving are :class:`reconnect.answers.AreaAnswers`; this class
+    A thin view: restoring, drafts and saving are :class:`reconnect.records.answers.AreaAnswers`; this class
     only turns their outcomes into what the participant sees.
     """
 
@@ -137,7 +137,7 @@ class RatingForm:
 
     @property
     def fear_signal(self) -> bool:
-        """The fear rule: a ``fear: true`` statement answered :data:`~reconnect.content.FEAR_FROM` or more.
+        """The fear rule: a ``fear: true`` statement answered :data:`~reconnect.bank.content.FEAR_FROM` or more.
 
         Read from the answers on screen (saved or not), so the help comes as soon as the answer is chosen.
         """
@@ -288,7 +288,8 @@ class AreaResult:
         score, band = self._summary()
         import pandas as pd
 
-        from ..charts import score_bars, score_bars_text
+        from ..output.charts import score_bars
+        from ..results.chart_text import score_bars_text
 
         data = pd.DataFrame({"label": [area.title], "score": [score]})
         ax = score_bars(data, bank=bank)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import anywidget
 import traitlets
 
-from ..i18n import N_, _
+from ..bank.i18n import N_, _
 from .serial import one_at_a_time
 
 WAITING_NOTE = N_(

@@ -8,17 +8,17 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from ..content import ItemBank
-from ..errors import show
-from ..i18n import _, date
-from ..profile import AFRAID_LINE, dv_line
+from ..bank.content import ItemBank
+from ..bank.help_lines import AFRAID_LINE, dv_line
+from ..bank.i18n import _, date
+from ..core.errors import show
 
 
 def esc(text: object) -> str:
     """Escape anything that came from a person or a file before it goes into HTML.
 
     Control characters (other than line breaks and tabs, which a note may hold) are written out, as
-    on a terminal (:func:`reconnect.errors.show`).
+    on a terminal (:func:`reconnect.core.errors.show`).
 
     Examples
     --------

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from .. import participant as pt
-from ..collect import export_answers
-from ..errors import ReconnectError
-from ..i18n import _
-from ..incidents import guarded
-from ..paths import data_home
+from ..bank.i18n import _
+from ..core.errors import ReconnectError
+from ..core.paths import data_home
+from ..records import participant as pt
+from ..records.collect import export_answers
 from .common import error_message, esc, ok_message
+from .incidents import guarded
 
 
 class ExportPanel:

@@ -9,15 +9,14 @@ from pathlib import Path
 import ipywidgets as w
 import pandas as pd
 
-from .. import group as g
-from ..collect import collect, collection_folder
-from ..content import ItemBank, load_item_bank
-from ..errors import ReconnectError
-from ..i18n import _, active_language, language, number
-from ..incidents import calm_html
-from ..participant import session_label
-from ..paths import demo_store
-from ..store import load_store
+from ..bank.content import ItemBank, load_item_bank
+from ..bank.i18n import _, active_language, language, number
+from ..core.errors import ReconnectError
+from ..core.paths import demo_store
+from ..records.collect import collect, collection_folder
+from ..records.participant import session_label
+from ..records.store import load_store
+from ..results import group as g
 from .common import (
     PRESENT_IMG_CSS,
     error_message,
@@ -30,6 +29,7 @@ from .common import (
     safety_html,
     show_figure,
 )
+from .incidents import calm_html
 from .turns import Preparing, in_background, in_turns, when_done
 
 STORE_ENV = "RECONNECT_STORE"
@@ -99,7 +99,7 @@ def without_paths(text: str, *paths: str | Path) -> str:
 
 def default_store() -> Path:
     """The facilitator's store: ``RECONNECT_STORE`` if set, else the demo workshop."""
-    from ..settings_env import path
+    from ..core.settings_env import path
 
     return path(STORE_ENV) or demo_store()
 
@@ -437,7 +437,7 @@ class FacilitatorDashboard:
         )
 
     def _bands(self, shares) -> list:
-        from .. import group_charts as gc
+        from ..output import group_charts as gc
 
         bank = self.bank
         prompts = "".join(
@@ -468,7 +468,7 @@ class FacilitatorDashboard:
         return (self.workshop.value, self.session.value, self.min_group.value, active_language())
 
     def _spread(self, frame, kw, order) -> list:
-        from .. import group_charts as gc
+        from ..output import group_charts as gc
 
         spread = g.score_spread(frame, self.bank, **kw)
         text = gc.spread_chart_text(spread, order=order)
@@ -479,7 +479,7 @@ class FacilitatorDashboard:
         ]
 
     def _statements(self, frame, kw) -> list:
-        from .. import group_charts as gc
+        from ..output import group_charts as gc
 
         area = self.bank.area(self.area.value)
         counts = g.statement_counts(frame, self.bank, area=area.id, **kw)
@@ -491,7 +491,7 @@ class FacilitatorDashboard:
         ]
 
     def _change(self, frame, kw, order) -> list:
-        from .. import group_charts as gc
+        from ..output import group_charts as gc
 
         all_sessions = g.sessions(frame, workshop=kw["workshop"])
         if len(all_sessions) < 2:
@@ -517,7 +517,7 @@ class FacilitatorDashboard:
         ]
 
     def _couples(self, frame, kw, order) -> list:
-        from .. import group_charts as gc
+        from ..output import group_charts as gc
 
         cp = g.couple_agreement(frame, self.bank, **kw)
         text = gc.couples_chart_text(cp, order=order)
@@ -529,7 +529,7 @@ class FacilitatorDashboard:
 
     def _first_chart_ahead(self, frame, lang: str) -> dict | None:
         """The bands chart the first page will show (its first workshop and session), drawn in the thread."""
-        from .. import group_charts as gc
+        from ..output import group_charts as gc
 
         found = g.workshops(frame)
         sessions = g.sessions(frame, workshop=found[0]) if found else []
@@ -660,7 +660,7 @@ def room_waiting_note(path: str | Path | None = None, now: float | None = None) 
     import json
     import time
 
-    from ..settings_env import path as path_from
+    from ..core.settings_env import path as path_from
 
     path = path or path_from("RECONNECT_ROOM_STATUS")
     if not path:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from .. import guesses as gs
-from .. import participant as pt
-from ..errors import ReconnectError
-from ..i18n import N_, _
-from ..incidents import guarded
+from ..bank.i18n import N_, _
+from ..core.errors import ReconnectError
+from ..records import guesses as gs
+from ..records import participant as pt
 from .choice import RatingChoice
 from .common import error_message, esc, info_message, ok_message
+from .incidents import guarded
 from .safety import PageSafety
 
 #: The answer "I don't know" (saved as null): always offered, beside the scale.
@@ -283,8 +283,8 @@ class ReadingEachOther:
         self._set_consent(False, disabled=True)
 
     def refresh(self) -> None:
-        from ..perception import perception
-        from ..profile import ProfileSource
+        from ..results.perception import perception
+        from ..results.profile import ProfileSource
 
         view = self.view
         code = view.code

@@ -3,7 +3,7 @@ and "I'm done - sign out".
 
 Nothing personal (earlier answers, journal notes, profile, sharing switch, report, export) is built
 until the person has identified themselves on this page (or is remembered on a personal computer);
-see :mod:`reconnect.participant` for the rule. A :class:`Gate` shows a short note instead, builds its
+see :mod:`reconnect.records.participant` for the rule. A :class:`Gate` shows a short note instead, builds its
 view when someone signs in, and closes it again (its widgets too, so nothing stays in the page) when
 they sign out. The bar never names or hints at whoever used the page before.
 """
@@ -15,10 +15,10 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from .. import participant as pt
-from ..errors import InputError, ReconnectError
-from ..i18n import N_, _
-from ..paths import data_home
+from ..bank.i18n import N_, _
+from ..core.errors import InputError, ReconnectError
+from ..core.paths import data_home
+from ..records import participant as pt
 from .common import error_message, esc, html_format, info_message, ok_message
 from .focus import FocusMover
 
@@ -103,7 +103,7 @@ def typed_code(typed: str) -> str:
     >>> typed_code("  ")
     Traceback (most recent call last):
     ...
-    reconnect.errors.InputError: The code box is empty. Type the participant code you wrote down (it looks like KM7-4TX). No code yet? Create one in 00 Start here.
+    reconnect.core.errors.InputError: The code box is empty. Type the participant code you wrote down (it looks like KM7-4TX). No code yet? Create one in 00 Start here.
     """
     if not str(typed or "").strip():
         raise InputError(_(EMPTY_CODE))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from ..content import Area, ItemBank, load_item_bank
+from ..bank.content import Area, ItemBank, load_item_bank
 from .common import esc
 
 

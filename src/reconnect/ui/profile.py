@@ -7,13 +7,14 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from .. import participant as pt
-from ..content import ItemBank, load_item_bank
-from ..errors import ReconnectError
-from ..i18n import N_, _
-from ..paths import data_home, demo_store
-from ..profile import PARTNER, YOU, Change, CoupleView, Profile, ProfileSource, demo_choices, own_reflections
-from ..scoring import SCORE_NOTE, band_label
+from ..bank.content import ItemBank, load_item_bank
+from ..bank.i18n import N_, _
+from ..core.errors import ReconnectError
+from ..core.paths import data_home, demo_store
+from ..records import participant as pt
+from ..results.profile import ProfileSource, demo_choices, own_reflections
+from ..results.profile_views import PARTNER, YOU, Change, CoupleView, Profile
+from ..results.scoring import SCORE_NOTE, band_label
 from .common import (
     download_link,
     error_message,
@@ -104,6 +105,12 @@ def _conversations_html(cv: CoupleView) -> str:
 
 def _list(lines: list[str], cls: str = "") -> str:
     return f'<ul class="{cls}" style="font-size:15px;">' + "".join(f"<li>{esc(x)}</li>" for x in lines) + "</ul>"
+
+
+def _titled_list(template: str, title: str, lines, css_class: str) -> str:
+    """A bold title inside its sentence (``template`` holds ``{title}``), then the lines as a list."""
+    heading = html_format(template, title="<b>" + esc(title) + "</b>")
+    return f"<p style='font-size:15px;'>{heading}</p>" + _list(lines, css_class)
 
 
 class ProfileView:
@@ -350,7 +357,8 @@ class ProfileView:
         show_figure(out, ax.figure, first_sentence(text))
 
     def _draw_profile(self, source: ProfileSource) -> None:
-        from ..charts import score_bars, score_bars_text
+        from ..output.charts import score_bars
+        from ..results.chart_text import score_bars_text
 
         p = self.profile
         if not p.is_empty:
@@ -387,7 +395,8 @@ class ProfileView:
         self.profile_text.value = html
 
     def _draw_change(self) -> None:
-        from ..charts import change_dumbbell, change_dumbbell_text
+        from ..output.charts import change_dumbbell
+        from ..results.chart_text import change_dumbbell_text
 
         c = self.change
         if not c.available:
@@ -413,7 +422,8 @@ class ProfileView:
         )
 
     def _draw_couple(self, source: ProfileSource) -> None:
-        from ..charts import couple_bars, couple_bars_text
+        from ..output.charts import couple_bars
+        from ..results.chart_text import couple_bars_text
 
         settings = source.settings(self.profile.code)
         self._busy = True
@@ -446,25 +456,19 @@ class ProfileView:
         diffs = cv.difference_lines()
         strengths = cv.strength_lines()
         if strengths:
-            html += (
-                "<p style='font-size:15px;'>"
-                + html_format(
-                    _("{title} (shared strengths to build on):"),
-                    title="<b>" + esc(_("Statements you both rate high")) + "</b>",
-                )
-                + "</p>"
+            html += _titled_list(
+                _("{title} (shared strengths to build on):"),
+                _("Statements you both rate high"),
+                strengths,
+                "rc-shared-strengths",
             )
-            html += _list(strengths, "rc-shared-strengths")
         if diffs:
-            html += (
-                "<p style='font-size:15px;'>"
-                + html_format(
-                    _("{title} (a place to start talking):"),
-                    title="<b>" + esc(_("Statements you answered most differently")) + "</b>",
-                )
-                + "</p>"
+            html += _titled_list(
+                _("{title} (a place to start talking):"),
+                _("Statements you answered most differently"),
+                diffs,
+                "rc-diffs",
             )
-            html += _list(diffs, "rc-diffs")
         note = cv.sensitive_note()
         if note:
             html += f"<p class='rc-sensitive-note' style='font-size:14px;'><i>{esc(note)}</i></p>"
@@ -516,7 +520,7 @@ class ProfileView:
         )
 
     def _on_report(self, _button=None) -> None:
-        from ..report import new_report_path, write_report
+        from ..output.report import new_report_path, write_report
 
         code = self.code
         if code is None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from ..content import ItemBank, Suggestion, load_item_bank
-from ..i18n import N_, _, ngettext
+from ..bank.content import ItemBank, Suggestion, load_item_bank
+from ..bank.i18n import N_, _, ngettext
 from .common import esc
 
 QUESTION = N_("Do you ever feel afraid of your partner?")
@@ -25,7 +25,7 @@ class PageSafety:
 
     Two things make a page treat its reader as afraid, and both bring the same quiet help:
     "Yes" on the private check (:class:`PrivateSafetyCheck`), and an answer of
-    :data:`~reconnect.content.FEAR_FROM` or more to a statement the bank marks ``fear: true``
+    :data:`~reconnect.bank.content.FEAR_FROM` or more to a statement the bank marks ``fear: true``
     (the fear rule, :meth:`~reconnect.ui.area.RatingForm.fear_signal`). Neither is ever saved.
     """
 
@@ -71,14 +71,14 @@ def help_lines(bank: ItemBank, *, afraid: bool = False) -> list[str]:
 
     Examples
     --------
-    >>> from reconnect.content import load_item_bank
+    >>> from reconnect.bank.content import load_item_bank
     >>> bank = load_item_bank()
     >>> "Domestic Violence" in help_lines(bank, afraid=True)[0]
     True
     >>> help_lines(bank) == list(bank.help)
     True
     """
-    from ..profile import is_dv_line
+    from ..bank.help_lines import is_dv_line
 
     lines = list(bank.help)
     if afraid:

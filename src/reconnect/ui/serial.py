@@ -10,7 +10,7 @@ showed and kept "Somewhat". Each value and the number that goes with it must cha
 
 :func:`one_at_a_time` makes the product's widget message handlers take turns (one lock for all of them, so
 the draft that several answers write is never written by two at once). JupyterLab is also told not to use
-subshells for comms (:data:`reconnect.servers.LAB_SETTINGS`), which keeps messages in the order they were
+subshells for comms (:data:`reconnect.apps.servers.LAB_SETTINGS`), which keeps messages in the order they were
 sent; the lock is for every other front end.
 
 >>> calls = []

@@ -1,6 +1,6 @@
 """00 Start here: create or resume a participant code and choose workshop, couple and session.
 
-The panel shows who is answering *on this page* only (see :mod:`reconnect.participant`): on a
+The panel shows who is answering *on this page* only (see :mod:`reconnect.records.participant`): on a
 shared computer it opens empty, never with the last person's code, name or workshop.
 """
 
@@ -11,12 +11,12 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from .. import i18n
-from .. import participant as pt
-from ..codes import MAX_NAME
-from ..errors import ReconnectError
-from ..i18n import _
-from ..paths import data_home
+from ..bank import i18n
+from ..bank.i18n import _
+from ..core.errors import ReconnectError
+from ..core.paths import data_home
+from ..records import participant as pt
+from ..records.codes import MAX_NAME
 from .common import error_message, esc, html_format, info_message, ok_message
 from .focus import FocusMover
 from .identity import DONE_LABEL, DONE_MESSAGE, clear_on_sign_out, refresh_all, register, remember_box, typed_code
@@ -393,8 +393,6 @@ def language_note(lang: str, *, saved: bool) -> str:
 def language_link(lang: str) -> str:
     """`` The pages' own text is in Español in this version of the series: open it.`` (HTML, in ``lang``),
     when this page's text is in another language and the series exists in ``lang``; else ``""``."""
-    from ..navigation import page_link
-
     link = page_link("00_start_here.ipynb", to_language=lang)
     if not link:
         return ""
@@ -410,3 +408,18 @@ def _with_language_link(message_html: str) -> str:
     """A message, with the way to the pages in the language now active when this page's text is in another."""
     link = language_link(i18n.active_language())
     return message_html.replace("</div>", link + "</div>", 1) if link else message_html
+
+
+def page_link(name: str, *, to_language: str, here: Path | None = None) -> str | None:
+    """A relative link from this page (the kernel's folder) to notebook ``name`` in ``to_language``'s set,
+    or ``None`` when this page is already in that language or that set is not there."""
+    here = Path.cwd() if here is None else Path(here)
+    page = i18n.page_text_language()
+    if to_language == page:
+        return None
+    english = here.parent if page != "en" else here
+    target = (english / name) if to_language == "en" else (english / to_language / name)
+    if not target.is_file():
+        return None
+    prefix = "../" if page != "en" else ""
+    return prefix + (name if to_language == "en" else f"{to_language}/{name}")

@@ -1,0 +1,749 @@
+"""The one validator: every check a submission file must pass, for a Save, a store, ``validate`` and ``collect``.
+
+Reading happens in two steps, so that one validator serves a single Save, a batch of thousands of
+submissions, a whole store and ``reconnect collect``:
+
+1. File level (:func:`parse_bytes`): size, UTF-8, cut off, header, fields per row, format version.
+   A file that fails here is reported once and none of it loads (it cannot be read reliably).
+2. Submission level (:func:`check_rows`, vectorised with pandas over every row of every file at
+   once): a bad row rejects only its own submission; every other submission, in the same file or
+   elsewhere, still loads.
+
+The rule that keeps a store from being poisoned: a value passes here only if the code that later
+reads it (:func:`parse_times`, :func:`parse_rating`, ...) accepts it, because both use the same
+functions. After validation, loading cannot fail because of one file's content.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+from ..bank.content import VERSION_RE, ItemBank, load_item_bank
+from ..core.errors import Problem, SubmissionError, show
+from .codes import is_participant_code, normalise_label
+from .submission import (
+    BATCH_PREFIX,
+    COLUMNS,
+    COLUMNS_V1,
+    FORMAT_VERSION,
+    MAX_BATCH_BYTES,
+    MAX_FILE_BYTES,
+    Submission,
+)
+
+#: A version of the format, a rating: ASCII digits only (``int()`` would also take '４', '+4', '0_4').
+_DIGITS = re.compile(r"[0-9]{1,9}")
+#: A submission id becomes part of a file name and a zip member name: letters and digits only.
+SUBMISSION_ID = re.compile(r"[A-Za-z0-9]{8,64}")
+#: An item-bank version as written in a submission: the rule the bank's own version follows.
+VERSION = VERSION_RE
+#: The time of a save, as Reconnect writes it: ISO 8601 with seconds and a time zone, nothing more.
+_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})")
+_TIME_COL = "_time"  # the parsed saved_at of each row, computed once by the validator for the loader
+
+# Fields that must be the same on every row of one file; the first group must not be blank either.
+_CONSTANT = ("format_version", "submission_id", "participant", "session", "area", "saved_at", "bank_version")
+_OPTIONAL_CONSTANT = ("workshop", "couple", "language")
+#: Columns a file of an older format does not have: (column, the format that added it).
+_ADDED = {"language": 2}
+#: The language the answers were given in, as written: a two- or three-letter code (``en``, ``es``).
+LANGUAGE = re.compile(r"[a-z]{2,3}")
+
+_PANDAS_FROM = 512 * 1024  # files at least this large are parsed with pandas' C parser
+_ROW = "_row"  # row number in its file (the header is row 1), for messages
+_SRC = "_src"  # index of the file in the list of sources
+
+
+def max_bytes_for(name: str) -> int:
+    """How large a file may be: a batch file written by ``reconnect collect`` may hold many submissions."""
+    return MAX_BATCH_BYTES if name.startswith(BATCH_PREFIX) else MAX_FILE_BYTES
+
+
+@dataclass
+class Rows:
+    """Rows that passed the file-level checks, before the submission-level checks."""
+
+    sources: list[str] = field(default_factory=list)
+    lists: list[list] = field(default_factory=list)  # small files: [*COLUMNS values, row, src]
+    frames: list = field(default_factory=list)  # large files: DataFrames with COLUMNS, _row, _src
+    problems: list[Problem] = field(default_factory=list)
+    reject: set = field(default_factory=set)  # (src, submission_id) rejected at file level
+
+    def add_source(self, label: str) -> int:
+        self.sources.append(label)
+        return len(self.sources) - 1
+
+    def frame(self):
+        import pandas as pd
+
+        parts = list(self.frames)
+        if self.lists:
+            parts.append(pd.DataFrame(self.lists, columns=[*COLUMNS, _ROW, _SRC]))
+        if not parts:
+            return pd.DataFrame({c: pd.Series(dtype=object) for c in (*COLUMNS, _ROW, _SRC)})
+        if len(parts) == 1:
+            return parts[0]
+        out = pd.concat(parts, ignore_index=True)
+        if self.lists and self.frames:  # keep the order of the files
+            out = out.sort_values([_SRC, _ROW], kind="stable").reset_index(drop=True)
+        return out
+
+
+def parse_bytes(data: bytes, label: str, into: Rows, *, max_bytes: int = MAX_FILE_BYTES) -> None:
+    """File-level checks of one file's bytes; good rows go into ``into``, problems too."""
+
+    def fail(location, reason, fix):
+        into.problems.append(Problem(label, location, reason, fix))
+
+    if len(data) > max_bytes:
+        return fail(
+            "",
+            f"the file is {len(data):,} bytes, far larger than a submission can be",
+            "check that this is a Reconnect submission; it was left untouched",
+        )
+    if not data.strip():
+        return fail("", "the file is empty", "save the answers again from the notebook; this file can be deleted")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return fail(
+            f"byte {exc.start}",
+            "the file is not UTF-8 text",
+            "if it was edited in a spreadsheet, save it again as 'CSV UTF-8'",
+        )
+    cut = not text.endswith("\n")
+    if cut:
+        # Keep only whole lines. A file holding one submission is then rejected whole (below); in a
+        # batch the submission on the cut line, and the one before it, are rejected, the rest loads.
+        text = text[: text.rfind("\n") + 1]
+    if len(data) >= _PANDAS_FROM and b'"' not in data:
+        rows_or_frame = _split_fast(text, data, label)
+    else:
+        rows_or_frame = _split_csv(text, label)
+    if isinstance(rows_or_frame, Problem):
+        if cut:
+            return _cut_whole(label, into)
+        into.problems.append(rows_or_frame)
+        return None
+    header, body, rows = rows_or_frame
+    missing = [c for c in COLUMNS if c not in header and c not in _ADDED]
+    if missing:
+        if cut and not body:
+            return _cut_whole(label, into)
+        return fail(
+            "header",
+            f"column(s) missing: {', '.join(missing)}",
+            f"the first line must name the columns {','.join(COLUMNS)}",
+        )
+    if not len(body):
+        if cut:
+            return _cut_whole(label, into)
+        return fail("", "the file has a header but no ratings", "save the answers again from the notebook")
+    col = [header.index(c) if c in header else None for c in COLUMNS]  # None: a column of a later format
+    first_version = body[0][col[0]].strip() if rows is None else str(body[COLUMNS[0]].iloc[0]).strip()
+    if not _DIGITS.fullmatch(first_version):
+        return fail(
+            "row 2, column format_version",
+            f"'{show(first_version[:20])}' is not a format version",
+            f"it should be a number from 1 to {FORMAT_VERSION}",
+        )
+    version = int(first_version)
+    if version > FORMAT_VERSION:
+        return fail(
+            "row 2, column format_version",
+            f"the file uses format {version}, made by a newer Reconnect (this one reads up to {FORMAT_VERSION})",
+            "update Reconnect (git pull, then make lab) and load again",
+        )
+    if version < 1:
+        return fail(
+            "row 2, column format_version",
+            f"format version {version} does not exist",
+            f"it should be a number from 1 to {FORMAT_VERSION}",
+        )
+    late = [c for c, since in _ADDED.items() if since <= version and c not in header]
+    if late:
+        return fail(
+            "header",
+            f"column(s) missing: {', '.join(late)} (format {version} has them)",
+            f"the first line must name the columns {','.join(COLUMNS)}",
+        )
+
+    src = into.add_source(label)
+    sid_col = col[1]
+    if rows is None:  # csv path: lists of strings
+        width = len(header)
+        short = [(n, len(r)) for n, r in enumerate(body, start=2) if len(r) != width]
+        if short:
+            for n, got in short:
+                fail(
+                    f"row {n}",
+                    f"the row has {got} fields but the header has {width}",
+                    "the file may be cut off or edited by hand; save the answers again",
+                )
+            into.sources.pop()
+            return None
+        sids = {r[sid_col].strip() for r in body}
+        if cut:
+            if len(sids) < 2:
+                into.sources.pop()
+                return _cut_whole(label, into)
+            _cut_batch(label, into, src, body[-1][sid_col].strip(), len(body) + 2)
+        into.lists.extend(
+            [*(r[i].strip() if i is not None else "" for i in col), n, src] for n, r in enumerate(body, start=2)
+        )
+    else:  # pandas path: a DataFrame already in COLUMNS order
+        if cut:
+            sids = body["submission_id"]
+            if sids.nunique() < 2:
+                into.sources.pop()
+                return _cut_whole(label, into)
+            _cut_batch(label, into, src, str(sids.iloc[-1]).strip(), len(body) + 2)
+        body[_ROW] = range(2, len(body) + 2)
+        body[_SRC] = src
+        into.frames.append(body)
+    return None
+
+
+def _cut_whole(label: str, into: Rows) -> None:
+    into.problems.append(
+        Problem(
+            label,
+            "last line",
+            "the file ends in the middle of a line, so it looks cut off",
+            "save the answers again; keep this file for reference",
+        )
+    )
+
+
+def _cut_batch(label: str, into: Rows, src: int, last_sid: str, cut_row: int) -> None:
+    into.problems.append(
+        Problem(
+            label,
+            f"row {cut_row}",
+            "the file ends in the middle of a line, so it looks cut off; the submission on that line and "
+            f"submission {last_sid[:30]} before it were not loaded, every other submission in the file was",
+            "collect the handed-in files again into this store: what did not load is imported again",
+        )
+    )
+    into.reject.add((src, last_sid))  # the cut line itself is dropped: its rows are simply absent
+
+
+def _split_csv(text: str, label: str):
+    reader = csv.reader(io.StringIO(text))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        return Problem(
+            label,
+            f"line {reader.line_num}",
+            f"the CSV cannot be read ({exc})",
+            "open it in a text editor and check quotes",
+        )
+    if not rows:
+        return Problem(label, "", "the file is empty", "save the answers again from the notebook")
+    return [h.strip() for h in rows[0]], [r for r in rows[1:] if r], None
+
+
+def _split_fast(text: str, data: bytes, label: str):
+    """pandas' C parser for a large file without quotes; falls back to the csv module on any doubt."""
+    import pandas as pd
+
+    first = text[: text.find("\n")].split(",")
+    header = [h.strip() for h in first]
+    if sorted(header) not in (sorted(COLUMNS), sorted(COLUMNS_V1)) or len(set(header)) != len(header):
+        return _split_csv(text, label)
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    body = body[: body.rfind(b"\n") + 1]  # whole lines only (a cut-off line is reported by the caller)
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(body),
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=True,
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError):
+        return _split_csv(text, label)  # e.g. a row with too many fields: the csv module reports it exactly
+    frame.columns = header
+    if body.count(b",") != (len(header) - 1) * (len(frame) + 1):
+        return _split_csv(text, label)  # a short or long row: the csv module reports it exactly
+    if len(header) < len(COLUMNS):  # format 1: no language column
+        frame["language"] = ""
+    frame = frame[list(COLUMNS)]
+    if any(" " in v for v in first) or _needs_strip(body):
+        for c in COLUMNS:
+            frame[c] = frame[c].str.strip()
+    return header, frame, frame
+
+
+def _needs_strip(data: bytes) -> bool:
+    """Whether any value may have spaces around it (one fast scan; labels with inner spaces are rare)."""
+    if b" " not in data and b"\t" not in data and b"\r" not in data:
+        return False
+    return any(s in data for s in (b" ,", b", ", b" \n", b"\n ", b"\t", b"\r"))
+
+
+def check_rows(rows: Rows, bank: ItemBank, *, dedupe: bool = True, checked=()):
+    """Submission-level checks, vectorised over every row: (good rows, problems).
+
+    A problem in a row rejects the whole submission it belongs to (a submission is a unit: loading
+    part of one would change its score), and nothing else. With ``dedupe`` (loading), a submission
+    found in several files counts once; ``collect`` decides about repeats itself (``dedupe=False``).
+
+    ``checked``: rows of files that already passed these checks on their own, with no problem at all
+    (:mod:`reconnect.records.batchcache`), as frames with the columns of the good rows and ``_src`` naming
+    their file in ``rows.sources``. They join the good rows in file order before the one check that
+    spans files (the same submission in two files), so they are counted exactly as if read again.
+    """
+    import numpy as np
+    import pandas as pd
+
+    frame = rows.frame()
+    problems: list[tuple] = []  # (src, row, order, column, reason, fix)
+    if frame.empty and not checked:
+        return frame, rows.problems
+    good = _check_values(frame, rows, bank, problems) if not frame.empty else None
+    parts = [p for p in (good, *checked) if p is not None and len(p)]
+    if not parts:
+        good = good if good is not None else frame
+    elif len(parts) == 1:
+        good = parts[0].reset_index(drop=True)
+    else:
+        good = pd.concat(parts, ignore_index=True)
+        order = good[_SRC].to_numpy()
+        if len(order) > 1 and (order[1:] < order[:-1]).any():  # keep the order of the files
+            good = good.take(np.argsort(order, kind="stable")).reset_index(drop=True)
+    if dedupe and len(good):
+        good = _drop_repeats(good, rows.sources, problems)
+    problems.sort(key=lambda p: (p[0], p[1], p[2]))
+    out = list(rows.problems) + [
+        Problem(rows.sources[s], f"row {r}, column {c}" if c else f"row {r}", reason, fix)
+        for s, r, _o, c, reason, fix in problems
+    ]
+    return good, out
+
+
+def _check_values(frame, rows: Rows, bank: ItemBank, problems: list):
+    """Every check within a file: the good rows (whole submissions, with their parsed time)."""
+    import numpy as np
+    import pandas as pd
+
+    n = len(frame)
+    src = frame[_SRC].to_numpy()
+    rownum = frame[_ROW].to_numpy()
+    sid = frame["submission_id"].to_numpy(dtype=object)
+    # Submissions: runs of rows with the same id in one file (rows of one submission stay together).
+    start = np.ones(n, dtype=bool)
+    start[1:] = (sid[1:] != sid[:-1]) | (src[1:] != src[:-1])
+    block = np.cumsum(start) - 1
+    first_at = np.flatnonzero(start)[block]  # index of each row's submission's first row
+    bad = np.zeros(n, dtype=bool)
+    order = {c: i for i, c in enumerate(COLUMNS)}
+
+    def report(mask, column, reasons, fix):
+        """Report rows in ``mask``; ``reasons`` is a str or an array (one per row of the frame)."""
+        idx = np.flatnonzero(mask)
+        if not len(idx):
+            return
+        bad[idx] = True
+        for i in idx:
+            reason = reasons if isinstance(reasons, str) else reasons[i]
+            problems.append((src[i], rownum[i], order.get(column, 99), column, reason, fix))
+
+    columns = {c: frame[c].to_numpy(dtype=object) for c in COLUMNS}
+    factorized: dict = {}
+
+    def codes_of(c):
+        """Each value of column ``c`` as a small integer (equal values, equal codes), computed once."""
+        if c not in factorized:
+            factorized[c] = pd.factorize(columns[c])
+        return factorized[c]
+
+    def verdicts(c, check):
+        """``check`` (value -> reason or None) applied once per distinct value of ``c``; one per row."""
+        codes, uniques = codes_of(c)
+        return np.array([check(u) for u in uniques] + [None], dtype=object)[codes]
+
+    for c in _CONSTANT + _OPTIONAL_CONSTANT:
+        values = columns[c]
+        if c in ("submission_id", "saved_at"):  # nearly one value per submission: compare the text
+            blank = values == ""
+            differs = values != values[first_at]
+        else:  # few distinct values: compare their codes
+            codes, uniques = codes_of(c)
+            empty = np.flatnonzero(uniques == "")
+            blank = codes == empty[0] if len(empty) else np.zeros(n, dtype=bool)
+            differs = codes != codes[first_at]
+        if c in _CONSTANT:
+            report(blank, c, "this field is blank", "every row needs it; save the answers again")
+        differs &= ~blank
+        if differs.any():
+            idx = np.flatnonzero(differs)
+            reasons = np.empty(n, dtype=object)
+            for i in idx:
+                reasons[i] = f"'{values[i]}' differs from '{values[first_at[i]]}' in row {rownum[first_at[i]]}"
+            report(differs, c, reasons, "the rows of one submission must agree; save the answers again")
+    # The same submission in two places of one file (rows not together).
+    starts = pd.DataFrame({"src": src[start], "sid": sid[start]})
+    split = starts.duplicated(keep="first").to_numpy()
+    if split.any():
+        again = np.zeros(n, dtype=bool)
+        again[np.flatnonzero(start)[split]] = True
+        report(
+            again,
+            "submission_id",
+            "the rows of this submission are not together: it appears twice in the file",
+            "keep each submission's rows one after another",
+        )
+        # Every part of it is rejected, the first part too: on its own it would look complete.
+        every_part = starts.duplicated(keep=False).to_numpy()
+        bad[np.isin(block, np.flatnonzero(every_part))] = True
+    fixes = {
+        "format_version": f"it should be a number from 1 to {FORMAT_VERSION}",
+        "submission_id": "save the answers again (Reconnect makes the id)",
+        "participant": "codes look like KM7-4TX",
+        "workshop": "use letters, digits, spaces, dots, dashes, underscores",
+        "couple": "use letters, digits, spaces, dots, dashes, underscores",
+        "session": "use letters, digits, spaces, dots, dashes, underscores",
+        "bank_version": "use the version written in the item bank, e.g. 1.0",
+        "language": "use the two-letter code of the language, e.g. en or es",
+    }
+    # From format 2 on, every submission says the language it was answered in.
+    unsaid = (columns["language"] == "") & (columns["format_version"] != "1")
+    report(unsaid, "language", "this field is blank", "format 2 records the language of the answers; save them again")
+    for c, fix in fixes.items():
+        check = VALUE_CHECKS[c]
+        reasons = verdicts(c, lambda v, check=check: check(v, bank) if v else None)  # blanks: reported above
+        report(reasons != None, c, reasons, fix)  # noqa: E711
+    known_areas = {a.id for a in bank.areas}
+    items = bank.item_index()
+    area_codes, area_names = codes_of("area")
+    item_codes, item_names = codes_of("item")
+    pair_codes, pairs = pd.factorize(area_codes.astype(np.int64) * len(item_names) + item_codes)
+    pair_reasons = [
+        _item_problem(area_names[p // len(item_names)], item_names[p % len(item_names)], known_areas, items, bank)
+        for p in pairs
+    ]
+    reasons = np.array([*pair_reasons, None], dtype=object)[pair_codes]
+    is_area = np.array([r is not None and r.startswith("unknown area") for r in pair_reasons] + [False])[pair_codes]
+    report(is_area, "area", reasons, "use one of the five area ids")
+    item_fix = "use the item bank this file was made with, or remove the row"
+    report((reasons != None) & ~is_area, "item", reasons, item_fix)  # noqa: E711
+    # Exactly its version's statements: a statement retired before the version a submission declares,
+    # or one first asked after it, is refused (else 7 answers could score an area of 6 statements).
+    version_codes, version_names = codes_of("bank_version")
+    triple = (version_codes.astype(np.int64) * len(pairs) + pair_codes) if len(pairs) else pair_codes
+    triple_codes, triples = pd.factorize(triple)
+    asked: dict = {}
+    triple_reasons = [
+        _version_item_problem(
+            version_names[t // len(pairs)],
+            area_names[pairs[t % len(pairs)] // len(item_names)],
+            item_names[pairs[t % len(pairs)] % len(item_names)],
+            items,
+            bank,
+            asked,
+        )
+        for t in triples
+    ]
+    reasons = np.array([*triple_reasons, None], dtype=object)[triple_codes]
+    report(reasons != None, "item", reasons, "a submission holds only the statements of the item-bank version it names; save the answers again")  # noqa: E711
+    twice = pd.Series(block.astype(np.int64) * len(item_names) + item_codes).duplicated(keep="first").to_numpy()
+    if twice.any():
+        reasons = np.array([f"statement {v} appears twice" for v in columns["item"]], dtype=object)
+        report(twice, "item", reasons, "keep one row per statement")
+    reasons = verdicts("rating", lambda v: _rating_problem(v, bank))
+    report(
+        reasons != None,  # noqa: E711
+        "rating",
+        reasons,
+        f"use {bank.scale_min} to {bank.scale_max}, or leave it blank for unanswered",
+    )
+    # Rejected at file level (a cut-off batch), then whole submissions with any bad row.
+    if rows.reject:
+        for s, i in rows.reject:
+            bad |= (src == s) & (sid == i)
+    bad_block = np.bincount(block, weights=bad, minlength=block[-1] + 1) > 0
+    # The time is checked last, once per submission, and only where nothing else was wrong; it is
+    # parsed here by the loader's own parser, and the result is handed to the loader.
+    firsts = np.flatnonzero(start & ~bad_block[block])
+    times = np.full(int(block[-1]) + 1, np.datetime64("NaT", "ns"), dtype="datetime64[ns]")
+    if len(firsts):
+        codes, uniques = pd.factorize(columns["saved_at"][firsts])
+        parsed, why = _time_reasons(list(uniques))
+        late = np.zeros(n, dtype=bool)
+        late[firsts[why[codes] != None]] = True  # noqa: E711
+        full = np.empty(n, dtype=object)
+        full[firsts] = why[codes]
+        report(late, "saved_at", full, "write it like 2026-11-26T18:30:00+00:00")
+        bad_block[block[late]] = True
+        times[block[firsts]] = parsed.tz_localize(None).as_unit("ns").to_numpy()[codes]
+    keep = ~bad_block[block]
+    good = frame[keep].reset_index(drop=True)
+    good[_TIME_COL] = pd.DatetimeIndex(times[block[keep]]).tz_localize("UTC")
+    return good
+
+
+def _drop_repeats(good, sources, problems: list):
+    """One submission in two files: identical copies count once (the first file's); copies that differ
+    are all refused, since nobody can tell which is right, and each is named with the other's file.
+
+    ``good`` holds whole submissions that passed every other check, in file order.
+    """
+    import numpy as np
+    import pandas as pd
+
+    n = len(good)
+    src = good[_SRC].to_numpy()
+    sid = good["submission_id"].to_numpy(dtype=object)
+    start = np.ones(n, dtype=bool)
+    start[1:] = (sid[1:] != sid[:-1]) | (src[1:] != src[:-1])
+    heads = np.flatnonzero(start)
+    repeated = pd.Series(sid[heads]).duplicated(keep=False).to_numpy()
+    if not repeated.any():
+        return good
+    block = np.cumsum(start) - 1
+    bad_block = np.zeros(len(heads), dtype=bool)
+    columns = {c: good[c].to_numpy(dtype=object) for c in COLUMNS}
+    rownum = good[_ROW].to_numpy()
+    _dedupe(good, columns, heads[repeated], block, bad_block, sources, src, rownum, problems, n)
+    return good[~bad_block[block]].reset_index(drop=True)
+
+
+def _dedupe(frame, columns, heads, block, bad_block, sources, src, rownum, problems, n) -> None:
+    """Drop later identical copies of a submission; refuse every copy where the copies differ."""
+    import numpy as np
+
+    bounds = np.flatnonzero(np.r_[True, block[1:] != block[:-1]])
+    ends = np.r_[bounds[1:], n]
+    content = {}
+    for h in heads:
+        b = block[h]
+        rows = range(bounds[b], ends[b])
+        content[h] = tuple(tuple(columns[c][i] for c in COLUMNS) for i in rows)
+    by_id: dict = {}
+    for h in heads:
+        by_id.setdefault(columns["submission_id"][h], []).append(h)
+    for sid, copies in by_id.items():
+        first = copies[0]
+        if all(content[h] == content[first] for h in copies[1:]):
+            bad_block[[block[h] for h in copies[1:]]] = True  # counted once, from the first file
+            continue
+        for h in copies:
+            bad_block[block[h]] = True
+            others = ", ".join(f"{sources[src[o]]} row {rownum[o]}" for o in copies if o != h)
+            problems.append(
+                (
+                    src[h],
+                    rownum[h],
+                    1,
+                    "submission_id",
+                    f"submission {sid} is also in {others} with different answers; neither copy was loaded",
+                    "keep the right copy and move the other out of the folder",
+                )
+            )
+
+
+def time_shape_ok(v: object) -> bool:
+    """The written form :func:`parse_times` accepts before it parses: ISO 8601 with a zone, years 1900-2200."""
+    return isinstance(v, str) and bool(_TIME.fullmatch(v)) and "1900" <= v[:4] <= "2200"
+
+
+def parse_times(values):
+    """Parse save times exactly as the loader does: a UTC ``DatetimeIndex``, ``NaT`` where a value is not valid.
+
+    The validator and the loader both call this, so a time that passes validation always loads.
+
+    Examples
+    --------
+    >>> parse_times(["2026-11-26T18:30:00+00:00", "2026-W48-4T18:30:00+00:00", "2026-02-30T10:00:00Z"]).isna().tolist()
+    [False, True, True]
+    """
+    import pandas as pd
+
+    strict = [v if time_shape_ok(v) else None for v in values]
+    return pd.DatetimeIndex(pd.to_datetime(strict, utc=True, format="ISO8601", errors="coerce")).as_unit("ns")
+
+
+def parse_rating(v: str) -> int | None:
+    """A rating as the loader reads it: blank is unanswered; anything but ASCII digits is refused.
+
+    Examples
+    --------
+    >>> parse_rating("4"), parse_rating("")
+    (4, None)
+    """
+    if not v:
+        return None
+    if not _DIGITS.fullmatch(v):
+        raise ValueError(f"'{show(v[:20])}' is not a whole number written with the digits 0-9")
+    return int(v)
+
+
+def _version_problem(v: str) -> str | None:
+    if not _DIGITS.fullmatch(v):
+        return f"'{show(v[:20])}' is not a format version"
+    version = int(v)
+    if not 1 <= version <= FORMAT_VERSION:
+        return f"format version {version} is not one this Reconnect reads (1 to {FORMAT_VERSION})"
+    return None
+
+
+def _id_problem(v: str) -> str | None:
+    if SUBMISSION_ID.fullmatch(v):
+        return None
+    return f"'{show(v[:30])}' is not a Reconnect submission id (8 to 64 letters and digits)"
+
+
+def _bank_version_problem(v: str) -> str | None:
+    if VERSION.fullmatch(v):
+        return None
+    return f"'{show(v[:30])}' is not an item-bank version (letters, digits, dots, dashes; at most 32)"
+
+
+def _language_problem(v: str) -> str | None:
+    if not LANGUAGE.fullmatch(v):
+        return f"'{show(v[:20])}' is not a language code"
+    return None
+
+
+def _participant_problem(v: str) -> str | None:
+    return None if not v or is_participant_code(v) else f"'{show(v[:20])}' is not a participant code"
+
+
+def _label_problem(v: str, what: str) -> str | None:
+    try:
+        normalise_label(v, what=what)
+    except ValueError:
+        return f"the {what} has characters that are not allowed"
+    return None
+
+
+def _item_problem(area: str, item: str, known_areas, items, bank) -> str | None:
+    if (area, item) in items:
+        return None
+    if area and area not in known_areas:
+        return f"unknown area '{show(area[:30])}'"
+    return f"'{show(item[:30])}' is not a statement of area {area} in item bank {bank.version}"
+
+
+def _version_item_problem(version: str, area: str, item: str, items, bank: ItemBank, asked: dict) -> str | None:
+    """Why item-bank ``version`` never asked statement ``item`` of ``area`` (``None``: it did, or another check speaks)."""
+    if (area, item) not in items or version not in bank.known_versions:
+        return None  # an unknown statement or version is reported by its own check
+    if version not in asked:
+        asked[version] = bank.statements_of(version)
+    if item in asked[version].get(area, ()):
+        return None
+    known = items[(area, item)]
+    if known.retired_after:
+        after = f"; {known.replaced_by} took its place" if known.replaced_by else ""
+        return f"statement {item} was last asked in item bank {known.retired_after}, so a {version} submission cannot hold it{after}"
+    return f"statement {item} was first asked after item bank {version}, so a {version} submission cannot hold it"
+
+
+def _rating_problem(v: str, bank: ItemBank) -> str | None:
+    try:
+        rating = parse_rating(v)
+    except ValueError as exc:
+        return str(exc)
+    if rating is not None and not bank.scale_min <= rating <= bank.scale_max:
+        return f"{rating} is outside the scale {bank.scale_min}-{bank.scale_max}"
+    return None
+
+
+def _time_reasons(values) -> tuple:
+    """(parsed times, a reason or None per value) for distinct save times."""
+    import numpy as np
+
+    times = parse_times(values)
+    bad = np.asarray(times.isna())
+    reasons = np.array(
+        [f"'{show(v[:40])}' is not a time like 2026-11-26T18:30:00+00:00" if b else None for v, b in zip(values, bad)],
+        dtype=object,
+    )
+    return times, reasons
+
+
+#: Per column, the check of one value (the same functions serve a Save, a store, validate and collect).
+VALUE_CHECKS = {
+    "format_version": lambda v, bank: _version_problem(v),
+    "submission_id": lambda v, bank: _id_problem(v),
+    "participant": lambda v, bank: _participant_problem(v),
+    "workshop": lambda v, bank: _label_problem(v, "workshop code"),
+    "couple": lambda v, bank: _label_problem(v, "couple code"),
+    "session": lambda v, bank: _label_problem(v, "session label"),
+    "rating": lambda v, bank: _rating_problem(v, bank),
+    "bank_version": lambda v, bank: _bank_version_problem(v),
+    "language": lambda v, bank: _language_problem(v),
+}
+
+
+def validate_bytes(data: bytes, label: str, bank: ItemBank | None = None, *, max_bytes: int = MAX_FILE_BYTES):
+    """Validate the bytes of one file (one or more submissions) in memory: (good rows frame, problems).
+
+    The rows frame has the :data:`COLUMNS` as text plus ``_row``; submissions with a problem are left
+    out, every other submission is kept. Nothing is written anywhere.
+    """
+    bank = bank or load_item_bank()
+    into = Rows()
+    parse_bytes(data, label, into, max_bytes=max_bytes)
+    return check_rows(into, bank)
+
+
+def check_submission(sub: Submission, bank: ItemBank) -> None:
+    """Raise :class:`SubmissionError` if ``sub`` cannot be saved as it is."""
+    problems = []
+
+    def bad(location, reason, fix):
+        problems.append(Problem("(unsaved answers)", location, reason, fix))
+
+    if not is_participant_code(sub.participant):
+        bad("participant", f"'{sub.participant}' is not a participant code", "create or resume a code in 00 Start here")
+    for what, value in (("session label", sub.session), ("workshop code", sub.workshop), ("couple code", sub.couple)):
+        try:
+            normalise_label(value, what=what, required=what == "session label")
+        except ValueError as exc:
+            bad(what, str(exc), "change it in 00 Start here")
+    try:
+        area = bank.area(sub.area)
+    except ValueError:
+        bad("area", f"unknown area '{sub.area}'", "use one of the five areas")
+    else:
+        version = sub.bank_version if sub.bank_version in bank.known_versions else bank.version
+        known = bank.statements_of(version)[area.id]
+        for item, rating in sub.ratings.items():
+            if item not in known:
+                bad(
+                    f"statement {item}",
+                    f"not a statement of {area.id} in item bank {version}",
+                    "use the statements of the item bank version the answers name",
+                )
+            elif rating is not None and (
+                isinstance(rating, bool)
+                or not isinstance(rating, int)
+                or not bank.scale_min <= rating <= bank.scale_max
+            ):
+                bad(
+                    f"statement {item}",
+                    f"rating {rating!r} is not a whole number from {bank.scale_min} to {bank.scale_max}",
+                    "choose one of the five answers",
+                )
+    # The same per-value checks that every file meets when it is read back.
+    for column, value in (
+        ("submission_id", sub.submission_id),
+        ("bank_version", sub.bank_version),
+        ("language", sub.language),
+    ):
+        reason = VALUE_CHECKS[column](value, bank)
+        if reason:
+            bad(column, reason, "save again; if it happens again, check the item bank's version")
+    # The stamp comes from a real datetime, so its date exists; the shape is what the loader checks first.
+    if not time_shape_ok(sub.stamp):
+        bad("saved_at", f"the time {sub.stamp} cannot be stored", "check the computer's clock, then save again")
+    if problems:
+        raise SubmissionError("These answers cannot be saved yet; nothing was saved.", problems)
