@@ -42,7 +42,7 @@ def two_people(tmp_path, bank):
     for who in (A, B):
         for area in ("self_esteem", "distrust"):
             save_submission(home, make_submission(bank, participant=who, area=area), bank=bank)
-        for name in ("journal", "drafts", "participants"):
+        for name in ("journal", "drafts", "participants", "guesses"):  # guesses: issue 26
             (home / name / who).mkdir(parents=True, exist_ok=True)
             (home / name / who / "note.json").write_text(f'{{"who": "{who}"}}')
     subs = home / "submissions"

@@ -415,9 +415,7 @@ def _every_answer(area_id: str, version: str):
     index = BANK.item_index()
     need = -(-3 * len(items) // 4)  # the 75% rule
     for answers in itertools.product((None, 1, 2, 3, 4, 5), repeat=len(items)):
-        keyed = [
-            None if a is None else (6 - a if index[(area.id, i)].reverse else a) for i, a in zip(items, answers)
-        ]
+        keyed = [None if a is None else (6 - a if index[(area.id, i)].reverse else a) for i, a in zip(items, answers)]
         given = [k for k in keyed if k is not None]
         if len(given) >= need:
             yield dict(zip(items, answers)), to_100(sum(given) / len(given))
@@ -502,3 +500,105 @@ def test_the_couple_view_shows_private_areas_to_the_step_and_compares_no_stateme
         )
     view = ProfileSource(tmp_path, bank=BANK).couple(ME)
     assert (view.table["score_b"] == 100.0).all() and view.sensitive_included
+
+
+# -- issue 26: guesses about a partner reach no published or collected output --------------------
+def _room_with_couples(home, *, guesses: bool) -> list[str]:
+    """Six participants in three couples of workshop TUE, every area answered; with ``guesses``, every
+    person also guessed every guessable statement of their partner, and every couple opted in."""
+    from reconnect.records import guesses as gs
+    from reconnect.records import participant as pt
+    from reconnect.records.store import Submission, save_submission
+
+    people = ["KM7-4TX", "ACD-EFG", "HJK-MNP", "QRT-UVW", "XY3-469", "CDE-FGH"]
+    for n, who in enumerate(people):
+        couple = f"C{n // 2}"
+        pt.save_settings(
+            home,
+            pt.Settings(
+                code=who,
+                couple=couple,
+                workshop="TUE",
+                share_with_partner=True,
+                share_sensitive=True,
+                share_guesses=guesses,
+            ),
+            make_current=False,
+        )
+        for m, area in enumerate(BANK.areas):
+            ratings = {i.id: 1 + (n + m + j) % 5 for j, i in enumerate(area.items)}
+            save_submission(
+                home,
+                Submission(
+                    participant=who,
+                    area=area.id,
+                    ratings=ratings,
+                    session="before",
+                    couple=couple,
+                    workshop="TUE",
+                    saved_at=START + timedelta(minutes=10 * n + m),
+                ),
+                bank=BANK,
+            )
+            if guesses:
+                gs.save_guesses(
+                    home,
+                    participant=who,
+                    couple=couple,
+                    session="before",
+                    area=area.id,
+                    guesses={i: 1 + (n * 3 + j) % 5 for j, i in enumerate(gs.eligible_items(BANK, area.id))},
+                    bank=BANK,
+                )
+    return people
+
+
+def test_no_guess_reaches_any_published_or_collected_output(tmp_path):
+    """The same room with and without guesses: every group number, the CSV, the handout, each person's
+    export and the facilitator's collected store are the same, and no collected or exported byte names a
+    guess. (06's own PDF is checked in tests/test_guesses.py.)"""
+    import zipfile
+
+    from pypdf import PdfReader
+
+    from reconnect.output.group_report import write_handout
+    from reconnect.records.collect import collect, export_answers
+    from reconnect.records.store import load_store
+
+    outputs = {}
+    for guesses in (False, True):
+        home = tmp_path / f"home-{guesses}"
+        people = _room_with_couples(home, guesses=guesses)
+        if guesses:
+            assert len(list((home / "guesses").rglob("guess-*.json"))) == 6 * 5
+        store = tmp_path / f"store-{guesses}"
+        result = collect([home], store)
+        assert result.ok and result.rejected == []  # guesses/ in a data folder is skipped, never read
+        exports = [export_answers(home, who, bank=BANK) for who in people]
+        frame = load_store(store, bank=BANK).frame
+        kw = {"workshop": "TUE", "session": "before", "min_group": 5}
+        pdf = tmp_path / f"handout-{guesses}.pdf"
+        write_handout(frame, BANK, workshop="TUE", session="before", out=pdf, min_group=5)
+        written = [p for p in store.rglob("*") if p.is_file()] + exports + [pdf]
+        for path in written:
+            data = path.read_bytes()
+            assert b"guess" not in data.lower(), path
+            if path.suffix == ".zip":
+                with zipfile.ZipFile(path) as zf:
+                    assert all("guess" not in n.lower() and b"guess" not in zf.read(n).lower() for n in zf.namelist())
+        cols = [c for c in frame.columns if c not in ("_src", "submission_id", "path", "source")]
+        outputs[guesses] = {
+            "frame": frame[cols].sort_values(["participant", "area", "item"]).reset_index(drop=True),
+            "summary": g.summary(frame, BANK, **kw),
+            "csv": g.to_csv_text(g.summary(frame, BANK, **kw).reset_index()),
+            "participation": g.participation(frame, BANK, **kw),
+            "couples": g.couple_agreement(frame, BANK, **kw),
+            "handout": "\n".join(p.extract_text() or "" for p in PdfReader(str(pdf)).pages),
+            "exports": sorted(len(zipfile.ZipFile(p).namelist()) for p in exports),
+        }
+    plain, with_guesses = outputs[False], outputs[True]
+    for key in plain:
+        if isinstance(plain[key], pd.DataFrame):
+            pd.testing.assert_frame_equal(plain[key], with_guesses[key], check_like=True)
+        else:
+            assert plain[key] == with_guesses[key], key

@@ -162,12 +162,26 @@ def rating_form(area: str):
     return Gate(f"form:{area}", lambda _g: _form_for(area).widget, what=N_("The statements to rate")).widget
 
 
+#: The guess offers on this page (ui/guess.py), so a new safety check (its cell ran again) reaches them.
+_offers: list = []
+
+
+def _result_and_offer(area: str):
+    """The area's result, then the optional guesses about the partner (shown only after a Save)."""
+    import ipywidgets as w
+
+    from .ui.guess import GuessOffer
+
+    form = _form_for(area)
+    offer = GuessOffer(form, page=_page)
+    _offers[:] = [o for o in _offers if not o.gone] + [offer]
+    return w.VBox([AreaResult(form, page=_page).widget, offer.widget])
+
+
 @_friendly
 def area_result(area: str):
-    """ "Your result for this area", updated whenever the form above saves."""
-    return Gate(
-        f"result:{area}", lambda _g: AreaResult(_form_for(area), page=_page).widget, what=N_("Your result")
-    ).widget
+    """ "Your result for this area", updated whenever the form above saves, and the optional guesses."""
+    return Gate(f"result:{area}", lambda _g: _result_and_offer(area), what=N_("Your result")).widget
 
 
 @_friendly
@@ -195,6 +209,10 @@ def safety_check():
     _page = PageSafety()  # running the page again starts unanswered, and the views after it follow the new check
     for form in _forms.values():
         form.use_page(_page)  # the fear rule still counts: a fear statement answered 4 or 5 on this page
+    for offer in [o for o in _offers if not o.gone]:
+        offer.use_page(_page)  # the guesses follow the new check
+    if _profile is not None:
+        _profile.reading.use_page(_page)
     return PrivateSafetyCheck(page=_page).widget
 
 
@@ -296,8 +314,10 @@ def change_view():
 
 @_friendly
 def couple_view():
-    """06: the consent switch and, when both partners share, the couple view."""
-    return _profile_view().couple_widget
+    """06: the consent switch and, when both partners share, the couple view (and how well we read each other)."""
+    view = _profile_view()
+    view.reading.use_page(_page)  # "Yes" on this page's private check hides the guesses
+    return view.couple_widget
 
 
 @_friendly

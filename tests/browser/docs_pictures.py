@@ -167,11 +167,98 @@ def profile_show(page, servers, path: Path, *, mode: str) -> None:
     page.screenshot(path=str(path))
 
 
+def _couple_with_guesses(home: Path) -> str:
+    """A partner who answered 02, guessed and opted in (made-up), and a new person with the same couple code."""
+    from reconnect.bank.content import load_item_bank
+    from reconnect.records import guesses as gs
+    from reconnect.records import participant as pt
+    from reconnect.records.store import Submission, save_submission
+
+    bank = load_item_bank()
+    couple = "PICTURE-" + pt.new_participant_code().replace("-", "")
+    partner = pt.save_settings(
+        home,
+        pt.Settings(
+            code=pt.new_participant_code(),
+            couple=couple,
+            share_with_partner=True,
+            share_sensitive=True,
+            share_guesses=True,
+        ),
+        make_current=False,
+    ).code
+    theirs = {"dt1": 3, "dt7": 4, "dt8": 5, "dt4": 3, "dt9": 4, "dt10": 2}
+    save_submission(
+        home,
+        Submission(participant=partner, area="distrust", ratings=theirs, couple=couple, session="before"),
+        bank=bank,
+    )
+    gs.save_guesses(
+        home,
+        participant=partner,
+        couple=couple,
+        session="before",
+        area="distrust",
+        guesses={"dt8": 1, "dt4": 2},
+        bank=bank,
+    )
+    return bh.new_participant(home, couple=couple, share_with_partner=True, share_sensitive=True)
+
+
+def _guess_02(page, voila) -> None:
+    from playwright.sync_api import expect
+
+    bh.open_voila(page, voila, "02_distrust.ipynb")
+    groups = page.locator(".rc-choice-group")
+    expect(groups).to_have_count(6)
+    for n, value in enumerate([4, 4, 4, 2, 4, 1]):
+        groups.nth(n).locator(".rc-option").nth(value - 1).click()
+    bh.settled(page)
+    page.locator("button.jupyter-button", has_text="Save my answers").click()
+    expect(page.locator(".rc-ok", has_text="Saved at")).to_be_visible()
+    page.get_by_role("button", name="Guess my partner's answers").click()
+    guesses = page.locator(".rc-guess .rc-choice-group")
+    expect(guesses).to_have_count(2)
+    guesses.nth(0).locator(".rc-option").nth(0).click()
+    guesses.nth(1).locator(".rc-option").nth(5).click()  # I don't know
+    bh.settled(page)
+
+
+def guess_offer(page, servers, path: Path) -> None:
+    """02 in app mode after Save: the optional guesses about the partner, one guess and "I don't know"."""
+    voila = servers["voila"]
+    _couple_with_guesses(voila.home)
+    _guess_02(page, voila)
+    page.locator(".rc-guess-title").evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.mouse.move(0, 0)
+    page.screenshot(path=str(path))
+
+
+def reading_each_other(page, servers, path: Path) -> None:
+    """06 in app mode: "How well we read each other" after both partners ticked its box (made-up couple)."""
+    from playwright.sync_api import expect
+
+    voila = servers["voila"]
+    _couple_with_guesses(voila.home)
+    _guess_02(page, voila)
+    page.get_by_role("button", name="Save my guesses").click()
+    expect(page.locator(".rc-ok", has_text="Your guesses are saved")).to_be_visible()
+    bh.open_voila(page, voila, "06_my_profile.ipynb")
+    page.get_by_role("checkbox", name=re.compile("Show how well we read each other")).check()
+    expect(page.locator(".rc-gap")).to_have_count(2)
+    page.wait_for_timeout(300)
+    page.locator(".rc-guess-what").evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.mouse.move(0, 0)
+    page.screenshot(path=str(path))
+
+
 README = {
     "start-here.png": start_here,
     "area-saved.png": area_saved,
     "facilitator-bands.png": facilitator_bands,
     "private-check.png": private_check,
+    "guesses-02.png": guess_offer,
+    "reading-each-other.png": reading_each_other,
 }
 CHANGED = {
     "06-show-demo-app-1280x720.png": lambda p, s, f: profile_show(p, s, f, mode="app"),

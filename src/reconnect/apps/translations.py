@@ -1,7 +1,7 @@
 """Translated item banks: does a language's bank hold exactly what the English bank holds?
 
 A translation (``data/item_bank.<lang>.yaml``) changes words only. Its area ids, statement ids
-(current and retired), flags (``reverse``, ``sensitive``, ``together``), version, band cut points and
+(current and retired), flags (``reverse``, ``sensitive``, ``fear``, ``guess``, ``together``), version, band cut points and
 the number of prompts, exercises, "What can help" points and help lines must be those of the English
 bank, because saved answers store ids, not words: an answer given in Spanish and one given in
 English to the same id are added up as answers to the same statement (docs/architecture.md).
@@ -79,6 +79,7 @@ def entries(bank: ItemBank) -> dict[str, Entry]:
                 same(f"{k}.reverse", item.reverse)
                 same(f"{k}.sensitive", item.sensitive)
                 same(f"{k}.fear", item.fear)
+                same(f"{k}.guess", item.guess)
                 if group == "retired":
                     same(f"{k}.retired_after", item.retired_after)
                     same(f"{k}.replaced_by", item.replaced_by)

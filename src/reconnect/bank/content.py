@@ -42,6 +42,21 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2
 FEAR_FROM = 4
 
 
+def fear_answered(ratings, items) -> bool:
+    """The fear rule, in one place: a ``fear: true`` statement among ``items`` answered :data:`FEAR_FROM` or more.
+
+    ``ratings`` maps statement ids to answers (``None`` = open). Used by the rating form (the quiet
+    help on screen) and by the partner's-view guesses (never offered, nothing shown, while it holds).
+
+    >>> bank = load_item_bank()
+    >>> items = bank.area("distrust").items
+    >>> fear_answered({"dt10": 4}, items), fear_answered({"dt10": 3, "dt1": 5}, items)
+    (True, False)
+    """
+    fear_ids = {item.id for item in items if item.fear}
+    return any(isinstance(v, int) and v >= FEAR_FROM for k, v in ratings.items() if k in fear_ids)
+
+
 @dataclass(frozen=True)
 class Item:
     id: str
@@ -54,6 +69,9 @@ class Item:
     #: sensitive). An answer of :data:`FEAR_FROM` or more brings the same quiet help as "Yes" on the
     #: private safety check, on the person's own screen only (docs/item-bank.md, "The fear rule").
     fear: bool = False
+    #: A partner may guess how this was answered (``guess: true``; the couple's "How well we read each
+    #: other", docs/item-bank.md). Never together with ``sensitive`` or ``fear`` (the loader refuses it).
+    guess: bool = False
     #: For a statement no longer asked: the last item-bank version that asked it ("" while current).
     #: Answers saved with it keep loading and scoring; see ``retired:`` in docs/item-bank.md.
     retired_after: str = ""
@@ -735,7 +753,20 @@ def _parse_item(
             problem(label, "a statement about fear or control must also be sensitive", "add sensitive: true")
         )
         ok = False
-    return Item(item_id, text.strip(), reverse, sensitive, fear) if ok else None
+    guess = item.get("guess", False)
+    if not isinstance(guess, bool):
+        problems.extend(problem(label, f"guess is {guess!r}", "write guess: true or leave it out"))
+        ok = False
+    elif guess and (sensitive is True or fear is True):
+        problems.extend(
+            problem(
+                label,
+                "a statement marked sensitive or fear may never be guessed by a partner",
+                "remove guess: true from this statement",
+            )
+        )
+        ok = False
+    return Item(item_id, text.strip(), reverse, sensitive, fear, guess) if ok else None
 
 
 def _parse_conversations(raw, problem, problems) -> tuple[Conversation, ...]:

@@ -33,6 +33,7 @@ from ..core.csvfile import csv_lines, csv_text
 from ..core.errors import Problem, StoreError, show
 from ..core.files import TEMP_PREFIX, ensure_folder, random_id, read_bytes_bounded
 from .batchcache import CACHE_FOLDER
+from .guesses import guess_problem
 from .rows import Rows
 from .store import (
     BATCH_PREFIX,
@@ -162,6 +163,10 @@ def _collect(sources, store, target, bank, workshop, progress, progress_from) ->
             result.rejected.append(cand.problem)
             continue
         name = PurePosixPath(cand.label.replace("\\", "/")).name
+        carries = guess_problem(name, cand.data)  # a CSV with a guess column: never collected
+        if carries:
+            result.rejected.append(Problem(cand.label, "", *carries))
+            continue
         limit = max_bytes_for(name) if "!" not in cand.label else MAX_FILE_BYTES
         parse_bytes(cand.data or b"", cand.label, rows, max_bytes=limit)
     if stream is not None and rows.sources:
@@ -327,6 +332,9 @@ def _candidates(source: Path, store: Path) -> list[_Candidate]:
 def _file_candidate(path: Path, label: str) -> _Candidate:
     name = path.name.lower()
     limit = max_bytes_for(path.name)
+    carries = guess_problem(path.name)
+    if carries:
+        return _reject(label, *carries)
     if name in _JUNK_NAMES or path.suffix.lower() != ".csv":
         return _reject(label, _not_a_submission(path.name), "leave it out; only submission .csv files are collected")
     try:
@@ -365,7 +373,9 @@ def _folder_candidates(folder: Path, store: Path) -> list[_Candidate]:
         dirs[:] = sorted(
             d
             for d in dirs
-            if not (here / d).is_symlink() and d not in ("journal", "participants", "drafts", "logs", CACHE_FOLDER)
+            if not (here / d).is_symlink()
+            and d not in ("journal", "participants", "drafts", "logs", CACHE_FOLDER)
+            and d.lower() != "guesses"  # a data folder's guesses about a partner: never read (issue 26)
         )
         for name in sorted(files):
             path = here / name
@@ -407,6 +417,10 @@ def _zip_candidates(archive: Path) -> list[_Candidate]:
                 out.append(_reject(where, *problem))
                 continue
             name = PurePosixPath(m.filename).name
+            carries = guess_problem(m.filename)
+            if carries:
+                out.append(_reject(where, *carries))
+                continue
             if {"journal", "participants", "drafts", "logs"} & set(PurePosixPath(m.filename).parts[:-1]):
                 continue  # a participant's private notes or settings: never collected, not even looked at
             if name.startswith(TEMP_PREFIX) or name.lower() in ("current.json",) or name.startswith("README"):

@@ -71,6 +71,9 @@ class Settings:
     session: str = DEFAULT_SESSION
     share_with_partner: bool = False
     share_sensitive: bool = False  # also compare the statements marked sensitive (needs both partners)
+    #: Show "How well we read each other" (guesses about each other, 06): needs both partners, and
+    #: ``share_with_partner`` too. Off unless switched on; switching it off hides the view for both.
+    share_guesses: bool = False
     #: The language chosen in 00 ("en", "es"); "" means not chosen: the page's or installation's language.
     language: str = ""
 
@@ -85,6 +88,7 @@ class Settings:
             session=normalise_label(self.session, what="session label", required=True),
             share_with_partner=bool(self.share_with_partner),
             share_sensitive=bool(self.share_sensitive),
+            share_guesses=bool(self.share_guesses),
             language=checked_language(self.language),
         )
 

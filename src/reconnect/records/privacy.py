@@ -22,7 +22,7 @@ from .codes import normalise_participant_code
 from .store import submissions_folder
 
 # Folders that hold one participant's files only, named by the participant code.
-PERSONAL_FOLDERS = ("journal", "drafts", "participants")
+PERSONAL_FOLDERS = ("journal", "drafts", "participants", "guesses")
 
 
 @dataclass
@@ -55,6 +55,7 @@ class Stored:
             ),
             _("Private journal notes: {n}").format(n=len(self.personal.get("journal", []))),
             _("Answers chosen but not saved (drafts): {n}").format(n=len(self.personal.get("drafts", []))),
+            _("Guesses about how your partner answered: {n} file(s)").format(n=len(self.personal.get("guesses", []))),
             _("Settings (code, optional name, workshop, couple code, session, sharing): {n} file(s)").format(
                 n=len(self.personal.get("participants", []))
             ),

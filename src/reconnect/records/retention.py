@@ -56,10 +56,11 @@ class ForgetPlan:
     rewrite: list[_Split] = field(default_factory=list)  # batch files also holding other workshops
     skipped: list[Problem] = field(default_factory=list)  # files that could not be read: left as they are
     submissions: int = 0
+    guesses: list[Path] = field(default_factory=list)  # guess files of the workshop's participants (issue 26)
 
     @property
     def empty(self) -> bool:
-        return not self.remove and not self.rewrite
+        return not self.remove and not self.rewrite and not self.guesses
 
     def lines(self) -> list[str]:
         out = [
@@ -74,6 +75,8 @@ class ForgetPlan:
                 f"{len(self.rewrite)} batch file(s) also hold other workshops: their {kept} row(s) of other "
                 "workshops would be copied into new files first, then the old files deleted."
             )
+        if self.guesses:
+            out.append(f"{len(self.guesses)} file(s) of guesses about a partner would be deleted.")
         for problem in self.skipped:
             out.append(f"left as it is (could not be read): {problem}")
         return out
@@ -112,6 +115,9 @@ def plan_forget(store: str | Path, workshop: str) -> ForgetPlan:
     workshop = normalise_label(workshop, what="workshop code", required=True)
     store = Path(store)
     plan = ForgetPlan(store, workshop)
+    from .guesses import files_of_workshop
+
+    plan.guesses = files_of_workshop(store, lambda value: same_workshop(value, workshop))
     folder = submissions_folder(store)
     if not folder.is_dir():
         return plan
@@ -180,6 +186,17 @@ def _forget(store, workshop: str, bank: ItemBank) -> ForgetResult:
             continue
         result.removed.append(path)
         result.submissions += ours.ours
+    for path in plan.guesses:  # guesses about a partner of the workshop's participants (issue 26)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            result.problems.append(
+                Problem(str(path), "", f"it could not be deleted ({exc.strerror or exc})", "check it")
+            )
+            continue
+        result.removed.append(path)
     if result.removed or result.rewritten:
         batchcache.clear(store)  # the checked copies hold the workshop's answers too; the next load rebuilds them
     return result

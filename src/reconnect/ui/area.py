@@ -6,7 +6,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from ..bank.content import FEAR_FROM, ItemBank, load_item_bank
+from ..bank.content import ItemBank, fear_answered, load_item_bank
 from ..bank.i18n import N_, _, ngettext, number
 from ..core.errors import ReconnectError
 from ..core.paths import data_home
@@ -141,7 +141,7 @@ class RatingForm:
 
         Read from the answers on screen (saved or not), so the help comes as soon as the answer is chosen.
         """
-        return any((self.questions[i].value or 0) >= FEAR_FROM for i in self._fear_ids)
+        return fear_answered(self.ratings, self.area.items)
 
     def use_page(self, page: PageSafety) -> None:
         """Follow another page state (the page's check ran again); the fear rule tells it at once."""

@@ -179,6 +179,10 @@ class ProfileView:
         self.couple_text = w.HTML()
         self.couple_chart = w.Output()
         self.couple_details = w.HTML()
+        from .guess import ReadingEachOther
+
+        #: "How well we read each other" (guesses, ui/guess.py): its own consent, text only, never in the PDF.
+        self.reading = ReadingEachOther(self)
         self.report_button = w.Button(
             description=_("Make my printable report (PDF)"), icon="file", layout=w.Layout(width="auto")
         )
@@ -198,6 +202,7 @@ class ProfileView:
                 self.couple_text,
                 self.couple_chart,
                 self.couple_details,
+                self.reading.widget,
                 w.HTML(partner_safety_html(self.bank)),
             ]
         )
@@ -324,6 +329,7 @@ class ProfileView:
         self._draw_profile(source)
         self._draw_change()
         self._draw_couple(source)
+        self.reading.refresh()
         self.report_button.disabled = False
 
     def _blank(self, message: str, *, problem: bool = True) -> None:
@@ -341,6 +347,7 @@ class ProfileView:
             self._busy = False
         self.share.disabled = True
         self.share_sensitive.disabled = True
+        self.reading.refresh()  # nothing of anyone's guesses while no profile is shown
         self.report_button.disabled = True
 
     def _show(self, out: w.Output, key: str, draw, text: str) -> None:
