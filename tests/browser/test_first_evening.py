@@ -99,7 +99,9 @@ def test_presentation_mode_reaches_the_back_row(page, request, mode, shot):
     shot(page, f"07-presenting-chart-{mode}")
     summary = {
         "before": min(t["size"] for t in before),
+        "before_under_22": f"{sum(t['size'] < 22 for t in before)} of {len(before)}",
         "after": min(t["size"] for t in texts),
+        "after_under_22": f"{len(small)} of {len(texts)}",
         "chart_px": min(c["smallest"] for c in charts),
     }
     print(f"{mode} 1280x720 presentation: smallest text {summary}")
