@@ -99,7 +99,9 @@ def test_presentation_mode_reaches_the_back_row(page, request, mode, shot):
     shot(page, f"07-presenting-chart-{mode}")
     summary = {
         "before": min(t["size"] for t in before),
+        "before_under_22": f"{sum(t['size'] < 22 for t in before)} of {len(before)}",
         "after": min(t["size"] for t in texts),
+        "after_under_22": f"{len(small)} of {len(texts)}",
         "chart_px": min(c["smallest"] for c in charts),
     }
     print(f"{mode} 1280x720 presentation: smallest text {summary}")
@@ -146,7 +148,7 @@ def test_a_clean_journey_leaves_a_clean_app_log(page, voila):
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_focus_goes_to_what_comes_next(page, request, mode):
+def test_focus_goes_to_what_comes_next(page, request, mode, shot):
     server = _server(request, mode)
     page.set_viewport_size(LAPTOP)
     pt.forget(server.home)
@@ -159,6 +161,11 @@ def test_focus_goes_to_what_comes_next(page, request, mode):
     page.wait_for_function("document.activeElement && document.activeElement.closest('.rc-choice-group')")
     first = page.locator(".rc-choice-group").first.locator("input").first
     expect(first).to_be_focused()
+    shot(page, f"01-focus-after-sign-in-{mode}-1366x900")
+    page.set_viewport_size(PROJECTOR)
+    expect(first).to_be_focused()
+    shot(page, f"01-focus-after-sign-in-{mode}-1280x720")
+    page.set_viewport_size(LAPTOP)
     # and a sign-out puts the keyboard in the code box, for the next person
     page.locator(".rc-identity").get_by_role("button", name=re.compile("I'm done")).click()
     expect(page.locator(".rc-identity").get_by_label("My participant code")).to_be_focused()

@@ -11,8 +11,9 @@ Why a widget rather than "the first control on screen": what a click opens is dr
 pieces, and not in page order (a plain button is drawn at once, a statement's answers a moment later, once
 their script has loaded). Looking for "the first control" while the pieces arrive found the "Save" button
 below the statements on some runs and the first answer on others. So the kernel, which built the view and
-knows its order, names the one control that comes next (:func:`first_control`, by its widget's id), and the
-page waits for exactly that widget's view (up to ``wait_ms``, however busy the computer is) before it settles for a later choice.
+knows its order, names the one control that comes next (:func:`first_control`, by its widget's id), and
+the page waits for exactly that widget's view (up to ``wait_ms``, however busy the computer is) before it
+settles for a later choice.
 Once placed, the focus is held for two seconds in JupyterLab (its notebook may take the focus when a cell's
 output changes); a control the person reached by themselves meanwhile (Tab, a click) is never taken from
 them; a message (``.rc-msg``) can be a target too (it is made focusable for that).
@@ -30,6 +31,9 @@ Examples
 >>> form = w.VBox([w.HTML("Hello"), w.Button(description="Save")])
 >>> first_control(form) is form.children[1]
 True
+>>> mover.move_to(form.children[1], ".rc-who")
+>>> mover.target_id == form.children[1].model_id, mover.targets
+(True, ['.rc-who'])
 """
 
 from __future__ import annotations
