@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..bank.content import ItemBank, load_item_bank
+from ..bank.content import load_item_bank
 from ..bank.i18n import N_, _, number
+from ..bank.model import ItemBank
 from ..core.errors import InputError
 from ..records import participant as pt
 from ..records.codes import is_participant_code

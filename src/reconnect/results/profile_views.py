@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..bank.content import Conversation, ItemBank, load_item_bank
+from ..bank.content import load_item_bank
 from ..bank.i18n import N_, _, number
+from ..bank.model import Conversation, ItemBank
 from ..records import participant as pt
 from .scoring import (
     FAR_APART,

@@ -11,8 +11,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from ..bank.content import ItemBank
 from ..bank.i18n import N_, _
+from ..bank.model import ItemBank
 
 # The words below are data (frames, CSV columns, tests compare them) and stay English; people read them
 # through :func:`band_label`, in their own language. SCORE_NOTE is shown with ``_(SCORE_NOTE)``.
