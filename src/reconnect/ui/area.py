@@ -6,8 +6,9 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from ..bank.content import FEAR_FROM, ItemBank, load_item_bank
+from ..bank.content import load_item_bank
 from ..bank.i18n import N_, _, ngettext, number
+from ..bank.model import FEAR_FROM, ItemBank
 from ..core.errors import ReconnectError
 from ..core.paths import data_home
 from ..records import participant as pt
