@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from helpers import broken_bank_file, make_submission
-from reconnect.bank.content import ItemBank, load_item_bank
+from reconnect.bank.content import load_item_bank
+from reconnect.bank.model import ItemBank
 from reconnect.records.store import save_submission
 
 

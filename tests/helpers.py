@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from reconnect.bank.content import ItemBank
+from reconnect.bank.model import ItemBank
 from reconnect.records.store import Submission
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,7 +9,8 @@ import pytest
 import yaml
 
 from helpers import BANK_FILE, raw_bank
-from reconnect.bank.content import AREA_IDS, load_item_bank, validate_item_bank
+from reconnect.bank.content import load_item_bank, validate_item_bank
+from reconnect.bank.model import AREA_IDS
 from reconnect.core.errors import ItemBankError, ReconnectError
 
 # An independent list (not the package's regex), so a gap in the package's list shows up here.

@@ -12,7 +12,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from reconnect.bank.content import AREA_IDS, load_item_bank
+from reconnect.bank.content import load_item_bank
+from reconnect.bank.model import AREA_IDS
 
 ROOT = Path(__file__).resolve().parents[1]
 ES = load_item_bank(ROOT / "data" / "item_bank.es.yaml")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from reconnect.apps.navigation import build, title_of
-from reconnect.bank.content import AREA_IDS
+from reconnect.bank.model import AREA_IDS
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

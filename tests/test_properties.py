@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from reconnect.bank.content import AREA_IDS, load_item_bank
+from reconnect.bank.content import load_item_bank
+from reconnect.bank.model import AREA_IDS
 from reconnect.core.errors import InputError
 from reconnect.records.codes import CODE_ALPHABET, is_participant_code, normalise_label, normalise_participant_code
 from reconnect.records.store import Submission, read_submission_file, to_frame

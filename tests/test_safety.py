@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from helpers import CODE
-from reconnect.bank.content import AREA_IDS
+from reconnect.bank.model import AREA_IDS
 from reconnect.records import participant as pt
 from reconnect.results.profile import ProfileSource
 from reconnect.ui.area import AreaResult, RatingForm

@@ -10,7 +10,8 @@ import random
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from ..bank.content import ItemBank, load_item_bank
+from ..bank.content import load_item_bank
+from ..bank.model import ItemBank
 from ..core.errors import StoreError
 from ..core.files import ensure_folder, write_new
 from ..records.codes import CODE_ALPHABET

@@ -19,8 +19,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..bank.content import ItemBank, bank_name, load_item_bank, validate_item_bank
+from ..bank.content import bank_name, load_item_bank, validate_item_bank
 from ..bank.i18n import normalise_language
+from ..bank.model import ItemBank
 from ..core.errors import Problem, ReconnectError
 from ..core.paths import ITEM_BANK_NAME, english_bank_path
 

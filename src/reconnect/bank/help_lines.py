@@ -6,8 +6,8 @@ domestic-violence line is the first help line of the item bank that names it, in
 
 from __future__ import annotations
 
-from .content import ItemBank
 from .i18n import N_
+from .model import ItemBank
 
 # The short safety line of every view and page about the two of you (with the bank's DV line).
 AFRAID_LINE = N_(

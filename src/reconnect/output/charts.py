@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..bank.content import ItemBank
 from ..bank.i18n import N_, _, number
+from ..bank.model import ItemBank
 from ..records.participant import session_label
 from ..results.chart_text import _ordered, score_of
 from ..results.scoring import NOT_RATED, SCORE_NOTE, band_label, band_ranges

@@ -13,8 +13,8 @@ import textwrap
 
 import pandas as pd
 
-from ..bank.content import ItemBank
 from ..bank.i18n import N_, _, number, percent
+from ..bank.model import ItemBank
 from ..records.participant import session_label
 from ..results.scoring import SCORE_NOTE, band_label, shown_change
 

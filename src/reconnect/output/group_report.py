@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..bank.content import ItemBank
 from ..bank.i18n import _, date
+from ..bank.model import ItemBank
 from ..core.errors import InputError
 from ..core.files import write_new
 from ..records.participant import session_label

@@ -18,9 +18,10 @@ import textwrap
 from datetime import datetime
 from pathlib import Path
 
-from ..bank.content import ItemBank, load_item_bank
+from ..bank.content import load_item_bank
 from ..bank.help_lines import AFRAID_LINE, dv_line, is_dv_line
 from ..bank.i18n import _, date
+from ..bank.model import ItemBank
 from ..core.errors import StoreError
 from ..core.files import ensure_folder, random_id, replace_file, write_new
 from ..records.participant import mask_code, session_label

@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from ..bank.content import ItemBank, load_item_bank
+from ..bank.content import load_item_bank
+from ..bank.model import ItemBank
 from ..core.errors import ReconnectError
 from ..core.files import sweep_leftovers
 from .collect import drop_copy

@@ -46,7 +46,7 @@ import shutil
 import stat
 from pathlib import Path
 
-from ..bank.content import ItemBank
+from ..bank.model import ItemBank
 from ..core.errors import ReconnectError
 from ..core.files import TEMP_PREFIX, ensure_folder, read_bytes_bounded, sweep_leftovers, write_new
 from .submission import BATCH_PREFIX, COLUMNS

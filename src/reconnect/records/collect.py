@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
-from ..bank.content import ItemBank, load_item_bank
+from ..bank.content import load_item_bank
 from ..bank.i18n import _
+from ..bank.model import ItemBank
 from ..core.csvfile import csv_lines, csv_text
 from ..core.errors import Problem, StoreError, show
 from ..core.files import TEMP_PREFIX, ensure_folder, random_id, read_bytes_bounded

@@ -23,7 +23,8 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..bank.content import ItemBank, load_item_bank
+from ..bank.content import load_item_bank
+from ..bank.model import ItemBank
 from ..core.csvfile import csv_text
 from ..core.errors import InputError, Problem, StoreError
 from ..core.files import csv_files_below, write_new

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ..bank.content import ItemBank, load_item_bank
+from ..bank.content import load_item_bank
 from ..bank.i18n import _
+from ..bank.model import ItemBank
 from ..core.errors import Problem, StoreError
 from ..core.files import TEMP_PREFIX, ensure_folder, read_bytes_bounded, write_new
 from . import batchcache

@@ -16,7 +16,8 @@ functions. After validation, loading cannot fail because of one file's content.
 
 from __future__ import annotations
 
-from ..bank.content import ItemBank, load_item_bank
+from ..bank.content import load_item_bank
+from ..bank.model import ItemBank
 from ..core.errors import Problem, SubmissionError, show
 from .codes import is_participant_code, normalise_label
 from .repeats import _drop_repeats

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from ..bank.content import VERSION_RE, ItemBank
+from ..bank.content import VERSION_RE
+from ..bank.model import ItemBank
 from ..core.errors import show
 from .codes import is_participant_code, normalise_label
 from .submission import (

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..bank.content import ItemBank
 from ..bank.i18n import _, number
+from ..bank.model import ItemBank
 from ..records.participant import session_label
 from .scoring import NOT_RATED, SCORE_NOTE, band_label
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..bank.content import ItemBank
 from ..bank.i18n import N_, _
+from ..bank.model import ItemBank
 from ..core.csvfile import csv_text, neutralise  # noqa: F401  (neutralise: re-exported for earlier callers)
 from ..records.store import latest_submissions
 from .group_privacy import _WHO_COUPLES, _WHO_SESSIONS, _cell_rows, check_min_group, gap_note, gap_ok, too_few

@@ -14,7 +14,7 @@ When it is shown (all must hold; otherwise the same neutral message, whoever did
   switching it off hides the view for both at the next look);
 - in an area holding a statement kept private (:func:`reconnect.results.profile.private_areas`), only when
   both also share the sensitive statements, as for the statement comparison (issue 22);
-- the viewer's own newest answers do not meet the fear rule (:func:`reconnect.bank.content.fear_answered`).
+- the viewer's own newest answers do not meet the fear rule (:func:`reconnect.bank.model.fear_answered`).
   The private safety check's "Yes" is known only to the page: the view (``ui/guess.py``) hides it then.
 """
 
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..bank.content import ItemBank, fear_answered
+from ..bank.model import ItemBank, fear_answered
 from ..bank.i18n import N_, _
 from ..records import guesses as gs
 

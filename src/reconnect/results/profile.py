@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..bank.content import ItemBank, load_item_bank
+from ..bank.content import load_item_bank
 from ..bank.i18n import N_, _, number
+from ..bank.model import ItemBank
 from ..core.errors import InputError
 from ..core.lazy import lazy
 from ..records import participant as pt

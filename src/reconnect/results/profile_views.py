@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..bank.content import Conversation, ItemBank, load_item_bank
+from ..bank.content import load_item_bank
 from ..bank.i18n import N_, _, number
+from ..bank.model import Conversation, ItemBank
 from ..core.lazy import lazy
 from ..records import participant as pt
 from .scoring import (

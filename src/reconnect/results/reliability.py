@@ -10,8 +10,8 @@ import math
 
 import pandas as pd
 
-from ..bank.content import ItemBank
 from ..bank.i18n import _
+from ..bank.model import ItemBank
 from .group import scores, selection
 from .group_privacy import check_min_group, gap_ok
 from .scoring import keyed

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 
-from ..bank.content import ItemBank
 from ..bank.i18n import N_, _
+from ..bank.model import ItemBank
 from ..core.lazy import lazy
 
 np = lazy("numpy")

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from ..bank.content import ItemBank, fear_answered, load_item_bank
+from ..bank.content import load_item_bank
 from ..bank.i18n import N_, _, ngettext, number
+from ..bank.model import FEAR_FROM, ItemBank, fear_answered
 from ..core.errors import ReconnectError
 from ..core.paths import data_home
 from ..records import participant as pt
@@ -137,7 +138,7 @@ class RatingForm:
 
     @property
     def fear_signal(self) -> bool:
-        """The fear rule: a ``fear: true`` statement answered :data:`~reconnect.bank.content.FEAR_FROM` or more.
+        """The fear rule: a ``fear: true`` statement answered :data:`~reconnect.bank.model.FEAR_FROM` or more.
 
         Read from the answers on screen (saved or not), so the help comes as soon as the answer is chosen.
         """

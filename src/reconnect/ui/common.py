@@ -8,9 +8,9 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from ..bank.content import ItemBank
 from ..bank.help_lines import AFRAID_LINE, dv_line
 from ..bank.i18n import _, date
+from ..bank.model import ItemBank
 from ..core.errors import show
 
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import ipywidgets as w
 import pandas as pd
 
-from ..bank.content import ItemBank, load_item_bank
+from ..bank.content import load_item_bank
 from ..bank.i18n import _, active_language, language, number
+from ..bank.model import ItemBank
 from ..core.errors import ReconnectError
 from ..core.paths import demo_store
 from ..records.collect import collect, collection_folder

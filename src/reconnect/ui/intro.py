@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from ..bank.content import Area, ItemBank, load_item_bank
+from ..bank.content import load_item_bank
+from ..bank.model import Area, ItemBank
 from .common import esc
 
 

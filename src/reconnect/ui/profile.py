@@ -7,8 +7,9 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from ..bank.content import ItemBank, load_item_bank
+from ..bank.content import load_item_bank
 from ..bank.i18n import N_, _
+from ..bank.model import ItemBank
 from ..core.errors import ReconnectError
 from ..core.paths import data_home, demo_store
 from ..records import participant as pt

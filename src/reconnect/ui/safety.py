@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from ..bank.content import ItemBank, Suggestion, load_item_bank
+from ..bank.content import load_item_bank
 from ..bank.i18n import N_, _, ngettext
+from ..bank.model import ItemBank, Suggestion
 from .common import esc
 
 QUESTION = N_("Do you ever feel afraid of your partner?")
@@ -25,7 +26,7 @@ class PageSafety:
 
     Two things make a page treat its reader as afraid, and both bring the same quiet help:
     "Yes" on the private check (:class:`PrivateSafetyCheck`), and an answer of
-    :data:`~reconnect.bank.content.FEAR_FROM` or more to a statement the bank marks ``fear: true``
+    :data:`~reconnect.bank.model.FEAR_FROM` or more to a statement the bank marks ``fear: true``
     (the fear rule, :meth:`~reconnect.ui.area.RatingForm.fear_signal`). Neither is ever saved.
     """
 
