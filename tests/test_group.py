@@ -11,6 +11,9 @@ from _group_helpers import BANK, code, make_store, submission
 from reconnect.core.errors import InputError
 from reconnect.records.store import load_store, save_submission
 from reconnect.results import group as g
+from reconnect.results import group_csv
+from reconnect.results import group_privacy as gp
+from reconnect.results import reliability as rb
 
 
 def frame(root):
@@ -18,11 +21,11 @@ def frame(root):
 
 
 def test_min_group_default_and_floor():
-    assert g.check_min_group(None) == 5
-    assert g.check_min_group(5) == 5 and g.check_min_group("6") == 6
+    assert gp.check_min_group(None) == 5
+    assert gp.check_min_group(5) == 5 and gp.check_min_group("6") == 6
     for bad in (4, 3, 2, 0, -1, "two"):
         with pytest.raises(InputError):
-            g.check_min_group(bad)
+            gp.check_min_group(bad)
     with pytest.raises(InputError, match="never be below 5"):
         g.band_shares(pd.DataFrame(), BANK, workshop=None, session=None, min_group=4)
 
@@ -74,7 +77,7 @@ def test_suppression_at_k_minus_1_k_and_k_plus_1(tmp_path, k):
         assert counts["n"].notna().all() == shown
         table = g.summary(f, BANK, **kw)
         text = g.summary_text(table)
-        csv_text = g.to_csv_text(table)
+        csv_text = group_csv.to_csv_text(table)
         row = [line for line in text.splitlines() if line.startswith("Standing on your own")][0]
         if shown:
             assert row.split()[5] == str(n) and "fewer than" not in row
@@ -104,7 +107,7 @@ def test_everybody_in_one_band_is_not_split(tmp_path):
 
 @given(st.lists(st.integers(0, 30), min_size=2, max_size=6), st.integers(5, 8))
 def test_combine_small_properties(counts, k):
-    cells = g.combine_small(counts, k)
+    cells = gp.combine_small(counts, k)
     if cells is None:
         return
     assert sum(c for _, c in cells) == sum(counts)
@@ -189,17 +192,17 @@ def test_couples_need_k_couples(tmp_path):
 def test_cronbach_alpha_hand_computed():
     table = pd.DataFrame({"a": [1, 2, 3, 4], "b": [2, 2, 4, 4], "c": [1, 3, 3, 5]})
     # item variances 5/3, 4/3, 8/3 (sum 17/3); totals 4, 7, 10, 13 have variance 15
-    assert g.cronbach_alpha(table) == pytest.approx(3 / 2 * (1 - (17 / 3) / 15))
-    assert math.isnan(g.cronbach_alpha(table[["a"]]))
+    assert rb.cronbach_alpha(table) == pytest.approx(3 / 2 * (1 - (17 / 3) / 15))
+    assert math.isnan(rb.cronbach_alpha(table[["a"]]))
 
 
 def test_reliability_only_from_30_people(tmp_path):
     levels = [1, 2, 3, 4, 5] * 6  # 30 people
     root = make_store(tmp_path, levels[:29])
-    rel = g.reliability(frame(root), BANK, workshop="TUE", session="before").set_index("area")
+    rel = rb.reliability(frame(root), BANK, workshop="TUE", session="before").set_index("area")
     assert pd.isna(rel.loc["self_esteem", "alpha"]) and "at least 30" in rel.loc["self_esteem", "note"]
     save_submission(root, submission(29, "self_esteem", 5), bank=BANK)
-    rel = g.reliability(frame(root), BANK, workshop="TUE", session="before").set_index("area")
+    rel = rb.reliability(frame(root), BANK, workshop="TUE", session="before").set_index("area")
     # every statement equals the person's level after recoding: perfectly consistent, alpha = 1
     assert rel.loc["self_esteem", "alpha"] == pytest.approx(1.0)
     assert rel.loc["self_esteem", "n_complete"] == 30
@@ -208,10 +211,10 @@ def test_reliability_only_from_30_people(tmp_path):
 def test_csv_neutralises_formulas():
     table = pd.DataFrame({"title": ["=SUM(A1)", "+1", "-2", "@x", "\tx", "\rx", "ok"], "n": [1, 2, 3, 4, 5, 6, None]})
     table["n"] = table["n"].astype("Int64")
-    lines = g.to_csv_text(table).splitlines()
+    lines = group_csv.to_csv_text(table).splitlines()
     assert lines[1].startswith("'=SUM(A1)") and lines[2].startswith("'+1") and lines[3].startswith("'-2")
     assert lines[4].startswith("'@x")
-    assert '"\'\tx"' in g.to_csv_text(table) or "'\tx" in g.to_csv_text(table)
+    assert '"\'\tx"' in group_csv.to_csv_text(table) or "'\tx" in group_csv.to_csv_text(table)
     assert lines[-1] == "ok,hidden"
 
 
@@ -225,10 +228,10 @@ def test_no_codes_in_any_group_output(tmp_path):
         g.score_spread(f, BANK, **kw),
         g.statement_counts(f, BANK, area="self_esteem", **kw),
         g.couple_agreement(f, BANK, **kw),
-        g.reliability(f, BANK, **kw),
+        rb.reliability(f, BANK, **kw),
         g.summary(f, BANK, **kw),
     ]
-    text = "\n".join(g.to_csv_text(o) for o in outputs)
+    text = "\n".join(group_csv.to_csv_text(o) for o in outputs)
     for o in outputs:
         assert "participant" not in o.columns and "couple" not in o.columns
     for i in range(12):

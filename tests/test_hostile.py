@@ -213,7 +213,7 @@ def test_group_csv_opened_in_libreoffice_holds_no_formula(tmp_path):
         pytest.skip("LibreOffice is not installed here (apt-get install libreoffice-calc-nogui)")
     import pandas as pd
 
-    from reconnect.results.group import write_csv
+    from reconnect.results.group_csv import write_csv
 
     hostile = ["=1+1", "+SUM(1)", "-2+3", "@A1", "\t=1", 'x\r=HYPERLINK("http://127.0.0.1")', "ok\n=2+2", "plain"]
     out = write_csv(pd.DataFrame({"title": hostile, "mean": [1.5] * len(hostile)}), tmp_path / "summary.csv")
@@ -250,7 +250,7 @@ def test_no_write_follows_a_link_planted_at_any_predictable_name(tmp_path, monke
     from reconnect.core import files
     from reconnect.core.errors import StoreError
     from reconnect.output.group_report import write_handout
-    from reconnect.results.group import write_csv
+    from reconnect.results.group_csv import write_csv
 
     victim = tmp_path / "victim.txt"
     victim.write_text("precious\n")

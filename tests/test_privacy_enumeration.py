@@ -2,11 +2,11 @@
 
 1. **Combined-cell shapes.** Every split of up to 14 people into bands, answers (with "no answer")
    and couple kinds, for every minimum group size k from the floor up: no view (the n and the
-   cells :func:`group.combine_small` shows) pins an exact count of 1 to k - 1 people in a category
+   cells :func:`group_privacy.combine_small` shows) pins an exact count of 1 to k - 1 people in a category
    or a run of neighbouring categories. At k = 3 and 4 some views do, which is why the floor is 5.
 2. **Subtraction across outputs.** Every room of up to 12 people over two sessions and one area,
    each person absent, scored, or in without a score (too many statements open) in each session.
-   The groups a room's outputs publish follow group.py's rule (:func:`group.gap_ok`). Every
+   The groups a room's outputs publish follow group_privacy.py's rule (:func:`group_privacy.gap_ok`). Every
    combination (coefficients -1, 0, 1) of the published head counts, and of the published score
    sums of each session, is tried: none describes 1 to k - 1 people. The same attack without the
    gap rule finds the leaks of issue 10, so the test can fail. Hypothesis covers rooms up to 60.
@@ -31,9 +31,12 @@ from _group_helpers import BANK, START, code
 from reconnect.apps.demo import demo_submissions
 from reconnect.records.store import COLUMNS, to_frame
 from reconnect.results import group as g
+from reconnect.results import group_csv
+from reconnect.results import group_privacy as gp
+from reconnect.results import reliability as rb
 
 # Every k a facilitator can choose for rooms this small: above 13 nothing of a room of 12 is shown.
-KS = range(g.MIN_GROUP_FLOOR, 14)
+KS = range(gp.MIN_GROUP_FLOOR, 14)
 SLOW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -44,7 +47,7 @@ def _splits(n_max: int, parts: int) -> np.ndarray:
     return np.diff(np.concatenate([np.full((len(bars), 1), -1), bars], axis=1), axis=1) - 1
 
 
-def _pinned_views(parts: int, k: int, n_max: int, *, unit=1, catch_all=None, combine=g._combine_cells):
+def _pinned_views(parts: int, k: int, n_max: int, *, unit=1, catch_all=None, combine=gp._combine_cells):
     """Views whose consistent splits all give the same 1 to k - 1 people in some group of categories."""
     splits = _splits(n_max, parts)
     splits = splits[splits.sum(axis=1) * unit >= k]  # smaller totals show nothing at all
@@ -89,7 +92,7 @@ def test_the_floor_is_the_smallest_safe_k():
         assert leaks, f"k = {k}"
     (view, cats, people), *_ = _pinned_views(k=4, parts=5, n_max=10)
     assert 1 <= people <= 3
-    assert g.MIN_GROUP_FLOOR == 5
+    assert gp.MIN_GROUP_FLOOR == 5
 
 
 # -- 2. subtraction across outputs ----------------------------------------------------------------
@@ -117,7 +120,7 @@ def published(rooms: np.ndarray, k: int, *, gaps: bool = True) -> dict[str, np.n
     :func:`group.room_size_shown`; people in both sessions: :func:`group.change`.
     """
     size = {name: rooms @ ind for name, ind in INDICATOR.items()}
-    ok = g.gap_ok if gaps else (lambda outer, inner, k: np.ones_like(outer, dtype=bool))
+    ok = gp.gap_ok if gaps else (lambda outer, inner, k: np.ones_like(outer, dtype=bool))
     shown = {"area 1": size["area 1"] >= k, "area 2": size["area 2"] >= k}
     for s in "12":
         room, area = size[f"room {s}"], size[f"area {s}"]
@@ -284,13 +287,13 @@ def check_published(frame, k: int) -> None:
     for s in found:
         part = g.participation(frame, BANK, session=s, **kw).set_index("area")["n"]
         table = g.summary(frame, BANK, session=s, **kw).set_index("area")
-        assert g.to_csv_text(table.reset_index())  # the CSV is built from the same table
+        assert group_csv.to_csv_text(table.reset_index())  # the CSV is built from the same table
         room = g.room_size_shown(frame, BANK, session=s, **kw)
         for area, n in part.items():
             assert pd.isna(n) or n >= k
             assert pd.isna(n) == pd.isna(table.loc[area, "n"]) and (pd.isna(n) or n == table.loc[area, "n"])
             if room is not None and pd.notna(n):
-                assert g.gap_ok(room, int(n), k), f"room {room} beside area {area} n {n}"
+                assert gp.gap_ok(room, int(n), k), f"room {room} beside area {area} n {n}"
             area_n[(s, area)] = None if pd.isna(n) else int(n)
             if pd.isna(n):
                 continue  # an area below k shows no statements (test_group.py); skipped for speed
@@ -304,20 +307,20 @@ def check_published(frame, k: int) -> None:
         for area, cells in cp.groupby("area"):
             nc = cells["n_couples"].iloc[0]
             if pd.notna(nc):
-                assert area_n[(s, area)] is not None and g.gap_ok(area_n[(s, area)], 2 * int(nc), k)
+                assert area_n[(s, area)] is not None and gp.gap_ok(area_n[(s, area)], 2 * int(nc), k)
                 assert all(c == 0 or 2 * c >= k for c in cells["count"].dropna())
-        rel = g.reliability(frame, BANK, session=s, **kw).set_index("area")
+        rel = rb.reliability(frame, BANK, session=s, **kw).set_index("area")
         for area, r in rel.iterrows():
             assert pd.isna(r["alpha"]) or r["alpha"] is not None
             if pd.notna(r["n_complete"]):
-                assert r["n_complete"] >= g.alpha_min_n(k) and g.gap_ok(area_n[(s, area)], int(r["n_complete"]), k)
+                assert r["n_complete"] >= rb.alpha_min_n(k) and gp.gap_ok(area_n[(s, area)], int(r["n_complete"]), k)
     if len(found) >= 2:
         ch = g.change(frame, BANK, workshop="TUE", first=found[0], second=found[1], min_group=k)
         for r in ch.itertuples():
             if pd.notna(r.n_paired):
                 for s in found[:2]:
                     n = area_n[(s, r.area)]
-                    assert n is not None and g.gap_ok(n, int(r.n_paired), k), f"change of {r.n_paired} beside {n}"
+                    assert n is not None and gp.gap_ok(n, int(r.n_paired), k), f"change of {r.n_paired} beside {n}"
 
 
 def _classes(people) -> np.ndarray:
@@ -368,12 +371,12 @@ def test_issue_10_rooms():
 def test_alpha_uses_the_chosen_k():
     frame = _frame([("scored", 1 + i % 5, "absent", 1) for i in range(35)])
     kw = {"workshop": "TUE", "session": "before"}
-    rel = g.reliability(frame, BANK, min_group=5, **kw).set_index("area")
+    rel = rb.reliability(frame, BANK, min_group=5, **kw).set_index("area")
     assert rel.loc["self_esteem", "n_complete"] == 35
-    rel = g.reliability(frame, BANK, min_group=40, **kw).set_index("area")
+    rel = rb.reliability(frame, BANK, min_group=40, **kw).set_index("area")
     assert pd.isna(rel.loc["self_esteem", "alpha"]) and "at least 40" in rel.loc["self_esteem", "note"]
     gap = _frame([("scored", 1 + i % 5, "absent", 1) for i in range(32)] + [("skip", 3, "absent", 1)] * 3)
-    rel = g.reliability(gap, BANK, min_group=5, **kw).set_index("area")
+    rel = rb.reliability(gap, BANK, min_group=5, **kw).set_index("area")
     assert pd.notna(rel.loc["self_esteem", "alpha"]) and pd.isna(rel.loc["self_esteem", "n_complete"])
 
 
@@ -587,7 +590,7 @@ def test_no_guess_reaches_any_published_or_collected_output(tmp_path):
         outputs[guesses] = {
             "frame": frame[cols].sort_values(["participant", "area", "item"]).reset_index(drop=True),
             "summary": g.summary(frame, BANK, **kw),
-            "csv": g.to_csv_text(g.summary(frame, BANK, **kw).reset_index()),
+            "csv": group_csv.to_csv_text(g.summary(frame, BANK, **kw).reset_index()),
             "participation": g.participation(frame, BANK, **kw),
             "couples": g.couple_agreement(frame, BANK, **kw),
             "handout": "\n".join(p.extract_text() or "" for p in PdfReader(str(pdf)).pages),

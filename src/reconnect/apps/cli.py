@@ -297,7 +297,8 @@ def _collect(args) -> int:
 def _group_input(args):
     from ..bank.content import load_item_bank
     from ..records.store import load_store
-    from ..results.group import check_min_group, workshops
+    from ..results.group import workshops
+    from ..results.group_privacy import check_min_group
 
     k = check_min_group(args.min_group)
     if not args.store.is_dir():
@@ -327,7 +328,8 @@ def _group_input(args):
 def _summary(args) -> int:
     import pandas as pd
 
-    from ..results.group import sessions, summary, summary_text, write_csv
+    from ..results.group import sessions, summary, summary_text
+    from ..results.group_csv import write_csv
 
     bank, frame, workshop, k = _group_input(args)
     chosen = [args.session] if args.session else sessions(frame, workshop=workshop)

@@ -19,6 +19,7 @@ from ..core.errors import InputError
 from ..core.files import write_new
 from ..records.participant import session_label
 from ..results import group as g
+from ..results import group_privacy as gp
 from . import group_charts as gc
 
 A4 = (8.27, 11.69)
@@ -100,7 +101,7 @@ def write_handout(
     """
     from matplotlib.backends.backend_pdf import PdfPages
 
-    k = g.check_min_group(min_group)
+    k = gp.check_min_group(min_group)
     out = Path(out)
     if out.exists():
         raise InputError(

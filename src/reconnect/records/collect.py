@@ -34,6 +34,7 @@ from ..core.errors import Problem, StoreError, show
 from ..core.files import TEMP_PREFIX, ensure_folder, random_id, read_bytes_bounded
 from .batchcache import CACHE_FOLDER
 from .guesses import guess_problem
+from .rows import Rows
 from .store import (
     BATCH_PREFIX,
     BATCH_SUBMISSIONS,
@@ -43,7 +44,8 @@ from .store import (
     store_lock,
     submissions_folder,
 )
-from .validate import SUBMISSION_ID, Rows, check_rows, max_bytes_for, parse_bytes
+from .validate import check_rows, max_bytes_for, parse_bytes
+from .values import SUBMISSION_ID
 
 COLLECT_ENV = "RECONNECT_COLLECT"
 DROP_FILE_MODE = 0o644  # readable by the facilitator; others cannot list the folder nor guess the name

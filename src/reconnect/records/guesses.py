@@ -174,7 +174,7 @@ def _whole_file(data: bytes, label: str) -> tuple[dict | None, list[Problem]]:
 
 def _label_problems(texts: dict, label: str, *, bank: ItemBank, participant: str | None) -> list[Problem]:
     """The code, couple code, session, area and item-bank version, with the validator's own value rules."""
-    from .validate import _bank_version_problem, _label_problem, _participant_problem
+    from .values import _bank_version_problem, _label_problem, _participant_problem
 
     problems: list[Problem] = []
     code = texts["participant"]
@@ -215,7 +215,7 @@ def _label_problems(texts: dict, label: str, *, bank: ItemBank, participant: str
 
 def _save_time(saved: str) -> datetime | None:
     """The save time as the loader of submissions parses it (``None`` when it is not one)."""
-    from .validate import parse_times, time_shape_ok
+    from .values import parse_times, time_shape_ok
 
     if not time_shape_ok(saved):
         return None

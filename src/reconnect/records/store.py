@@ -28,6 +28,7 @@ from ..core.errors import Problem, StoreError
 from ..core.files import TEMP_PREFIX, ensure_folder, read_bytes_bounded, write_new
 from . import batchcache
 from .codes import is_participant_code
+from .rows import _SRC, Rows  # noqa: F401  (re-exported for callers of the earlier single module)
 from .submission import (  # noqa: F401  (re-exported: the store's public names)
     BATCH_PREFIX,
     BATCH_SUBMISSIONS,
@@ -40,9 +41,7 @@ from .submission import (  # noqa: F401  (re-exported: the store's public names)
     Submission,
 )
 from .validate import (  # noqa: F401  (re-exported for callers of the earlier single module)
-    _SRC,
     _TIME_COL,
-    Rows,
     check_rows,
     check_submission,
     max_bytes_for,

@@ -16,32 +16,29 @@ functions. After validation, loading cannot fail because of one file's content.
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-from dataclasses import dataclass, field
-
-from ..bank.content import VERSION_RE, ItemBank, load_item_bank
+from ..bank.content import ItemBank, load_item_bank
 from ..core.errors import Problem, SubmissionError, show
 from .codes import is_participant_code, normalise_label
+from .repeats import _drop_repeats
+from .rows import _ROW, _SRC, Rows, _cut_batch, _cut_whole, _split_csv, _split_fast
 from .submission import (
     BATCH_PREFIX,
     COLUMNS,
-    COLUMNS_V1,
     FORMAT_VERSION,
     MAX_BATCH_BYTES,
     MAX_FILE_BYTES,
     Submission,
 )
+from .values import (
+    _DIGITS,
+    VALUE_CHECKS,
+    _item_problem,
+    _rating_problem,
+    _time_reasons,
+    _version_item_problem,
+    time_shape_ok,
+)
 
-#: A version of the format, a rating: ASCII digits only (``int()`` would also take '４', '+4', '0_4').
-_DIGITS = re.compile(r"[0-9]{1,9}")
-#: A submission id becomes part of a file name and a zip member name: letters and digits only.
-SUBMISSION_ID = re.compile(r"[A-Za-z0-9]{8,64}")
-#: An item-bank version as written in a submission: the rule the bank's own version follows.
-VERSION = VERSION_RE
-#: The time of a save, as Reconnect writes it: ISO 8601 with seconds and a time zone, nothing more.
-_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})")
 _TIME_COL = "_time"  # the parsed saved_at of each row, computed once by the validator for the loader
 
 # Fields that must be the same on every row of one file; the first group must not be blank either.
@@ -49,47 +46,13 @@ _CONSTANT = ("format_version", "submission_id", "participant", "session", "area"
 _OPTIONAL_CONSTANT = ("workshop", "couple", "language")
 #: Columns a file of an older format does not have: (column, the format that added it).
 _ADDED = {"language": 2}
-#: The language the answers were given in, as written: a two- or three-letter code (``en``, ``es``).
-LANGUAGE = re.compile(r"[a-z]{2,3}")
 
 _PANDAS_FROM = 512 * 1024  # files at least this large are parsed with pandas' C parser
-_ROW = "_row"  # row number in its file (the header is row 1), for messages
-_SRC = "_src"  # index of the file in the list of sources
 
 
 def max_bytes_for(name: str) -> int:
     """How large a file may be: a batch file written by ``reconnect collect`` may hold many submissions."""
     return MAX_BATCH_BYTES if name.startswith(BATCH_PREFIX) else MAX_FILE_BYTES
-
-
-@dataclass
-class Rows:
-    """Rows that passed the file-level checks, before the submission-level checks."""
-
-    sources: list[str] = field(default_factory=list)
-    lists: list[list] = field(default_factory=list)  # small files: [*COLUMNS values, row, src]
-    frames: list = field(default_factory=list)  # large files: DataFrames with COLUMNS, _row, _src
-    problems: list[Problem] = field(default_factory=list)
-    reject: set = field(default_factory=set)  # (src, submission_id) rejected at file level
-
-    def add_source(self, label: str) -> int:
-        self.sources.append(label)
-        return len(self.sources) - 1
-
-    def frame(self):
-        import pandas as pd
-
-        parts = list(self.frames)
-        if self.lists:
-            parts.append(pd.DataFrame(self.lists, columns=[*COLUMNS, _ROW, _SRC]))
-        if not parts:
-            return pd.DataFrame({c: pd.Series(dtype=object) for c in (*COLUMNS, _ROW, _SRC)})
-        if len(parts) == 1:
-            return parts[0]
-        out = pd.concat(parts, ignore_index=True)
-        if self.lists and self.frames:  # keep the order of the files
-            out = out.sort_values([_SRC, _ROW], kind="stable").reset_index(drop=True)
-        return out
 
 
 def parse_bytes(data: bytes, label: str, into: Rows, *, max_bytes: int = MAX_FILE_BYTES) -> None:
@@ -205,86 +168,6 @@ def parse_bytes(data: bytes, label: str, into: Rows, *, max_bytes: int = MAX_FIL
         body[_SRC] = src
         into.frames.append(body)
     return None
-
-
-def _cut_whole(label: str, into: Rows) -> None:
-    into.problems.append(
-        Problem(
-            label,
-            "last line",
-            "the file ends in the middle of a line, so it looks cut off",
-            "save the answers again; keep this file for reference",
-        )
-    )
-
-
-def _cut_batch(label: str, into: Rows, src: int, last_sid: str, cut_row: int) -> None:
-    into.problems.append(
-        Problem(
-            label,
-            f"row {cut_row}",
-            "the file ends in the middle of a line, so it looks cut off; the submission on that line and "
-            f"submission {last_sid[:30]} before it were not loaded, every other submission in the file was",
-            "collect the handed-in files again into this store: what did not load is imported again",
-        )
-    )
-    into.reject.add((src, last_sid))  # the cut line itself is dropped: its rows are simply absent
-
-
-def _split_csv(text: str, label: str):
-    reader = csv.reader(io.StringIO(text))
-    try:
-        rows = list(reader)
-    except csv.Error as exc:
-        return Problem(
-            label,
-            f"line {reader.line_num}",
-            f"the CSV cannot be read ({exc})",
-            "open it in a text editor and check quotes",
-        )
-    if not rows:
-        return Problem(label, "", "the file is empty", "save the answers again from the notebook")
-    return [h.strip() for h in rows[0]], [r for r in rows[1:] if r], None
-
-
-def _split_fast(text: str, data: bytes, label: str):
-    """pandas' C parser for a large file without quotes; falls back to the csv module on any doubt."""
-    import pandas as pd
-
-    first = text[: text.find("\n")].split(",")
-    header = [h.strip() for h in first]
-    if sorted(header) not in (sorted(COLUMNS), sorted(COLUMNS_V1)) or len(set(header)) != len(header):
-        return _split_csv(text, label)
-    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    body = body[: body.rfind(b"\n") + 1]  # whole lines only (a cut-off line is reported by the caller)
-    try:
-        frame = pd.read_csv(
-            io.BytesIO(body),
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=True,
-            engine="c",
-        )
-    except (pd.errors.ParserError, ValueError):
-        return _split_csv(text, label)  # e.g. a row with too many fields: the csv module reports it exactly
-    frame.columns = header
-    if body.count(b",") != (len(header) - 1) * (len(frame) + 1):
-        return _split_csv(text, label)  # a short or long row: the csv module reports it exactly
-    if len(header) < len(COLUMNS):  # format 1: no language column
-        frame["language"] = ""
-    frame = frame[list(COLUMNS)]
-    if any(" " in v for v in first) or _needs_strip(body):
-        for c in COLUMNS:
-            frame[c] = frame[c].str.strip()
-    return header, frame, frame
-
-
-def _needs_strip(data: bytes) -> bool:
-    """Whether any value may have spaces around it (one fast scan; labels with inner spaces are rare)."""
-    if b" " not in data and b"\t" not in data and b"\r" not in data:
-        return False
-    return any(s in data for s in (b" ,", b", ", b" \n", b"\n ", b"\t", b"\r"))
 
 
 def check_rows(rows: Rows, bank: ItemBank, *, dedupe: bool = True, checked=()):
@@ -486,201 +369,6 @@ def _check_values(frame, rows: Rows, bank: ItemBank, problems: list):
     good = frame[keep].reset_index(drop=True)
     good[_TIME_COL] = pd.DatetimeIndex(times[block[keep]]).tz_localize("UTC")
     return good
-
-
-def _drop_repeats(good, sources, problems: list):
-    """One submission in two files: identical copies count once (the first file's); copies that differ
-    are all refused, since nobody can tell which is right, and each is named with the other's file.
-
-    ``good`` holds whole submissions that passed every other check, in file order.
-    """
-    import numpy as np
-    import pandas as pd
-
-    n = len(good)
-    src = good[_SRC].to_numpy()
-    sid = good["submission_id"].to_numpy(dtype=object)
-    start = np.ones(n, dtype=bool)
-    start[1:] = (sid[1:] != sid[:-1]) | (src[1:] != src[:-1])
-    heads = np.flatnonzero(start)
-    repeated = pd.Series(sid[heads]).duplicated(keep=False).to_numpy()
-    if not repeated.any():
-        return good
-    block = np.cumsum(start) - 1
-    bad_block = np.zeros(len(heads), dtype=bool)
-    columns = {c: good[c].to_numpy(dtype=object) for c in COLUMNS}
-    rownum = good[_ROW].to_numpy()
-    _dedupe(good, columns, heads[repeated], block, bad_block, sources, src, rownum, problems, n)
-    return good[~bad_block[block]].reset_index(drop=True)
-
-
-def _dedupe(frame, columns, heads, block, bad_block, sources, src, rownum, problems, n) -> None:
-    """Drop later identical copies of a submission; refuse every copy where the copies differ."""
-    import numpy as np
-
-    bounds = np.flatnonzero(np.r_[True, block[1:] != block[:-1]])
-    ends = np.r_[bounds[1:], n]
-    content = {}
-    for h in heads:
-        b = block[h]
-        rows = range(bounds[b], ends[b])
-        content[h] = tuple(tuple(columns[c][i] for c in COLUMNS) for i in rows)
-    by_id: dict = {}
-    for h in heads:
-        by_id.setdefault(columns["submission_id"][h], []).append(h)
-    for sid, copies in by_id.items():
-        first = copies[0]
-        if all(content[h] == content[first] for h in copies[1:]):
-            bad_block[[block[h] for h in copies[1:]]] = True  # counted once, from the first file
-            continue
-        for h in copies:
-            bad_block[block[h]] = True
-            others = ", ".join(f"{sources[src[o]]} row {rownum[o]}" for o in copies if o != h)
-            problems.append(
-                (
-                    src[h],
-                    rownum[h],
-                    1,
-                    "submission_id",
-                    f"submission {sid} is also in {others} with different answers; neither copy was loaded",
-                    "keep the right copy and move the other out of the folder",
-                )
-            )
-
-
-def time_shape_ok(v: object) -> bool:
-    """The written form :func:`parse_times` accepts before it parses: ISO 8601 with a zone, years 1900-2200."""
-    return isinstance(v, str) and bool(_TIME.fullmatch(v)) and "1900" <= v[:4] <= "2200"
-
-
-def parse_times(values):
-    """Parse save times exactly as the loader does: a UTC ``DatetimeIndex``, ``NaT`` where a value is not valid.
-
-    The validator and the loader both call this, so a time that passes validation always loads.
-
-    Examples
-    --------
-    >>> parse_times(["2026-11-26T18:30:00+00:00", "2026-W48-4T18:30:00+00:00", "2026-02-30T10:00:00Z"]).isna().tolist()
-    [False, True, True]
-    """
-    import pandas as pd
-
-    strict = [v if time_shape_ok(v) else None for v in values]
-    return pd.DatetimeIndex(pd.to_datetime(strict, utc=True, format="ISO8601", errors="coerce")).as_unit("ns")
-
-
-def parse_rating(v: str) -> int | None:
-    """A rating as the loader reads it: blank is unanswered; anything but ASCII digits is refused.
-
-    Examples
-    --------
-    >>> parse_rating("4"), parse_rating("")
-    (4, None)
-    """
-    if not v:
-        return None
-    if not _DIGITS.fullmatch(v):
-        raise ValueError(f"'{show(v[:20])}' is not a whole number written with the digits 0-9")
-    return int(v)
-
-
-def _version_problem(v: str) -> str | None:
-    if not _DIGITS.fullmatch(v):
-        return f"'{show(v[:20])}' is not a format version"
-    version = int(v)
-    if not 1 <= version <= FORMAT_VERSION:
-        return f"format version {version} is not one this Reconnect reads (1 to {FORMAT_VERSION})"
-    return None
-
-
-def _id_problem(v: str) -> str | None:
-    if SUBMISSION_ID.fullmatch(v):
-        return None
-    return f"'{show(v[:30])}' is not a Reconnect submission id (8 to 64 letters and digits)"
-
-
-def _bank_version_problem(v: str) -> str | None:
-    if VERSION.fullmatch(v):
-        return None
-    return f"'{show(v[:30])}' is not an item-bank version (letters, digits, dots, dashes; at most 32)"
-
-
-def _language_problem(v: str) -> str | None:
-    if not LANGUAGE.fullmatch(v):
-        return f"'{show(v[:20])}' is not a language code"
-    return None
-
-
-def _participant_problem(v: str) -> str | None:
-    return None if not v or is_participant_code(v) else f"'{show(v[:20])}' is not a participant code"
-
-
-def _label_problem(v: str, what: str) -> str | None:
-    try:
-        normalise_label(v, what=what)
-    except ValueError:
-        return f"the {what} has characters that are not allowed"
-    return None
-
-
-def _item_problem(area: str, item: str, known_areas, items, bank) -> str | None:
-    if (area, item) in items:
-        return None
-    if area and area not in known_areas:
-        return f"unknown area '{show(area[:30])}'"
-    return f"'{show(item[:30])}' is not a statement of area {area} in item bank {bank.version}"
-
-
-def _version_item_problem(version: str, area: str, item: str, items, bank: ItemBank, asked: dict) -> str | None:
-    """Why item-bank ``version`` never asked statement ``item`` of ``area`` (``None``: it did, or another check speaks)."""
-    if (area, item) not in items or version not in bank.known_versions:
-        return None  # an unknown statement or version is reported by its own check
-    if version not in asked:
-        asked[version] = bank.statements_of(version)
-    if item in asked[version].get(area, ()):
-        return None
-    known = items[(area, item)]
-    if known.retired_after:
-        after = f"; {known.replaced_by} took its place" if known.replaced_by else ""
-        return f"statement {item} was last asked in item bank {known.retired_after}, so a {version} submission cannot hold it{after}"
-    return f"statement {item} was first asked after item bank {version}, so a {version} submission cannot hold it"
-
-
-def _rating_problem(v: str, bank: ItemBank) -> str | None:
-    try:
-        rating = parse_rating(v)
-    except ValueError as exc:
-        return str(exc)
-    if rating is not None and not bank.scale_min <= rating <= bank.scale_max:
-        return f"{rating} is outside the scale {bank.scale_min}-{bank.scale_max}"
-    return None
-
-
-def _time_reasons(values) -> tuple:
-    """(parsed times, a reason or None per value) for distinct save times."""
-    import numpy as np
-
-    times = parse_times(values)
-    bad = np.asarray(times.isna())
-    reasons = np.array(
-        [f"'{show(v[:40])}' is not a time like 2026-11-26T18:30:00+00:00" if b else None for v, b in zip(values, bad)],
-        dtype=object,
-    )
-    return times, reasons
-
-
-#: Per column, the check of one value (the same functions serve a Save, a store, validate and collect).
-VALUE_CHECKS = {
-    "format_version": lambda v, bank: _version_problem(v),
-    "submission_id": lambda v, bank: _id_problem(v),
-    "participant": lambda v, bank: _participant_problem(v),
-    "workshop": lambda v, bank: _label_problem(v, "workshop code"),
-    "couple": lambda v, bank: _label_problem(v, "couple code"),
-    "session": lambda v, bank: _label_problem(v, "session label"),
-    "rating": lambda v, bank: _rating_problem(v, bank),
-    "bank_version": lambda v, bank: _bank_version_problem(v),
-    "language": lambda v, bank: _language_problem(v),
-}
 
 
 def validate_bytes(data: bytes, label: str, bank: ItemBank | None = None, *, max_bytes: int = MAX_FILE_BYTES):

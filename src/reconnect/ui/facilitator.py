@@ -17,6 +17,8 @@ from ..records.collect import collect, collection_folder
 from ..records.participant import session_label
 from ..records.store import load_store
 from ..results import group as g
+from ..results import group_privacy as gp
+from ..results import reliability as rb
 from .common import (
     PRESENT_IMG_CSS,
     error_message,
@@ -148,9 +150,9 @@ class FacilitatorDashboard:
         self.session = w.Dropdown(description=_("Session"), options=[], style=wide)
         # A drop-down rather than a number box: a choice is sent to the kernel at once in every front
         # end (a typed number is only sent when the box loses focus), and nothing below the floor exists.
-        sizes = sorted({*range(g.MIN_GROUP_FLOOR, 11), 12, 15, 20, 25, 30, 40, 50, g.DEFAULT_MIN_GROUP})
+        sizes = sorted({*range(gp.MIN_GROUP_FLOOR, 11), 12, 15, 20, 25, 30, 40, 50, gp.DEFAULT_MIN_GROUP})
         self.min_group = w.Dropdown(
-            options=sizes, value=g.DEFAULT_MIN_GROUP, description=_("Minimum group size"), style=wide
+            options=sizes, value=gp.DEFAULT_MIN_GROUP, description=_("Minimum group size"), style=wide
         )
         self.area = w.Dropdown(
             description=_("Statements of"), options=[(a.title, a.id) for a in self.bank.areas], style=wide
@@ -349,7 +351,7 @@ class FacilitatorDashboard:
         if self.frame is None or self.workshop.value is None or not self.session.value:
             return
         try:
-            k = g.check_min_group(self.min_group.value)
+            k = gp.check_min_group(self.min_group.value)
         except ReconnectError as exc:
             self.content.children = (w.HTML(error_message(str(exc))),)
             return
@@ -535,7 +537,7 @@ class FacilitatorDashboard:
         sessions = g.sessions(frame, workshop=found[0]) if found else []
         if not sessions:
             return None
-        kw = {"workshop": found[0], "session": sessions[0], "min_group": g.DEFAULT_MIN_GROUP}
+        kw = {"workshop": found[0], "session": sessions[0], "min_group": gp.DEFAULT_MIN_GROUP}
         if g.room_size(frame, **kw) is None:
             return None
         shares = g.band_shares(frame, self.bank, **kw)
@@ -558,8 +560,8 @@ class FacilitatorDashboard:
                 box.remove_class("rc-present")
 
     def _about(self, frame, kw) -> w.HTML:
-        rel = g.reliability(frame, self.bank, **kw)
-        need = g.alpha_min_n(kw["min_group"])
+        rel = rb.reliability(frame, self.bank, **kw)
+        need = rb.alpha_min_n(kw["min_group"])
         if rel["alpha"].notna().any():
             rows = "".join(
                 "<li>"
