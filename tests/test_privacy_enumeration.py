@@ -590,7 +590,7 @@ def test_no_guess_reaches_any_published_or_collected_output(tmp_path):
         outputs[guesses] = {
             "frame": frame[cols].sort_values(["participant", "area", "item"]).reset_index(drop=True),
             "summary": g.summary(frame, BANK, **kw),
-            "csv": g.to_csv_text(g.summary(frame, BANK, **kw).reset_index()),
+            "csv": group_csv.to_csv_text(g.summary(frame, BANK, **kw).reset_index()),
             "participation": g.participation(frame, BANK, **kw),
             "couples": g.couple_agreement(frame, BANK, **kw),
             "handout": "\n".join(p.extract_text() or "" for p in PdfReader(str(pdf)).pages),
