@@ -30,7 +30,15 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from browser_helpers import CHROMIUM, CHROMIUM_ARGS, Server, make_project, reset_data_folder, shut_down_lab_kernels, start_servers
+from browser_helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    Server,
+    make_project,
+    reset_data_folder,
+    shut_down_lab_kernels,
+    start_servers,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = Path(__file__).resolve().parent / "screenshots"

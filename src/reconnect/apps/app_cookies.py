@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from jupyter_server.auth.identity import PasswordIdentityProvider
 
+
 def _is_page(handler) -> bool:
     from voila.handler import VoilaHandler
 

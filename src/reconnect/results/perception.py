@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..bank.model import ItemBank, fear_answered
 from ..bank.i18n import N_, _
+from ..bank.model import ItemBank, fear_answered
 from ..records import guesses as gs
 
 #: A guess this many steps or more from the partner's own answer is a conversation starter.

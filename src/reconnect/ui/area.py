@@ -8,7 +8,7 @@ import ipywidgets as w
 
 from ..bank.content import load_item_bank
 from ..bank.i18n import N_, _, ngettext, number
-from ..bank.model import FEAR_FROM, ItemBank, fear_answered
+from ..bank.model import ItemBank, fear_answered
 from ..core.errors import ReconnectError
 from ..core.paths import data_home
 from ..records import participant as pt
