@@ -91,7 +91,7 @@ def known_state(project):
     half-way, e.g. with a page signed in): JupyterLab's kernels shut down (a kernel remembers who signed in on
     its page, and Lab gives a page the kernel its notebook had), nobody remembered on this computer and no
     shared-device setting (``current.json``, ``device.json``) in either data folder. Voilà starts a kernel per
-    page (or hands out one that read nothing before it was asked: ``reconnect.preheat``), so its pages start
+    page (or hands out one that read nothing before it was asked: ``reconnect.apps.preheat``), so its pages start
     fresh by themselves."""
     if "lab" in _running:
         shut_down_lab_kernels(_running["lab"])

@@ -7,7 +7,7 @@ own record kind, kept apart from submissions:
 
 ``<data folder>/guesses/<participant code>/guess-<time>-<random id>.json`` (docs/data-format.md)
 
-- written once with :func:`reconnect.files.write_new` (temporary name, fsync, a rename that never
+- written once with :func:`reconnect.core.files.write_new` (temporary name, fsync, a rename that never
   replaces), never rewritten; the newest record per session and area is the one that counts;
 - read and checked by one function, :func:`parse_guess_bytes`: a Save checks the bytes it is about
   to write with it, and loading reads every file through it, so a file that was saved always loads;

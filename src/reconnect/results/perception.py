@@ -121,13 +121,13 @@ def _own_fear(source, code: str, bank: ItemBank) -> bool:
 
 
 def perception(source, code: str) -> Perception:
-    """How well ``code`` and their partner read each other, from a :class:`~reconnect.profile.ProfileSource`.
+    """How well ``code`` and their partner read each other, from a :class:`~reconnect.results.profile.ProfileSource`.
 
     Examples
     --------
     >>> import tempfile
-    >>> from reconnect.participant import Settings, save_settings
-    >>> from reconnect.profile import ProfileSource
+    >>> from reconnect.records.participant import Settings, save_settings
+    >>> from reconnect.results.profile import ProfileSource
     >>> home = tempfile.mkdtemp()
     >>> _ = save_settings(home, Settings(code="KM7-4TX", couple="OURS"))
     >>> perception(ProfileSource(home), "KM7-4TX").status
