@@ -58,26 +58,10 @@ def max_bytes_for(name: str) -> int:
 
 def parse_bytes(data: bytes, label: str, into: Rows, *, max_bytes: int = MAX_FILE_BYTES) -> None:
     """File-level checks of one file's bytes; good rows go into ``into``, problems too."""
-
-    def fail(location, reason, fix):
-        into.problems.append(Problem(label, location, reason, fix))
-
-    if len(data) > max_bytes:
-        return fail(
-            "",
-            f"the file is {len(data):,} bytes, far larger than a submission can be",
-            "check that this is a Reconnect submission; it was left untouched",
-        )
-    if not data.strip():
-        return fail("", "the file is empty", "save the answers again from the notebook; this file can be deleted")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return fail(
-            f"byte {exc.start}",
-            "the file is not UTF-8 text",
-            "if it was edited in a spreadsheet, save it again as 'CSV UTF-8'",
-        )
+    text = _decode(data, label, max_bytes)
+    if isinstance(text, Problem):
+        into.problems.append(text)
+        return None
     cut = not text.endswith("\n")
     if cut:
         # Keep only whole lines. A file holding one submission is then rejected whole (below); in a
@@ -93,6 +77,47 @@ def parse_bytes(data: bytes, label: str, into: Rows, *, max_bytes: int = MAX_FIL
         into.problems.append(rows_or_frame)
         return None
     header, body, rows = rows_or_frame
+    col = _read_header(header, body, rows, label, into, cut=cut)
+    if col is None:
+        return None
+    if rows is None:  # csv path: lists of strings
+        _take_lists(header, body, col, label, into, cut=cut)
+    else:  # pandas path: a DataFrame already in COLUMNS order
+        _take_frame(body, label, into, cut=cut)
+    return None
+
+
+def _decode(data: bytes, label: str, max_bytes: int) -> str | Problem:
+    """The file's text, or the problem with its size or encoding."""
+    if len(data) > max_bytes:
+        return Problem(
+            label,
+            "",
+            f"the file is {len(data):,} bytes, far larger than a submission can be",
+            "check that this is a Reconnect submission; it was left untouched",
+        )
+    if not data.strip():
+        return Problem(
+            label, "", "the file is empty", "save the answers again from the notebook; this file can be deleted"
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return Problem(
+            label,
+            f"byte {exc.start}",
+            "the file is not UTF-8 text",
+            "if it was edited in a spreadsheet, save it again as 'CSV UTF-8'",
+        )
+
+
+def _read_header(header, body, rows, label: str, into: Rows, *, cut: bool) -> list | None:
+    """Each of :data:`COLUMNS`' place in the header (None: a column of a later format), or None
+    when the header or the format version is wrong (the problem is then in ``into``)."""
+
+    def fail(location, reason, fix):
+        into.problems.append(Problem(label, location, reason, fix))
+
     missing = [c for c in COLUMNS if c not in header and c not in _ADDED]
     if missing:
         if cut and not body:
@@ -134,40 +159,51 @@ def parse_bytes(data: bytes, label: str, into: Rows, *, max_bytes: int = MAX_FIL
             f"column(s) missing: {', '.join(late)} (format {version} has them)",
             f"the first line must name the columns {','.join(COLUMNS)}",
         )
+    return col
 
+
+def _take_lists(header: list, body: list, col: list, label: str, into: Rows, *, cut: bool) -> None:
+    """The csv path's rows (lists of strings) into ``into``, unless a row's field count is wrong."""
     src = into.add_source(label)
     sid_col = col[1]
-    if rows is None:  # csv path: lists of strings
-        width = len(header)
-        short = [(n, len(r)) for n, r in enumerate(body, start=2) if len(r) != width]
-        if short:
-            for n, got in short:
-                fail(
+    width = len(header)
+    short = [(n, len(r)) for n, r in enumerate(body, start=2) if len(r) != width]
+    if short:
+        for n, got in short:
+            into.problems.append(
+                Problem(
+                    label,
                     f"row {n}",
                     f"the row has {got} fields but the header has {width}",
                     "the file may be cut off or edited by hand; save the answers again",
                 )
+            )
+        into.sources.pop()
+        return None
+    sids = {r[sid_col].strip() for r in body}
+    if cut:
+        if len(sids) < 2:
             into.sources.pop()
-            return None
-        sids = {r[sid_col].strip() for r in body}
-        if cut:
-            if len(sids) < 2:
-                into.sources.pop()
-                return _cut_whole(label, into)
-            _cut_batch(label, into, src, body[-1][sid_col].strip(), len(body) + 2)
-        into.lists.extend(
-            [*(r[i].strip() if i is not None else "" for i in col), n, src] for n, r in enumerate(body, start=2)
-        )
-    else:  # pandas path: a DataFrame already in COLUMNS order
-        if cut:
-            sids = body["submission_id"]
-            if sids.nunique() < 2:
-                into.sources.pop()
-                return _cut_whole(label, into)
-            _cut_batch(label, into, src, str(sids.iloc[-1]).strip(), len(body) + 2)
-        body[_ROW] = range(2, len(body) + 2)
-        body[_SRC] = src
-        into.frames.append(body)
+            return _cut_whole(label, into)
+        _cut_batch(label, into, src, body[-1][sid_col].strip(), len(body) + 2)
+    into.lists.extend(
+        [*(r[i].strip() if i is not None else "" for i in col), n, src] for n, r in enumerate(body, start=2)
+    )
+    return None
+
+
+def _take_frame(body, label: str, into: Rows, *, cut: bool) -> None:
+    """The pandas path's DataFrame (already in :data:`COLUMNS` order) into ``into``."""
+    src = into.add_source(label)
+    if cut:
+        sids = body["submission_id"]
+        if sids.nunique() < 2:
+            into.sources.pop()
+            return _cut_whole(label, into)
+        _cut_batch(label, into, src, str(sids.iloc[-1]).strip(), len(body) + 2)
+    body[_ROW] = range(2, len(body) + 2)
+    body[_SRC] = src
+    into.frames.append(body)
     return None
 
 
