@@ -311,7 +311,8 @@ def _demo(args) -> int:
 
 def _collect(args) -> int:
     from ..bank.content import load_item_bank
-    from ..records.collect import collect, progress_stream
+    from ..records.collect import collect
+    from ..records.collect_progress import progress_stream
 
     result = collect(
         args.sources,
@@ -406,7 +407,7 @@ def _report(args) -> int:
 
 
 def _collection_folder(args) -> int:
-    from ..records.collect import make_drop_folder
+    from ..records.drop_folder import make_drop_folder
 
     folder = make_drop_folder(args.folder, group=args.group)
     print(
