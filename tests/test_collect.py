@@ -12,6 +12,7 @@ from reconnect.core.errors import StoreError
 from reconnect.records import collect as col
 from reconnect.records import participant as pt
 from reconnect.records.batchcache import CACHE_FOLDER
+from reconnect.records.drop_folder import drop_copy, make_drop_folder
 from reconnect.records.store import load_store, save_submission
 
 
@@ -215,12 +216,12 @@ def test_progress_bar(tmp_path):
 
 # -- the collection folder -------------------------------------------------------------------------
 def test_drop_folder_modes(tmp_path, monkeypatch):
-    folder = col.make_drop_folder(tmp_path / "drop")
+    folder = make_drop_folder(tmp_path / "drop")
     assert stat.S_IMODE(folder.stat().st_mode) == 0o1733  # others: add only, no listing; sticky
     sub = submission(1, "self_esteem", 4)
     old = os.umask(0o077)  # a strict umask must not make the copy unreadable for the facilitator
     try:
-        message = col.drop_copy(sub.to_csv(), sub.submission_id, workshop="TUE", folder=folder)
+        message = drop_copy(sub.to_csv(), sub.submission_id, workshop="TUE", folder=folder)
     finally:
         os.umask(old)
     dropped = folder / f"sub-{sub.submission_id}.csv"
@@ -230,7 +231,7 @@ def test_drop_folder_modes(tmp_path, monkeypatch):
     assert [p.name for p in folder.iterdir()] == [dropped.name]  # no temporary file left
     os.chmod(folder, 0o3733)  # set-group-id: the facilitators' group reads, nobody else
     sub2 = submission(2, "self_esteem", 4)
-    col.drop_copy(sub2.to_csv(), sub2.submission_id, workshop="TUE", folder=folder)
+    drop_copy(sub2.to_csv(), sub2.submission_id, workshop="TUE", folder=folder)
     assert stat.S_IMODE((folder / f"sub-{sub2.submission_id}.csv").stat().st_mode) == 0o640
     result = col.collect([folder], tmp_path / "store", bank=BANK)
     assert len(result.imported) == 2
@@ -239,10 +240,10 @@ def test_drop_folder_modes(tmp_path, monkeypatch):
 def test_drop_needs_folder_and_workshop(tmp_path, monkeypatch):
     sub = submission(1, "self_esteem", 4)
     monkeypatch.delenv("RECONNECT_COLLECT", raising=False)
-    assert col.drop_copy(sub.to_csv(), sub.submission_id, workshop="TUE") == ""
-    assert col.drop_copy(sub.to_csv(), sub.submission_id, workshop="", folder=tmp_path) == ""
+    assert drop_copy(sub.to_csv(), sub.submission_id, workshop="TUE") == ""
+    assert drop_copy(sub.to_csv(), sub.submission_id, workshop="", folder=tmp_path) == ""
     assert list(tmp_path.iterdir()) == []
-    msg = col.drop_copy(sub.to_csv(), sub.submission_id, workshop="TUE", folder=tmp_path / "missing")
+    msg = drop_copy(sub.to_csv(), sub.submission_id, workshop="TUE", folder=tmp_path / "missing")
     assert "does not exist" in msg and not (tmp_path / "missing").exists()
 
 
@@ -250,7 +251,7 @@ def test_save_drops_a_copy_without_name_or_reflections(tmp_path, monkeypatch):
     from reconnect.records.journal import save_reflection
     from reconnect.ui.area import RatingForm
 
-    home, drop = tmp_path / "home", col.make_drop_folder(tmp_path / "drop")
+    home, drop = tmp_path / "home", make_drop_folder(tmp_path / "drop")
     monkeypatch.setenv("RECONNECT_COLLECT", str(drop))
     me = pt.save_settings(home, pt.Settings(code=code(7), display_name="Alexandra Secret", workshop="TUE"))
     save_reflection(home, participant=me.code, area="self_esteem", prompt="p", text="my private words")
@@ -268,7 +269,7 @@ def test_save_drops_a_copy_without_name_or_reflections(tmp_path, monkeypatch):
 def test_save_without_workshop_drops_nothing(tmp_path, monkeypatch):
     from reconnect.ui.area import RatingForm
 
-    home, drop = tmp_path / "home", col.make_drop_folder(tmp_path / "drop")
+    home, drop = tmp_path / "home", make_drop_folder(tmp_path / "drop")
     monkeypatch.setenv("RECONNECT_COLLECT", str(drop))
     pt.save_settings(home, pt.Settings(code=code(8)))
     form = RatingForm("self_esteem", home=home, bank=BANK)

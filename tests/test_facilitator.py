@@ -1,7 +1,7 @@
 """The facilitator dashboard: selectors, Refresh, minimum size, presentation mode, prompts, alpha."""
 
 from _group_helpers import BANK, make_store, submission
-from reconnect.records.collect import make_drop_folder
+from reconnect.records.drop_folder import make_drop_folder
 from reconnect.records.store import save_submission
 from reconnect.results import group as g
 from reconnect.ui.facilitator import FacilitatorDashboard

@@ -25,10 +25,25 @@ def _parser() -> argparse.ArgumentParser:
         help="the item bank to check submissions against (default: data/item_bank.yaml)",
     )
     sub = parser.add_subparsers(dest="command", required=True)
+    _add_validate(sub)
+    _add_demo(sub)
+    _add_collect(sub)
+    _add_summary(sub)
+    _add_report(sub)
+    _add_collection_folder(sub)
+    _add_translations(sub)
+    _add_forget_workshop(sub)
+    return parser
 
+
+def _add_validate(sub: argparse._SubParsersAction) -> None:
+    """Add the ``validate`` sub-command to ``sub``."""
     v = sub.add_parser("validate", help="check item-bank files, submission files and folders of them")
     v.add_argument("paths", nargs="+", type=Path, metavar="PATH")
 
+
+def _add_demo(sub: argparse._SubParsersAction) -> None:
+    """Add the ``demo`` sub-command to ``sub``."""
     d = sub.add_parser("demo", help="write the synthetic demo workshop into a new folder")
     d.add_argument("--out", type=Path, required=True, help="folder to create (must not hold submissions yet)")
     d.add_argument("--participants", type=int, default=28, help="how many made-up people (default 28)")
@@ -42,11 +57,17 @@ def _parser() -> argparse.ArgumentParser:
         help="share of people who come back for the 'after' session, 0 to 1 (default 0.85)",
     )
 
+
+def _add_collect(sub: argparse._SubParsersAction) -> None:
+    """Add the ``collect`` sub-command to ``sub``."""
     c = sub.add_parser("collect", help="import handed-in files, folders and zip archives into a store")
     c.add_argument("sources", nargs="+", type=Path, metavar="SOURCE")
     c.add_argument("--into", type=Path, required=True, metavar="STORE", help="the facilitator's store folder")
     c.add_argument("--workshop", default=None, help="only accept submissions of this workshop code")
 
+
+def _add_summary(sub: argparse._SubParsersAction) -> None:
+    """Add the ``summary`` sub-command to ``sub``."""
     s = sub.add_parser("summary", help="per area: n, mean, %% strength, %% growth area, strongest first")
     s.add_argument("store", type=Path, metavar="STORE")
     s.add_argument("--workshop", default=None, help="workshop code (needed when the store holds several)")
@@ -54,6 +75,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--min-group", type=int, default=None, help="minimum group size (default 5, never below 5)")
     s.add_argument("--csv", type=Path, default=None, metavar="OUT", help="also write the table to a new CSV file")
 
+
+def _add_report(sub: argparse._SubParsersAction) -> None:
+    """Add the ``report`` sub-command to ``sub``."""
     r = sub.add_parser(
         "report",
         help="write a printable PDF: a participant's profile or a workshop's group handout",
@@ -77,10 +101,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--force", action="store_true", help="replace OUT if it exists (otherwise it is never overwritten)")
 
+
+def _add_collection_folder(sub: argparse._SubParsersAction) -> None:
+    """Add the ``collection-folder`` sub-command to ``sub``."""
     f = sub.add_parser("collection-folder", help="create a folder participants can add to but not read")
     f.add_argument("folder", type=Path, metavar="DIR")
     f.add_argument("--group", default=None, help="a group only facilitators belong to (files readable by it only)")
 
+
+def _add_translations(sub: argparse._SubParsersAction) -> None:
+    """Add the ``translations`` sub-command to ``sub``."""
     t = sub.add_parser(
         "translations",
         help="list what a language's item bank and page words lack or have in excess (docs/translating.md)",
@@ -94,6 +124,9 @@ def _parser() -> argparse.ArgumentParser:
         "--folder", type=Path, default=None, help="the folder holding the banks (default: this project's data/)"
     )
 
+
+def _add_forget_workshop(sub: argparse._SubParsersAction) -> None:
+    """Add the ``forget-workshop`` sub-command to ``sub``."""
     g = sub.add_parser(
         "forget-workshop",
         help="delete one workshop's collected answers from a store (asks you to type the workshop code)",
@@ -110,7 +143,6 @@ def _parser() -> argparse.ArgumentParser:
         metavar="WORKSHOP",
         help="the workshop code typed again (otherwise you are asked for it); without it nothing is deleted",
     )
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -279,7 +311,8 @@ def _demo(args) -> int:
 
 def _collect(args) -> int:
     from ..bank.content import load_item_bank
-    from ..records.collect import collect, progress_stream
+    from ..records.collect import collect
+    from ..records.collect_progress import progress_stream
 
     result = collect(
         args.sources,
@@ -374,7 +407,7 @@ def _report(args) -> int:
 
 
 def _collection_folder(args) -> int:
-    from ..records.collect import make_drop_folder
+    from ..records.drop_folder import make_drop_folder
 
     folder = make_drop_folder(args.folder, group=args.group)
     print(

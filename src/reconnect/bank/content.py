@@ -57,12 +57,55 @@ def validate_item_bank(path: str | Path) -> list[Problem]:
 
 
 def _parse(path: Path) -> tuple[ItemBank | None, list[Problem]]:
-    import yaml
-
     p = str(path)
 
     def problem(location: str, reason: str, fix: str) -> list[Problem]:
         return [Problem(p, location, reason, fix)]
+
+    data, unreadable = _read_yaml(path, problem)
+    if data is None:
+        return None, unreadable
+
+    problems: list[Problem] = []
+    add = problems.extend
+
+    version = data.get("version")
+    _check_version(version, problem, problems)
+    add(_text_problems(data, p))
+    language = _parse_language(data.get("language"), path, problem, problems)
+
+    scale = _parse_scale(data.get("scale"), problem, problems)
+    growth, strength = _parse_bands(data.get("bands"), problem, problems)
+
+    safety = data.get("safety") if isinstance(data.get("safety"), dict) else {}
+    _check_safety(safety, problem, problems)
+    areas = _parse_areas(data.get("areas"), problem, problems, str(version).strip(), language)
+    conversations = _parse_conversations(data.get("conversations"), problem, problems)
+
+    if problems:
+        return None, problems
+    return (
+        ItemBank(
+            version=str(version).strip(),
+            scale=scale,
+            growth_below=growth,
+            strength_from=strength,
+            non_diagnostic=str(safety.get("non_diagnostic")).strip(),
+            help=tuple(str(h).strip() for h in safety.get("help")),
+            areas=tuple(areas),
+            path=p,
+            together_line=str(safety.get("together")).strip(),
+            afraid_note=str(safety.get("afraid")).strip(),
+            conversations=conversations,
+            language=language,
+        ),
+        [],
+    )
+
+
+def _read_yaml(path: Path, problem) -> tuple[dict | None, list[Problem]]:
+    """The bank file's top-level fields, or ``None`` and the one problem that stops it being read."""
+    import yaml
 
     try:
         raw_bytes = path.read_bytes()
@@ -116,28 +159,26 @@ def _parse(path: Path) -> tuple[ItemBank | None, list[Problem]]:
         return None, problem(
             "", "the top level is not a set of named fields", "start from data/item_bank.yaml in the project"
         )
+    return data, []
 
-    problems: list[Problem] = []
-    add = problems.extend
 
-    version = data.get("version")
+def _check_version(version, problem, problems) -> None:
+    """``version:`` present and plain, since it is written into every saved answer."""
     if not isinstance(version, (str, int, float)) or not str(version).strip():
-        add(problem("version", "the version is missing", 'add a line such as version: "1.0"'))
+        problems.extend(problem("version", "the version is missing", 'add a line such as version: "1.0"'))
     elif not VERSION_RE.fullmatch(str(version)):
-        add(
+        problems.extend(
             problem(
                 "version",
                 f"'{show(str(version)[:40])}' is not a plain version: it is written into every saved answer",
                 'use letters, digits, dots and dashes only, at most 32, e.g. version: "1.1"',
             )
         )
-    add(_text_problems(data, p))
-    language = _parse_language(data.get("language"), path, problem, problems)
 
-    scale = _parse_scale(data.get("scale"), problem, problems)
-    growth, strength = _parse_bands(data.get("bands"), problem, problems)
 
-    safety = data.get("safety") if isinstance(data.get("safety"), dict) else {}
+def _check_safety(safety: dict, problem, problems) -> None:
+    """The ``safety:`` texts every page relies on: the note, the help lines, the lines for the afraid."""
+    add = problems.extend
     non_diag = safety.get("non_diagnostic")
     if not _nonblank(non_diag):
         add(
@@ -156,7 +197,6 @@ def _parse(path: Path) -> tuple[ItemBank | None, list[Problem]]:
                 "list crisis and domestic-violence resources under safety: help:",
             )
         )
-
     together_line = safety.get("together")
     if not _nonblank(together_line):
         add(
@@ -177,7 +217,10 @@ def _parse(path: Path) -> tuple[ItemBank | None, list[Problem]]:
             )
         )
 
-    areas_raw = data.get("areas")
+
+def _parse_areas(areas_raw, problem, problems, version: str, language: str) -> list[Area]:
+    """``areas:``: each area (its statements and suggestions), all five, in their order."""
+    add = problems.extend
     areas: list[Area] = []
     if not isinstance(areas_raw, list):
         add(problem("areas", "the list of areas is missing", f"add the five areas: {', '.join(AREA_IDS)}"))
@@ -185,7 +228,7 @@ def _parse(path: Path) -> tuple[ItemBank | None, list[Problem]]:
     seen_items: dict[str, str] = {}
     seen_areas: set[str] = set()
     for index, raw in enumerate(areas_raw, start=1):
-        area = _parse_area(index, raw, problem, problems, seen_items, seen_areas, str(version).strip(), language)
+        area = _parse_area(index, raw, problem, problems, seen_items, seen_areas, version, language)
         if area is not None:
             areas.append(area)
     ids = [a.id for a in areas]
@@ -200,28 +243,7 @@ def _parse(path: Path) -> tuple[ItemBank | None, list[Problem]]:
                 f"put them in this order: {', '.join(AREA_IDS)}",
             )
         )
-
-    conversations = _parse_conversations(data.get("conversations"), problem, problems)
-
-    if problems:
-        return None, problems
-    return (
-        ItemBank(
-            version=str(version).strip(),
-            scale=scale,
-            growth_below=growth,
-            strength_from=strength,
-            non_diagnostic=str(non_diag).strip(),
-            help=tuple(str(h).strip() for h in help_lines),
-            areas=tuple(areas),
-            path=p,
-            together_line=str(together_line).strip(),
-            afraid_note=str(afraid_note).strip(),
-            conversations=conversations,
-            language=language,
-        ),
-        [],
-    )
+    return areas
 
 
 def _parse_language(raw, path: Path, problem, problems) -> str:

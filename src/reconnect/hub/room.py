@@ -28,7 +28,7 @@ from pathlib import Path
 from ..bank.content import item_bank_path
 from ..bank.i18n import requested_language
 from ..records.codes import CODE_ALPHABET
-from ..records.collect import make_drop_folder
+from ..records.drop_folder import make_drop_folder
 from . import DEFAULT_PREFIX, counselor_name
 from .seats import SEAT_MB, all_users, default_seats
 

@@ -28,8 +28,8 @@ from ..bank.content import load_item_bank
 from ..bank.model import ItemBank
 from ..core.errors import ReconnectError
 from ..core.files import sweep_leftovers
-from .collect import drop_copy
 from .drafts import clear_draft, load_draft, save_draft
+from .drop_folder import drop_copy
 from .participant import Settings
 from .store import (
     Submission,

@@ -57,7 +57,7 @@ CACHE_FORMAT = 1
 SUFFIX = ".npz"
 _ROW, _SRC, _TIME = "_row", "_src", "_time"  # as in reconnect.records.validate
 #: The modules whose code decides what passes the checks: a change to any of them invalidates every cache.
-_RULE_MODULES = ("validate", "values", "rows", "repeats", "codes", "submission", "batchcache")
+_RULE_MODULES = ("validate", "column_checks", "values", "rows", "repeats", "codes", "submission", "batchcache")
 
 
 def cache_folder(store: str | Path) -> Path:

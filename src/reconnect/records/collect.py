@@ -1,16 +1,15 @@
-"""Collecting submissions into a facilitator's store, and dropping copies into a collection folder.
+"""Collecting submissions into a facilitator's store, and "Export my answers".
 
 Two ways in, one file format (``docs/data-format.md``):
 
 * :func:`collect` imports submission files, folders of them and zip archives (e.g. the file from
-  "Export my answers") into a store. A submission is identified by its ``submission_id`` and its
-  content: collecting the same thing twice imports nothing the second time. Anything invalid is
-  reported with its reason and left untouched. Nothing is written outside the store's
-  ``submissions/`` folder, and nothing already collected is changed or removed.
-* :func:`drop_copy` is called after a participant's Save: when ``RECONNECT_COLLECT`` names a
-  collection folder and the participant has a workshop code, a copy of the submission (ratings
-  only: never reflections, never the display name) is written there. Participants can add files to
-  such a folder but cannot list or read others' (see :func:`make_drop_folder`).
+  "Export my answers", :func:`export_answers`) into a store. A submission is identified by its
+  ``submission_id`` and its content: collecting the same thing twice imports nothing the second
+  time. Anything invalid is reported with its reason and left untouched. Nothing is written outside
+  the store's ``submissions/`` folder, and nothing already collected is changed or removed.
+* After a participant's Save, a copy of the submission is dropped into the collection folder named by
+  ``RECONNECT_COLLECT`` (:func:`collection_folder`), which participants can add to but not read:
+  :mod:`reconnect.records.drop_folder` sets it up and writes the copies.
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ import io
 import os
 import re
 import stat
-import sys
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -31,9 +29,10 @@ from ..bank.content import load_item_bank
 from ..bank.i18n import _
 from ..bank.model import ItemBank
 from ..core.csvfile import csv_lines, csv_text
-from ..core.errors import Problem, StoreError, show
+from ..core.errors import Problem, StoreError
 from ..core.files import TEMP_PREFIX, ensure_folder, random_id, read_bytes_bounded
 from .batchcache import CACHE_FOLDER
+from .collect_progress import _Progress
 from .guesses import guess_problem
 from .rows import Rows
 from .store import (
@@ -49,10 +48,6 @@ from .validate import check_rows, max_bytes_for, parse_bytes
 from .values import SUBMISSION_ID
 
 COLLECT_ENV = "RECONNECT_COLLECT"
-DROP_FILE_MODE = 0o644  # readable by the facilitator; others cannot list the folder nor guess the name
-DROP_FILE_MODE_GROUP = 0o640  # when the folder is set-group-id: only the facilitators' group can read
-DROP_FOLDER_MODE = 0o1733  # owner: all; others: add files only (no listing); sticky: no deleting others'
-DROP_FOLDER_MODE_GROUP = 0o3733  # the same plus set-group-id, so new files belong to the facilitators' group
 STORE_FILE_MODE = 0o600
 MAX_ARCHIVE_MEMBERS = 20_000
 MAX_ARCHIVE_TOTAL = 200 * 1024 * 1024  # declared uncompressed size of one archive
@@ -90,23 +85,6 @@ class _Candidate:
     data: bytes | None = None
     problem: Problem | None = None
     path: Path | None = None  # a file still to be read (read while the progress bar runs)
-
-
-class _Progress:
-    """A one-line progress bar on a text stream (no dependency)."""
-
-    def __init__(self, total: int, stream, *, width: int = 30):
-        self.total, self.stream, self.width, self.done = total, stream, width, 0
-
-    def step(self) -> None:
-        self.done += 1
-        if self.stream is None or (self.done % max(1, self.total // 200) and self.done != self.total):
-            return  # about 200 updates in all: drawing the bar must not cost more than the work
-        filled = int(self.width * self.done / max(self.total, 1))
-        self.stream.write(f"\rcollecting [{'#' * filled}{'.' * (self.width - filled)}] {self.done}/{self.total}")
-        if self.done == self.total:
-            self.stream.write("\n")
-        self.stream.flush()
 
 
 def collect(
@@ -467,122 +445,11 @@ def _member_problem(m: zipfile.ZipInfo) -> tuple[str, str] | None:
     return None
 
 
-def _link_new(folder: Path, path: Path, data: bytes, mode: int) -> None:
-    """Write ``data`` to ``path`` whole or not at all, never replacing a file, with exactly ``mode``."""
-    tmp = folder / f"{TEMP_PREFIX}{random_id(6)}-{path.name}"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        try:
-            os.fchmod(fd, mode)  # the umask must not decide who can read a dropped file
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        try:
-            os.link(tmp, path)
-        except OSError as exc:
-            if isinstance(exc, FileExistsError) or exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EXDEV):
-                raise
-            if path.exists():
-                raise FileExistsError(str(path)) from None
-            os.replace(tmp, path)
-    finally:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-
-
-# -- the collection folder ("drop") -----------------------------------------------------------------
 def collection_folder() -> Path | None:
     """The collection folder set by whoever runs the workshop (``RECONNECT_COLLECT``), or ``None``."""
     from ..core.settings_env import path
 
     return path(COLLECT_ENV)
-
-
-def make_drop_folder(folder: str | Path, *, group: str | None = None) -> Path:
-    """Create (or fix the modes of) a collection folder that participants can add to but not read.
-
-    Mode 1733 (``drwx-wx-wt``): the owner (facilitator) reads everything; everyone else can add
-    files but cannot list the folder, and the sticky bit stops them deleting or renaming others'
-    files. With ``group`` (a group only facilitators belong to), the folder is also set-group-id
-    (3733), so new files belong to that group and are written readable by it alone (0640).
-    """
-    folder = Path(folder)
-    gid = -1
-    if group is not None:  # checked before anything is created, so a failure leaves nothing behind
-        import grp
-
-        try:
-            gid = grp.getgrnam(group).gr_gid
-        except KeyError:
-            raise StoreError(
-                f"There is no group '{show(group)}' on this computer. Create it first, or leave out --group. "
-                "Nothing was created."
-            ) from None
-    if folder.is_symlink():
-        raise StoreError(
-            f"{show(folder)} is a link. A collection folder must be a real folder (a link could point anywhere). "
-            "Choose another path; nothing was changed."
-        )
-    created = not folder.exists()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)  # the folder itself, never a link
-        try:
-            if gid != -1:
-                os.fchown(fd, -1, gid)
-            os.fchmod(fd, DROP_FOLDER_MODE_GROUP if gid != -1 else DROP_FOLDER_MODE)
-        finally:
-            os.close(fd)
-    except OSError as exc:
-        if created:
-            try:
-                folder.rmdir()
-            except OSError:
-                pass
-        raise StoreError(
-            f"Could not set up {show(folder)} as a collection folder ({exc.strerror or exc}). "
-            + ("Nothing was left behind." if created else "The folder was already there and is as it was.")
-        ) from None
-    return folder
-
-
-def drop_file_mode(folder: Path) -> int:
-    """0640 in a set-group-id folder (the facilitators' group reads), else 0644 (see the guide)."""
-    try:
-        return DROP_FILE_MODE_GROUP if folder.stat().st_mode & stat.S_ISGID else DROP_FILE_MODE
-    except OSError:
-        return DROP_FILE_MODE
-
-
-def drop_copy(submission_csv, submission_id: str, *, workshop: str, folder: Path | None = None) -> str:
-    """After a Save: drop a copy of the submission into the collection folder, if one is set up.
-
-    Returns a sentence for the participant ('' when no collection folder or no workshop code).
-    Never raises: the answers are already saved on this computer whatever happens here.
-    """
-    folder = folder if folder is not None else collection_folder()
-    if folder is None or not workshop:
-        return ""
-    if not folder.is_dir():
-        return _(
-            "Your answers are saved on this computer, but the workshop collection folder {folder} does not "
-            "exist, so no copy was handed in. Tell your facilitator, or use 'Export my answers' in 00 Start here."
-        ).format(folder=folder)
-    if callable(submission_csv):  # the bytes are made only when there is somewhere to drop them
-        submission_csv = submission_csv()
-    try:
-        _link_new(folder, folder / f"sub-{submission_id}.csv", submission_csv, drop_file_mode(folder))
-    except OSError as exc:
-        return _(
-            "Your answers are saved on this computer, but a copy could not be handed in to {folder} "
-            "({reason}). Tell your facilitator, or use 'Export my answers' in 00 Start here."
-        ).format(folder=folder, reason=exc.strerror or exc)
-    return _("A copy of your ratings (no reflections, no name) was handed in to the workshop's collection folder.")
 
 
 # -- export for handing in --------------------------------------------------------------------------
@@ -615,8 +482,3 @@ def export_answers(home: str | Path, participant: str, *, bank: ItemBank | None 
     now = datetime.now(timezone.utc)
     name = f"reconnect-answers-{now:%Y%m%d-%H%M%S}-{random_id(3)}.zip"
     return write_new(Path(home) / "exports" / name, buffer.getvalue(), mode=0o600)
-
-
-def progress_stream():
-    """stderr when it is a terminal (a progress bar makes sense there), else ``None``."""
-    return sys.stderr if sys.stderr.isatty() else None

@@ -6,8 +6,8 @@ submissions, a whole store and ``reconnect collect``:
 1. File level (:func:`parse_bytes`): size, UTF-8, cut off, header, fields per row, format version.
    A file that fails here is reported once and none of it loads (it cannot be read reliably).
 2. Submission level (:func:`check_rows`, vectorised with pandas over every row of every file at
-   once): a bad row rejects only its own submission; every other submission, in the same file or
-   elsewhere, still loads.
+   once, one named check a column in :mod:`reconnect.records.column_checks`): a bad row rejects only
+   its own submission; every other submission, in the same file or elsewhere, still loads.
 
 The rule that keeps a store from being poisoned: a value passes here only if the code that later
 reads it (:func:`parse_times`, :func:`parse_rating`, ...) accepts it, because both use the same
@@ -20,6 +20,7 @@ from ..bank.content import load_item_bank
 from ..bank.model import ItemBank
 from ..core.errors import Problem, SubmissionError, show
 from .codes import is_participant_code, normalise_label
+from .column_checks import ColumnChecks
 from .repeats import _drop_repeats
 from .rows import _ROW, _SRC, Rows, _cut_batch, _cut_whole, _split_csv, _split_fast
 from .submission import (
@@ -33,18 +34,12 @@ from .submission import (
 from .values import (
     _DIGITS,
     VALUE_CHECKS,
-    _item_problem,
-    _rating_problem,
     _time_reasons,
-    _version_item_problem,
     time_shape_ok,
 )
 
 _TIME_COL = "_time"  # the parsed saved_at of each row, computed once by the validator for the loader
 
-# Fields that must be the same on every row of one file; the first group must not be blank either.
-_CONSTANT = ("format_version", "submission_id", "participant", "session", "area", "saved_at", "bank_version")
-_OPTIONAL_CONSTANT = ("workshop", "couple", "language")
 #: Columns a file of an older format does not have: (column, the format that added it).
 _ADDED = {"language": 2}
 
@@ -58,26 +53,10 @@ def max_bytes_for(name: str) -> int:
 
 def parse_bytes(data: bytes, label: str, into: Rows, *, max_bytes: int = MAX_FILE_BYTES) -> None:
     """File-level checks of one file's bytes; good rows go into ``into``, problems too."""
-
-    def fail(location, reason, fix):
-        into.problems.append(Problem(label, location, reason, fix))
-
-    if len(data) > max_bytes:
-        return fail(
-            "",
-            f"the file is {len(data):,} bytes, far larger than a submission can be",
-            "check that this is a Reconnect submission; it was left untouched",
-        )
-    if not data.strip():
-        return fail("", "the file is empty", "save the answers again from the notebook; this file can be deleted")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return fail(
-            f"byte {exc.start}",
-            "the file is not UTF-8 text",
-            "if it was edited in a spreadsheet, save it again as 'CSV UTF-8'",
-        )
+    text = _decode(data, label, max_bytes)
+    if isinstance(text, Problem):
+        into.problems.append(text)
+        return None
     cut = not text.endswith("\n")
     if cut:
         # Keep only whole lines. A file holding one submission is then rejected whole (below); in a
@@ -93,6 +72,47 @@ def parse_bytes(data: bytes, label: str, into: Rows, *, max_bytes: int = MAX_FIL
         into.problems.append(rows_or_frame)
         return None
     header, body, rows = rows_or_frame
+    col = _read_header(header, body, rows, label, into, cut=cut)
+    if col is None:
+        return None
+    if rows is None:  # csv path: lists of strings
+        _take_lists(header, body, col, label, into, cut=cut)
+    else:  # pandas path: a DataFrame already in COLUMNS order
+        _take_frame(body, label, into, cut=cut)
+    return None
+
+
+def _decode(data: bytes, label: str, max_bytes: int) -> str | Problem:
+    """The file's text, or the problem with its size or encoding."""
+    if len(data) > max_bytes:
+        return Problem(
+            label,
+            "",
+            f"the file is {len(data):,} bytes, far larger than a submission can be",
+            "check that this is a Reconnect submission; it was left untouched",
+        )
+    if not data.strip():
+        return Problem(
+            label, "", "the file is empty", "save the answers again from the notebook; this file can be deleted"
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return Problem(
+            label,
+            f"byte {exc.start}",
+            "the file is not UTF-8 text",
+            "if it was edited in a spreadsheet, save it again as 'CSV UTF-8'",
+        )
+
+
+def _read_header(header, body, rows, label: str, into: Rows, *, cut: bool) -> list | None:
+    """Each of :data:`COLUMNS`' place in the header (None: a column of a later format), or None
+    when the header or the format version is wrong (the problem is then in ``into``)."""
+
+    def fail(location, reason, fix):
+        into.problems.append(Problem(label, location, reason, fix))
+
     missing = [c for c in COLUMNS if c not in header and c not in _ADDED]
     if missing:
         if cut and not body:
@@ -134,40 +154,51 @@ def parse_bytes(data: bytes, label: str, into: Rows, *, max_bytes: int = MAX_FIL
             f"column(s) missing: {', '.join(late)} (format {version} has them)",
             f"the first line must name the columns {','.join(COLUMNS)}",
         )
+    return col
 
+
+def _take_lists(header: list, body: list, col: list, label: str, into: Rows, *, cut: bool) -> None:
+    """The csv path's rows (lists of strings) into ``into``, unless a row's field count is wrong."""
     src = into.add_source(label)
     sid_col = col[1]
-    if rows is None:  # csv path: lists of strings
-        width = len(header)
-        short = [(n, len(r)) for n, r in enumerate(body, start=2) if len(r) != width]
-        if short:
-            for n, got in short:
-                fail(
+    width = len(header)
+    short = [(n, len(r)) for n, r in enumerate(body, start=2) if len(r) != width]
+    if short:
+        for n, got in short:
+            into.problems.append(
+                Problem(
+                    label,
                     f"row {n}",
                     f"the row has {got} fields but the header has {width}",
                     "the file may be cut off or edited by hand; save the answers again",
                 )
+            )
+        into.sources.pop()
+        return None
+    sids = {r[sid_col].strip() for r in body}
+    if cut:
+        if len(sids) < 2:
             into.sources.pop()
-            return None
-        sids = {r[sid_col].strip() for r in body}
-        if cut:
-            if len(sids) < 2:
-                into.sources.pop()
-                return _cut_whole(label, into)
-            _cut_batch(label, into, src, body[-1][sid_col].strip(), len(body) + 2)
-        into.lists.extend(
-            [*(r[i].strip() if i is not None else "" for i in col), n, src] for n, r in enumerate(body, start=2)
-        )
-    else:  # pandas path: a DataFrame already in COLUMNS order
-        if cut:
-            sids = body["submission_id"]
-            if sids.nunique() < 2:
-                into.sources.pop()
-                return _cut_whole(label, into)
-            _cut_batch(label, into, src, str(sids.iloc[-1]).strip(), len(body) + 2)
-        body[_ROW] = range(2, len(body) + 2)
-        body[_SRC] = src
-        into.frames.append(body)
+            return _cut_whole(label, into)
+        _cut_batch(label, into, src, body[-1][sid_col].strip(), len(body) + 2)
+    into.lists.extend(
+        [*(r[i].strip() if i is not None else "" for i in col), n, src] for n, r in enumerate(body, start=2)
+    )
+    return None
+
+
+def _take_frame(body, label: str, into: Rows, *, cut: bool) -> None:
+    """The pandas path's DataFrame (already in :data:`COLUMNS` order) into ``into``."""
+    src = into.add_source(label)
+    if cut:
+        sids = body["submission_id"]
+        if sids.nunique() < 2:
+            into.sources.pop()
+            return _cut_whole(label, into)
+        _cut_batch(label, into, src, str(sids.iloc[-1]).strip(), len(body) + 2)
+    body[_ROW] = range(2, len(body) + 2)
+    body[_SRC] = src
+    into.frames.append(body)
     return None
 
 
@@ -216,137 +247,13 @@ def _check_values(frame, rows: Rows, bank: ItemBank, problems: list):
     import numpy as np
     import pandas as pd
 
-    n = len(frame)
-    src = frame[_SRC].to_numpy()
-    rownum = frame[_ROW].to_numpy()
-    sid = frame["submission_id"].to_numpy(dtype=object)
-    # Submissions: runs of rows with the same id in one file (rows of one submission stay together).
-    start = np.ones(n, dtype=bool)
-    start[1:] = (sid[1:] != sid[:-1]) | (src[1:] != src[:-1])
-    block = np.cumsum(start) - 1
-    first_at = np.flatnonzero(start)[block]  # index of each row's submission's first row
-    bad = np.zeros(n, dtype=bool)
-    order = {c: i for i, c in enumerate(COLUMNS)}
-
-    def report(mask, column, reasons, fix):
-        """Report rows in ``mask``; ``reasons`` is a str or an array (one per row of the frame)."""
-        idx = np.flatnonzero(mask)
-        if not len(idx):
-            return
-        bad[idx] = True
-        for i in idx:
-            reason = reasons if isinstance(reasons, str) else reasons[i]
-            problems.append((src[i], rownum[i], order.get(column, 99), column, reason, fix))
-
-    columns = {c: frame[c].to_numpy(dtype=object) for c in COLUMNS}
-    factorized: dict = {}
-
-    def codes_of(c):
-        """Each value of column ``c`` as a small integer (equal values, equal codes), computed once."""
-        if c not in factorized:
-            factorized[c] = pd.factorize(columns[c])
-        return factorized[c]
-
-    def verdicts(c, check):
-        """``check`` (value -> reason or None) applied once per distinct value of ``c``; one per row."""
-        codes, uniques = codes_of(c)
-        return np.array([check(u) for u in uniques] + [None], dtype=object)[codes]
-
-    for c in _CONSTANT + _OPTIONAL_CONSTANT:
-        values = columns[c]
-        if c in ("submission_id", "saved_at"):  # nearly one value per submission: compare the text
-            blank = values == ""
-            differs = values != values[first_at]
-        else:  # few distinct values: compare their codes
-            codes, uniques = codes_of(c)
-            empty = np.flatnonzero(uniques == "")
-            blank = codes == empty[0] if len(empty) else np.zeros(n, dtype=bool)
-            differs = codes != codes[first_at]
-        if c in _CONSTANT:
-            report(blank, c, "this field is blank", "every row needs it; save the answers again")
-        differs &= ~blank
-        if differs.any():
-            idx = np.flatnonzero(differs)
-            reasons = np.empty(n, dtype=object)
-            for i in idx:
-                reasons[i] = f"'{values[i]}' differs from '{values[first_at[i]]}' in row {rownum[first_at[i]]}"
-            report(differs, c, reasons, "the rows of one submission must agree; save the answers again")
-    # The same submission in two places of one file (rows not together).
-    starts = pd.DataFrame({"src": src[start], "sid": sid[start]})
-    split = starts.duplicated(keep="first").to_numpy()
-    if split.any():
-        again = np.zeros(n, dtype=bool)
-        again[np.flatnonzero(start)[split]] = True
-        report(
-            again,
-            "submission_id",
-            "the rows of this submission are not together: it appears twice in the file",
-            "keep each submission's rows one after another",
-        )
-        # Every part of it is rejected, the first part too: on its own it would look complete.
-        every_part = starts.duplicated(keep=False).to_numpy()
-        bad[np.isin(block, np.flatnonzero(every_part))] = True
-    fixes = {
-        "format_version": f"it should be a number from 1 to {FORMAT_VERSION}",
-        "submission_id": "save the answers again (Reconnect makes the id)",
-        "participant": "codes look like KM7-4TX",
-        "workshop": "use letters, digits, spaces, dots, dashes, underscores",
-        "couple": "use letters, digits, spaces, dots, dashes, underscores",
-        "session": "use letters, digits, spaces, dots, dashes, underscores",
-        "bank_version": "use the version written in the item bank, e.g. 1.0",
-        "language": "use the two-letter code of the language, e.g. en or es",
-    }
-    # From format 2 on, every submission says the language it was answered in.
-    unsaid = (columns["language"] == "") & (columns["format_version"] != "1")
-    report(unsaid, "language", "this field is blank", "format 2 records the language of the answers; save them again")
-    for c, fix in fixes.items():
-        check = VALUE_CHECKS[c]
-        reasons = verdicts(c, lambda v, check=check: check(v, bank) if v else None)  # blanks: reported above
-        report(reasons != None, c, reasons, fix)  # noqa: E711
-    known_areas = {a.id for a in bank.areas}
-    items = bank.item_index()
-    area_codes, area_names = codes_of("area")
-    item_codes, item_names = codes_of("item")
-    pair_codes, pairs = pd.factorize(area_codes.astype(np.int64) * len(item_names) + item_codes)
-    pair_reasons = [
-        _item_problem(area_names[p // len(item_names)], item_names[p % len(item_names)], known_areas, items, bank)
-        for p in pairs
-    ]
-    reasons = np.array([*pair_reasons, None], dtype=object)[pair_codes]
-    is_area = np.array([r is not None and r.startswith("unknown area") for r in pair_reasons] + [False])[pair_codes]
-    report(is_area, "area", reasons, "use one of the five area ids")
-    item_fix = "use the item bank this file was made with, or remove the row"
-    report((reasons != None) & ~is_area, "item", reasons, item_fix)  # noqa: E711
-    # Exactly its version's statements: a statement retired before the version a submission declares,
-    # or one first asked after it, is refused (else 7 answers could score an area of 6 statements).
-    version_codes, version_names = codes_of("bank_version")
-    triple = (version_codes.astype(np.int64) * len(pairs) + pair_codes) if len(pairs) else pair_codes
-    triple_codes, triples = pd.factorize(triple)
-    asked: dict = {}
-    triple_reasons = [
-        _version_item_problem(
-            version_names[t // len(pairs)],
-            area_names[pairs[t % len(pairs)] // len(item_names)],
-            item_names[pairs[t % len(pairs)] % len(item_names)],
-            items,
-            bank,
-            asked,
-        )
-        for t in triples
-    ]
-    reasons = np.array([*triple_reasons, None], dtype=object)[triple_codes]
-    report(reasons != None, "item", reasons, "a submission holds only the statements of the item-bank version it names; save the answers again")  # noqa: E711
-    twice = pd.Series(block.astype(np.int64) * len(item_names) + item_codes).duplicated(keep="first").to_numpy()
-    if twice.any():
-        reasons = np.array([f"statement {v} appears twice" for v in columns["item"]], dtype=object)
-        report(twice, "item", reasons, "keep one row per statement")
-    reasons = verdicts("rating", lambda v: _rating_problem(v, bank))
-    report(
-        reasons != None,  # noqa: E711
-        "rating",
-        reasons,
-        f"use {bank.scale_min} to {bank.scale_max}, or leave it blank for unanswered",
-    )
+    check = ColumnChecks(frame, bank, problems)
+    check.constant_fields()
+    check.rows_together()
+    check.value_shapes()
+    check.statements()
+    check.ratings()
+    n, src, sid, start, block, bad = check.n, check.src, check.sid, check.start, check.block, check.bad
     # Rejected at file level (a cut-off batch), then whole submissions with any bad row.
     if rows.reject:
         for s, i in rows.reject:
@@ -357,13 +264,13 @@ def _check_values(frame, rows: Rows, bank: ItemBank, problems: list):
     firsts = np.flatnonzero(start & ~bad_block[block])
     times = np.full(int(block[-1]) + 1, np.datetime64("NaT", "ns"), dtype="datetime64[ns]")
     if len(firsts):
-        codes, uniques = pd.factorize(columns["saved_at"][firsts])
+        codes, uniques = pd.factorize(check.columns["saved_at"][firsts])
         parsed, why = _time_reasons(list(uniques))
         late = np.zeros(n, dtype=bool)
         late[firsts[why[codes] != None]] = True  # noqa: E711
         full = np.empty(n, dtype=object)
         full[firsts] = why[codes]
-        report(late, "saved_at", full, "write it like 2026-11-26T18:30:00+00:00")
+        check.report(late, "saved_at", full, "write it like 2026-11-26T18:30:00+00:00")
         bad_block[block[late]] = True
         times[block[firsts]] = parsed.tz_localize(None).as_unit("ns").to_numpy()[codes]
     keep = ~bad_block[block]
