@@ -19,6 +19,7 @@ from ..core.errors import InputError
 from ..core.files import write_new
 from ..records.participant import session_label
 from ..results import group as g
+from ..results import group_chart_text as gt
 from ..results import group_privacy as gp
 from . import group_charts as gc
 
@@ -169,12 +170,12 @@ def write_handout(
         _text_page(pdf, _("Reconnect: what our group sees"), intro)
         pages += 1
         if n_room:
-            _chart_page(pdf, lambda ax: gc.band_chart(shares, ax=ax), gc.band_chart_text(shares))
+            _chart_page(pdf, lambda ax: gc.band_chart(shares, ax=ax), gt.band_chart_text(shares))
             spread = g.score_spread(frame, bank, **kw)
             _chart_page(
                 pdf,
                 lambda ax: gc.spread_chart(spread, bank=bank, order=order, ax=ax),
-                gc.spread_chart_text(spread, order=order),
+                gt.spread_chart_text(spread, order=order),
             )
             pages += 2
             if len(all_sessions) >= 2 and session in all_sessions:
@@ -184,14 +185,14 @@ def write_handout(
                     _chart_page(
                         pdf,
                         lambda ax: gc.change_chart(ch, bank=bank, first=first, second=session, order=order, ax=ax),
-                        gc.change_chart_text(
+                        gt.change_chart_text(
                             ch.set_index("area").loc[order].reset_index(), first=first, second=session
                         ),
                     )
                     pages += 1
             cp = g.couple_agreement(frame, bank, **kw)
             _chart_page(
-                pdf, lambda ax: gc.couples_chart(cp, order=order, ax=ax), gc.couples_chart_text(cp, order=order)
+                pdf, lambda ax: gc.couples_chart(cp, order=order, ax=ax), gt.couples_chart_text(cp, order=order)
             )
             pages += 1
         else:
