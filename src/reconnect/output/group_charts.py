@@ -283,46 +283,7 @@ def statement_chart(counts: pd.DataFrame, *, bank: ItemBank, ax=None, title: str
         if pd.isna(first["count"]):
             ax.text(-95, y, _hidden(first["note"]), va="center", fontsize=FONT, style="italic")
             continue
-        centre = cells[(cells["first"] <= middle) & (cells["last"] >= middle)]
-        half = float(centre["share"].sum()) / 2
-        left_edge, right_edge = -half, half
-        for cell in centre.itertuples():
-            _segment(
-                ax,
-                y,
-                -half,
-                float(cell.share),
-                ANSWER_FILL.get(int(cell.first), GREY),
-                _answer_label(cell),
-                combined=cell.first != cell.last,
-            )
-        for cell in cells[cells["last"] < middle].sort_values("first", ascending=False).itertuples():
-            left_edge -= float(cell.share)
-            _segment(
-                ax,
-                y,
-                left_edge,
-                float(cell.share),
-                ANSWER_FILL[int(cell.first)],
-                _answer_label(cell),
-                combined=cell.first != cell.last,
-            )
-        for cell in (
-            cells[(cells["first"] > middle) & (cells["first"] <= bank.scale_max)].sort_values("first").itertuples()
-        ):
-            _segment(
-                ax,
-                y,
-                right_edge,
-                float(cell.share),
-                ANSWER_FILL.get(int(cell.last), GREY),
-                _answer_label(cell, bank.scale_max),
-                combined=cell.first != cell.last,
-            )
-            right_edge += float(cell.share)
-        for cell in cells[cells["first"] > bank.scale_max].itertuples():  # "no answer": at the right edge
-            none = _("none {share}").format(share=_pct(cell.share))
-            _segment(ax, y, 100 - float(cell.share), float(cell.share), LIGHT_GREY, none)
+        _statement_bar(ax, y, cells, bank=bank, middle=middle)
     ax.axvline(0, color=TEXT, lw=1.5, zorder=1)
     ax.set_yticks([y for y, _ in labels], [t for _, t in labels], fontsize=FONT - 2)
     ax.set_xlim(-100, 100)
@@ -336,6 +297,51 @@ def statement_chart(counts: pd.DataFrame, *, bank: ItemBank, ax=None, title: str
     _legend(ax, [*entries, (_("answers combined (small groups)"), COMBINED_FILL, True)], ncol=3)
     _tidy(ax, title)
     return ax
+
+
+def _statement_bar(ax, y: float, cells: pd.DataFrame, *, bank: ItemBank, middle: float) -> None:
+    """One statement's diverging bar: the middle answer centred on zero, lower answers to its left, higher to
+    its right, "no answer" at the right edge."""
+    centre = cells[(cells["first"] <= middle) & (cells["last"] >= middle)]
+    half = float(centre["share"].sum()) / 2
+    left_edge, right_edge = -half, half
+    for cell in centre.itertuples():
+        _segment(
+            ax,
+            y,
+            -half,
+            float(cell.share),
+            ANSWER_FILL.get(int(cell.first), GREY),
+            _answer_label(cell),
+            combined=cell.first != cell.last,
+        )
+    for cell in cells[cells["last"] < middle].sort_values("first", ascending=False).itertuples():
+        left_edge -= float(cell.share)
+        _segment(
+            ax,
+            y,
+            left_edge,
+            float(cell.share),
+            ANSWER_FILL[int(cell.first)],
+            _answer_label(cell),
+            combined=cell.first != cell.last,
+        )
+    for cell in (
+        cells[(cells["first"] > middle) & (cells["first"] <= bank.scale_max)].sort_values("first").itertuples()
+    ):
+        _segment(
+            ax,
+            y,
+            right_edge,
+            float(cell.share),
+            ANSWER_FILL.get(int(cell.last), GREY),
+            _answer_label(cell, bank.scale_max),
+            combined=cell.first != cell.last,
+        )
+        right_edge += float(cell.share)
+    for cell in cells[cells["first"] > bank.scale_max].itertuples():  # "no answer": at the right edge
+        none = _("none {share}").format(share=_pct(cell.share))
+        _segment(ax, y, 100 - float(cell.share), float(cell.share), LIGHT_GREY, none)
 
 
 def _answer_label(cell, scale_max: int = 5) -> str:
