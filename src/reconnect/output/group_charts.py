@@ -326,9 +326,7 @@ def _statement_bar(ax, y: float, cells: pd.DataFrame, *, bank: ItemBank, middle:
             _answer_label(cell),
             combined=cell.first != cell.last,
         )
-    for cell in (
-        cells[(cells["first"] > middle) & (cells["first"] <= bank.scale_max)].sort_values("first").itertuples()
-    ):
+    for cell in cells[(cells["first"] > middle) & (cells["first"] <= bank.scale_max)].sort_values("first").itertuples():
         _segment(
             ax,
             y,

@@ -244,9 +244,7 @@ def _ideas_and_change_page(pages: _Pages, profile: Profile, change: Change, *, b
                 pages.para(idea, bullet="–", indent=0.15, size=10)
         if len(exercises) > MAX_EXERCISE_AREAS:
             rest = ", ".join(title for title, _ideas in exercises[MAX_EXERCISE_AREAS:])
-            pages.para(
-                _("More ideas, for {areas}, are in those areas' notebooks.").format(areas=rest), style="italic"
-            )
+            pages.para(_("More ideas, for {areas}, are in those areas' notebooks.").format(areas=rest), style="italic")
         if profile.has_together_exercises():
             pages.para(bank.together_line, size=8.5, style="italic")
     pages.heading(_("Change over time"), space=0.0 if not exercises else 0.18)
@@ -274,9 +272,7 @@ def _couple_page(pages: _Pages, couple: CoupleView, *, bank: ItemBank) -> None:
     pages.new_page()
     pages.heading(_("The two of us"), space=0.0)
     pages.para(
-        _(
-            "Keep this page between the two of you. Self-ratings, not a diagnosis; help lines are on page 1."
-        ),
+        _("Keep this page between the two of you. Self-ratings, not a diagnosis; help lines are on page 1."),
         weight="bold",
     )
     # the first domestic-violence line only: every help line is on page 1, and the couple page stays one page

@@ -138,76 +138,10 @@ class ProfileView:
         self.couple: CoupleView | None = None
         self._busy = False
 
-        self.source = Switch(  # a radio group: the chosen option is exposed, in Lab and app mode alike
-            options=[(_("My own answers"), OWN), (_("A demo participant (synthetic)"), DEMO)],
-            value=OWN,
-            label=_("Show"),
-        )
-        self.demo_code = w.Dropdown(
-            options=demo_choices(self.demo, bank=self.bank) if self.has_demo else [],
-            description=_("Demo participant"),
-            style={"description_width": "initial"},
-            # as wide as its longest choice (in every language), never wider than the page
-            layout=w.Layout(width="max-content", max_width="100%", display="none"),
-        )
-        self.session = w.Dropdown(
-            options=[(_("newest answer in each area"), NEWEST)],
-            value=NEWEST,
-            description=_("Session shown"),
-            style={"description_width": "initial"},
-            layout=w.Layout(width="max-content", max_width="100%"),
-        )
-        self.header = w.HTML()
-        self.profile_chart = w.Output()
-        self.profile_text = w.HTML()
-        self.change_chart = w.Output()
-        self.change_text = w.HTML()
-        self.share = w.Checkbox(
-            value=False,
-            description=_("Share my results with my partner (off unless you switch it on)"),
-            indent=False,
-            layout=w.Layout(width="auto"),
-        )
-        self.share_sensitive = w.Checkbox(
-            value=False,
-            description=_("Also compare our answers to the statements marked sensitive (listed above)"),
-            indent=False,
-            disabled=True,
-            layout=w.Layout(width="auto"),
-        )
-        self.share_what = w.HTML(share_explanation(self.bank))
-        self.share_message = w.HTML()
-        self.couple_text = w.HTML()
-        self.couple_chart = w.Output()
-        self.couple_details = w.HTML()
-        from .guess import ReadingEachOther
-
-        #: "How well we read each other" (guesses, ui/guess.py): its own consent, text only, never in the PDF.
-        self.reading = ReadingEachOther(self)
-        self.report_button = w.Button(
-            description=_("Make my printable report (PDF)"), icon="file", layout=w.Layout(width="auto")
-        )
-        self.report_message = w.HTML()
-        self.safety = w.HTML(safety_html(self.bank))
-
-        chooser = [self.source, self.demo_code] if self.has_demo else []
-        self.chooser_widget = w.VBox([*chooser, self.session, self.header])
-        self.profile_widget = w.VBox([self.profile_chart, self.profile_text, self.safety])
-        self.change_widget = w.VBox([self.change_chart, self.change_text, w.HTML(partner_safety_html(self.bank))])
-        self.couple_widget = w.VBox(
-            [
-                self.share_what,
-                self.share,
-                self.share_sensitive,
-                self.share_message,
-                self.couple_text,
-                self.couple_chart,
-                self.couple_details,
-                self.reading.widget,
-                w.HTML(partner_safety_html(self.bank)),
-            ]
-        )
-        self.report_widget = w.VBox([self.report_button, self.report_message])  # the help box is shown once, above
+        self._build_chooser()
+        self._build_profile_and_change()
+        self._build_couple()
+        self._build_report()
         self.widget = w.VBox(
             [
                 self.chooser_widget,
@@ -231,6 +165,87 @@ class ProfileView:
 
         clear_on_sign_out(self)
         self._on_person()
+
+    def _build_chooser(self) -> None:
+        """Who is shown (own answers or a demo participant) and which session, with the header below."""
+        self.source = Switch(  # a radio group: the chosen option is exposed, in Lab and app mode alike
+            options=[(_("My own answers"), OWN), (_("A demo participant (synthetic)"), DEMO)],
+            value=OWN,
+            label=_("Show"),
+        )
+        self.demo_code = w.Dropdown(
+            options=demo_choices(self.demo, bank=self.bank) if self.has_demo else [],
+            description=_("Demo participant"),
+            style={"description_width": "initial"},
+            # as wide as its longest choice (in every language), never wider than the page
+            layout=w.Layout(width="max-content", max_width="100%", display="none"),
+        )
+        self.session = w.Dropdown(
+            options=[(_("newest answer in each area"), NEWEST)],
+            value=NEWEST,
+            description=_("Session shown"),
+            style={"description_width": "initial"},
+            layout=w.Layout(width="max-content", max_width="100%"),
+        )
+        self.header = w.HTML()
+        chooser = [self.source, self.demo_code] if self.has_demo else []
+        self.chooser_widget = w.VBox([*chooser, self.session, self.header])
+
+    def _build_profile_and_change(self) -> None:
+        """The profile's and the change's chart and text, the profile's help box beneath them."""
+        self.profile_chart = w.Output()
+        self.profile_text = w.HTML()
+        self.change_chart = w.Output()
+        self.change_text = w.HTML()
+        self.safety = w.HTML(safety_html(self.bank))
+        self.profile_widget = w.VBox([self.profile_chart, self.profile_text, self.safety])
+        self.change_widget = w.VBox([self.change_chart, self.change_text, w.HTML(partner_safety_html(self.bank))])
+
+    def _build_couple(self) -> None:
+        """The couple's sharing choice (off unless switched on), their comparison and the guesses."""
+        self.share = w.Checkbox(
+            value=False,
+            description=_("Share my results with my partner (off unless you switch it on)"),
+            indent=False,
+            layout=w.Layout(width="auto"),
+        )
+        self.share_sensitive = w.Checkbox(
+            value=False,
+            description=_("Also compare our answers to the statements marked sensitive (listed above)"),
+            indent=False,
+            disabled=True,
+            layout=w.Layout(width="auto"),
+        )
+        self.share_what = w.HTML(share_explanation(self.bank))
+        self.share_message = w.HTML()
+        self.couple_text = w.HTML()
+        self.couple_chart = w.Output()
+        self.couple_details = w.HTML()
+        from .guess import ReadingEachOther
+
+        #: "How well we read each other" (guesses, ui/guess.py): its own consent, text only, never in the PDF.
+        self.reading = ReadingEachOther(self)
+        self.couple_widget = w.VBox(
+            [
+                self.share_what,
+                self.share,
+                self.share_sensitive,
+                self.share_message,
+                self.couple_text,
+                self.couple_chart,
+                self.couple_details,
+                self.reading.widget,
+                w.HTML(partner_safety_html(self.bank)),
+            ]
+        )
+
+    def _build_report(self) -> None:
+        """The printable report's button and its message."""
+        self.report_button = w.Button(
+            description=_("Make my printable report (PDF)"), icon="file", layout=w.Layout(width="auto")
+        )
+        self.report_message = w.HTML()
+        self.report_widget = w.VBox([self.report_button, self.report_message])  # the help box is shown once, above
 
     def clear(self) -> None:
         """The person left: back to their own (now nobody's) answers, the first demo participant, no messages."""
