@@ -148,8 +148,8 @@ def test_every_chart_is_an_image_with_its_first_sentence_as_alt(tmp_path):
     import re
     from html import unescape as html_unescape
 
-    from reconnect.output import group_charts as gc
     from reconnect.results import group as g
+    from reconnect.results import group_chart_text as gt
 
     store = make_store(tmp_path / "store", [5, 3, 1, 5, 4, 2])
     dash = FacilitatorDashboard(store=store, bank=BANK, show_charts=True, drop=None)
@@ -159,7 +159,7 @@ def test_every_chart_is_an_image_with_its_first_sentence_as_alt(tmp_path):
     shares = g.band_shares(
         dash.frame, BANK, workshop=dash.workshop.value, session=dash.session.value, min_group=dash.min_group.value
     )
-    assert html_unescape(alts[0]) == gc.band_chart_text(shares).split("\n")[0].rstrip(":") + "."
+    assert html_unescape(alts[0]) == gt.band_chart_text(shares).split("\n")[0].rstrip(":") + "."
 
 
 def _outputs(widget):

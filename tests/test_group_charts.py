@@ -7,6 +7,7 @@ from _group_helpers import BANK, make_store, submission
 from reconnect.output import group_charts as gc
 from reconnect.records.store import load_store, save_submission
 from reconnect.results import group as g
+from reconnect.results import group_chart_text as gt
 
 matplotlib.use("agg")
 
@@ -35,7 +36,7 @@ def test_band_chart_shows_combined_cells_and_hidden_areas(room):
     assert "8%" not in drawn  # 1 of 12 would be 8 %: never drawn
     assert ax.get_title(loc="left").startswith("Where the room sees")
     assert dict(matplotlib.rcParams) == before  # no global style change
-    alt = gc.band_chart_text(shares)
+    alt = gt.band_chart_text(shares)
     assert alt.splitlines()[0].startswith("For each area") and "Standing on your own confidence (12 people" in alt
     plt.close(ax.figure)
 
@@ -44,7 +45,7 @@ def test_spread_chart_has_median_and_no_extremes(room):
     spread = g.score_spread(room, BANK, workshop="TUE", session="before")
     ax = gc.spread_chart(spread, bank=BANK)
     assert "median 75" in texts(ax)  # scores 0 x5, 50, 100 x6: the median lies between 50 and 100
-    alt = gc.spread_chart_text(spread)
+    alt = gt.spread_chart_text(spread)
     assert "median 75, middle half 0 to 100" in alt
     assert "minimum" not in alt and "maximum" not in alt
 
@@ -58,7 +59,7 @@ def test_statement_chart_is_centred_on_neutral(room):
     # answers 1 and 5 of se1 (5 and 6 people) are drawn on opposite sides of zero
     bars = [p for p in ax.patches if p.get_width() > 0]
     assert any(p.get_x() < 0 for p in bars) and any(p.get_x() + p.get_width() > 0 for p in bars)
-    alt = gc.statement_chart_text(counts)
+    alt = gt.statement_chart_text(counts)
     assert '"I feel good about who I am as a person." (12 people)' in alt
 
 
@@ -66,7 +67,7 @@ def test_change_chart_and_text(room):
     ch = g.change(room, BANK, workshop="TUE", first="before", second="after")
     ax = gc.change_chart(ch, bank=BANK, first="before", second="after")
     assert "+21" in texts(ax)  # 12 people: mean 54.2 -> 75
-    alt = gc.change_chart_text(ch, first="before", second="after")
+    alt = gt.change_chart_text(ch, first="before", second="after")
     assert "Standing on your own confidence (12 people): 54 → 75 (+21)" in alt
     assert "Trusting after past hurts: fewer than 5 people in both sessions" in alt
 
@@ -78,7 +79,7 @@ def test_couples_chart_text_names_no_couple(tmp_path):
     ax = gc.couples_chart(cp)
     # the bars use the legend's own names (a room reads "shared growth area" in both places)
     assert "shared strength: 3" in texts(ax) and "shared growth area: 3" in texts(ax)
-    alt = gc.couples_chart_text(cp)
+    alt = gt.couples_chart_text(cp)
     assert "shared strength 3, shared growth area 3" in alt and "PAIR" not in alt + texts(ax)
 
 

@@ -196,7 +196,6 @@ def change_dumbbell(
     ['+25']
     """
     import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
 
     labels = _ordered(data[label])
     order = list(sessions) if sessions is not None else _ordered(data[session])
@@ -214,41 +213,55 @@ def change_dumbbell(
         if not points:
             ax.text(2, y, band_label(NOT_RATED), va="center", ha="left", fontsize=12, style="italic", color=TEXT_COLOUR)
             continue
-        (s0, v0), (_s1, v1) = points[0], points[-1]
-        if len(points) > 1:
-            ax.annotate(
-                "",
-                xy=(v1, y),
-                xytext=(v0, y),
-                arrowprops={"arrowstyle": "-|>", "color": BAR_COLOUR, "lw": 2.5, "shrinkA": 7, "shrinkB": 7},
-                zorder=2,
-            )
-        for s, v in points:
-            filled = s == last_session and len(points) > 1
-            ax.plot(
-                [v],
-                [y],
-                marker=markers[s],
-                markersize=12,
-                markeredgewidth=2,
-                color=BAR_COLOUR,
-                markerfacecolor=BAR_COLOUR if filled else "white",
-                linestyle="none",
-                zorder=3,
-                gid=f"point:{name}:{s}",
-            )
-        lower_first = v0 <= v1
-        _point_label(ax, v0, y, number(v0), left=lower_first, bold=False)
-        if len(points) > 1:
-            _point_label(ax, v1, y, number(v1), left=not lower_first, bold=True)
-            _right_note(ax, y, f"{v1 - v0:+.0f}")
-        else:
-            _right_note(ax, y, _("only '{session}'").format(session=session_label(s0)))
+        _change_row(ax, y, name, points, markers=markers, last_session=last_session)
     _finish_score_axis(ax, labels, title=title, right_note=True)
     ax.set_xlim(-12, 112)  # room for a value beside a dot at 0 or 100; ticks and bands stay 0-100
     ax.spines["bottom"].set_bounds(0, 100)
     ax.spines["left"].set_visible(False)
     ax.tick_params(axis="y", length=0)
+    _session_legend(ax, order, markers=markers, last_session=last_session)
+    return ax
+
+
+def _change_row(ax, y: float, name: str, points: list, *, markers: dict, last_session) -> None:
+    """One area's row of the change chart: the arrow first → last, a dot per session, the values beside the
+    dots and the change (or the one session rated) in the right margin."""
+    (s0, v0), (_s1, v1) = points[0], points[-1]
+    if len(points) > 1:
+        ax.annotate(
+            "",
+            xy=(v1, y),
+            xytext=(v0, y),
+            arrowprops={"arrowstyle": "-|>", "color": BAR_COLOUR, "lw": 2.5, "shrinkA": 7, "shrinkB": 7},
+            zorder=2,
+        )
+    for s, v in points:
+        filled = s == last_session and len(points) > 1
+        ax.plot(
+            [v],
+            [y],
+            marker=markers[s],
+            markersize=12,
+            markeredgewidth=2,
+            color=BAR_COLOUR,
+            markerfacecolor=BAR_COLOUR if filled else "white",
+            linestyle="none",
+            zorder=3,
+            gid=f"point:{name}:{s}",
+        )
+    lower_first = v0 <= v1
+    _point_label(ax, v0, y, number(v0), left=lower_first, bold=False)
+    if len(points) > 1:
+        _point_label(ax, v1, y, number(v1), left=not lower_first, bold=True)
+        _right_note(ax, y, f"{v1 - v0:+.0f}")
+    else:
+        _right_note(ax, y, _("only '{session}'").format(session=session_label(s0)))
+
+
+def _session_legend(ax, order: list[str], *, markers: dict, last_session) -> None:
+    """The change chart's legend below the x label: one marker per session, the last one filled."""
+    from matplotlib.lines import Line2D
+
     handles = [
         Line2D(
             [],
@@ -277,7 +290,6 @@ def change_dumbbell(
             borderaxespad=0.0,
             alignment="left",
         )
-    return ax
 
 
 #: Fill and hatch per person (two carriers besides colour), Okabe-Ito blue and vermillion.
@@ -316,7 +328,6 @@ def couple_bars(
     [80, 40]
     """
     import matplotlib.pyplot as plt
-    from matplotlib.patches import Patch
 
     labels = _ordered(data[label])
     who = list(people) if people is not None else _ordered(data[person])[:2]
@@ -331,42 +342,53 @@ def couple_bars(
     for y, name in zip(range(len(labels))[::-1], labels):
         rows = data[data[label].astype(str) == name]
         for k, p in enumerate(who):
-            style = PERSON_STYLES[k]
             value = score_of(rows, by=person, key=p, score=score)
-            yy = y + offsets[k]
-            if value is None:
-                words = _("{not_rated} ({person})").format(not_rated=band_label(NOT_RATED), person=_(p))
-                ax.text(2, yy, words, va="center", ha="left", fontsize=11, style="italic")
-                continue
-            ax.barh(
-                yy,
-                value,
-                height=0.38,
-                color=style["color"],
-                hatch=style["hatch"],
-                edgecolor=style["edgecolor"],
-                linewidth=1,
-                zorder=2,
-                gid=f"bar:{name}:{p}",
-            )
-            inside = value > 90
-            ax.text(
-                value - 1.5 if inside else value + 1.5,
-                yy,
-                number(value),
-                va="center",
-                ha="right" if inside else "left",
-                fontsize=12,
-                fontweight="bold",
-                color="white" if inside else TEXT_COLOUR,
-                zorder=3,
-                bbox={"facecolor": style["color"], "edgecolor": "none", "pad": 1} if inside else None,
-            )
+            _person_bar(ax, y + offsets[k], value, name=name, person=p, style=PERSON_STYLES[k])
         if note:
             text = rows[note].dropna()
             if len(text):
                 _right_note(ax, y, band_label(str(text.iloc[0])))
     _finish_score_axis(ax, labels, title=title, right_note=bool(note))
+    _people_legend(ax, who)
+    return ax
+
+
+def _person_bar(ax, yy: float, value: float | None, *, name: str, person: str, style: dict) -> None:
+    """One person's bar in an area's row, its value written on or beside it; "not yet rated" when missing."""
+    if value is None:
+        words = _("{not_rated} ({person})").format(not_rated=band_label(NOT_RATED), person=_(person))
+        ax.text(2, yy, words, va="center", ha="left", fontsize=11, style="italic")
+        return
+    ax.barh(
+        yy,
+        value,
+        height=0.38,
+        color=style["color"],
+        hatch=style["hatch"],
+        edgecolor=style["edgecolor"],
+        linewidth=1,
+        zorder=2,
+        gid=f"bar:{name}:{person}",
+    )
+    inside = value > 90
+    ax.text(
+        value - 1.5 if inside else value + 1.5,
+        yy,
+        number(value),
+        va="center",
+        ha="right" if inside else "left",
+        fontsize=12,
+        fontweight="bold",
+        color="white" if inside else TEXT_COLOUR,
+        zorder=3,
+        bbox={"facecolor": style["color"], "edgecolor": "none", "pad": 1} if inside else None,
+    )
+
+
+def _people_legend(ax, who: list[str]) -> None:
+    """The couple chart's legend below the x label: each person's fill and hatch with their name."""
+    from matplotlib.patches import Patch
+
     handles = [
         Patch(
             facecolor=PERSON_STYLES[k]["color"],
@@ -386,6 +408,3 @@ def couple_bars(
         ncols=len(handles),
         borderaxespad=0.0,
     )
-    return ax
-
-

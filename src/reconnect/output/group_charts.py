@@ -3,8 +3,8 @@
 Every chart draws only what the protected frame holds (combined categories stay combined, hidden
 areas are written as text), uses the Okabe-Ito palette, puts its values on the chart, uses large type
 for a projector, and never rests meaning on colour alone: categories keep a fixed position (growth
-left, strength right) and carry names or patterns. Each chart has a ``*_text`` function beside it:
-one sentence plus the values, for screen readers and for the handout.
+left, strength right) and carry names or patterns. Each chart's text alternative (one sentence plus
+the values, for screen readers and for the handout) is in :mod:`reconnect.results.group_chart_text`.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ import textwrap
 
 import pandas as pd
 
-from ..bank.i18n import N_, _, number, percent
+from ..bank.i18n import N_, _, number
 from ..bank.model import ItemBank
 from ..records.participant import session_label
+from ..results.group_chart_text import _category, _pct
 from ..results.scoring import SCORE_NOTE, band_label, shown_change
 
 # Words on the charts are looked up when a chart is drawn (the facilitator's language); the categories
@@ -99,23 +100,6 @@ def _segment(ax, y, left, width, fill, label, *, combined=False, height=0.62, mi
         )
 
 
-def _category(category) -> str:
-    """A category of a protected frame in the reader's words; a combined one ("4 or 5") joined with "or".
-
-    >>> _category("growth area or in between"), _category("no answer")
-    ('growth area or in between', 'no answer')
-    """
-    parts = [band_label(p) if band_label(p) != p else _(p) for p in str(category).split(" or ")]
-    out = parts[0]
-    for part in parts[1:]:
-        out = _("{first} or {second}").format(first=out, second=part)
-    return out
-
-
-def _pct(share: float) -> str:
-    return percent(float(share) / 100)
-
-
 def _hidden(note) -> str:
     """What a hidden row says on the chart: the reason's first part, saying "not shown" once.
 
@@ -195,30 +179,6 @@ def band_chart(shares: pd.DataFrame, *, ax=None, title: str | None = None):
     return ax
 
 
-def band_chart_text(shares: pd.DataFrame) -> str:
-    """Text alternative for :func:`band_chart`."""
-    lines = []
-    for area in dict.fromkeys(shares.sort_values("rank", kind="stable")["area"]):
-        cells = shares[shares["area"] == area]
-        first = cells.iloc[0]
-        if pd.isna(first["n"]):
-            lines.append(f"- {first['title']}: {first['note']}")
-        else:
-            head = _("{area} ({n} people, mean {mean})").format(
-                area=first["title"], n=first["n"], mean=number(first["mean_score"])
-            )
-            if pd.isna(first["count"]):
-                lines.append(f"- {head}: {first['note']}")
-            else:
-                parts = ", ".join(f"{_category(c.category)} {_pct(c.share)} ({c.count})" for c in cells.itertuples())
-                lines.append(f"- {head}: {parts}")
-    intro = _(
-        "For each area, the share of people whose self-rating falls in each band, from the room's strongest "
-        "area to its weakest:"
-    )
-    return intro + "\n" + "\n".join(lines)
-
-
 def _legend(ax, entries, *, ncol=None):
     from matplotlib.patches import Patch
 
@@ -290,23 +250,6 @@ def spread_chart(spread: pd.DataFrame, *, bank: ItemBank, order: list[str] | Non
     return ax
 
 
-def spread_chart_text(spread: pd.DataFrame, *, order: list[str] | None = None) -> str:
-    """Text alternative for :func:`spread_chart`."""
-    order = order or list(spread["area"])
-    lines = []
-    for area in order:
-        r = spread[spread["area"] == area].iloc[0]
-        if pd.isna(r["n"]):
-            lines.append(f"- {r['title']}: {r['note']}")
-        else:
-            words = _("{area} ({n} people): median {median}, middle half {low} to {high}").format(
-                area=r["title"], n=r["n"], median=number(r["median"]), low=number(r["q25"]), high=number(r["q75"])
-            )
-            lines.append(f"- {words}")
-    intro = _("How the scores spread in each area: the median and the range holding the middle half of the people.")
-    return intro + "\n" + "\n".join(lines)
-
-
 # -- every statement of one area (Heiberger-Robbins diverging stacked bars) -------------------------
 def statement_chart(counts: pd.DataFrame, *, bank: ItemBank, ax=None, title: str | None = None):
     """Diverging stacked bars, one per statement: answers 1-2 to the left of zero, 3 centred on it,
@@ -340,46 +283,7 @@ def statement_chart(counts: pd.DataFrame, *, bank: ItemBank, ax=None, title: str
         if pd.isna(first["count"]):
             ax.text(-95, y, _hidden(first["note"]), va="center", fontsize=FONT, style="italic")
             continue
-        centre = cells[(cells["first"] <= middle) & (cells["last"] >= middle)]
-        half = float(centre["share"].sum()) / 2
-        left_edge, right_edge = -half, half
-        for cell in centre.itertuples():
-            _segment(
-                ax,
-                y,
-                -half,
-                float(cell.share),
-                ANSWER_FILL.get(int(cell.first), GREY),
-                _answer_label(cell),
-                combined=cell.first != cell.last,
-            )
-        for cell in cells[cells["last"] < middle].sort_values("first", ascending=False).itertuples():
-            left_edge -= float(cell.share)
-            _segment(
-                ax,
-                y,
-                left_edge,
-                float(cell.share),
-                ANSWER_FILL[int(cell.first)],
-                _answer_label(cell),
-                combined=cell.first != cell.last,
-            )
-        for cell in (
-            cells[(cells["first"] > middle) & (cells["first"] <= bank.scale_max)].sort_values("first").itertuples()
-        ):
-            _segment(
-                ax,
-                y,
-                right_edge,
-                float(cell.share),
-                ANSWER_FILL.get(int(cell.last), GREY),
-                _answer_label(cell, bank.scale_max),
-                combined=cell.first != cell.last,
-            )
-            right_edge += float(cell.share)
-        for cell in cells[cells["first"] > bank.scale_max].itertuples():  # "no answer": at the right edge
-            none = _("none {share}").format(share=_pct(cell.share))
-            _segment(ax, y, 100 - float(cell.share), float(cell.share), LIGHT_GREY, none)
+        _statement_bar(ax, y, cells, bank=bank, middle=middle)
     ax.axvline(0, color=TEXT, lw=1.5, zorder=1)
     ax.set_yticks([y for y, _ in labels], [t for _, t in labels], fontsize=FONT - 2)
     ax.set_xlim(-100, 100)
@@ -395,6 +299,49 @@ def statement_chart(counts: pd.DataFrame, *, bank: ItemBank, ax=None, title: str
     return ax
 
 
+def _statement_bar(ax, y: float, cells: pd.DataFrame, *, bank: ItemBank, middle: float) -> None:
+    """One statement's diverging bar: the middle answer centred on zero, lower answers to its left, higher to
+    its right, "no answer" at the right edge."""
+    centre = cells[(cells["first"] <= middle) & (cells["last"] >= middle)]
+    half = float(centre["share"].sum()) / 2
+    left_edge, right_edge = -half, half
+    for cell in centre.itertuples():
+        _segment(
+            ax,
+            y,
+            -half,
+            float(cell.share),
+            ANSWER_FILL.get(int(cell.first), GREY),
+            _answer_label(cell),
+            combined=cell.first != cell.last,
+        )
+    for cell in cells[cells["last"] < middle].sort_values("first", ascending=False).itertuples():
+        left_edge -= float(cell.share)
+        _segment(
+            ax,
+            y,
+            left_edge,
+            float(cell.share),
+            ANSWER_FILL[int(cell.first)],
+            _answer_label(cell),
+            combined=cell.first != cell.last,
+        )
+    for cell in cells[(cells["first"] > middle) & (cells["first"] <= bank.scale_max)].sort_values("first").itertuples():
+        _segment(
+            ax,
+            y,
+            right_edge,
+            float(cell.share),
+            ANSWER_FILL.get(int(cell.last), GREY),
+            _answer_label(cell, bank.scale_max),
+            combined=cell.first != cell.last,
+        )
+        right_edge += float(cell.share)
+    for cell in cells[cells["first"] > bank.scale_max].itertuples():  # "no answer": at the right edge
+        none = _("none {share}").format(share=_pct(cell.share))
+        _segment(ax, y, 100 - float(cell.share), float(cell.share), LIGHT_GREY, none)
+
+
 def _answer_label(cell, scale_max: int = 5) -> str:
     share = _pct(cell.share)
     if cell.first == cell.last:
@@ -406,25 +353,6 @@ def _answer_label(cell, scale_max: int = 5) -> str:
             first=cell.first, last=scale_max, share=share
         )
     return _("answers {first} to {last}: {share}").format(first=cell.first, last=cell.last, share=share)
-
-
-def statement_chart_text(counts: pd.DataFrame) -> str:
-    """Text alternative for :func:`statement_chart`."""
-    lines = []
-    for item in dict.fromkeys(counts["item"]):
-        cells = counts[counts["item"] == item]
-        first = cells.iloc[0]
-        quoted = _('"{statement}"').format(statement=first["text"])
-        if bool(first["reverse"]):
-            quoted = _("{statement} (reverse-worded)").format(statement=quoted)
-        if pd.isna(first["count"]):
-            lines.append(f"- {quoted}: {first['note']}")
-        else:
-            parts = ", ".join(f"{_category(c.category)} {_pct(c.share)} ({c.count})" for c in cells.itertuples())
-            head = _("{statement} ({n} people)").format(statement=quoted, n=first["n"])
-            lines.append(f"- {head}: {parts}")
-    intro = _("How many people chose each answer for every statement of this area:")
-    return intro + "\n" + "\n".join(lines)
 
 
 # -- change between sessions ------------------------------------------------------------------------
@@ -497,27 +425,6 @@ def change_chart(
     return ax
 
 
-def change_chart_text(change: pd.DataFrame, *, first: str, second: str) -> str:
-    """Text alternative for :func:`change_chart`."""
-    lines = []
-    for r in change.itertuples():
-        if pd.isna(r.n_paired):
-            lines.append(f"- {r.title}: {r.note}")
-        else:
-            words = _("{area} ({n} people): {first} → {second} ({change})").format(
-                area=r.title,
-                n=r.n_paired,
-                first=number(r.mean_first),
-                second=number(r.mean_second),
-                change=f"{shown_change(r.mean_first, r.mean_second):+d}",
-            )
-            lines.append(f"- {words}")
-    intro = _("Mean scores of the people who answered in both sessions, '{first}' then '{second}':").format(
-        first=session_label(first), second=session_label(second)
-    )
-    return intro + "\n" + "\n".join(lines)
-
-
 # -- couples ----------------------------------------------------------------------------------------
 def couples_chart(couples: pd.DataFrame, *, order: list[str] | None = None, ax=None, title=None):
     """Per area, how the couples in the room relate: shared strength, shared growth area, far apart.
@@ -581,23 +488,3 @@ def couples_chart(couples: pd.DataFrame, *, order: list[str] | None = None, ax=N
     )
     _tidy(ax, title or _("Couples: shared strengths, shared growth areas, far apart"))
     return ax
-
-
-def couples_chart_text(couples: pd.DataFrame, *, order: list[str] | None = None) -> str:
-    """Text alternative for :func:`couples_chart`."""
-    order = order or list(dict.fromkeys(couples["area"]))
-    lines = []
-    for area in order:
-        cells = couples[couples["area"] == area]
-        first = cells.iloc[0]
-        if pd.isna(first["count"]):
-            lines.append(f"- {first['title']}: {first['note']}")
-        else:
-            parts = ", ".join(f"{_category(c.category)} {c.count}" for c in cells.itertuples())
-            head = _("{area} ({n} couples)").format(area=first["title"], n=first["n_couples"])
-            lines.append(f"- {head}: {parts}")
-    intro = _(
-        "For each area, how many couples share a strength, share a growth area, or are far apart "
-        "(25 points or more between the partners); no couple is named:"
-    )
-    return intro + "\n" + "\n".join(lines)

@@ -19,6 +19,7 @@ from ..core.errors import InputError
 from ..core.files import write_new
 from ..records.participant import session_label
 from ..results import group as g
+from ..results import group_chart_text as gt
 from ..results import group_privacy as gp
 from . import group_charts as gc
 
@@ -79,6 +80,95 @@ def _chart_page(pdf, draw, text: str) -> None:
     plt.close(fig)
 
 
+def _intro(
+    frame: pd.DataFrame,
+    bank: ItemBank,
+    shares: pd.DataFrame,
+    *,
+    workshop: str,
+    session: str,
+    k: int,
+    n_room,
+    shown_room,
+) -> list[str]:
+    """The first page's blocks: the workshop, who took part, privacy, the weakest areas' prompts, help."""
+    kw = {"workshop": workshop, "session": session, "min_group": k}
+    intro = [
+        _("Workshop {workshop}, session '{session}', printed {date}.").format(
+            workshop=workshop or _("(no code)"), session=session_label(session), date=date(datetime.now())
+        ),
+        (
+            g.room_text(n_room, shown_room, k, "took part") + "."
+            if n_room
+            else _(
+                "Fewer than {k} people took part, so no results are shown: nobody's answers can be worked out."
+            ).format(k=k)
+        ),
+        _(
+            "These are the room's own self-ratings, put together anonymously. They are a starting point for "
+            "conversation, not a diagnosis and not a comparison with any norm. No names or codes appear here."
+        ),
+        _(
+            "Privacy: no number in this handout describes fewer than {k} people. Where a band or answer was "
+            "chosen by only a few, it is combined with its neighbour; where a whole group is smaller, it is left "
+            "out with a note; and a figure is left out when comparing it with another one would tell about fewer "
+            "than {k} people (for example someone who came to only one session)."
+        ).format(k=k),
+        _("Participation (people with a score in each area):")
+        + "\n"
+        + "\n".join(
+            f"- {r.title}: {r.n if pd.notna(r.n) else r.note}" for r in g.participation(frame, bank, **kw).itertuples()
+        ),
+    ]
+    weakest = g.weakest_areas(shares)
+    prompts = []
+    for area_id in weakest:
+        area = bank.area(area_id)
+        prompts.append(
+            _("{area} — questions to talk about:").format(area=area.title)
+            + "\n"
+            + "\n".join(f"- {p}" for p in area.discussion_prompts)
+        )
+    intro.append(
+        _("Where the room sees most room to grow, and questions to talk about:") + "\n" + "\n\n".join(prompts)
+        if prompts
+        else _("Discussion prompts appear when enough people have answered.")
+    )
+    intro.append(_("Please note:") + " " + bank.non_diagnostic)
+    intro.append(_("If you need to talk to someone now:") + "\n" + "\n".join(f"- {h}" for h in bank.help))
+    return intro
+
+
+def _chart_pages(
+    pdf, frame: pd.DataFrame, bank: ItemBank, shares: pd.DataFrame, *, workshop: str, session: str, k: int, n_room
+) -> None:
+    """The chart pages (bands, spread, change since the first session, couples), or a page saying why none."""
+    kw = {"workshop": workshop, "session": session, "min_group": k}
+    order = g.area_order(shares)
+    all_sessions = g.sessions(frame, workshop=workshop)
+    if n_room:
+        _chart_page(pdf, lambda ax: gc.band_chart(shares, ax=ax), gt.band_chart_text(shares))
+        spread = g.score_spread(frame, bank, **kw)
+        _chart_page(
+            pdf,
+            lambda ax: gc.spread_chart(spread, bank=bank, order=order, ax=ax),
+            gt.spread_chart_text(spread, order=order),
+        )
+        if len(all_sessions) >= 2 and session in all_sessions:
+            first = all_sessions[0] if session != all_sessions[0] else None
+            if first:
+                ch = g.change(frame, bank, workshop=workshop, first=first, second=session, min_group=k)
+                _chart_page(
+                    pdf,
+                    lambda ax: gc.change_chart(ch, bank=bank, first=first, second=session, order=order, ax=ax),
+                    gt.change_chart_text(ch.set_index("area").loc[order].reset_index(), first=first, second=session),
+                )
+        cp = g.couple_agreement(frame, bank, **kw)
+        _chart_page(pdf, lambda ax: gc.couples_chart(cp, order=order, ax=ax), gt.couples_chart_text(cp, order=order))
+    else:
+        _text_page(pdf, _("No charts yet"), [_("Charts appear once at least {k} people have answered.").format(k=k)])
+
+
 def write_handout(
     frame: pd.DataFrame,
     bank: ItemBank,
@@ -113,92 +203,17 @@ def write_handout(
         )
     kw = {"workshop": workshop, "session": session, "min_group": k}
     shares = g.band_shares(frame, bank, **kw)
-    order = g.area_order(shares)
     n_room = g.room_size(frame, workshop=workshop, session=session, min_group=k)
     shown_room = g.room_size_shown(frame, bank, **kw)
-    all_sessions = g.sessions(frame, workshop=workshop)
     # Drawn in memory, then written by files.write_new (random temporary name, exclusive create,
     # no links followed, fsync, link): a link planted at a predictable name is never written through.
     buffer = io.BytesIO()
-    pages = 0
     with PdfPages(buffer) as pdf:
-        intro = [
-            _("Workshop {workshop}, session '{session}', printed {date}.").format(
-                workshop=workshop or _("(no code)"), session=session_label(session), date=date(datetime.now())
-            ),
-            (
-                g.room_text(n_room, shown_room, k, "took part") + "."
-                if n_room
-                else _(
-                    "Fewer than {k} people took part, so no results are shown: nobody's answers can be worked out."
-                ).format(k=k)
-            ),
-            _(
-                "These are the room's own self-ratings, put together anonymously. They are a starting point for "
-                "conversation, not a diagnosis and not a comparison with any norm. No names or codes appear here."
-            ),
-            _(
-                "Privacy: no number in this handout describes fewer than {k} people. Where a band or answer was "
-                "chosen by only a few, it is combined with its neighbour; where a whole group is smaller, it is left "
-                "out with a note; and a figure is left out when comparing it with another one would tell about fewer "
-                "than {k} people (for example someone who came to only one session)."
-            ).format(k=k),
-            _("Participation (people with a score in each area):")
-            + "\n"
-            + "\n".join(
-                f"- {r.title}: {r.n if pd.notna(r.n) else r.note}"
-                for r in g.participation(frame, bank, **kw).itertuples()
-            ),
-        ]
-        weakest = g.weakest_areas(shares)
-        prompts = []
-        for area_id in weakest:
-            area = bank.area(area_id)
-            prompts.append(
-                _("{area} — questions to talk about:").format(area=area.title)
-                + "\n"
-                + "\n".join(f"- {p}" for p in area.discussion_prompts)
-            )
-        intro.append(
-            _("Where the room sees most room to grow, and questions to talk about:") + "\n" + "\n\n".join(prompts)
-            if prompts
-            else _("Discussion prompts appear when enough people have answered.")
+        intro = _intro(
+            frame, bank, shares, workshop=workshop, session=session, k=k, n_room=n_room, shown_room=shown_room
         )
-        intro.append(_("Please note:") + " " + bank.non_diagnostic)
-        intro.append(_("If you need to talk to someone now:") + "\n" + "\n".join(f"- {h}" for h in bank.help))
         _text_page(pdf, _("Reconnect: what our group sees"), intro)
-        pages += 1
-        if n_room:
-            _chart_page(pdf, lambda ax: gc.band_chart(shares, ax=ax), gc.band_chart_text(shares))
-            spread = g.score_spread(frame, bank, **kw)
-            _chart_page(
-                pdf,
-                lambda ax: gc.spread_chart(spread, bank=bank, order=order, ax=ax),
-                gc.spread_chart_text(spread, order=order),
-            )
-            pages += 2
-            if len(all_sessions) >= 2 and session in all_sessions:
-                first = all_sessions[0] if session != all_sessions[0] else None
-                if first:
-                    ch = g.change(frame, bank, workshop=workshop, first=first, second=session, min_group=k)
-                    _chart_page(
-                        pdf,
-                        lambda ax: gc.change_chart(ch, bank=bank, first=first, second=session, order=order, ax=ax),
-                        gc.change_chart_text(
-                            ch.set_index("area").loc[order].reset_index(), first=first, second=session
-                        ),
-                    )
-                    pages += 1
-            cp = g.couple_agreement(frame, bank, **kw)
-            _chart_page(
-                pdf, lambda ax: gc.couples_chart(cp, order=order, ax=ax), gc.couples_chart_text(cp, order=order)
-            )
-            pages += 1
-        else:
-            _text_page(
-                pdf, _("No charts yet"), [_("Charts appear once at least {k} people have answered.").format(k=k)]
-            )
-            pages += 1
+        _chart_pages(pdf, frame, bank, shares, workshop=workshop, session=session, k=k, n_room=n_room)
         pages = pdf.get_pagecount()
         info = pdf.infodict()
         info["Title"] = _("Reconnect group handout: {workshop} {session}").format(

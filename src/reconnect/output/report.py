@@ -183,8 +183,6 @@ def render_pdf(
     """Lay out the report and return (PDF bytes, number of pages). Nothing is written to disk."""
     import matplotlib
 
-    from .charts import change_dumbbell, couple_bars, score_bars
-
     made = made or datetime.now().astimezone()
     buffer = io.BytesIO()
     # TrueType fonts (42) keep the text extractable and searchable; rc_context changes nothing globally.
@@ -194,105 +192,119 @@ def render_pdf(
         with PdfPages(buffer, metadata={"Title": _("Reconnect profile"), "Creator": "Reconnect"}) as pdf:
             shown = mask_code(profile.code)  # never the whole code on paper
             pages = _Pages(pdf, f"Reconnect · {shown} · {date(made, style='d MMM y')}")
-            # -- page 1: profile --------------------------------------------------------------
-            pages.new_page()
-            pages.heading(_("My Reconnect profile"), size=20, space=0.0)
-            if profile.session:
-                which = _("session '{session}'").format(session=session_label(profile.session))
-            else:
-                which = _("the newest answer in each area")
-            pages.para(
-                _("Participant {code} · {which} · made on {date}").format(code=shown, which=which, date=date(made)),
-                color="#333333",
-            )
-            pages.para(bank.non_diagnostic, size=9.5, style="italic")
-            pages.heading(_("My five areas"))
-            pages.chart(
-                lambda ax: score_bars(_wrap_labels(profile.chart_data()), bank=bank, ax=ax),
-                0.55 * len(profile.table) + 1.25,
-            )
-            pages.heading(_("Strengths and growth areas"))
-            for line in profile.summary_lines():
-                pages.para(line, bullet="•")
-            for note in profile.notes:
-                pages.para(note, size=9.5, style="italic")
-            _help(pages, bank)
-            # -- page 2: ideas, change, help ------------------------------------------------------
-            pages.new_page()
-            exercises = profile.exercises()
-            if exercises:
-                pages.heading(_("Ideas to try"), space=0.0)
-                pages.para(profile.exercises_intro())
-                for title, ideas in exercises[:MAX_EXERCISE_AREAS]:
-                    pages.para(title, weight="bold")
-                    for idea in ideas:
-                        pages.para(idea, bullet="–", indent=0.15, size=10)
-                if len(exercises) > MAX_EXERCISE_AREAS:
-                    rest = ", ".join(title for title, _ideas in exercises[MAX_EXERCISE_AREAS:])
-                    pages.para(
-                        _("More ideas, for {areas}, are in those areas' notebooks.").format(areas=rest), style="italic"
-                    )
-                if profile.has_together_exercises():
-                    pages.para(bank.together_line, size=8.5, style="italic")
-            pages.heading(_("Change over time"), space=0.0 if not exercises else 0.18)
-            if change.available:
-                pages.para(change.message)
-                pages.chart(
-                    lambda ax: change_dumbbell(_wrap_labels(change.long), bank=bank, sessions=change.sessions, ax=ax),
-                    0.4 * len(change.table) + 1.95,
-                    right=0.85,
-                    below=1.2,
-                )
-                words = change.short_lines()
-                if pages.height(words, size=10, bullet="•") > pages.remaining():
-                    words = [" ".join(words)]  # one paragraph instead of bullets, so page 2 holds it
-                for line in words:
-                    pages.para(line, bullet="•", size=10)
-            else:
-                pages.para(change.message)
-            # -- page 3: the couple page, only with both partners' consent -------------------------
+            _profile_page(pages, profile, bank=bank, shown=shown, made=made)
+            _ideas_and_change_page(pages, profile, change, bank=bank)
             if couple.ready:
-                pages.new_page()
-                pages.heading(_("The two of us"), space=0.0)
-                pages.para(
-                    _(
-                        "Keep this page between the two of you. Self-ratings, not a diagnosis; help lines are on page 1."
-                    ),
-                    weight="bold",
-                )
-                # the first domestic-violence line only: every help line is on page 1, and the couple page stays one page
-                first_dv = next((line for line in bank.help if is_dv_line(line)), dv_line(bank))
-                pages.para(f"{_(AFRAID_LINE)} {first_dv}", size=9, style="italic")
-                pages.para(couple.short_message(), size=10)
-                pages.chart(
-                    lambda ax: couple_bars(
-                        _wrap_labels(couple.chart_data()), bank=bank, note="agreement", people=[YOU, PARTNER], ax=ax
-                    ),
-                    0.55 * len(couple.table) + 1.75,
-                    right=1.55,
-                    below=0.85,
-                )
-                strengths = couple.strength_lines()[:2]
-                if strengths:
-                    pages.heading(_("Statements you both rate high"), size=12.5)
-                    for line in strengths:
-                        pages.para(line, bullet="•", size=10)
-                diffs = couple.difference_lines()[: 3 - (1 if strengths else 0)]
-                if diffs:
-                    pages.heading(_("Statements you answered most differently"), size=12.5)
-                    for line in diffs:
-                        pages.para(line, bullet="•", size=10)
-                questions = couple.questions
-                if len(questions) > MAX_COUPLE_QUESTIONS:
-                    questions = [*questions[: MAX_COUPLE_QUESTIONS - 1], questions[-1]]
-                while len(questions) > 2 and pages.height(questions, size=10, bullet="•") + 0.6 > pages.remaining():
-                    questions = [*questions[:-2], questions[-1]]  # keep the couple page one page
-                pages.heading(_("To talk about together"), size=12.5)
-                for q in questions:
-                    pages.para(q, bullet="•", size=10)
+                _couple_page(pages, couple, bank=bank)
             pages.finish()
             count = pages.pages
     return buffer.getvalue(), count
+
+
+def _profile_page(pages: _Pages, profile: Profile, *, bank: ItemBank, shown: str, made: datetime) -> None:
+    """Page 1: who and when, the five areas' chart, strengths and growth areas, and where to get help."""
+    from .charts import score_bars
+
+    pages.new_page()
+    pages.heading(_("My Reconnect profile"), size=20, space=0.0)
+    if profile.session:
+        which = _("session '{session}'").format(session=session_label(profile.session))
+    else:
+        which = _("the newest answer in each area")
+    pages.para(
+        _("Participant {code} · {which} · made on {date}").format(code=shown, which=which, date=date(made)),
+        color="#333333",
+    )
+    pages.para(bank.non_diagnostic, size=9.5, style="italic")
+    pages.heading(_("My five areas"))
+    pages.chart(
+        lambda ax: score_bars(_wrap_labels(profile.chart_data()), bank=bank, ax=ax),
+        0.55 * len(profile.table) + 1.25,
+    )
+    pages.heading(_("Strengths and growth areas"))
+    for line in profile.summary_lines():
+        pages.para(line, bullet="•")
+    for note in profile.notes:
+        pages.para(note, size=9.5, style="italic")
+    _help(pages, bank)
+
+
+def _ideas_and_change_page(pages: _Pages, profile: Profile, change: Change, *, bank: ItemBank) -> None:
+    """Page 2: ideas to try in the growth areas and the change over time."""
+    from .charts import change_dumbbell
+
+    pages.new_page()
+    exercises = profile.exercises()
+    if exercises:
+        pages.heading(_("Ideas to try"), space=0.0)
+        pages.para(profile.exercises_intro())
+        for title, ideas in exercises[:MAX_EXERCISE_AREAS]:
+            pages.para(title, weight="bold")
+            for idea in ideas:
+                pages.para(idea, bullet="–", indent=0.15, size=10)
+        if len(exercises) > MAX_EXERCISE_AREAS:
+            rest = ", ".join(title for title, _ideas in exercises[MAX_EXERCISE_AREAS:])
+            pages.para(_("More ideas, for {areas}, are in those areas' notebooks.").format(areas=rest), style="italic")
+        if profile.has_together_exercises():
+            pages.para(bank.together_line, size=8.5, style="italic")
+    pages.heading(_("Change over time"), space=0.0 if not exercises else 0.18)
+    if change.available:
+        pages.para(change.message)
+        pages.chart(
+            lambda ax: change_dumbbell(_wrap_labels(change.long), bank=bank, sessions=change.sessions, ax=ax),
+            0.4 * len(change.table) + 1.95,
+            right=0.85,
+            below=1.2,
+        )
+        words = change.short_lines()
+        if pages.height(words, size=10, bullet="•") > pages.remaining():
+            words = [" ".join(words)]  # one paragraph instead of bullets, so page 2 holds it
+        for line in words:
+            pages.para(line, bullet="•", size=10)
+    else:
+        pages.para(change.message)
+
+
+def _couple_page(pages: _Pages, couple: CoupleView, *, bank: ItemBank) -> None:
+    """Page 3, only with both partners' consent: the two of us side by side and what to talk about."""
+    from .charts import couple_bars
+
+    pages.new_page()
+    pages.heading(_("The two of us"), space=0.0)
+    pages.para(
+        _("Keep this page between the two of you. Self-ratings, not a diagnosis; help lines are on page 1."),
+        weight="bold",
+    )
+    # the first domestic-violence line only: every help line is on page 1, and the couple page stays one page
+    first_dv = next((line for line in bank.help if is_dv_line(line)), dv_line(bank))
+    pages.para(f"{_(AFRAID_LINE)} {first_dv}", size=9, style="italic")
+    pages.para(couple.short_message(), size=10)
+    pages.chart(
+        lambda ax: couple_bars(
+            _wrap_labels(couple.chart_data()), bank=bank, note="agreement", people=[YOU, PARTNER], ax=ax
+        ),
+        0.55 * len(couple.table) + 1.75,
+        right=1.55,
+        below=0.85,
+    )
+    strengths = couple.strength_lines()[:2]
+    if strengths:
+        pages.heading(_("Statements you both rate high"), size=12.5)
+        for line in strengths:
+            pages.para(line, bullet="•", size=10)
+    diffs = couple.difference_lines()[: 3 - (1 if strengths else 0)]
+    if diffs:
+        pages.heading(_("Statements you answered most differently"), size=12.5)
+        for line in diffs:
+            pages.para(line, bullet="•", size=10)
+    questions = couple.questions
+    if len(questions) > MAX_COUPLE_QUESTIONS:
+        questions = [*questions[: MAX_COUPLE_QUESTIONS - 1], questions[-1]]
+    while len(questions) > 2 and pages.height(questions, size=10, bullet="•") + 0.6 > pages.remaining():
+        questions = [*questions[:-2], questions[-1]]  # keep the couple page one page
+    pages.heading(_("To talk about together"), size=12.5)
+    for q in questions:
+        pages.para(q, bullet="•", size=10)
 
 
 #: Type sizes tried, largest first, so that "Where to get help" ends page 1 instead of spilling over

@@ -47,7 +47,7 @@ MIN_GROUP_FLOOR = 5  # 3 and 4 leak: see tests/test_privacy_enumeration.py
 
 
 # The notes below are made when a table is made, in the language of whoever asked for it (07's dashboard,
-# the handout). Their part before the first colon is short enough for a chart (``group_charts._hidden``).
+# the handout). Their part before the first colon is short enough for a chart (``output.group_charts._hidden``).
 _TOO_FEW = {
     "people": N_("fewer than {k} people: not shown, so that nobody's answers can be worked out"),
     "people in both sessions": N_(

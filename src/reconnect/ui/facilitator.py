@@ -18,6 +18,7 @@ from ..records.collect import collect, collection_folder
 from ..records.participant import session_label
 from ..records.store import load_store
 from ..results import group as g
+from ..results import group_chart_text as gt
 from ..results import group_privacy as gp
 from ..results import reliability as rb
 from .common import (
@@ -454,7 +455,7 @@ class FacilitatorDashboard:
             f"<div class='rc-prompts' style='padding:8px 14px;border-left:6px solid #E69F00;'>"
             f"<h3>{html.escape(to_talk, quote=False)}</h3>{prompts}</div>"
         )
-        text = gc.band_chart_text(shares)
+        text = gt.band_chart_text(shares)
         return [
             w.HTML("<h3>" + html.escape(_("The room's strengths and growth areas"), quote=False) + "</h3>"),
             w.HBox(
@@ -474,7 +475,7 @@ class FacilitatorDashboard:
         from ..output import group_charts as gc
 
         spread = g.score_spread(frame, self.bank, **kw)
-        text = gc.spread_chart_text(spread, order=order)
+        text = gt.spread_chart_text(spread, order=order)
         return [
             w.HTML("<h3>" + esc(_("How the scores spread")) + "</h3>"),
             self._chart(lambda ax: gc.spread_chart(spread, bank=self.bank, order=order, ax=ax), text),
@@ -486,7 +487,7 @@ class FacilitatorDashboard:
 
         area = self.bank.area(self.area.value)
         counts = g.statement_counts(frame, self.bank, area=area.id, **kw)
-        text = gc.statement_chart_text(counts)
+        text = gt.statement_chart_text(counts)
         return [
             w.HTML("<h3>" + esc(_("Every statement of “{area}”").format(area=area.title)) + "</h3>"),
             self._chart(lambda ax: gc.statement_chart(counts, bank=self.bank, ax=ax), text),
@@ -512,7 +513,7 @@ class FacilitatorDashboard:
         ch = g.change(frame, self.bank, workshop=kw["workshop"], first=a, second=b, min_group=kw["min_group"])
         ordered = ch.set_index("area").loc[order].reset_index()
         changed = _("What changed from “{first}” to “{second}”").format(first=session_label(a), second=session_label(b))
-        text = gc.change_chart_text(ordered, first=a, second=b)
+        text = gt.change_chart_text(ordered, first=a, second=b)
         return [
             w.HTML(f"<h3>{esc(changed)}</h3>"),
             self._chart(lambda ax: gc.change_chart(ch, bank=self.bank, first=a, second=b, order=order, ax=ax), text),
@@ -523,7 +524,7 @@ class FacilitatorDashboard:
         from ..output import group_charts as gc
 
         cp = g.couple_agreement(frame, self.bank, **kw)
-        text = gc.couples_chart_text(cp, order=order)
+        text = gt.couples_chart_text(cp, order=order)
         return [
             w.HTML("<h3>" + esc(_("Couples in the room")) + "</h3>"),
             self._chart(lambda ax: gc.couples_chart(cp, order=order, ax=ax), text),
@@ -544,7 +545,7 @@ class FacilitatorDashboard:
         shares = g.band_shares(frame, self.bank, **kw)
         ax = gc.band_chart(shares)
         title = ax.get_title(loc="left")
-        img = figure_img(ax.figure, first_sentence(gc.band_chart_text(shares)), dpi=CHART_DPI, present=PRESENT_SCALE)
+        img = figure_img(ax.figure, first_sentence(gt.band_chart_text(shares)), dpi=CHART_DPI, present=PRESENT_SCALE)
         return {"key": (kw["workshop"], kw["session"], kw["min_group"], lang), "img": img, "title": title}
 
     def _set_present(self, big: bool) -> None:

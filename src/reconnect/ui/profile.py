@@ -15,13 +15,12 @@ from ..core.paths import data_home, demo_store
 from ..records import participant as pt
 from ..results.profile import ProfileSource, demo_choices, own_reflections
 from ..results.profile_views import PARTNER, YOU, Change, CoupleView, Profile
-from ..results.scoring import SCORE_NOTE, band_label
+from ..results.scoring import SCORE_NOTE
 from .common import (
     download_link,
     error_message,
     esc,
     first_sentence,
-    html_format,
     info_message,
     local_time,
     ok_message,
@@ -29,89 +28,12 @@ from .common import (
     safety_html,
     show_figure,
 )
+from .profile_text import _conversations_html, _details, _list, _titled_list, share_explanation
 from .safety import together_note_html
 from .switch import Switch
 
 OWN, DEMO = "own", "demo"
 NEWEST = ""
-
-
-def _details(summary: str, text: str) -> str:
-    """A collapsed text alternative under a chart (screen readers and people who prefer numbers)."""
-    body = esc(text).replace("\n", "<br>")
-    return f'<details class="rc-alt" style="font-size:14px;"><summary>{esc(summary)}</summary><p>{body}</p></details>'
-
-
-def share_explanation(bank: ItemBank) -> str:
-    """What exactly a partner sees when both share, and what never (shown above the switch)."""
-    marked = [i.text for a in bank.areas for i in a.items if i.sensitive]
-    sensitive = "; ".join(f"“{t}”" for t in marked) or _("none in this item bank")
-    sees = html_format(
-        _(
-            "{title} your score and band for each area beside theirs; the few statements you answered most "
-            "differently and the statements you both rate high, each with your answer; and the talk suggestions "
-            "made from them. Your partner sees all of this on their own profile page and on their printed report."
-        ),
-        title="<b>" + esc(_("What your partner sees if both of you switch sharing on:")) + "</b>",
-    )
-    never = html_format(
-        _(
-            "{title} your private journal notes, your name, your earlier sessions one by one, anything at all while "
-            "only one of you shares, and your answers to the statements marked sensitive ({sensitive}) unless both "
-            "of you also tick the second box."
-        ),
-        title="<b>" + esc(_("Never shown to your partner:")) + "</b>",
-        sensitive=esc(sensitive),
-    )
-    return (
-        '<div class="rc-share-what" style="font-size:14px;">'
-        f"<p style='margin:4px 0;'>{sees}</p><p style='margin:4px 0;'>{never}</p></div>"
-    )
-
-
-def _conversations_html(cv: CoupleView) -> str:
-    """One structured conversation per area: who speaks, who listens, for how long (collapsed, one per area)."""
-    talks = cv.conversations()
-    if not talks:
-        return ""
-    intro = html_format(
-        _(
-            "{title} (start with the first). Decide who is Partner A. The listener does not interrupt, argue or "
-            "fix; the speaker talks about themself. Stop at any time if it gets heated, and try again another day."
-        ),
-        title="<b>" + esc(_("A structured talk for each area")) + "</b>",
-    )
-    out = [f"<p style='font-size:15px;'>{intro}</p>"]
-    for title, agreement, talk in talks:
-        steps = "".join(
-            "<li>"
-            + html_format(
-                _("{minutes} · speaks: {speaks} · listens: {listens}"),
-                minutes="<b>" + esc(_("{n} min").format(n=s.minutes)) + "</b>",
-                speaks=f"<b>{esc(s.speaks)}</b>",
-                listens=f"<b>{esc(s.listens)}</b>",
-            )
-            + f"<br>{esc(s.text)}</li>"
-            for s in talk.steps
-        )
-        summary = _("{area} ({agreement}; about {minutes} minutes)").format(
-            area=title, agreement=band_label(agreement), minutes=talk.minutes
-        )
-        out.append(
-            f'<details class="rc-talk" style="font-size:15px;"><summary>{esc(summary)}</summary>'
-            f"<ol>{steps}</ol></details>"
-        )
-    return "".join(out)
-
-
-def _list(lines: list[str], cls: str = "") -> str:
-    return f'<ul class="{cls}" style="font-size:15px;">' + "".join(f"<li>{esc(x)}</li>" for x in lines) + "</ul>"
-
-
-def _titled_list(template: str, title: str, lines, css_class: str) -> str:
-    """A bold title inside its sentence (``template`` holds ``{title}``), then the lines as a list."""
-    heading = html_format(template, title="<b>" + esc(title) + "</b>")
-    return f"<p style='font-size:15px;'>{heading}</p>" + _list(lines, css_class)
 
 
 class ProfileView:
@@ -138,76 +60,10 @@ class ProfileView:
         self.couple: CoupleView | None = None
         self._busy = False
 
-        self.source = Switch(  # a radio group: the chosen option is exposed, in Lab and app mode alike
-            options=[(_("My own answers"), OWN), (_("A demo participant (synthetic)"), DEMO)],
-            value=OWN,
-            label=_("Show"),
-        )
-        self.demo_code = w.Dropdown(
-            options=demo_choices(self.demo, bank=self.bank) if self.has_demo else [],
-            description=_("Demo participant"),
-            style={"description_width": "initial"},
-            # as wide as its longest choice (in every language), never wider than the page
-            layout=w.Layout(width="max-content", max_width="100%", display="none"),
-        )
-        self.session = w.Dropdown(
-            options=[(_("newest answer in each area"), NEWEST)],
-            value=NEWEST,
-            description=_("Session shown"),
-            style={"description_width": "initial"},
-            layout=w.Layout(width="max-content", max_width="100%"),
-        )
-        self.header = w.HTML()
-        self.profile_chart = w.Output()
-        self.profile_text = w.HTML()
-        self.change_chart = w.Output()
-        self.change_text = w.HTML()
-        self.share = w.Checkbox(
-            value=False,
-            description=_("Share my results with my partner (off unless you switch it on)"),
-            indent=False,
-            layout=w.Layout(width="auto"),
-        )
-        self.share_sensitive = w.Checkbox(
-            value=False,
-            description=_("Also compare our answers to the statements marked sensitive (listed above)"),
-            indent=False,
-            disabled=True,
-            layout=w.Layout(width="auto"),
-        )
-        self.share_what = w.HTML(share_explanation(self.bank))
-        self.share_message = w.HTML()
-        self.couple_text = w.HTML()
-        self.couple_chart = w.Output()
-        self.couple_details = w.HTML()
-        from .guess import ReadingEachOther
-
-        #: "How well we read each other" (guesses, ui/guess.py): its own consent, text only, never in the PDF.
-        self.reading = ReadingEachOther(self)
-        self.report_button = w.Button(
-            description=_("Make my printable report (PDF)"), icon="file", layout=w.Layout(width="auto")
-        )
-        self.report_message = w.HTML()
-        self.safety = w.HTML(safety_html(self.bank))
-
-        chooser = [self.source, self.demo_code] if self.has_demo else []
-        self.chooser_widget = w.VBox([*chooser, self.session, self.header])
-        self.profile_widget = w.VBox([self.profile_chart, self.profile_text, self.safety])
-        self.change_widget = w.VBox([self.change_chart, self.change_text, w.HTML(partner_safety_html(self.bank))])
-        self.couple_widget = w.VBox(
-            [
-                self.share_what,
-                self.share,
-                self.share_sensitive,
-                self.share_message,
-                self.couple_text,
-                self.couple_chart,
-                self.couple_details,
-                self.reading.widget,
-                w.HTML(partner_safety_html(self.bank)),
-            ]
-        )
-        self.report_widget = w.VBox([self.report_button, self.report_message])  # the help box is shown once, above
+        self._build_chooser()
+        self._build_profile_and_change()
+        self._build_couple()
+        self._build_report()
         self.widget = w.VBox(
             [
                 self.chooser_widget,
@@ -231,6 +87,87 @@ class ProfileView:
 
         clear_on_sign_out(self)
         self._on_person()
+
+    def _build_chooser(self) -> None:
+        """Who is shown (own answers or a demo participant) and which session, with the header below."""
+        self.source = Switch(  # a radio group: the chosen option is exposed, in Lab and app mode alike
+            options=[(_("My own answers"), OWN), (_("A demo participant (synthetic)"), DEMO)],
+            value=OWN,
+            label=_("Show"),
+        )
+        self.demo_code = w.Dropdown(
+            options=demo_choices(self.demo, bank=self.bank) if self.has_demo else [],
+            description=_("Demo participant"),
+            style={"description_width": "initial"},
+            # as wide as its longest choice (in every language), never wider than the page
+            layout=w.Layout(width="max-content", max_width="100%", display="none"),
+        )
+        self.session = w.Dropdown(
+            options=[(_("newest answer in each area"), NEWEST)],
+            value=NEWEST,
+            description=_("Session shown"),
+            style={"description_width": "initial"},
+            layout=w.Layout(width="max-content", max_width="100%"),
+        )
+        self.header = w.HTML()
+        chooser = [self.source, self.demo_code] if self.has_demo else []
+        self.chooser_widget = w.VBox([*chooser, self.session, self.header])
+
+    def _build_profile_and_change(self) -> None:
+        """The profile's and the change's chart and text, the profile's help box beneath them."""
+        self.profile_chart = w.Output()
+        self.profile_text = w.HTML()
+        self.change_chart = w.Output()
+        self.change_text = w.HTML()
+        self.safety = w.HTML(safety_html(self.bank))
+        self.profile_widget = w.VBox([self.profile_chart, self.profile_text, self.safety])
+        self.change_widget = w.VBox([self.change_chart, self.change_text, w.HTML(partner_safety_html(self.bank))])
+
+    def _build_couple(self) -> None:
+        """The couple's sharing choice (off unless switched on), their comparison and the guesses."""
+        self.share = w.Checkbox(
+            value=False,
+            description=_("Share my results with my partner (off unless you switch it on)"),
+            indent=False,
+            layout=w.Layout(width="auto"),
+        )
+        self.share_sensitive = w.Checkbox(
+            value=False,
+            description=_("Also compare our answers to the statements marked sensitive (listed above)"),
+            indent=False,
+            disabled=True,
+            layout=w.Layout(width="auto"),
+        )
+        self.share_what = w.HTML(share_explanation(self.bank))
+        self.share_message = w.HTML()
+        self.couple_text = w.HTML()
+        self.couple_chart = w.Output()
+        self.couple_details = w.HTML()
+        from .guess import ReadingEachOther
+
+        #: "How well we read each other" (guesses, ui/guess.py): its own consent, text only, never in the PDF.
+        self.reading = ReadingEachOther(self)
+        self.couple_widget = w.VBox(
+            [
+                self.share_what,
+                self.share,
+                self.share_sensitive,
+                self.share_message,
+                self.couple_text,
+                self.couple_chart,
+                self.couple_details,
+                self.reading.widget,
+                w.HTML(partner_safety_html(self.bank)),
+            ]
+        )
+
+    def _build_report(self) -> None:
+        """The printable report's button and its message."""
+        self.report_button = w.Button(
+            description=_("Make my printable report (PDF)"), icon="file", layout=w.Layout(width="auto")
+        )
+        self.report_message = w.HTML()
+        self.report_widget = w.VBox([self.report_button, self.report_message])  # the help box is shown once, above
 
     def clear(self) -> None:
         """The person left: back to their own (now nobody's) answers, the first demo participant, no messages."""

@@ -29,6 +29,40 @@ class StartPanel:
     def __init__(self, *, home: str | Path | None = None):
         self.home = Path(home) if home is not None else data_home()
         self.status = w.HTML()
+        self._build_language()
+        self._build_code()
+        self._build_details()
+        self.message = w.HTML()
+        remember_widget, self.remember = remember_box(self.home)
+        self.focus = FocusMover()  # where the keyboard goes when a button takes itself off the screen
+        self.language.observe(self._on_language, names="value")
+        self.widget = w.VBox(
+            [
+                self.language,
+                self.status,
+                self.sign_out_row,
+                w.HBox([self.new_button]),
+                self.confirm_box,
+                w.HBox([self.resume_code, self.resume_button]),
+                remember_widget,
+                w.HTML(
+                    html_format(
+                        _("{your_settings} (you can change them at any time):"),
+                        your_settings="<b>" + esc(_("Your settings")) + "</b>",
+                    )
+                ),
+                self.settings_box,
+                self.message,
+                self.focus,
+            ]
+        )
+        self.widget.add_class("rc-start")
+        register("start-panel", self)
+        clear_on_sign_out(self)
+        self._show(pt.current_settings(self.home))
+
+    def _build_language(self) -> None:
+        """The language switch, each language named in its own words."""
         # The language: each name in its own language, so a reader of either finds theirs (see _on_language).
         self.language = Switch(  # a radio group: the chosen language is exposed, in Lab and app mode alike
             options=[(i18n.language_name(lang), lang) for lang in i18n.available_languages()],
@@ -39,6 +73,9 @@ class StartPanel:
         self._language_chosen = False  # chosen on this page before anyone signed in: saved with their code
         self._quiet = False  # the toggle set by the program (a sign-in), not by the person
         self._built_in = i18n.active_language()
+
+    def _build_code(self) -> None:
+        """Creating a code (asking first when one is active), resuming with one, and signing out."""
         self.new_button = w.Button(
             description=_("Create my participant code"), button_style="primary", layout=w.Layout(width="auto")
         )
@@ -47,6 +84,25 @@ class StartPanel:
             description=_("My code"), placeholder=_("e.g. KM7-4TX"), style={"description_width": "initial"}
         )
         self.resume_button = w.Button(description=_("Resume with this code"), layout=w.Layout(width="auto"))
+        self.sign_out_button = w.Button(description=_(DONE_LABEL), icon="sign-out", layout=w.Layout(width="auto"))
+        self.sign_out_row = w.HBox([self.sign_out_button])  # a row, so the button keeps its own width
+        # creating a second code while one is active asks first, and names the code that stays
+        self.confirm_text = w.HTML()
+        self.confirm_yes = w.Button(
+            description=_("Yes, create a new code"), button_style="warning", layout=w.Layout(width="auto")
+        )
+        self.confirm_no = w.Button(description=_("No, keep my code"), layout=w.Layout(width="auto"))
+        self.confirm_box = w.VBox([self.confirm_text, w.HBox([self.confirm_yes, self.confirm_no])])
+        self.confirm_box.add_class("rc-confirm-new")
+        self.confirm_box.layout.display = "none"
+        self.new_button.on_click(self._on_new)
+        self.confirm_yes.on_click(self._on_confirm_new)
+        self.confirm_no.on_click(self._on_cancel_new)
+        self.resume_button.on_click(self._on_resume)
+        self.sign_out_button.on_click(self._on_sign_out)
+
+    def _build_details(self) -> None:
+        """The optional settings (name, workshop, couple code) and the session, with their save button."""
         wide = {"description_width": "14em"}  # "Workshop code (optional)" in full, not cut off
         field = w.Layout(width="36em")  # room for the label and the whole placeholder
         self.display_name = w.Text(
@@ -73,56 +129,12 @@ class StartPanel:
         self.save_button = w.Button(
             description=_("Save my settings"), button_style="success", layout=w.Layout(width="auto")
         )
-        self.message = w.HTML()
-        remember_widget, self.remember = remember_box(self.home)
-        self.focus = FocusMover()  # where the keyboard goes when a button takes itself off the screen
-        self.sign_out_button = w.Button(description=_(DONE_LABEL), icon="sign-out", layout=w.Layout(width="auto"))
-        self.sign_out_row = w.HBox([self.sign_out_button])  # a row, so the button keeps its own width
-        # creating a second code while one is active asks first, and names the code that stays
-        self.confirm_text = w.HTML()
-        self.confirm_yes = w.Button(
-            description=_("Yes, create a new code"), button_style="warning", layout=w.Layout(width="auto")
-        )
-        self.confirm_no = w.Button(description=_("No, keep my code"), layout=w.Layout(width="auto"))
-        self.confirm_box = w.VBox([self.confirm_text, w.HBox([self.confirm_yes, self.confirm_no])])
-        self.confirm_box.add_class("rc-confirm-new")
-        self.confirm_box.layout.display = "none"
-        self.new_button.on_click(self._on_new)
-        self.confirm_yes.on_click(self._on_confirm_new)
-        self.confirm_no.on_click(self._on_cancel_new)
-        self.resume_button.on_click(self._on_resume)
         self.save_button.on_click(self._on_save)
-        self.sign_out_button.on_click(self._on_sign_out)
         self.display_name.observe(self._on_name, names="value")
         # the button in a row of its own: its own width, not a bar across the form
         self.settings_box = w.VBox(
             [self.display_name, self.workshop, self.couple, self.session, w.HBox([self.save_button])]
         )
-        self.language.observe(self._on_language, names="value")
-        self.widget = w.VBox(
-            [
-                self.language,
-                self.status,
-                self.sign_out_row,
-                w.HBox([self.new_button]),
-                self.confirm_box,
-                w.HBox([self.resume_code, self.resume_button]),
-                remember_widget,
-                w.HTML(
-                    html_format(
-                        _("{your_settings} (you can change them at any time):"),
-                        your_settings="<b>" + esc(_("Your settings")) + "</b>",
-                    )
-                ),
-                self.settings_box,
-                self.message,
-                self.focus,
-            ]
-        )
-        self.widget.add_class("rc-start")
-        register("start-panel", self)
-        clear_on_sign_out(self)
-        self._show(pt.current_settings(self.home))
 
     def clear(self) -> None:
         """The person left: nothing they typed, chose or were told stays in the panel."""
