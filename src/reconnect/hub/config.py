@@ -52,14 +52,20 @@ def load_settings(path: str | Path | None = None) -> dict:
 
 
 def configure(c, s: dict) -> None:
-    """Set JupyterHub's configuration object ``c`` from the settings ``s``."""
-    from ..apps.servers import lab_settings_dir
-    from .auth import TEMPLATES, WorkshopAuthenticator
-    from .spawner import WorkshopSpawner
-
+    """Set JupyterHub's configuration object ``c`` from the settings ``s``, one part of the hub a step."""
     python = s.get("python") or sys.executable
     bindir = str(Path(s.get("env") or Path(python).parent.parent) / "bin")
     state = Path(s["state"])
+    _hub_and_proxy(c, s, state)
+    _authenticator(c, s, state)
+    _spawner(c, s, bindir)
+    _services(c, s, python, state)
+
+
+def _hub_and_proxy(c, s: dict, state: Path) -> None:
+    """Where the hub and its proxy listen, and the hub's own files in ``state``."""
+    from .auth import TEMPLATES
+
     c.JupyterHub.ip = s.get("ip", "127.0.0.1")
     c.JupyterHub.port = int(s.get("port", 8000))
     c.JupyterHub.hub_ip = "127.0.0.1"
@@ -76,6 +82,11 @@ def configure(c, s: dict) -> None:
         c.JupyterHub.ssl_cert = s["tls_cert"]
         c.JupyterHub.ssl_key = s["tls_key"]
 
+
+def _authenticator(c, s: dict, state: Path) -> None:
+    """The passcode login (:mod:`.auth`): participants' and the counselor's passcodes, their accounts."""
+    from .auth import WorkshopAuthenticator
+
     c.JupyterHub.authenticator_class = WorkshopAuthenticator
     c.WorkshopAuthenticator.passcode = s["passcode"]
     c.WorkshopAuthenticator.counselor_passcode = s["counselor_passcode"]
@@ -83,6 +94,12 @@ def configure(c, s: dict) -> None:
     c.Authenticator.admin_users = {f"{s.get('prefix', 'rc-')}counselor"}
     c.WorkshopAuthenticator.seats_dir = str(state)
     c.Authenticator.any_allow_config = True  # check_allowed lets in exactly the accounts this room makes
+
+
+def _spawner(c, s: dict, bindir: str) -> None:
+    """Each person's server (:mod:`.spawner`): account and home, its command, kernel culling, how many at once."""
+    from ..apps.servers import lab_settings_dir
+    from .spawner import WorkshopSpawner
 
     c.JupyterHub.spawner_class = WorkshopSpawner
     c.WorkshopSpawner.room = s["room"]
@@ -116,6 +133,9 @@ def configure(c, s: dict) -> None:
     c.JupyterHub.concurrent_spawn_limit = int(s.get("concurrent_spawns", 50))
     c.JupyterHub.active_server_limit = int(s.get("max_servers", 0))
 
+
+def _services(c, s: dict, python: str, state: Path) -> None:
+    """The hub's services and their roles: the idle culler, the seats maker, ``make hub-end``'s admin token."""
     services = [
         {
             "name": "idle-culler",
