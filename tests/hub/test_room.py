@@ -226,7 +226,7 @@ print(json.dumps({"kernel": os.path.basename(__import__("ipykernel.connect").con
 
 
 def test_the_room_status_shows_who_is_stuck(room):
-    from reconnect.hub.room import room_status
+    from reconnect.hub.room_status import room_status
 
     stuck = PEOPLE[3]
     headers = {"Authorization": f"token {room.settings['admin_token']}"}

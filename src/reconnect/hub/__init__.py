@@ -9,6 +9,7 @@ The pieces (see ``docs/deploy.md`` and ``docs/architecture.md``):
   opens 00 in Voilà app mode, and every process has a memory ceiling.
 * :mod:`.config` -- everything the hub needs, set from one settings file (``jupyterhub_config.py``).
 * :mod:`.room` -- the room's folders and secrets, ``make hub`` and ``make hub-end``.
+* :mod:`.room_status` -- ``make hub-status``: who joined, and who is stuck (also for the counselor's 07).
 
 Account names: the hub user and the system user are the same name, the prefix followed by the
 participant code in lower case, e.g. ``rc-km7-4tx`` for ``KM7-4TX``. The counselor is ``rc-counselor``.

@@ -1,7 +1,7 @@
 """Seats made ready before people arrive: accounts and servers started at ``make hub``.
 
 (The same service also writes the room's status for the counselor every 15 s: who is stuck,
-:func:`.room.write_status_for_counselor`.)
+:func:`.room_status.write_status_for_counselor`.)
 
 A join with the passcode alone used to pay, while the person waited, for a system account, a home
 folder and a single-user server (about 3 CPU-seconds each; 40 people in a minute queue behind each

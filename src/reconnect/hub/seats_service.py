@@ -1,7 +1,7 @@
 """The room's ``seats`` service (a process JupyterHub starts: ``python -m reconnect.hub.seats_service``).
 
 It prepares the seats (:mod:`reconnect.hub.seats`) once the hub answers, keeps them from being culled,
-and writes the room's status for the counselor's 07 every 15 s (:mod:`reconnect.hub.room`). The wiring
+and writes the room's status for the counselor's 07 every 15 s (:mod:`reconnect.hub.room_status`). The wiring
 lives here, apart from the seats themselves, so that the login (:mod:`reconnect.hub.auth`) and the room
 can read the seats without importing the service's settings and status.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..core.settings_env import raw
 from .config import load_settings
-from .room import room_status, write_status_for_counselor
+from .room_status import room_status, write_status_for_counselor
 from .seats import hub_api, keep_warm, prepare_seats
 
 

@@ -649,7 +649,7 @@ def room_waiting_note(path: str | Path | None = None, now: float | None = None) 
     """On the hub: how many participants are stuck (joined, but no working page), for 07's status line.
 
     Reads the room's status that the hub writes for the counselor alone (``RECONNECT_ROOM_STATUS``,
-    see ``reconnect.hub.room.write_status_for_counselor``). Only the number is shown, never the codes:
+    see ``reconnect.hub.room_status.write_status_for_counselor``). Only the number is shown, never the codes:
     07 may be on the projector, and a code is what signs a person in (``make hub-status`` lists them).
     Empty when nobody is stuck, outside a hub, or when the status is older than two minutes.
 
