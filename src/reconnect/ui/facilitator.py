@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from pathlib import Path
 
 import ipywidgets as w
-import pandas as pd
 
 from ..bank.content import load_item_bank
 from ..bank.i18n import _, active_language, language, number
@@ -18,16 +16,12 @@ from ..records.collect import collect, collection_folder
 from ..records.participant import session_label
 from ..records.store import load_store
 from ..results import group as g
-from ..results import group_chart_text as gt
 from ..results import group_privacy as gp
-from ..results import reliability as rb
+from . import facilitator_sections as sec
 from .common import (
     PRESENT_IMG_CSS,
     error_message,
-    esc,
-    figure_img,
     first_sentence,
-    html_format,
     info_message,
     ok_message,
     safety_html,
@@ -106,21 +100,6 @@ def default_store() -> Path:
     from ..core.settings_env import path
 
     return path(STORE_ENV) or demo_store()
-
-
-def privacy_words(k: int) -> str:
-    """The short privacy note under "Who took part" (a room can read it off the screen)."""
-    return _(
-        "Privacy: no number here is about fewer than {k} people. Small groups are counted with a neighbour, "
-        "and a figure is left out when comparing it with another one would tell about fewer than {k} people "
-        "(for example someone who came only once)."
-    ).format(k=k)
-
-
-def _people(n, need: int) -> str:
-    if pd.notna(n):
-        return _("{n} people").format(n=n)
-    return _("at least {need} people who answered every statement").format(need=need)
 
 
 def _short(path: str | Path) -> str:
@@ -214,7 +193,9 @@ class FacilitatorDashboard:
                     return
                 self._ahead = {"store": store, "loaded": loaded}
                 if show_charts:  # drawing it also loads the plotting library, before the page needs it
-                    self._ahead["chart"] = self._first_chart_ahead(loaded[0].frame, lang)
+                    self._ahead["chart"] = sec.first_bands(
+                        self.bank, loaded[0].frame, lang, dpi=CHART_DPI, present=PRESENT_SCALE
+                    )
 
         self._ready = in_background(ahead)
 
@@ -379,7 +360,8 @@ class FacilitatorDashboard:
         # click is answered between two sections. Each later section has its place from the start (the
         # safety line stays at the bottom); a section that fails says so in its place.
         later = {name: w.VBox() for name in ("spread", "statements", "change", "couples", "about")}
-        parts = [w.HTML(PRESENT_CSS), self._who_took_part(frame, kw, n_room), *self._bands(shares)]
+        parts = [w.HTML(PRESENT_CSS), sec.who_took_part(bank, frame, kw, n_room)]
+        parts += sec.bands(bank, shares, self._chart, self._bands_key())
         parts += [*later.values(), w.HTML(safety_html(bank))]
         first, self._draws = self._draws, []
         self.content.children = tuple(parts)
@@ -411,142 +393,17 @@ class FacilitatorDashboard:
         in_turns(
             [
                 *first,
-                fill(later["spread"], lambda: self._spread(frame, kw, order)),
-                fill(later["statements"], lambda: self._statements(frame, kw)),
-                fill(later["change"], lambda: self._change(frame, kw, order)),
-                fill(later["couples"], lambda: self._couples(frame, kw, order)),
-                fill(later["about"], lambda: [self._about(frame, kw)]),
+                fill(later["spread"], lambda: sec.spread(bank, frame, kw, order, self._chart)),
+                fill(later["statements"], lambda: sec.statements(bank, frame, kw, self.area.value, self._chart)),
+                fill(later["change"], lambda: sec.change(bank, frame, kw, order, self._chart)),
+                fill(later["couples"], lambda: sec.couples(bank, frame, kw, order, self._chart)),
+                fill(later["about"], lambda: [sec.about(bank, frame, kw)]),
                 finished,
             ]
         )
 
-    # -- the sections, top to bottom (each returns its widgets; a chart's drawing waits in self._draws) --
-    def _who_took_part(self, frame, kw, n_room) -> w.HTML:
-        k = kw["min_group"]
-        part = g.participation(frame, self.bank, **kw)
-        shown_room = g.room_size_shown(frame, self.bank, **kw)
-        rows = "".join(
-            f"<tr><td>{esc(r.title)}</td><td style='text-align:right'>{esc(r.n if pd.notna(r.n) else r.note)}</td></tr>"
-            for r in part.itertuples()
-        )
-        took_part = html_format(
-            _("{room} in session {session}. People with a score in each area:"),
-            room=esc(g.room_text(n_room, shown_room, k)),
-            session=f"<b>{esc(session_label(kw['session']))}</b>",
-        )
-        who_title = _("Who took part")
-        return w.HTML(
-            f"<div class='rc-section'><h3>{esc(who_title)}</h3><p>{took_part}</p>"
-            f"<table class='rc-participation'>{rows}</table><p><i>{esc(privacy_words(k))}</i></p></div>"
-        )
-
-    def _bands(self, shares) -> list:
-        from ..output import group_charts as gc
-
-        bank = self.bank
-        prompts = "".join(
-            f"<p><b>{esc(bank.area(a).title)}</b></p><ul>"
-            + "".join(f"<li>{esc(p)}</li>" for p in bank.area(a).discussion_prompts)
-            + "</ul>"
-            for a in g.weakest_areas(shares)
-        )
-        to_talk = _("To talk about: the room's two weakest areas")
-        prompt_box = w.HTML(
-            f"<div class='rc-prompts' style='padding:8px 14px;border-left:6px solid #E69F00;'>"
-            f"<h3>{html.escape(to_talk, quote=False)}</h3>{prompts}</div>"
-        )
-        text = gt.band_chart_text(shares)
-        return [
-            w.HTML("<h3>" + html.escape(_("The room's strengths and growth areas"), quote=False) + "</h3>"),
-            w.HBox(
-                [
-                    self._chart(lambda ax: gc.band_chart(shares, ax=ax), text, ahead=self._bands_key(), beside=True),
-                    prompt_box,
-                ],
-                layout=w.Layout(flex_flow="row wrap", align_items="flex-start"),
-            ),
-            self._alt(text),
-        ]
-
     def _bands_key(self) -> tuple:
         return (self.workshop.value, self.session.value, self.min_group.value, active_language())
-
-    def _spread(self, frame, kw, order) -> list:
-        from ..output import group_charts as gc
-
-        spread = g.score_spread(frame, self.bank, **kw)
-        text = gt.spread_chart_text(spread, order=order)
-        return [
-            w.HTML("<h3>" + esc(_("How the scores spread")) + "</h3>"),
-            self._chart(lambda ax: gc.spread_chart(spread, bank=self.bank, order=order, ax=ax), text),
-            self._alt(text),
-        ]
-
-    def _statements(self, frame, kw) -> list:
-        from ..output import group_charts as gc
-
-        area = self.bank.area(self.area.value)
-        counts = g.statement_counts(frame, self.bank, area=area.id, **kw)
-        text = gt.statement_chart_text(counts)
-        return [
-            w.HTML("<h3>" + esc(_("Every statement of “{area}”").format(area=area.title)) + "</h3>"),
-            self._chart(lambda ax: gc.statement_chart(counts, bank=self.bank, ax=ax), text),
-            self._alt(text),
-        ]
-
-    def _change(self, frame, kw, order) -> list:
-        from ..output import group_charts as gc
-
-        all_sessions = g.sessions(frame, workshop=kw["workshop"])
-        if len(all_sessions) < 2:
-            return [
-                w.HTML(
-                    "<h3>"
-                    + esc(_("Change over time"))
-                    + "</h3><p>"
-                    + esc(_("Appears when the workshop has a second session."))
-                    + "</p>"
-                )
-            ]
-        other = all_sessions[0] if kw["session"] != all_sessions[0] else all_sessions[1]
-        a, b = sorted((other, kw["session"]), key=all_sessions.index)  # the earlier session first
-        ch = g.change(frame, self.bank, workshop=kw["workshop"], first=a, second=b, min_group=kw["min_group"])
-        ordered = ch.set_index("area").loc[order].reset_index()
-        changed = _("What changed from “{first}” to “{second}”").format(first=session_label(a), second=session_label(b))
-        text = gt.change_chart_text(ordered, first=a, second=b)
-        return [
-            w.HTML(f"<h3>{esc(changed)}</h3>"),
-            self._chart(lambda ax: gc.change_chart(ch, bank=self.bank, first=a, second=b, order=order, ax=ax), text),
-            self._alt(text),
-        ]
-
-    def _couples(self, frame, kw, order) -> list:
-        from ..output import group_charts as gc
-
-        cp = g.couple_agreement(frame, self.bank, **kw)
-        text = gt.couples_chart_text(cp, order=order)
-        return [
-            w.HTML("<h3>" + esc(_("Couples in the room")) + "</h3>"),
-            self._chart(lambda ax: gc.couples_chart(cp, order=order, ax=ax), text),
-            self._alt(text),
-        ]
-
-    def _first_chart_ahead(self, frame, lang: str) -> dict | None:
-        """The bands chart the first page will show (its first workshop and session), drawn in the thread."""
-        from ..output import group_charts as gc
-
-        found = g.workshops(frame)
-        sessions = g.sessions(frame, workshop=found[0]) if found else []
-        if not sessions:
-            return None
-        kw = {"workshop": found[0], "session": sessions[0], "min_group": gp.DEFAULT_MIN_GROUP}
-        if g.room_size(frame, **kw) is None:
-            return None
-        shares = g.band_shares(frame, self.bank, **kw)
-        ax = gc.band_chart(shares)
-        title = ax.get_title(loc="left")
-        img = figure_img(ax.figure, first_sentence(gt.band_chart_text(shares)), dpi=CHART_DPI, present=PRESENT_SCALE)
-        return {"key": (kw["workshop"], kw["session"], kw["min_group"], lang), "img": img, "title": title}
 
     def _set_present(self, big: bool) -> None:
         """Presentation mode on or off: larger type and charts (:data:`PRESENT_CSS`), and the controls the
@@ -560,41 +417,6 @@ class FacilitatorDashboard:
                 box.add_class("rc-present")
             else:
                 box.remove_class("rc-present")
-
-    def _about(self, frame, kw) -> w.HTML:
-        rel = rb.reliability(frame, self.bank, **kw)
-        need = rb.alpha_min_n(kw["min_group"])
-        if rel["alpha"].notna().any():
-            rows = "".join(
-                "<li>"
-                + esc(
-                    _("{area}: alpha {alpha} from {people} — {note}").format(
-                        area=r.title,
-                        alpha=number(float(r.alpha), digits=2),
-                        people=_people(r.n_complete, need),
-                        note=r.note,
-                    )
-                )
-                + "</li>"
-                if pd.notna(r.alpha)
-                else f"<li>{esc(r.title)}: {esc(r.note)}</li>"
-                for r in rel.itertuples()
-            )
-            words = _(
-                "Cronbach's alpha says how consistently people in this group answered the statements of an "
-                "area (0 to 1; about 0.7 or more is the usual rule of thumb). It cannot show that the statements "
-                "measure one thing, or what they measure, and it says nothing about any person."
-            )
-            body = f"<p>{esc(words)}</p><ul>{rows}</ul>"
-        else:
-            words = _(
-                "How well the statements of each area hang together (Cronbach's alpha) is only worked out "
-                "when at least {need} people answered every statement of an area; with fewer, the number "
-                "jumps around too much to mean anything. This session does not have that many yet."
-            ).format(need=need)
-            body = f"<p>{esc(words)}</p>"
-        about = _("About these statements")
-        return w.HTML(f"<details class='rc-about'><summary><b>{esc(about)}</b></summary>{body}</details>")
 
     def _set_store_visible(self, big: bool) -> None:
         self.store.layout.display = "none" if big else None
@@ -634,15 +456,6 @@ class FacilitatorDashboard:
 
         self._draws.append(put)  # drawn in a turn of its own once the page has its place (see _render)
         return out
-
-    @staticmethod
-    def _alt(text: str) -> w.HTML:
-        lines = text.split("\n")
-        items = "".join(f"<li>{esc(line[2:])}</li>" for line in lines[1:])
-        return w.HTML(
-            "<details class='rc-alt'><summary>" + esc(_("The same as text")) + f"</summary><p>{esc(lines[0])}</p>"
-            f"<ul>{items}</ul></details>"
-        )
 
 
 def room_waiting_note(path: str | Path | None = None, now: float | None = None) -> str:
