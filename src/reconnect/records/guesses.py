@@ -299,7 +299,7 @@ def load_guesses(
         try:
             data = _read(path)
         except OSError as exc:
-            problems.append(Problem(label, "", f"the file cannot be read ({exc.strerror or exc})", "check it"))
+            problems.append(Problem(label, "", f"the file cannot be read ({exc.strerror or exc})", "check the file's permissions"))
             continue
         record, found = parse_guess_bytes(data, label, bank=bank, participant=code)
         problems.extend(found)

@@ -157,6 +157,20 @@ def forget_workshop(store: str | Path, workshop: str, *, confirm: str, bank: Ite
         return _forget(store, workshop, bank)
 
 
+def _delete(path: Path, result: ForgetResult) -> bool:
+    """Delete one file of the plan; a file already gone is not an error, any other failure is a problem listed."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        reason = f"it could not be deleted ({exc.strerror or exc})"
+        result.problems.append(Problem(str(path), "", reason, "check the folder's permissions"))
+        return False
+    result.removed.append(path)
+    return True
+
+
 def _forget(store, workshop: str, bank: ItemBank) -> ForgetResult:
     plan = plan_forget(store, workshop)
     result = ForgetResult(workshop, problems=list(plan.skipped))
@@ -174,30 +188,10 @@ def _forget(store, workshop: str, bank: ItemBank) -> ForgetResult:
         ours, problem = _split(path, workshop)  # read again: count what is actually removed
         if problem is not None or ours is None or not ours.whole_file:
             continue
-        try:
-            path.unlink()
-        except FileNotFoundError:
-            continue
-        except OSError as exc:
-            result.problems.append(
-                Problem(
-                    str(path), "", f"it could not be deleted ({exc.strerror or exc})", "check the folder's permissions"
-                )
-            )
-            continue
-        result.removed.append(path)
-        result.submissions += ours.ours
+        if _delete(path, result):
+            result.submissions += ours.ours
     for path in plan.guesses:  # guesses about a partner of the workshop's participants (issue 26)
-        try:
-            path.unlink()
-        except FileNotFoundError:
-            continue
-        except OSError as exc:
-            result.problems.append(
-                Problem(str(path), "", f"it could not be deleted ({exc.strerror or exc})", "check it")
-            )
-            continue
-        result.removed.append(path)
+        _delete(path, result)
     if result.removed or result.rewritten:
         batchcache.clear(store)  # the checked copies hold the workshop's answers too; the next load rebuilds them
     return result
