@@ -145,7 +145,7 @@ def app_settings(lang: str, *, folder: str | Path) -> dict:
     >>> s["Voila"]["identity_provider_class"]
     'reconnect.apps.app_cookies.PageCookieIdentityProvider'
     >>> s["Voila"]["tornado_settings"], s["VoilaConfiguration"], s["KernelManager"]
-    ({'jinja_template_vars': {'reconnect_language': 'es'}}, {'extension_denylist': ['reconnect-series']}, {'transport': 'ipc'})
+    ({'jinja_template_vars': {'reconnect_language': 'es'}}, {'extension_denylist': ['reconnect-series'], 'multi_kernel_manager_class': 'reconnect.apps.app_culler.AppKernelManager'}, {'transport': 'ipc'})
     >>> "tornado_settings" in app_settings("en", folder="/x")["Voila"]
     False
     """
@@ -153,7 +153,11 @@ def app_settings(lang: str, *, folder: str | Path) -> dict:
     settings: dict = {
         # a page opened directly carries the _xsrf cookie its "stop my Python" request on leaving needs
         "Voila": {"identity_provider_class": IDENTITY_PROVIDER},
-        "VoilaConfiguration": {"extension_denylist": list(APP_EXTENSION_DENYLIST)},
+        # a page's kernel stopped while the idle culler goes round is skipped, not an ERROR (apps.app_culler)
+        "VoilaConfiguration": {
+            "extension_denylist": list(APP_EXTENSION_DENYLIST),
+            "multi_kernel_manager_class": "reconnect.apps.app_culler.AppKernelManager",
+        },
         # a kernel on TCP warns in the log that its messages travel unencrypted; local sockets stay on this computer
         "KernelManager": {"transport": "ipc"},
         "NotebookNotary": {"db_file": str(folder / "signatures.db"), "secret_file": str(folder / "notebook_secret")},
