@@ -19,10 +19,15 @@ earlier issues: it imports pandas, matplotlib and ipywidgets and shows the same 
 product's own servers, not preheated), measured once per round.
 
 The pages are loaded round by round (every notebook once, then again), so two loads of one page are
-apart as when people move from page to page; a preheated page's replacement is being prepared meanwhile,
-and that work burdens the loads that follow, as it would in a room. The load average (1 minute) is taken
-before and after each notebook's loads and printed beside its figure; a figure taken at a load average
-of :data:`BUSY` or more is marked as from a busy machine.
+apart as when people move from page to page. Each load starts once the machine has come to rest from the
+last one (:func:`wait_settled`: a ready page's replacement started, a kernel shut down), as it has for a
+person who spent minutes on a page; many people at once is the room's benchmark (``bench.py room``). The
+load average (1 minute) before the bench starts its servers, and before and after each notebook's loads,
+is printed beside its figure; a figure is marked as from a busy machine when the load average was
+:data:`BUSY` or more before the bench began or the machine did not come to rest before a load.
+
+A third reference in app mode is the bare page *kept ready* by a plain Voilà (its own preheating): no
+kernel is started when it is opened, so it is the least any Voilà page can cost in the browser.
 
 For 07 it also measures the time from the page being ready (its controls on screen: a person can use
 it) to its first chart image drawn, and notes the time from its first words.
@@ -39,7 +44,7 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -53,7 +58,9 @@ BARE = "bare.ipynb"  # the floor in app mode, on a plain Voilà of its own
 TARGET = {"app": 0.5, "lab": 1.1}  # each notebook <= 0.5x the cold bare page in app mode, <= 1.1x in Lab
 QUIET_TARGET = 1.2  # app mode, seconds (median): judged on a quiet machine only
 CHART_TARGET = 1.0  # 07: first chart on screen <= 1 s after the page is ready (its controls shown)
-BUSY = 2.0  # a load average (1 minute) at or over this on 2 cores: the figure is from a busy machine
+BUSY = 1.0  # a load average (1 minute) at or over this before the bench starts its servers: a busy machine
+SETTLE_IDLE = 0.15  # a load starts once the CPUs were busy less than this share of half a second ...
+SETTLE_MAX_S = 20  # ... or after this long (then the machine did not come to rest: marked busy)
 TIMEOUT_MS = 120_000
 PREPARE_TIMEOUT_S = 600  # at most this long for make app's preheated pages to be ready before measuring
 SETTLE_S = 10  # after the last ready page's kernel started: time for it to run up to its wait for a visitor
@@ -113,25 +120,32 @@ def write_floor(notebooks: Path) -> Path:
     return notebooks / FLOOR
 
 
-def start_plain_voila(base: Path, timeout: float = 60):
-    """A plain Voilà (no template, no settings: only a port on 127.0.0.1) serving the bare page alone."""
+def start_plain_voila(base: Path, timeout: float = 60, *, ready: bool = False):
+    """A plain Voilà (no template, no settings: only a port on 127.0.0.1) serving the bare page alone.
+
+    ``ready``: the same, with Voilà's own preheating (one kernel kept ready, the page run in it ahead): the
+    least any Voilà page can cost, since nothing is started when it is opened (a reference, not the floor).
+    """
     import nbformat
 
     sys.path.insert(0, str(HELPERS))
     import browser_helpers as bh
 
-    folder = base / "plain-voila"
+    name = "plain-voila-ready" if ready else "plain-voila"
+    folder = base / name
     folder.mkdir(parents=True, exist_ok=True)
     nbformat.write(_notebook("A bare page", BARE_CODE, series=False), folder / BARE)
     port = bh.free_port()
-    env = bh.server_env({"demo": base, "bank": base}, base / "home-plain", base / "jupyter-plain")
+    env = bh.server_env({"demo": base, "bank": base}, base / f"home-{name}", base / f"jupyter-{name}")
     cmd = [str(Path(sys.executable).parent / "voila"), str(folder), "--no-browser", f"--port={port}"]
+    if ready:
+        cmd += ["--VoilaConfiguration.preheat_kernel=True", "--VoilaConfiguration.default_pool_size=1"]
     server = bh.Server(
-        "plain Voilà",
+        "plain Voilà" + (", page kept ready" if ready else ""),
         f"http://127.0.0.1:{port}",
-        base / "home-plain",
-        bh.start_process(cmd, cwd=folder, env=env, log=base / "plain-voila.log"),
-        base / "plain-voila.log",
+        base / f"home-{name}",
+        bh.start_process(cmd, cwd=folder, env=env, log=base / f"{name}.log"),
+        base / f"{name}.log",
     )
     try:
         bh.wait_ready(server, "/voila/static/voila.js", {}, time.monotonic() + timeout)
@@ -227,6 +241,35 @@ def load_average() -> float:
         return float("nan")
 
 
+def _cpu_busy_share(interval: float = 0.5) -> float | None:
+    """The share of the machine's CPU time spent working over ``interval`` seconds (``None`` without /proc)."""
+    try:
+        with open("/proc/stat") as f:
+            a = [int(x) for x in f.readline().split()[1:]]
+        time.sleep(interval)
+        with open("/proc/stat") as f:
+            b = [int(x) for x in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    d = [y - x for x, y in zip(a, b)]
+    idle = d[3] + (d[4] if len(d) > 4 else 0)
+    return 1 - idle / max(1, sum(d))
+
+
+def wait_settled(max_s: float = SETTLE_MAX_S) -> bool:
+    """Wait until what the last load left running (a ready page's replacement, a kernel shutting down) is done.
+
+    A person spends minutes on a page, so each load starts with the machine at rest, as theirs would.
+    ``False`` when the machine did not come to rest within ``max_s`` (something else is running).
+    """
+    deadline = time.monotonic() + max_s
+    while time.monotonic() < deadline:
+        share = _cpu_busy_share()
+        if share is None or share < SETTLE_IDLE:
+            return True
+    return False
+
+
 @dataclass
 class Result:
     """One notebook in one mode: its loads, the floor's loads beside them, the load averages seen."""
@@ -235,15 +278,30 @@ class Result:
     floor: list[Wait]
     imports: list[Wait]
     loads: list[float]
+    ready: list[Wait] = field(default_factory=list)  # the bare page kept ready (app mode): Voilà's own least
+    before: float = float("nan")  # the load average before the bench started its servers
+    unsettled: int = 0  # loads that started before the machine came to rest (SETTLE_MAX_S passed)
 
 
 def measure(
-    browser, servers: dict, notebooks: list[str], *, repeat: int, new_participant, log=print, modes=("lab", "app")
+    browser,
+    servers: dict,
+    notebooks: list[str],
+    *,
+    repeat: int,
+    new_participant,
+    log=print,
+    modes=("lab", "app"),
+    before: float | None = None,
+    settle=wait_settled,
 ):
     """Per (mode, notebook): a :class:`Result`; ours and the floor alternating, round by round.
 
     ``servers`` holds ``lab`` and ``voila`` (the product's, over notebooks that hold :func:`write_floor`'s
-    pages) and ``bare`` (:func:`start_plain_voila`)."""
+    pages), ``bare`` (:func:`start_plain_voila`) and optionally ``bare_ready`` (the same, kept ready: a
+    reference measured once a round in app mode). Every load waits for ``settle`` first; ``before`` is the
+    load average before the servers were started."""
+    before = load_average() if before is None else before
     results: dict[tuple[str, str], Result] = {}
     for mode, server in (("lab", servers["lab"]), ("app", servers["voila"])):
         if mode not in modes:
@@ -253,21 +311,33 @@ def measure(
         context.set_default_timeout(TIMEOUT_MS)
         context.route("**/*", _only_loopback)  # nothing leaves the machine (as in the browser tests)
 
-        def once(srv, notebook, context=context, mode=mode):
+        unsettled = [0]
+
+        def once(srv, notebook, context=context, mode=mode, unsettled=unsettled):
+            if not settle():
+                unsettled[0] += 1
             return measure_once(context, srv, notebook, mode, new_participant=new_participant)
 
+        ready_server = servers.get("bare_ready") if mode == "app" else None
         try:
             once(floor_server, floor_page)  # warm-up: the page's code, the browser's cache
+            if ready_server is not None:
+                once(ready_server, BARE)
             for notebook in notebooks:
-                results[(mode, notebook)] = Result([], [], [], [])
+                results[(mode, notebook)] = Result([], [], [], [], before=before)
             for _ in range(repeat):
                 imports = once(server, IMPORTS)  # the second reference, once a round
+                ready = once(ready_server, BARE) if ready_server is not None else None
                 for notebook in notebooks:
                     result = results[(mode, notebook)]
                     result.loads.append(load_average())
+                    unsettled[0] = 0
                     result.ours.append(once(server, notebook))
                     result.floor.append(once(floor_server, floor_page))
+                    result.unsettled += unsettled[0]
                     result.imports.append(imports)
+                    if ready is not None:
+                        result.ready.append(ready)
                     result.loads.append(load_average())
                     o, f = result.ours[-1], result.floor[-1]
                     log(f"  {mode} {notebook}: {o.answered:.2f}/{f.answered:.2f} s (load {result.loads[-1]:.1f})")
@@ -279,10 +349,26 @@ def measure(
     return results
 
 
-def _load_note(loads: list[float]) -> str:
-    low, high = min(loads), max(loads)
-    busy = f"; BUSY machine (load >= {BUSY:g})" if high >= BUSY else ""
-    return f"load {low:.1f}-{high:.1f}{busy}"
+def busy(result: Result) -> bool:
+    """Whether ``result`` came from a busy machine: loaded before the bench began, or never at rest between loads."""
+    return not result.before < BUSY or result.unsettled > 0
+
+
+def _load_note(result: Result) -> str:
+    low, high = min(result.loads), max(result.loads)
+    state = "BUSY machine" if busy(result) else "machine otherwise quiet"
+    unsettled = f", {result.unsettled} load(s) started before it came to rest" if result.unsettled else ""
+    return (
+        f"{state}: load {result.before:.1f} before the bench{unsettled}; {low:.1f}-{high:.1f} while measuring "
+        "(the bench's own servers and browser included)"
+    )
+
+
+def _ready_note(r: Result, ours: float) -> str:
+    if not r.ready:
+        return ""
+    ready = statistics.median(w.answered for w in r.ready)
+    return f"; the bare page kept ready by a plain Voilà (nothing started when opened): {ready:.2f} s ({ours / ready:.2f}x)"
 
 
 def figures(results, Figure) -> list:
@@ -298,7 +384,7 @@ def figures(results, Figure) -> list:
         words = statistics.median(w.words for w in r.ours)
         f_shown = statistics.median(w.control for w in r.floor)
         f_words = statistics.median(w.words for w in r.floor)
-        load = _load_note(r.loads)
+        load = _load_note(r)
         rows.append(
             Figure(
                 f"browser, {where[mode]}: {Path(notebook).stem} opened until a click is answered",
@@ -307,11 +393,12 @@ def figures(results, Figure) -> list:
                 f"<= {TARGET[mode]:g}x",
                 o / f <= TARGET[mode],
                 f"floor: {floor_name[mode]}; {load}; first words at {words:.1f} s, control at {shown:.1f} s "
-                f"(floor: {f_words:.1f} s, {f_shown:.1f} s); imports-only page: {i:.2f} s ({o / i:.2f}x)",
+                f"(floor: {f_words:.1f} s, {f_shown:.1f} s); imports-only page: {i:.2f} s ({o / i:.2f}x)"
+                + _ready_note(r, o),
             )
         )
         if mode == "app":
-            quiet = max(r.loads) < BUSY
+            quiet = not busy(r)
             rows.append(
                 Figure(
                     f"browser, app mode: {Path(notebook).stem} opened until a click is answered (median)",
@@ -357,12 +444,15 @@ def bench_browser(Figure, repeat: int = 2, notebooks: list[str] | None = None, m
     notebooks = notebooks or sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     base = Path(tempfile.mkdtemp(prefix="reconnect-bench-browser-"))
     servers = {}
-    print(f"browser: load average {load_average():.1f} at the start", file=sys.stderr, flush=True)
+    before = load_average()
+    print(f"browser: load average {before:.1f} at the start", file=sys.stderr, flush=True)
     try:
         project = bh.make_project(base)
         write_floor(project["notebooks"])
         servers = bh.start_servers(project)
         servers["bare"] = start_plain_voila(base)
+        if "app" in modes:
+            servers["bare_ready"] = start_plain_voila(base, ready=True)
         series = list(project["notebooks"].glob("[0-9][0-9]_*.ipynb"))
         wait_ready_pages(servers["voila"], len(series))  # prepared while people find the address
         with sync_playwright() as pw:
@@ -376,6 +466,7 @@ def bench_browser(Figure, repeat: int = 2, notebooks: list[str] | None = None, m
                     new_participant=bh.new_participant,
                     log=lambda line: print(line, file=sys.stderr, flush=True),
                     modes=modes,
+                    before=before,
                 )
             finally:
                 browser.close()

@@ -75,3 +75,47 @@ def test_unknown_benchmark_is_refused(bench, capsys):
     with pytest.raises(SystemExit):
         bench.main(["no-such-bench"])
     assert "unknown benchmark" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def waits():
+    spec = importlib.util.spec_from_file_location("waits", ROOT / "benchmarks" / "waits.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["waits"] = module
+    spec.loader.exec_module(module)
+    yield module
+    sys.modules.pop("waits", None)
+
+
+def _result(waits, *, before: float, unsettled: int = 0, ready: bool = False):
+    w = waits.Wait(1.0, 1.2, 1.3)
+    return waits.Result([w], [waits.Wait(2.0, 2.4, 2.6)], [w], [3.1, 3.4], [w] if ready else [], before, unsettled)
+
+
+def test_a_page_figure_says_busy_only_for_other_work(waits, bench):
+    """The bench's own servers raise the load while it measures; busy means load before it began, or no rest."""
+    quiet, loaded, restless = (
+        _result(waits, before=0.4),
+        _result(waits, before=1.6),
+        _result(waits, before=0.4, unsettled=2),
+    )
+    assert [waits.busy(r) for r in (quiet, loaded, restless)] == [False, True, True]
+    assert waits.busy(_result(waits, before=float("nan")))  # unknown counts as busy
+    rows = waits.figures({("app", "01_x.ipynb"): quiet, ("app", "02_x.ipynb"): restless}, bench.Figure)
+    assert "machine otherwise quiet: load 0.4 before the bench; 3.1-3.4 while measuring" in rows[0].note
+    assert "the target is for a quiet machine" not in rows[1].note  # judged: the machine was quiet
+    assert "BUSY machine" in rows[2].note and "2 load(s) started before it came to rest" in rows[2].note
+    assert "the target is for a quiet machine" in rows[3].note
+
+
+def test_the_ready_bare_page_is_a_labelled_reference(waits, bench):
+    rows = waits.figures({("app", "01_x.ipynb"): _result(waits, before=0.2, ready=True)}, bench.Figure)
+    assert rows[0].floor == 2.6 and rows[0].ours == 1.3  # the ratio stays against the cold bare page
+    assert "the bare page kept ready by a plain Voilà (nothing started when opened): 1.30 s (1.00x)" in rows[0].note
+
+
+def test_waiting_for_rest_gives_up_and_says_so(waits, monkeypatch):
+    monkeypatch.setattr(waits, "_cpu_busy_share", lambda interval=0.5: 0.9)
+    assert waits.wait_settled(max_s=0.05) is False
+    monkeypatch.setattr(waits, "_cpu_busy_share", lambda interval=0.5: 0.05)
+    assert waits.wait_settled(max_s=5) is True
