@@ -101,8 +101,13 @@ def save_submission(store: str | Path, sub: Submission, *, bank: ItemBank | None
         sub = dataclasses.replace(sub, bank_version=bank.version)
     check_submission(sub, bank)
     folder = participant_folder(store, sub.participant)
-    ensure_folder(submissions_folder(store))
-    return write_new(folder / f"sub-{sub.submission_id}.csv", sub.to_csv())
+    return write_new(folder / f"sub-{sub.submission_id}.csv", sub.to_csv(), make_folder=_make_participant_folder)
+
+
+def _make_participant_folder(folder: Path) -> None:
+    """A participant's first save: ``submissions/`` and ``submissions/<code>/``, each private (0700)."""
+    ensure_folder(folder.parent)
+    ensure_folder(folder)
 
 
 @contextlib.contextmanager
