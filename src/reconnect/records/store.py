@@ -415,6 +415,8 @@ def latest_submissions(frame):
         return frame
     # Decide on one row per submission (its keys are the same on every row), not on every row.
     heads = frame.drop_duplicates("submission_id")[["submission_id", "participant", "session", "area", "saved_at"]]
+    if not heads.duplicated(["participant", "session", "area"]).any():
+        return frame.reset_index(drop=True)  # one submission per person, session and area: nothing to sort
     newest = heads.sort_values(["saved_at", "submission_id"]).drop_duplicates(
         ["participant", "session", "area"], keep="last"
     )["submission_id"]
