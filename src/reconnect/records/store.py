@@ -20,6 +20,7 @@ import errno
 import os
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from ..bank.content import load_item_bank
@@ -81,7 +82,12 @@ def participant_folder(store: str | Path, code: str) -> Path:
         raise StoreError(
             _("'{code}' is not a participant code, so no folder is named after it.").format(code=code[:20])
         )
-    return submissions_folder(store) / code
+    return _participant_folder(str(store), code)
+
+
+@lru_cache(maxsize=256)
+def _participant_folder(store: str, code: str) -> Path:
+    return submissions_folder(store) / code  # the same two names always make the same path: built once
 
 
 def save_submission(store: str | Path, sub: Submission, *, bank: ItemBank | None = None) -> Path:
