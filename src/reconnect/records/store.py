@@ -375,8 +375,9 @@ def _typed_frame(raw):
     out = pd.DataFrame(index=pd.RangeIndex(len(raw)))
     for c in COLUMNS:
         values = raw[c].to_numpy(dtype=object)
-        if c == "format_version":
-            out[c] = values.astype(np.int64)
+        if c == "format_version":  # each distinct value parsed once (usually one for the whole store)
+            codes, uniques = pd.factorize(values)
+            out[c] = np.array([int(u) for u in uniques], dtype=np.int64)[codes]
         elif c == "rating":
             codes, uniques = pd.factorize(values)
             typed = pd.array([int(u) if u else None for u in uniques] + [None], dtype="Int64")
