@@ -50,6 +50,7 @@ import threading
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from stat import S_ISREG
 
 from ..core import settings_env
 from ..core.errors import Problem, report_once, show
@@ -222,11 +223,19 @@ def load_catalog(lang: str, domain: str = DOMAIN) -> gettext.NullTranslations:
     in memory (entries marked fuzzy are left out: a translator has not confirmed them). Cached until the
     file changes, so a translator sees an edit on the next page run.
     """
+    if normalise_language(lang) == DEFAULT_LANGUAGE:
+        return _NO_TRANSLATION  # English: no file to look at
     path = catalog_path(lang, domain)
-    if normalise_language(lang) == DEFAULT_LANGUAGE or not path.is_file():
-        return gettext.NullTranslations()
-    stat = path.stat()
+    try:
+        stat = path.stat()
+    except OSError:
+        return _NO_TRANSLATION
+    if not S_ISREG(stat.st_mode):
+        return _NO_TRANSLATION
     return _read_catalog(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+_NO_TRANSLATION = gettext.NullTranslations()  # holds nothing, so one is shared
 
 
 def format_fields(text: str) -> list[tuple[str, str | None, str]]:
@@ -396,6 +405,12 @@ def date_time(when: datetime, *, style: str = "short") -> str:
 
 def date(when: datetime, *, style: str = "long") -> str:
     """A date the reader's way (``November 28, 2026`` / ``28 de noviembre de 2026``)."""
+    return _date(when.date() if isinstance(when, datetime) else when, style, format_locale())
+
+
+@lru_cache(maxsize=64)
+def _date(day, style: str, locale: str) -> str:
+    """One day written in one style and locale: the same words every time, so Babel is asked once."""
     from babel.dates import format_date
 
-    return format_date(when, format=style, locale=format_locale())
+    return format_date(day, format=style, locale=locale)

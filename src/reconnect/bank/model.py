@@ -7,7 +7,10 @@ the bank through these classes.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from types import MappingProxyType
 
 from ..core.errors import ItemBankError
 from .i18n import DEFAULT_LANGUAGE
@@ -155,13 +158,13 @@ class ItemBank:
         index.update({(a.id, i.id): i for a in self.areas for i in a.items})
         return index
 
-    @property
+    @cached_property
     def known_versions(self) -> tuple[str, ...]:
-        """This bank's version and every earlier one whose statements it still knows."""
+        """This bank's version and every earlier one whose statements it still knows (worked out once per bank)."""
         found = {self.version, *(i.retired_after for a in self.areas for i in a.retired)}
         return tuple(sorted(found, key=_version_key))
 
-    def statements_of(self, version: str) -> dict[str, frozenset[str]]:
+    def statements_of(self, version: str) -> Mapping[str, frozenset[str]]:
         """The statement ids each area asked in item-bank ``version`` (one of :attr:`known_versions`).
 
         A retired statement was asked up to its ``retired_after``; the statement that ``replaced_by``
@@ -174,6 +177,15 @@ class ItemBank:
         >>> sorted(bank.statements_of("1.0")["self_esteem"]), sorted(bank.statements_of("1.1")["self_esteem"])
         (['se1', 'se2', 'se3', 'se4', 'se5', 'se6'], ['se1', 'se2', 'se4', 'se5', 'se6', 'se7'])
         """
+        # A bank never changes (frozen), so each version's answer is worked out once and shared read-only:
+        # every Save checks its answers against it.
+        asked = self.__dict__.setdefault("_asked_in", {})
+        found = asked.get(version)
+        if found is None:
+            found = asked[version] = self._asked(version)
+        return MappingProxyType(found)
+
+    def _asked(self, version: str) -> dict[str, frozenset[str]]:
         key = _version_key(version)
         out = {}
         for area in self.areas:
@@ -190,6 +202,7 @@ class ItemBank:
         return next((c for c in self.conversations if c.area == area_id), None)
 
 
+@lru_cache(maxsize=256)
 def _version_key(version: str) -> tuple:
     """Sort key for versions such as "1.0" < "1.1" < "1.10" (non-numeric parts sort first)."""
     return tuple((int(p), "") if p.isdigit() else (-1, p) for p in re.split(r"[.\-]", str(version)))

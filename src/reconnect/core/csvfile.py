@@ -65,10 +65,19 @@ def csv_text(header: Sequence[object], rows: Iterable[Sequence[object]], *, for_
     >>> csv_text(["t"], [["=1+1"]], for_spreadsheet=True)
     "t\\n'=1+1\\n"
     """
+    if for_spreadsheet:
+        table = [["" if v is None else neutralise(v) for v in row] for row in (header, *rows)]
+    else:
+        table = [r if isinstance(r, (list, tuple)) else list(r) for r in (header, *rows)]  # None: an empty field
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(table)  # the usual case: no \r anywhere, one writer
+    text = out.getvalue()
+    if "\r" not in text:
+        return text
     out = io.StringIO()
     writers: dict = {}  # one writer per quoting, all into ``out`` in row order (as _line writes each row)
-    for row in (header, *rows):
-        cells = ["" if v is None else (neutralise(v) if for_spreadsheet else v) for v in row]
+    for row in table:
+        cells = ["" if v is None else v for v in row]
         has_cr = any(isinstance(v, str) and "\r" in v for v in cells)
         writer = writers.get(has_cr)
         if writer is None:

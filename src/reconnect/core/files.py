@@ -15,6 +15,8 @@ from pathlib import Path
 from .errors import StoreError
 
 TEMP_PREFIX = ".tmp-"
+# What opening a new file in a folder that is missing or unusable fails with (never a write or an fsync).
+_NO_FOLDER = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EACCES, errno.ENAMETOOLONG, errno.ELOOP})
 
 
 def random_id(nbytes: int = 12) -> str:
@@ -38,16 +40,25 @@ def ensure_folder(folder: Path, *, mode: int = 0o700) -> Path:
     return folder
 
 
-def write_new(path: Path, data: bytes, *, mode: int = 0o600, sync: bool = True) -> Path:
+def write_new(path: Path, data: bytes, *, mode: int = 0o600, sync: bool = True, make_folder=ensure_folder) -> Path:
     """Write ``data`` to ``path`` atomically; fail rather than replace an existing file.
 
     ``sync=False`` skips the fsync calls; only for bulk copies that can be redone (demo data).
+    The folder is made (``make_folder(path.parent)``, :func:`ensure_folder` unless told otherwise)
+    when the first file goes into it; into an existing folder a write costs no extra system call.
     """
-    ensure_folder(path.parent)
     tmp = path.parent / f"{TEMP_PREFIX}{random_id(6)}-{path.name}"
     renamed = False
     try:
-        _write_synced(tmp, data, mode, sync)
+        try:
+            _write_synced(tmp, data, mode, sync)
+        except OSError as exc:
+            if exc.errno not in _NO_FOLDER:
+                raise
+            # No folder yet, or one that cannot be made or used: make_folder creates it or says what is
+            # wrong (as it did before every write); the temporary file was never created, so retry once.
+            make_folder(path.parent)
+            _write_synced(tmp, data, mode, sync)
         try:
             renamed = _rename_noreplace(tmp, path)  # one step, refusing to replace: nothing left to clean up
             if not renamed:

@@ -83,6 +83,7 @@ class AreaAnswers:
         self.saved_ratings: dict[str, int | None] = {}
         self.saved_at: datetime | None = None
         self._seen: set[str] = set()  # file names in the participant's folder already taken into account
+        self._folder_of: tuple[str, Path] | None = None
 
     # -- opening -----------------------------------------------------------------------------------
     def restore(self) -> Restored:
@@ -162,10 +163,17 @@ class AreaAnswers:
         handed_in = drop_copy(sub.to_csv, sub.submission_id, workshop=s.workshop)  # workshop collection folder
         return Outcome("saved", saved_at=sub.saved_at, elsewhere=elsewhere, handed_in=handed_in, **common)
 
+    def _folder(self) -> Path:
+        """The participant's own folder (worked out once per code: every Save lists it)."""
+        code = self.settings.code
+        if self._folder_of is None or self._folder_of[0] != code:
+            self._folder_of = (code, participant_folder(self.home, code))
+        return self._folder_of[1]
+
     def _names(self) -> set[str]:
+        """Every name in the participant's folder (only ``sub-*`` names are ever read as saves)."""
         try:
-            with os.scandir(participant_folder(self.home, self.settings.code)) as entries:
-                return {e.name for e in entries if e.name.startswith("sub-")}
+            return set(os.listdir(self._folder()))
         except OSError:
             return set()
 
@@ -175,10 +183,10 @@ class AreaAnswers:
         Only files that appeared in the participant's own folder since it was last looked at are read.
         """
         names = self._names()
-        new = sorted(names - self._seen)
+        new = sorted(name for name in names - self._seen if name.startswith("sub-"))
         self._seen |= names
         newest, newest_ratings = None, None
-        folder = participant_folder(self.home, self.settings.code)
+        folder = self._folder()
         for name in new:
             rows, _problems = read_submission_file(folder / name, self.bank)
             if not rows or rows[0]["area"] != self.area.id or rows[0]["session"] != self.settings.session:

@@ -140,7 +140,9 @@ def read(store: str | Path, path: Path, st: os.stat_result, bank: ItemBank):
                 return None
             if len(codes) != n or (n and (codes.min() < 0 or codes.max() >= len(uniques))):
                 return None
-            out[c] = uniques.astype(object)[codes]
+            # Each distinct value becomes text once; the rows take theirs by code. The column gets the dtype
+            # pandas gives text ("str"), as it would after looking at every row, without that look.
+            out[c] = pd.array(uniques.astype(object), dtype="str").take(codes)
         rows, times = arrays[_ROW], arrays[_TIME]
         if rows.shape != (n,) or rows.dtype.kind not in "iu" or times.shape != (n,) or times.dtype != np.int64:
             return None
@@ -148,7 +150,7 @@ def read(store: str | Path, path: Path, st: os.stat_result, bank: ItemBank):
             return None
     except Exception:  # any doubt at all (a damaged zip, a wrong type, a missing array): read the file
         return None
-    frame = pd.DataFrame(out)
+    frame = pd.DataFrame(out, copy=False)  # the arrays were made here: nothing to protect by copying
     frame[_ROW] = rows.astype(np.int64)
     frame[_SRC] = np.zeros(n, dtype=np.int64)
     frame[_TIME] = pd.DatetimeIndex(times.view("datetime64[ns]")).tz_localize("UTC")

@@ -13,6 +13,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
 from ..core.files import replace_file
@@ -26,6 +27,12 @@ class Draft:
 
 
 def draft_path(home: str | Path, *, participant: str, session: str, area: str) -> Path:
+    return _draft_path(str(home), participant, session, area)
+
+
+@lru_cache(maxsize=64)
+def _draft_path(home: str, participant: str, session: str, area: str) -> Path:
+    # The same four values always name the same file: worked out once (every change and Save asks).
     key = hashlib.sha256(f"{session}\n{area}".encode()).hexdigest()[:16]
     return Path(home) / "drafts" / normalise_participant_code(participant) / f"draft-{key}.json"
 

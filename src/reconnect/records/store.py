@@ -20,6 +20,7 @@ import errno
 import os
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from ..bank.content import load_item_bank
@@ -81,7 +82,12 @@ def participant_folder(store: str | Path, code: str) -> Path:
         raise StoreError(
             _("'{code}' is not a participant code, so no folder is named after it.").format(code=code[:20])
         )
-    return submissions_folder(store) / code
+    return _participant_folder(str(store), code)
+
+
+@lru_cache(maxsize=256)
+def _participant_folder(store: str, code: str) -> Path:
+    return submissions_folder(store) / code  # the same two names always make the same path: built once
 
 
 def save_submission(store: str | Path, sub: Submission, *, bank: ItemBank | None = None) -> Path:
@@ -101,8 +107,13 @@ def save_submission(store: str | Path, sub: Submission, *, bank: ItemBank | None
         sub = dataclasses.replace(sub, bank_version=bank.version)
     check_submission(sub, bank)
     folder = participant_folder(store, sub.participant)
-    ensure_folder(submissions_folder(store))
-    return write_new(folder / f"sub-{sub.submission_id}.csv", sub.to_csv())
+    return write_new(folder / f"sub-{sub.submission_id}.csv", sub.to_csv(), make_folder=_make_participant_folder)
+
+
+def _make_participant_folder(folder: Path) -> None:
+    """A participant's first save: ``submissions/`` and ``submissions/<code>/``, each private (0700)."""
+    ensure_folder(folder.parent)
+    ensure_folder(folder)
 
 
 @contextlib.contextmanager
@@ -364,8 +375,9 @@ def _typed_frame(raw):
     out = pd.DataFrame(index=pd.RangeIndex(len(raw)))
     for c in COLUMNS:
         values = raw[c].to_numpy(dtype=object)
-        if c == "format_version":
-            out[c] = values.astype(np.int64)
+        if c == "format_version":  # each distinct value parsed once (usually one for the whole store)
+            codes, uniques = pd.factorize(values)
+            out[c] = np.array([int(u) for u in uniques], dtype=np.int64)[codes]
         elif c == "rating":
             codes, uniques = pd.factorize(values)
             typed = pd.array([int(u) if u else None for u in uniques] + [None], dtype="Int64")
@@ -410,6 +422,8 @@ def latest_submissions(frame):
         return frame
     # Decide on one row per submission (its keys are the same on every row), not on every row.
     heads = frame.drop_duplicates("submission_id")[["submission_id", "participant", "session", "area", "saved_at"]]
+    if not heads.duplicated(["participant", "session", "area"]).any():
+        return frame.reset_index(drop=True)  # one submission per person, session and area: nothing to sort
     newest = heads.sort_values(["saved_at", "submission_id"]).drop_duplicates(
         ["participant", "session", "area"], keep="last"
     )["submission_id"]

@@ -113,12 +113,24 @@ def area_scores(frame: pd.DataFrame, bank: ItemBank) -> pd.DataFrame:
     cols = [*keys, "n_items", "n_answered", "mean", "score", "band"]
     if frame.empty:
         return pd.DataFrame(columns=cols)
-    # Every key is constant within a submission, so group by its id alone (one key instead of seven
-    # is several times faster on an archive) and take the other keys from its first row.
-    work = pd.DataFrame({"submission_id": frame["submission_id"], "value": keyed(frame, bank)})
-    agg = work.groupby("submission_id", observed=True, sort=False)["value"].agg(n_answered="count", mean="mean")
-    firsts = frame.drop_duplicates("submission_id")[keys].set_index("submission_id")
-    out = firsts.join(agg).reset_index()
+    # Every key is constant within a submission, so its id alone groups it and the other keys come from
+    # its first row. The ids are numbered once, in the order they first appear (as groupby(sort=False)
+    # and drop_duplicates order them); counts and sums are then array sums per number.
+    codes, _ids = pd.factorize(frame["submission_id"].to_numpy(dtype=object))
+    value = keyed(frame, bank).to_numpy(dtype=float)
+    if not len(codes) or (codes < 0).any():  # a frame made by hand without an id: pandas' way
+        work = pd.DataFrame({"submission_id": frame["submission_id"], "value": value})
+        agg = work.groupby("submission_id", observed=True, sort=False)["value"].agg(n_answered="count", mean="mean")
+        out = frame.drop_duplicates("submission_id")[keys].set_index("submission_id").join(agg).reset_index()
+    else:
+        first = np.flatnonzero(np.r_[True, codes[1:] > np.maximum.accumulate(codes)[:-1]])  # a new id's first row
+        out = frame[keys].take(first).reset_index(drop=True)
+        answered = ~np.isnan(value)
+        count = np.bincount(codes[answered], minlength=len(first))
+        total = np.bincount(codes[answered], weights=value[answered], minlength=len(first))
+        out["n_answered"] = count.astype("int64")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out["mean"] = np.where(count > 0, total / np.maximum(count, 1), np.nan)  # ratings are whole: exact
     n_items = {a.id: len(a.items) for a in bank.areas}
     need = {a.id: a.min_answered for a in bank.areas}
     out["n_items"] = out["area"].map(n_items).astype("int64")

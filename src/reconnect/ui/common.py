@@ -13,6 +13,9 @@ from ..bank.i18n import _, date
 from ..bank.model import ItemBank
 from ..core.errors import show
 
+# Control characters, C1 controls and the bidirectional embeddings and isolates: written out by esc().
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
 
 def esc(text: object) -> str:
     """Escape anything that came from a person or a file before it goes into HTML.
@@ -26,9 +29,7 @@ def esc(text: object) -> str:
     True
     """
     text = str(text)
-    if any(
-        ord(c) < 32 or 0x7F <= ord(c) <= 0x9F or 0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069 for c in text
-    ):
+    if _CONTROL.search(text):
         text = "\n".join("\t".join(show(part) for part in line.split("\t")) for line in text.split("\n"))
     return html.escape(text, quote=True)
 
