@@ -2,8 +2,8 @@
 
 A reloaded page or a restarted kernel would otherwise lose answers chosen before Save. The rating
 form therefore keeps a *draft*: one small JSON file per participant, session and area under
-``<home>/drafts/<participant code>/``, replaced atomically after every change and removed after a
-successful Save. A draft is never a submission: no loader, collection, export or group view reads
+``<home>/drafts/<participant code>/``, replaced atomically after every change (not fsynced: it outlasts a
+reload, a restarted kernel or server, not a power cut) and removed after a successful Save. A draft is never a submission: no loader, collection, export or group view reads
 it, and its file name is a hash, never something a person typed.
 """
 
@@ -57,7 +57,9 @@ def save_draft(home: str | Path, *, participant: str, session: str, area: str, r
         "saved_at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
     }
     path = draft_path(home, participant=participant, session=session, area=area)
-    return replace_file(path, json.dumps(record).encode("utf-8"))
+    # Not fsynced: a draft is written on every answer and promises to outlast a reload or a restarted
+    # kernel (the system's cache does), not a power cut; Save is what makes answers durable.
+    return replace_file(path, json.dumps(record).encode("utf-8"), durable=False)
 
 
 def load_draft(home: str | Path, *, participant: str, session: str, area: str) -> Draft | None:
