@@ -119,3 +119,11 @@ def test_waiting_for_rest_gives_up_and_says_so(waits, monkeypatch):
     assert waits.wait_settled(max_s=0.05) is False
     monkeypatch.setattr(waits, "_cpu_busy_share", lambda interval=0.5: 0.05)
     assert waits.wait_settled(max_s=5) is True
+
+
+def test_only_loopback_counts_as_this_machine(waits):
+    """The browser bench lets nothing leave the machine; a request elsewhere is counted, not routed."""
+    assert waits._loopback("http://127.0.0.1:8866/voila/render/01.ipynb")
+    assert waits._loopback("blob:http://127.0.0.1:8866/1f0e") and waits._loopback("data:text/css,")
+    assert not waits._loopback("https://cdn.jsdelivr.net/npm/x.css")
+    assert any("--host-resolver-rules=" in arg and "EXCLUDE 127.0.0.1" in arg for arg in waits.OFFLINE_ARGS)
