@@ -476,7 +476,7 @@ def room_pids(hub_pid: int, prefix: str) -> tuple[set[int], set[int]]:
 
 ROOM_RUNS = ((40, 60.0), (100, 120.0))  # (participants, seconds over which they arrive)
 ROOM_DEADLINE = 300.0  # seconds after the last arrival: a join not done by then counts as failed
-BUSY_LOAD = 1.0  # load average (1 min) of the machine before the room starts above which figures are marked busy
+ROOM_REST_S = 120  # before a room starts, wait at most this long for the machine to come to rest (else: busy)
 
 
 def _wait_for_seats(room, count: int, timeout: float) -> float:
@@ -530,6 +530,10 @@ def bench_room(
     room = None
     peak = {"all": 0, "hub": 0, "load": 0.0}
     stop = threading.Event()
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from waits import wait_settled
+
+    rested = wait_settled(ROOM_REST_S)  # the last run's servers and accounts are gone, nothing else runs
     load_before = os.getloadavg()[0]
 
     def sample():
@@ -606,11 +610,11 @@ def bench_room(
             room.remove_accounts()
         shutil.rmtree(workdir, ignore_errors=True)
     failed = participants - len(joined)
-    busy = load_before > BUSY_LOAD
+    busy = not rested  # the load average's last minute still holds the run before; CPU at rest does not
     mark = (
-        f"BUSY machine: load {load_before:.1f} before the room, "
+        f"BUSY machine (not at rest before the room): load {load_before:.1f} before the room, "
         if busy
-        else f"quiet machine: load {load_before:.1f} before the room, "
+        else f"machine otherwise quiet (at rest before the room): load {load_before:.1f} before it, "
     ) + f"{load_start:.1f} at the first arrival, {load_end:.1f} at the end, peak {peak['load']:.1f}"
     note = f"{participants} joining over {spread:.0f} s via the login form, {seats} seats ready; {mark}"
     print(f"{label}: {note}", file=sys.stderr)

@@ -23,8 +23,8 @@ apart as when people move from page to page. Each load starts once the machine h
 last one (:func:`wait_settled`: a ready page's replacement started, a kernel shut down), as it has for a
 person who spent minutes on a page; many people at once is the room's benchmark (``bench.py room``). The
 load average (1 minute) before the bench starts its servers, and before and after each notebook's loads,
-is printed beside its figure; a figure is marked as from a busy machine when the load average was
-:data:`BUSY` or more before the bench began or the machine did not come to rest before a load.
+is printed beside its figure; a figure is marked as from a busy machine when the machine did not come to
+rest (:func:`wait_settled`) before the bench started its servers, or before one of its loads.
 
 A third reference in app mode is the bare page *kept ready* by a plain Voilà (its own preheating): no
 kernel is started when it is opened, so it is the least any Voilà page can cost in the browser.
@@ -58,7 +58,7 @@ BARE = "bare.ipynb"  # the floor in app mode, on a plain Voilà of its own
 TARGET = {"app": 0.5, "lab": 1.1}  # each notebook <= 0.5x the cold bare page in app mode, <= 1.1x in Lab
 QUIET_TARGET = 1.2  # app mode, seconds (median): judged on a quiet machine only
 CHART_TARGET = 1.0  # 07: first chart on screen <= 1 s after the page is ready (its controls shown)
-BUSY = 1.0  # a load average (1 minute) at or over this before the bench starts its servers: a busy machine
+REST_BEFORE_S = 90  # before starting its servers the bench waits at most this long for the machine to rest
 SETTLE_IDLE = 0.15  # a load starts once the CPUs were busy less than this share of half a second ...
 SETTLE_MAX_S = 20  # ... or after this long (then the machine did not come to rest: marked busy)
 TIMEOUT_MS = 120_000
@@ -282,6 +282,7 @@ class Result:
     loads: list[float]
     ready: list[Wait] = field(default_factory=list)  # the bare page kept ready (app mode): Voilà's own least
     before: float = float("nan")  # the load average before the bench started its servers
+    rested: bool = True  # whether the machine came to rest before the bench started its servers
     unsettled: int = 0  # loads that started before the machine came to rest (SETTLE_MAX_S passed)
 
 
@@ -295,6 +296,7 @@ def measure(
     log=print,
     modes=("lab", "app"),
     before: float | None = None,
+    rested: bool = True,
     settle=wait_settled,
 ):
     """Per (mode, notebook): a :class:`Result`; ours and the floor alternating, round by round.
@@ -329,7 +331,7 @@ def measure(
             if ready_server is not None:
                 once(ready_server, BARE)
             for notebook in notebooks:
-                results[(mode, notebook)] = Result([], [], [], [], before=before)
+                results[(mode, notebook)] = Result([], [], [], [], before=before, rested=rested)
             for _ in range(repeat):
                 imports = once(server, IMPORTS)  # the second reference, once a round
                 ready = once(ready_server, BARE) if ready_server is not None else None
@@ -355,17 +357,22 @@ def measure(
 
 
 def busy(result: Result) -> bool:
-    """Whether ``result`` came from a busy machine: loaded before the bench began, or never at rest between loads."""
-    return not result.before < BUSY or result.unsettled > 0
+    """Whether ``result`` came from a busy machine: not at rest before the bench began, or not between loads.
+
+    At rest means the CPUs busy less than :data:`SETTLE_IDLE` of half a second (:func:`wait_settled`), which
+    tells other work from the bench's own far better than the load average, whose last minute still holds
+    whatever ran just before (such as the benchmarks ``make bench`` ran first)."""
+    return not result.rested or result.unsettled > 0
 
 
 def _load_note(result: Result) -> str:
     low, high = min(result.loads), max(result.loads)
     state = "BUSY machine" if busy(result) else "machine otherwise quiet"
+    rest = "" if result.rested else ", not at rest before the bench"
     unsettled = f", {result.unsettled} load(s) started before it came to rest" if result.unsettled else ""
     return (
-        f"{state}: load {result.before:.1f} before the bench{unsettled}; {low:.1f}-{high:.1f} while measuring "
-        "(the bench's own servers and browser included)"
+        f"{state}{rest}{unsettled}: load {result.before:.1f} before the bench; {low:.1f}-{high:.1f} while "
+        "measuring (the bench's own servers and browser included)"
     )
 
 
@@ -449,8 +456,9 @@ def bench_browser(Figure, repeat: int = 2, notebooks: list[str] | None = None, m
     notebooks = notebooks or sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     base = Path(tempfile.mkdtemp(prefix="reconnect-bench-browser-"))
     servers = {}
+    rested = wait_settled(REST_BEFORE_S)  # what ran before (another benchmark, a test suite) has finished
     before = load_average()
-    print(f"browser: load average {before:.1f} at the start", file=sys.stderr, flush=True)
+    print(f"browser: load average {before:.1f} at the start, at rest: {rested}", file=sys.stderr, flush=True)
     try:
         project = bh.make_project(base)
         write_floor(project["notebooks"])
@@ -472,6 +480,7 @@ def bench_browser(Figure, repeat: int = 2, notebooks: list[str] | None = None, m
                     log=lambda line: print(line, file=sys.stderr, flush=True),
                     modes=modes,
                     before=before,
+                    rested=rested,
                 )
             finally:
                 browser.close()

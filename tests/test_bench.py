@@ -87,20 +87,23 @@ def waits():
     sys.modules.pop("waits", None)
 
 
-def _result(waits, *, before: float, unsettled: int = 0, ready: bool = False):
+def _result(waits, *, before: float, rested: bool = True, unsettled: int = 0, ready: bool = False):
     w = waits.Wait(1.0, 1.2, 1.3)
-    return waits.Result([w], [waits.Wait(2.0, 2.4, 2.6)], [w], [3.1, 3.4], [w] if ready else [], before, unsettled)
+    r = [w] if ready else []
+    return waits.Result([w], [waits.Wait(2.0, 2.4, 2.6)], [w], [3.1, 3.4], r, before, rested, unsettled)
 
 
 def test_a_page_figure_says_busy_only_for_other_work(waits, bench):
-    """The bench's own servers raise the load while it measures; busy means load before it began, or no rest."""
-    quiet, loaded, restless = (
+    """The bench's own servers raise the load while it measures, and the load average lags behind what ran
+    before: busy means the CPUs were not at rest before the bench began, or before one of its loads."""
+    quiet, lagging, loaded, restless = (
         _result(waits, before=0.4),
-        _result(waits, before=1.6),
+        _result(waits, before=1.6),  # the last minute still holds the benchmark before: at rest now
+        _result(waits, before=1.6, rested=False),
         _result(waits, before=0.4, unsettled=2),
     )
-    assert [waits.busy(r) for r in (quiet, loaded, restless)] == [False, True, True]
-    assert waits.busy(_result(waits, before=float("nan")))  # unknown counts as busy
+    assert [waits.busy(r) for r in (quiet, lagging, loaded, restless)] == [False, False, True, True]
+    assert "BUSY machine, not at rest before the bench" in waits._load_note(loaded)
     rows = waits.figures({("app", "01_x.ipynb"): quiet, ("app", "02_x.ipynb"): restless}, bench.Figure)
     assert "machine otherwise quiet: load 0.4 before the bench; 3.1-3.4 while measuring" in rows[0].note
     assert "the target is for a quiet machine" not in rows[1].note  # judged: the machine was quiet
