@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import os
 
+from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from traitlets import Bool, Float, Integer, List, Unicode
 
@@ -102,7 +103,12 @@ class SpareKernelManager(AsyncMappingKernelManager):
         except Exception:  # noqa: BLE001 - a spare that failed to start: start the page's kernel as usual
             return None
         self._spare_ids.discard(kernel_id)
-        return kernel_id if kernel_id in self else None
+        if kernel_id not in self:
+            return None
+        # Idle from now, not from when it was started ahead (maybe an hour before the room opened): the
+        # culler must not stop it in the moment before the page's browser connects (apps/app_culler).
+        self.get_kernel(kernel_id).last_activity = utcnow()
+        return kernel_id
 
     async def start_kernel(self, *, kernel_id=None, path=None, **kwargs):
         wanted = kwargs.get("kernel_name") in (None, "", self.default_kernel_name)
