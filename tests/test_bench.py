@@ -130,3 +130,13 @@ def test_only_loopback_counts_as_this_machine(waits):
     assert waits._loopback("blob:http://127.0.0.1:8866/1f0e") and waits._loopback("data:text/css,")
     assert not waits._loopback("https://cdn.jsdelivr.net/npm/x.css")
     assert any("--host-resolver-rules=" in arg and "EXCLUDE 127.0.0.1" in arg for arg in waits.OFFLINE_ARGS)
+
+
+def test_a_page_figure_is_busy_only_when_other_work_ran(waits, bench):
+    """The table's load column says busy from the bench's own rest check, not from its own servers' load."""
+    rows = waits.figures({("app", "01_x.ipynb"): _result(waits, before=0.4)}, bench.Figure)
+    rows[0].load = 4.2  # the bench's own servers and browser
+    assert rows[0].load_text == "4.2" and not rows[0].busy
+    loaded = waits.figures({("app", "01_x.ipynb"): _result(waits, before=0.4, rested=False)}, bench.Figure)
+    assert all(row.busy for row in loaded)
+    assert bench.Figure("x", 1, None, "-", True, load=9.0).busy  # elsewhere: more runnable work than cores
