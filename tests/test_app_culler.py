@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from types import SimpleNamespace
 
 from jupyter_server._tz import utcnow
 
 from reconnect.apps.app_culler import AppKernelManager
+
+
+def _run(coroutine):
+    """Run ``coroutine`` on a loop of its own thread (the browser tests leave a loop running in this one)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _manager(idle_for: timedelta):
@@ -32,24 +39,24 @@ def _manager(idle_for: timedelta):
 
 def test_a_kernel_ready_for_an_hour_is_not_stopped_when_it_is_handed_to_a_page():
     manager, kernel, stopped = _manager(timedelta(hours=1))  # made ready long ago, nobody connected yet
-    asyncio.run(manager.cull_kernel_if_idle("k1"))
+    _run(manager.cull_kernel_if_idle("k1"))
     assert stopped == [] and utcnow() - kernel.last_activity < timedelta(seconds=5)
-    asyncio.run(manager.cull_kernel_if_idle("k1"))  # the next round: idle only since it was handed out
+    _run(manager.cull_kernel_if_idle("k1"))  # the next round: idle only since it was handed out
     assert stopped == []
 
 
 def test_a_page_left_idle_past_the_limit_is_still_stopped():
     manager, kernel, stopped = _manager(timedelta(hours=1))
-    asyncio.run(manager.cull_kernel_if_idle("k1"))  # first met: counted from now
+    _run(manager.cull_kernel_if_idle("k1"))  # first met: counted from now
     kernel.last_activity = utcnow() - timedelta(seconds=301)  # then nobody used it for longer than the limit
-    asyncio.run(manager.cull_kernel_if_idle("k1"))
+    _run(manager.cull_kernel_if_idle("k1"))
     assert stopped == ["k1"]
 
 
 def test_a_kernel_stopped_while_the_culler_goes_round_is_no_error():
     manager, _kernel, stopped = _manager(timedelta(hours=1))
     manager._kernels.clear()
-    assert asyncio.run(manager.cull_kernel_if_idle("k1")) is None and stopped == []
+    assert _run(manager.cull_kernel_if_idle("k1")) is None and stopped == []
 
 
 def test_a_rooms_spare_kernel_counts_as_active_when_a_page_takes_it():
@@ -64,6 +71,6 @@ def test_a_rooms_spare_kernel_counts_as_active_when_a_page_takes_it():
         manager._spares.append(ready)
         return manager, await manager._take_spare()
 
-    manager, taken = asyncio.run(take())
+    manager, taken = _run(take())
     assert taken == "k1" and "k1" not in manager._spare_ids
     assert utcnow() - manager._kernels["k1"].last_activity < timedelta(seconds=5)
