@@ -460,6 +460,7 @@ def bench_browser(Figure, repeat: int = 2, notebooks: list[str] | None = None, m
     notebooks = notebooks or sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     base = Path(tempfile.mkdtemp(prefix="reconnect-bench-browser-"))
     servers = {}
+    outside.clear()  # this run's requests off the machine only
     rested = wait_settled(REST_BEFORE_S)  # what ran before (another benchmark, a test suite) has finished
     before = load_average()
     print(f"browser: load average {before:.1f} at the start, at rest: {rested}", file=sys.stderr, flush=True)

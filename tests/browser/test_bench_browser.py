@@ -19,7 +19,12 @@ def test_browser_benchmark_measures_one_notebook_against_the_floor(browser, serv
     bare = waits.start_plain_voila(project["base"] / "bench")  # the cold bare page, on a plain Voilà
     try:
         results = waits.measure(
-            browser, {**servers, "bare": bare}, ["01_self_esteem.ipynb"], repeat=1, new_participant=new_participant
+            browser,
+            {**servers, "bare": bare},
+            ["01_self_esteem.ipynb"],
+            repeat=1,
+            new_participant=new_participant,
+            settle=lambda: waits.wait_settled(max_s=2),  # beside a busy suite the machine never rests: don't wait long
         )
     finally:
         bare.stop()

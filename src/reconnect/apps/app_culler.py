@@ -30,19 +30,22 @@ from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelMana
 class AppKernelManager(AsyncMappingKernelManager):
     """Jupyter's kernel manager; a kernel's idleness counts from when the culler first sees it in use."""
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._met_in_use: set[str] = set()  # kernels the culler has met outside Voilà's pool
+
     async def cull_kernel_if_idle(self, kernel_id):
         kernel = self._kernels.get(kernel_id)
         if kernel is None:  # stopped while the culler went round: nothing to cull
             return None
-        seen = self.__dict__.setdefault("_reconnect_seen", set())
-        if kernel_id not in seen:
+        if kernel_id not in self._met_in_use:
             # First met outside Voilà's pool (whose kernels it never reaches): just handed to a page whose
             # browser may not have connected yet. Count from now, not from when it was made ready.
-            seen.add(kernel_id)
+            self._met_in_use.add(kernel_id)
             kernel.last_activity = utcnow()
             return None
         return await super().cull_kernel_if_idle(kernel_id)
 
     async def shutdown_kernel(self, kernel_id, *args, **kwargs):
-        self.__dict__.get("_reconnect_seen", set()).discard(kernel_id)
+        self._met_in_use.discard(kernel_id)
         return await super().shutdown_kernel(kernel_id, *args, **kwargs)

@@ -97,21 +97,29 @@ def score_bars(
             ax.text(2, y, band_label(NOT_RATED), va="center", ha="left", fontsize=12, style="italic", color=TEXT_COLOUR)
             continue
         ax.barh(y, value, height=0.6, color=BAR_COLOUR, zorder=2)
-        inside = value > 88
-        ax.text(
-            value - 1.5 if inside else value + 1.5,
-            y,
-            number(value),
-            va="center",
-            ha="right" if inside else "left",
-            fontsize=13,
-            fontweight="bold",
-            color="white" if inside else TEXT_COLOUR,
-            zorder=3,
-        )
+        _bar_value(ax, y, value, inside=value > 88, fontsize=13)
     ax.set_yticks(list(positions), labels, fontsize=12)
     _score_axis(ax, len(labels), title=title, pad=22)
     return ax
+
+
+def _bar_value(ax, y: float, value: float, *, inside: bool, fontsize: int, backing: str | None = None) -> None:
+    """A bar's score written at its end: white inside a long bar, dark just beyond a short one.
+
+    ``backing``: a colour behind the number inside the bar (a hatched bar would show through it).
+    """
+    ax.text(
+        value - 1.5 if inside else value + 1.5,
+        y,
+        number(value),
+        va="center",
+        ha="right" if inside else "left",
+        fontsize=fontsize,
+        fontweight="bold",
+        color="white" if inside else TEXT_COLOUR,
+        zorder=3,
+        bbox={"facecolor": backing, "edgecolor": "none", "pad": 1} if backing else None,
+    )
 
 
 def _score_axis(ax, rows: int, *, title: str | None, pad: float) -> None:
@@ -371,18 +379,7 @@ def _person_bar(ax, yy: float, value: float | None, *, name: str, person: str, s
         gid=f"bar:{name}:{person}",
     )
     inside = value > 90
-    ax.text(
-        value - 1.5 if inside else value + 1.5,
-        yy,
-        number(value),
-        va="center",
-        ha="right" if inside else "left",
-        fontsize=12,
-        fontweight="bold",
-        color="white" if inside else TEXT_COLOUR,
-        zorder=3,
-        bbox={"facecolor": style["color"], "edgecolor": "none", "pad": 1} if inside else None,
-    )
+    _bar_value(ax, yy, value, inside=inside, fontsize=12, backing=style["color"] if inside else None)
 
 
 def _people_legend(ax, who: list[str]) -> None:
