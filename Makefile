@@ -61,8 +61,11 @@ demo: setup
 
 # In another language (LANG=es): the translated notebooks (notebooks/es) and JupyterLab's menus in it
 # (the language pack); see src/reconnect/apps/servers.py.
+# The next page's Python is kept started ahead (PREHEAT kernels, default 1, about 120 MB each; they have
+# imported what the pages need and run nothing else: servers.lab_speed_args). `make lab PREHEAT=0` to save it.
 lab: setup demo
-	$(SERVER_ENV) $(BIN)/python -m reconnect.apps.servers lab $(ROOT_FLAG) --ServerApp.port=$(LAB_PORT) $(LAB_FLAGS)
+	@echo "$(if $(filter 0,$(PREHEAT)),No Python kept ready ahead (PREHEAT=0): each page starts its own when it is opened.,The next page's Python is kept ready ahead ($(PREHEAT)$(comma) about $$(( $(PREHEAT) * 120 )) MB of memory while JupyterLab runs; make lab PREHEAT=0 to save it).)"
+	RECONNECT_PREHEAT=$(PREHEAT) $(SERVER_ENV) $(BIN)/python -m reconnect.apps.servers lab $(ROOT_FLAG) --ServerApp.port=$(LAB_PORT) $(LAB_FLAGS)
 
 # App mode: the notebooks as web pages with no code (Voilà), on this computer only. Ctrl+C stops it.
 # A laptop handed round is the usual case, so app mode is SHARED unless told otherwise: it never

@@ -60,7 +60,7 @@ def test_a_kernel_stopped_while_the_culler_goes_round_is_no_error():
 
 
 def test_a_rooms_spare_kernel_counts_as_active_when_a_page_takes_it():
-    from reconnect.hub.kernels import SpareKernelManager
+    from reconnect.apps.spare_kernels import SpareKernelManager
 
     async def take():
         manager = SpareKernelManager(spare_kernels=0, cull_idle_timeout=300)

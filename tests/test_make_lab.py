@@ -43,3 +43,12 @@ def test_no_news_question_in_any_jupyterlab_the_product_starts():
     for lang in ("en", "es"):
         notification = servers.lab_overrides(lang)["@jupyterlab/apputils-extension:notification"]
         assert notification == {"fetchNews": "false", "checkForUpdates": False}
+
+
+def test_lab_keeps_the_next_pages_python_ready_unless_told_not_to():
+    assert "RECONNECT_PREHEAT=1 " in _make_lab() and "RECONNECT_PREHEAT=0 " in _make_lab("PREHEAT=0")
+    manager = "--ServerApp.kernel_manager_class=reconnect.apps.spare_kernels.SpareKernelManager"
+    ready = servers.command("lab", [], "es", preheat=1)
+    assert manager in ready and "--SpareKernelManager.spare_path=es" in ready
+    assert "--SpareKernelManager.refill=True" in ready
+    assert not any("SpareKernelManager" in arg for arg in servers.command("lab", [], "es", preheat=0))

@@ -18,7 +18,14 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reconnect.apps.servers import LAB_SETTINGS, app_settings_dir, sign_notebooks, voila_args, voila_speed_args
+from reconnect.apps.servers import (
+    LAB_SETTINGS,
+    app_settings_dir,
+    lab_speed_args,
+    sign_notebooks,
+    voila_args,
+    voila_speed_args,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -455,6 +462,7 @@ def lab_command(project: dict[str, Path], *, port: int, token: str, settings: Pa
         f"--ServerApp.root_dir={project['notebooks']}",
         f"--LabApp.app_settings_dir={settings}",
         "--MappingKernelManager.cull_idle_timeout=600",
+        *lab_speed_args("en"),  # the product's own: a kernel kept ready for the series' next page (make lab)
     ]
 
 

@@ -127,7 +127,8 @@ def test_make_lab_in_spanish_opens_the_spanish_pages_with_spanish_menus(page, pr
     flags = ["--allow-root", "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0"]
     flags.append(f"--IdentityProvider.token={token}")
     line = command("lab", flags, "es")
-    assert line[-1] == "--LabApp.default_url=/lab/tree/es/00_start_here.ipynb"
+    assert "--LabApp.default_url=/lab/tree/es/00_start_here.ipynb" in line
+    assert "--SpareKernelManager.spare_path=es" in line  # the Spanish pages get the kernel kept ready
     env = {**server_env(project, tmp_path / "home", tmp_path / "jupyter"), "RECONNECT_LANG": "es"}
     log = tmp_path / "lab.log"
     with open(log, "wb") as out:

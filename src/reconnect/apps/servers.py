@@ -275,6 +275,39 @@ def voila_speed_args(lang: str, pool_size: int = DEFAULT_PREHEAT, *, root: str |
     ]
 
 
+#: What a JupyterLab spare kernel runs while it waits: the imports the pages make (preheat.WARM), and
+#: nothing left behind in the page's namespace.
+LAB_SPARE_IMPORTS = ('__import__("reconnect.apps.preheat", fromlist=["warm"]).warm()',)
+
+
+def lab_speed_args(lang: str, spares: int = DEFAULT_PREHEAT) -> list[str]:
+    """JupyterLab's arguments that make the series' pages quick to open (``make lab``; the browser tests' Lab).
+
+    ``spares`` kernels (``PREHEAT``, default 1) are kept started ahead by the server, with what the pages
+    import already imported (:data:`LAB_SPARE_IMPORTS`, :mod:`reconnect.apps.spare_kernels`), for the
+    series' pages in ``lang`` (the folder JupyterLab serves, or its ``es/``): a page opened gets one at
+    once, and the next one is started a moment later. A spare has run no cell and read no one's data;
+    other notebooks start their own kernel as before. Each spare holds a kernel's memory while it waits.
+
+    >>> args = lab_speed_args("es")
+    >>> args[0].split("=")[1], args[2], args[3]
+    ('reconnect.apps.spare_kernels.SpareKernelManager', '--SpareKernelManager.spare_path=es', '--SpareKernelManager.refill=True')
+    >>> lab_speed_args("en")[2], lab_speed_args("en", 0)
+    ('--SpareKernelManager.spare_path=', [])
+    """
+    if spares <= 0:
+        return []
+    lang = normalise_language(lang)
+    folder = "" if lang == DEFAULT_LANGUAGE else lang
+    return [
+        "--ServerApp.kernel_manager_class=reconnect.apps.spare_kernels.SpareKernelManager",
+        f"--SpareKernelManager.spare_kernels={spares}",
+        f"--SpareKernelManager.spare_path={folder}",
+        "--SpareKernelManager.refill=True",
+        *(f"--SpareKernelManager.spare_imports={line}" for line in LAB_SPARE_IMPORTS),
+    ]
+
+
 def command(what: str, flags: list[str], lang: str, *, preheat: int | None = None) -> list[str]:
     """The command line ``make lab`` / ``make app`` runs: ``jupyter lab ...`` or ``voila notebooks ...``.
 
@@ -284,9 +317,9 @@ def command(what: str, flags: list[str], lang: str, *, preheat: int | None = Non
     '--KernelRestarter.restart_limit=0'
     """
     bindir = Path(sys.executable).parent
-    if what == "lab":
-        return [str(bindir / "jupyter"), "lab", *flags, *lab_args(lang)]
     pool = preheat_count() if preheat is None else preheat
+    if what == "lab":
+        return [str(bindir / "jupyter"), "lab", *flags, *lab_args(lang), *lab_speed_args(lang, pool)]
     return [str(bindir / "voila"), "notebooks", *flags, *voila_args(lang), *voila_speed_args(lang, pool)]
 
 

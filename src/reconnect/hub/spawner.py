@@ -216,7 +216,7 @@ class WorkshopSpawner(LocalProcessSpawner):
     spare_kernels = Integer(
         1,
         config=True,
-        help="Kernels each participant's server keeps started ahead for their next page (reconnect.hub.kernels); 0: none.",
+        help="Kernels each participant's server keeps started ahead for their next page (reconnect.apps.spare_kernels); 0: none.",
     )
     spare_refill = Bool(False, config=True, help="Keep a spare kernel ready after every page, not only for the first.")
     participant_url = Unicode("/voila/render/notebooks/00_start_here.ipynb", config=True)
@@ -289,7 +289,7 @@ class WorkshopSpawner(LocalProcessSpawner):
             return super().get_args() + own
         pages = self._in_language(self.participant_url).removeprefix("/voila/render/").rsplit("/", 1)[0]
         spare = [
-            "--ServerApp.kernel_manager_class=reconnect.hub.kernels.SpareKernelManager",
+            "--ServerApp.kernel_manager_class=reconnect.apps.spare_kernels.SpareKernelManager",
             f"--SpareKernelManager.spare_kernels={self.spare_kernels}",
             f"--SpareKernelManager.spare_path={pages}",
             f"--SpareKernelManager.refill={self.spare_refill}",

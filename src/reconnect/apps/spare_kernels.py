@@ -1,25 +1,32 @@
-"""A participant's server keeps a kernel started ahead, so the next page they open needs no start.
+"""A server keeps a kernel started ahead, so the next page opened needs no start.
 
-In app mode every page runs in a kernel of its own, and starting one (Python, ipykernel, then the
-product's modules: pandas and ipywidgets) is most of what a page costs: 2-3 CPU-seconds, and the
+Every page runs in a kernel of its own, and starting one (Python, ipykernel, then the product's modules:
+ipywidgets, pandas) is most of what a page costs before its controls show: about 1-3 CPU-seconds, and the
 person waits for all of it. :class:`SpareKernelManager` is jupyter_server's kernel manager with
-``spare_kernels`` kernels started in advance, in the server's own account, with
-``reconnect.notebook`` and ``ipywidgets`` already imported. When a page (Voilà) or the API asks for
-a kernel for the pages' folder, it gets a spare one at once. With ``refill`` a new spare is started
-a moment later, so the page after that is quick as well; without (the hub's default, to keep each
-participant's memory down) the spares made while the seat waited serve the join's page.
+``spare_kernels`` kernels started in advance, in the server's own account, with ``spare_imports`` already
+run. When a page (JupyterLab's notebook, Voilà on a room's server) or the API asks for a kernel for the
+pages' folder, it gets a spare one at once. With ``refill`` a new spare is started a moment later, so the
+page after that is quick as well; without (a room's default, to keep each participant's memory down) the
+spares made while the seat waited serve the join's page.
 
-Why this and not Voilà's ``preheat_kernel``: Voilà 0.5.13 preheats only when it runs as its own
-server (``voila``); on the hub the pages are served by Voilà's server extension inside
-``jupyterhub-singleuser``, whose kernel manager is jupyter_server's, and Voilà's pool is never made.
-Preheating also runs the whole notebook ahead; a spare kernel here has run nothing but imports.
+Where it is used:
 
-What a spare kernel has seen: nobody. It is started by the participant's own server, as their own
-account, before any page asks for it, and runs only the import lines (no cell of any notebook, no
-settings read); the page then runs its cells in it as in a fresh kernel. It is never shared between
-accounts (each server has its own), and a kernel a page used is never handed out again: it is shut
-down as before when the page closes (or by the kernel culler), and only kernels nobody has used are
-kept as spares. The culler leaves spares alone while they wait.
+- **JupyterLab** (``make lab``, :func:`reconnect.apps.servers.lab_speed_args`): one spare, refilled, with
+  what the pages import (:data:`reconnect.apps.preheat.WARM`), for the series' pages in the installation's
+  language; other notebooks start their own kernel as before.
+- **A room's participants' servers** (``hub/spawner.py``): Voilà 0.5.13 preheats only when it runs as its
+  own server (``voila``); on the hub the pages are served by Voilà's server extension inside
+  ``jupyterhub-singleuser``, whose kernel manager is jupyter_server's, and Voilà's pool is never made.
+  Preheating also runs the whole notebook ahead; a spare kernel here has run nothing but imports.
+
+What a spare kernel has seen: nobody. It is started by the server, in the server's own account, before
+any page asks for it, and runs only the import lines (no cell of any notebook, no settings read); the page
+then runs its cells in it as in a fresh kernel. It is never shared between accounts (each server has its
+own), and a kernel a page used is never handed out again: it is shut down as before when the page closes
+(or by the kernel culler), and only kernels nobody has used are kept as spares. The culler leaves spares
+alone while they wait, and a waiting spare is not listed among the server's running kernels (JupyterLab's
+"Running" panel, ``GET /api/kernels``): it is nobody's page yet, and "shut down all kernels" must not
+leave a page without its next kernel.
 """
 
 from __future__ import annotations
@@ -120,6 +127,10 @@ class SpareKernelManager(AsyncMappingKernelManager):
                 self.log.info("Reconnect: a page got a kernel started ahead (%s)", spare)
                 return spare
         return await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
+
+    def list_kernels(self):
+        """The kernels pages use (what ``GET /api/kernels`` shows): not the spares that wait for a page."""
+        return [k for k in super().list_kernels() if k["id"] not in self._spare_ids]
 
     async def cull_kernel_if_idle(self, kernel_id):
         if kernel_id in self._spare_ids:
