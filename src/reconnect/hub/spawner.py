@@ -45,6 +45,7 @@ DATA = "reconnect-data"
 STORE = "workshop-store"
 MB = 1024 * 1024
 _account_lock: asyncio.Lock | None = None
+_fork_server = None  # the room's fork server (reconnect.hub.forkserver), made at the first start
 # Servers get ports below Linux's ephemeral range (32768-60999), where kernels take theirs: a port
 # picked from the ephemeral range can be taken by a starting kernel before the server binds it.
 SERVER_PORTS = range(20000, 32000)
@@ -219,6 +220,12 @@ class WorkshopSpawner(LocalProcessSpawner):
         help="Kernels each participant's server keeps started ahead for their next page (reconnect.apps.spare_kernels); 0: none.",
     )
     spare_refill = Bool(False, config=True, help="Keep a spare kernel ready after every page, not only for the first.")
+    fork_servers = Bool(
+        True,
+        config=True,
+        help="Start each server as a child of one process that has imported what servers import "
+        "(reconnect.hub.forkserver): their shared code is in memory once. Off: each server starts alone (Popen).",
+    )
     participant_url = Unicode("/voila/render/notebooks/00_start_here.ipynb", config=True)
     participant_args = List(
         [
@@ -261,7 +268,41 @@ class WorkshopSpawner(LocalProcessSpawner):
         await asyncio.to_thread(runtime_folder, self.runtime_base, user)
         self.default_url = self._in_language(self.counselor_url if self.is_counselor else self.participant_url)
         self.port = server_port()
+        if self.fork_servers:
+            started = await self._start_forked()
+            if started is not None:
+                return started
         return await super().start()
+
+    async def _start_forked(self):
+        """Start the server as a child of the room's fork server (:mod:`reconnect.hub.forkserver`), or ``None``.
+
+        ``None`` (the caller then starts it with ``Popen``): another command than ours, or the fork server
+        could not be started or did not answer (said in the log)."""
+        from .forkserver import ForkServer, ForkServerError
+
+        global _fork_server
+        cmd = list(self.cmd)
+        if cmd[1:] != ["-m", "reconnect.hub.singleuser"] or self.shell_cmd:
+            return None
+        env = self.get_env()
+        if _fork_server is None or _fork_server.python != cmd[0]:
+            _fork_server = ForkServer(cmd[0], {"PATH": env.get("PATH", os.defpath)})
+        try:
+            self.pid = await asyncio.to_thread(
+                _fork_server.fork,
+                user=self.user.name,
+                argv=self.get_args(),
+                env=env,
+                memory_mb=self.memory_limit_mb,
+                processes=self.process_limit,
+            )
+        except (ForkServerError, OSError) as exc:
+            self.log.warning("Reconnect: the fork server could not start %s's server (%s); starting it alone", self.user.name, exc)
+            return None
+        self.proc = None  # not our child: poll and stop go by the process id, as for a server of an earlier hub
+        self.log.info("Reconnect: %s's server forked from the fork server, pid %s", self.user.name, self.pid)
+        return (self.ip or "127.0.0.1", self.port)
 
     def _prepare_home(self, user: pwd.struct_passwd) -> None:
         home = Path(user.pw_dir)
