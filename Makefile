@@ -124,7 +124,7 @@ HUB_ENV    ?= $(HUB_DIR)/env
 HUB_PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo $(PYTHON))
 HUB_SOURCES := $(shell find src -name '*.py' -o -name '*.html' 2>/dev/null)
 export HUB_ENV
-export HUB_IP HUB_PORT HUB_PASSCODE HUB_WORKSHOP HUB_HOMES HUB_PREFIX HUB_TLS_CERT HUB_TLS_KEY HUB_CULL_IDLE HUB_CULL_KERNELS HUB_MEMORY_MB HUB_SEATS HUB_STUCK
+export HUB_IP HUB_PORT HUB_PASSCODE HUB_WORKSHOP HUB_HOMES HUB_PREFIX HUB_TLS_CERT HUB_TLS_KEY HUB_CULL_IDLE HUB_CULL_KERNELS HUB_MEMORY_MB HUB_SEATS HUB_STUCK HUB_FORK
 
 .PHONY: hub hub-setup hub-end hub-remove-accounts hub-status
 

@@ -13,7 +13,8 @@ closed pages), ``memory_mb`` (int, per process), ``python`` (the hub's Python, f
 ``env`` (the participants' Python environment, readable by every account), ``language`` (the room's
 language, e.g. ``es``: ``RECONNECT_LANG`` of every server, the translated notebooks to land on),
 ``seats`` (int: participant accounts and servers made ready before people arrive, :mod:`.seats`),
-``spare_kernels`` (int, default 1: kernels each participant's server starts ahead, :mod:`.kernels`),
+``spare_kernels`` (int, default 1: kernels each participant's server starts ahead, :mod:`reconnect.apps.spare_kernels`),
+``fork_servers`` (bool, default true: servers forked from one prepared process, :mod:`.forkserver`),
 ``runtime`` (where each account's kernel runtime folder is made; default ``/run/reconnect``).
 """
 
@@ -109,6 +110,7 @@ def _spawner(c, s: dict, bindir: str) -> None:
     c.WorkshopSpawner.memory_limit_mb = int(s.get("memory_mb", 2048))
     c.WorkshopSpawner.language = s.get("language", "") or ""
     c.WorkshopSpawner.spare_kernels = int(s.get("spare_kernels", 1))
+    c.WorkshopSpawner.fork_servers = bool(s.get("fork_servers", True))
     if s.get("runtime"):
         c.WorkshopSpawner.runtime_base = s["runtime"]
     # jupyterhub-singleuser, less 1.8 CPU-seconds of an unused grammar per server start (hub/singleuser.py)

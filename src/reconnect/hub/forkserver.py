@@ -61,6 +61,32 @@ PRELOAD = (
     "reconnect.hub.singleuser",
     "reconnect.hub.spawner",
     "reconnect.apps.spare_kernels",
+    # imported by a server once it runs (its handlers, Voilà's first page, its kernels' specs): listed
+    # from a server's sys.modules after it rendered 00, less what is above
+    "IPython",
+    "ipykernel.kernelspec",
+    "anyio._backends._asyncio",
+    "anyio.streams.memory",
+    "anyio.streams.stapled",
+    "anyio.streams.tls",
+    "jupyter_server.kernelspecs.handlers",
+    "jupyter_server.nbconvert.handlers",
+    "jupyter_server.services.api.handlers",
+    "jupyter_server.services.config.handlers",
+    "jupyter_server.services.events.handlers",
+    "jupyter_server.services.kernelspecs.handlers",
+    "jupyter_server.services.nbconvert.handlers",
+    "jupyter_server.services.security.handlers",
+    "jupyter_server.services.sessions.handlers",
+    "jupyter_server.services.shutdown",
+    "jupyter_server.view.handlers",
+    "mistune.plugins.def_list",
+    "mistune.plugins.task_lists",
+    "mistune.plugins.url",
+    "jinja2.ext",
+    "tornado.platform.asyncio",
+    "codeop",
+    "getopt",
 )
 #: What a request may run in the child: the single-user server, or (for the tests) a description of itself.
 ENTRIES = {
@@ -81,7 +107,10 @@ def _preload() -> None:
     import importlib
 
     for name in PRELOAD:
-        importlib.import_module(name)
+        try:
+            importlib.import_module(name)
+        except ImportError:  # another version of a package: the server imports what it needs itself
+            continue
     gc.collect()
     gc.freeze()  # what is imported now is never touched by the collector: it stays shared with every child
 

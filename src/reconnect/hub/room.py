@@ -182,6 +182,7 @@ def prepare(hub_dir: Path, args) -> dict:
         "language": requested_language(),
         "seats": args.seats if args.seats >= 0 else default_seats(),
         "spare_kernels": args.spare_kernels,
+        "fork_servers": args.fork_servers == "yes",
         **keep,
     }
     _write_private(state / "hub.json", settings)
@@ -381,6 +382,13 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=1,
         help="kernels each participant's server keeps started ahead, so their next page needs no start (0: none)",
+    )
+    st.add_argument(
+        "--fork-servers",
+        choices=("yes", "no"),
+        default=_env("HUB_FORK", "yes"),
+        help="start participants' servers from one prepared process, so their shared code is in memory once "
+        "(hub/forkserver.py; default yes); no: each server starts alone",
     )
     st.add_argument("--debug", action="store_true")
     en = sub.add_parser("end", help="end the workshop: stop every participant's server (make hub-end)")
