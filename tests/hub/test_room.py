@@ -27,20 +27,22 @@ LATER: list[hc.Participant] = []  # joined after every seat was taken
 
 
 def _kernel_processes(account: str) -> list[int]:
-    """The process ids of the kernels running in ``account`` (read from /proc: its uid, ``ipykernel`` in the command)."""
+    """The process ids of the kernels running in ``account``, from /proc: its processes whose parent is one of
+    its own too (a kernel's parent is the account's server, or its kernel fork server; theirs is root's)."""
     import pwd
 
     uid = pwd.getpwnam(account).pw_uid
-    found = []
+    owner, parent = {}, {}
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
-            if proc.stat().st_uid == uid and b"ipykernel" in (proc / "cmdline").read_bytes():
-                found.append(int(proc.name))
-        except OSError:  # a process that ended meanwhile
+            owner[int(proc.name)] = proc.stat().st_uid
+            parent[int(proc.name)] = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):  # a process that ended meanwhile
             continue
-    return found
+    return [pid for pid, who in owner.items() if who == uid and owner.get(parent.get(pid)) == uid]
+
 
 def test_wrong_passcode_is_refused_and_logged_without_the_typed_value(room):
     before = set(room.users())

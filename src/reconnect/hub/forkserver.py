@@ -87,11 +87,30 @@ PRELOAD = (
     "tornado.platform.asyncio",
     "codeop",
     "getopt",
+    # what every kernel imports before its first cell (a server's kernels are forked from a kernel fork
+    # server of its account, itself forked from here: apps/kernel_forks.py)
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "ipykernel.zmqshell",
+    "ipykernel.comm",
+    "reconnect.apps.kernel_forks",
+    "reconnect.apps.preheat",
+    "reconnect.bank.content",
+    "reconnect.records.answers",
+    "reconnect.records.participant",
+    "reconnect.records.store",
+    # ipywidgets registers the widget manager's comm targets when it is imported inside a kernel; imported
+    # here, before any kernel, it has not, so every forked kernel registers them before its first cell
+    # (kernel_forks._kernel; tests/hub and tests/test_kernel_forks.py open widget pages on forked kernels)
+    "ipywidgets",
+    "anywidget",
+    "reconnect.notebook",
 )
 #: What a request may run in the child: the single-user server, or (for the tests) a description of itself.
 ENTRIES = {
     "singleuser": ("reconnect.hub.singleuser", "main"),
     "describe": ("reconnect.hub.forkserver", "describe_self"),
+    "kernels": ("reconnect.apps.kernel_forks", "serve_from_argv"),
 }
 #: Environment variables read while JupyterHub's single-user layer is imported (which server class it
 #: makes): a request that sets them differently from the fork server cannot be served by it.

@@ -32,7 +32,7 @@ from ..bank.i18n import requested_language
 from ..records.codes import CODE_ALPHABET
 from ..records.drop_folder import make_drop_folder
 from . import DEFAULT_PREFIX, counselor_name
-from .seats import SEAT_MB, all_users, default_seats
+from .seats import all_users, default_seats, seat_mb
 
 ROOT = Path(__file__).resolve().parents[3]
 CONFIG_FILE = ROOT / "deploy" / "jupyterhub_config.py"
@@ -180,7 +180,7 @@ def prepare(hub_dir: Path, args) -> dict:
         "tls_key": str(Path(args.tls_key).resolve()) if args.tls_key else "",
         # the room's language (RECONNECT_LANG when `make hub` starts; English otherwise)
         "language": requested_language(),
-        "seats": args.seats if args.seats >= 0 else default_seats(),
+        "seats": args.seats if args.seats >= 0 else default_seats(forked=args.fork_servers == "yes"),
         "spare_kernels": args.spare_kernels,
         "fork_servers": args.fork_servers == "yes",
         **keep,
@@ -213,7 +213,8 @@ def banner(s: dict) -> str:
         f"  Workshop code on every answer: {s['workshop']}",
         (
             f"  Seats: {s['seats']} participants' accounts and servers are being made ready now (about "
-            f"{s['seats'] * SEAT_MB} MB while they wait, {SEAT_MB} MB each); the hub's log says when they are. "
+            f"{s['seats'] * seat_mb(s.get('fork_servers', True))} MB while they wait, "
+            f"{seat_mb(s.get('fork_servers', True))} MB each); the hub's log says when they are. "
             "HUB_SEATS=<n> for another number."
             if s.get("seats")
             else "  Seats: none made ready in advance (HUB_SEATS=0): each participant's server starts when they join."

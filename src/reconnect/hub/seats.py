@@ -34,7 +34,19 @@ from pathlib import Path
 
 SEATS_FILE = "seats.json"
 CLAIMED_FILE = "seats-claimed.json"
-SEAT_MB = 175  # what a waiting seat costs (its server and its kernel started ahead, PSS; `make bench room`)
+#: What a waiting seat costs (its server and its kernel started ahead, PSS; `make bench room`): with the
+#: servers forked from the room's fork server (``HUB_FORK``, the default), and started alone.
+SEAT_MB = 70
+SEAT_ALONE_MB = 130
+
+
+def seat_mb(forked: bool = True) -> int:
+    """What one waiting seat costs in memory (MB, PSS), with servers forked or started alone.
+
+    >>> seat_mb(), seat_mb(False)
+    (70, 130)
+    """
+    return SEAT_MB if forked else SEAT_ALONE_MB
 
 
 def _read(path: Path, key: str) -> list[str]:
@@ -118,16 +130,16 @@ class SeatRegistry:
         return name
 
 
-def default_seats(available_bytes: int | None = None) -> int:
+def default_seats(available_bytes: int | None = None, *, forked: bool = True) -> int:
     """How many seats ``make hub`` prepares when ``HUB_SEATS`` is not given: 40, or fewer when a third
-    of the free memory cannot hold them (``SEAT_MB`` each).
+    of the free memory cannot hold them (:func:`seat_mb` each).
 
-    >>> default_seats(64 * 1024**3), default_seats(1 * 1024**3)
-    (40, 1)
+    >>> default_seats(64 * 1024**3), default_seats(1 * 1024**3), default_seats(1 * 1024**3, forked=False)
+    (40, 4, 2)
     """
     if available_bytes is None:
         available_bytes = _available_memory()
-    return max(0, min(40, int(available_bytes / 3 // (SEAT_MB * 1024**2))))
+    return max(0, min(40, int(available_bytes / 3 // (seat_mb(forked) * 1024**2))))
 
 
 def _available_memory() -> int:

@@ -279,6 +279,7 @@ class WorkshopSpawner(LocalProcessSpawner):
 
         ``None`` (the caller then starts it with ``Popen``): another command than ours, or the fork server
         could not be started or did not answer (said in the log)."""
+        from ..apps.kernel_forks import PROVISIONER, SOCKET_ENV
         from .forkserver import ForkServer, ForkServerError
 
         global _fork_server
@@ -287,21 +288,26 @@ class WorkshopSpawner(LocalProcessSpawner):
             return None
         env = self.get_env()
         if _fork_server is None or _fork_server.python != cmd[0]:
-            _fork_server = ForkServer(cmd[0], {"PATH": env.get("PATH", os.defpath)})
+            base = {key: env[key] for key in ("PATH", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MALLOC_ARENA_MAX") if key in env}
+            _fork_server = ForkServer(cmd[0], base)
+        # the server's kernels come from a kernel fork server of the account (apps/kernel_forks.py)
+        sockets = Path(self.runtime_base) / self.user.name / "kernel-forks.sock"
+        env[SOCKET_ENV] = str(sockets)
+        common = dict(user=self.user.name, env=env, memory_mb=self.memory_limit_mb, processes=self.process_limit)
         try:
             self.pid = await asyncio.to_thread(
-                _fork_server.fork,
-                user=self.user.name,
-                argv=self.get_args(),
-                env=env,
-                memory_mb=self.memory_limit_mb,
-                processes=self.process_limit,
+                _fork_server.fork, argv=self.get_args() + [f"--KernelProvisionerFactory.default_provisioner_name={PROVISIONER}"], **common
             )
         except (ForkServerError, OSError) as exc:
             self.log.warning("Reconnect: the fork server could not start %s's server (%s); starting it alone", self.user.name, exc)
             return None
         self.proc = None  # not our child: poll and stop go by the process id, as for a server of an earlier hub
-        self.log.info("Reconnect: %s's server forked from the fork server, pid %s", self.user.name, self.pid)
+        try:
+            kernels = await asyncio.to_thread(_fork_server.fork, entry="kernels", argv=[str(sockets), str(self.pid)], **common)
+        except (ForkServerError, OSError) as exc:
+            self.log.warning("Reconnect: no kernel fork server for %s (%s): their kernels start alone", self.user.name, exc)
+        else:
+            self.log.info("Reconnect: %s's server (pid %s) and kernel fork server (pid %s) forked", self.user.name, self.pid, kernels)
         return (self.ip or "127.0.0.1", self.port)
 
     def _prepare_home(self, user: pwd.struct_passwd) -> None:
