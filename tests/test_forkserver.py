@@ -73,6 +73,10 @@ def test_a_request_it_cannot_serve_is_refused():
     try:
         with pytest.raises(ForkServerError, match="unknown entry"):
             server.fork(entry="anything", user="nobody", argv=[], env={}, memory_mb=0, processes=0)
+        with pytest.raises(ForkServerError, match="not for root"):
+            server.fork(entry="describe", user="root", argv=["/tmp/x"], env={}, memory_mb=0, processes=0)
+        with pytest.raises(ForkServerError, match="bad request"):
+            server.fork(entry="describe", user="no-such-account-here", argv=["/tmp/x"], env={}, memory_mb=0, processes=0)
         with pytest.raises(ForkServerError, match="JUPYTERHUB_SINGLEUSER_APP"):
             server.fork(user="nobody", argv=[], env={"JUPYTERHUB_SINGLEUSER_APP": "notebook"}, memory_mb=0, processes=0)
     finally:

@@ -94,6 +94,10 @@ def test_a_kernel_comes_from_the_fork_server_and_behaves_like_one_started_alone(
                 timeout=60,
             )
             assert "".join(out).strip() == "['jupyter.widget', 'jupyter.widget.control']"
+            # and it keeps no history file
+            out.clear()
+            await client.execute_interactive("print(get_ipython().history_manager.enabled)", output_hook=hook, timeout=60)
+            assert "".join(out).strip() == "False"
             # interrupted like any kernel: the signal reaches it and the cell stops
             running = asyncio.ensure_future(client.execute_interactive("import time; time.sleep(60)", timeout=90))
             await asyncio.sleep(1.0)

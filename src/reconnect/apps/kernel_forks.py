@@ -93,6 +93,9 @@ def _kernel(request: dict) -> None:
 
         random.seed()
         sys.argv = ["ipykernel_launcher", *[str(a) for a in request["argv"]]]
+        # no IPython history file: a room's pages run the notebooks' own code, and the file (with its thread and
+        # its cache) would be one more thing each page writes and holds (about 1.4 MB a kernel)
+        sys.argv.append("--HistoryManager.enabled=False")
         if "ipywidgets" in sys.modules:
             # imported before this kernel existed (the room's fork server imports it once for everyone), so it
             # has not registered the widget manager's comm targets, as it does on import inside a kernel

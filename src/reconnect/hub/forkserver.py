@@ -15,7 +15,7 @@ Why a participant gets nothing more than a server started with ``Popen`` would h
   standard input; it opens no file, account or token. A request's environment (with the server's API
   token) is given to the child only, after the fork, as ``Popen(env=...)`` gives it to its child.
 - **The child gives up root before it runs any of the server**, the way the spawner's own ``preexec_fn``
-  does (the same function, :func:`reconnect.hub.spawner.limits_preexec` around JupyterHub's
+  does (the same function, :func:`limits_preexec` around JupyterHub's
   ``set_user_setuid``): the ceilings (``RLIMIT_AS``, ``RLIMIT_NPROC``), the account's group, groups and
   user, its home folder as the working folder; then a new session (``start_new_session``).
 - **The child cannot reach the fork server.** Its standard input is ``/dev/null``, its output goes to the
@@ -39,6 +39,8 @@ from __future__ import annotations
 import gc
 import json
 import os
+import pwd
+import resource
 import signal
 import subprocess
 import sys
@@ -117,6 +119,25 @@ ENTRIES = {
 IMPORT_TIME_ENV = ("JUPYTERHUB_SINGLEUSER_EXTENSION", "JUPYTERHUB_SINGLEUSER_APP")
 
 
+def limits_preexec(base, memory_mb: int, processes: int):
+    """Wrap a preexec function: set the ceilings (as root, before dropping to the participant).
+
+    The spawner's ``preexec_fn`` for a server started alone, and a forked server's first step.
+    """
+
+    def preexec():
+        if memory_mb:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_mb * MB, memory_mb * MB))
+        if processes:
+            resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+        base()
+
+    return preexec
+
+
+MB = 1024 * 1024
+
+
 class ForkServerError(RuntimeError):
     """The fork server could not be started, or could not make a server."""
 
@@ -147,8 +168,6 @@ def _child(request: dict) -> None:
             signal.signal(sig, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         from jupyterhub.spawner import set_user_setuid
-
-        from .spawner import limits_preexec
 
         limits_preexec(set_user_setuid(request["user"]), int(request["memory_mb"]), int(request["processes"]))()
         os.environ.clear()
@@ -194,7 +213,9 @@ def serve(stdin=None, stdout=None) -> None:
             for key in ("user", "argv", "env", "memory_mb", "processes"):
                 if key not in request:
                     raise ValueError(f"missing {key}")
-        except (ValueError, AttributeError) as exc:
+            if pwd.getpwnam(request["user"]).pw_uid == 0:  # a server never runs as root
+                raise ValueError("not for root")
+        except (ValueError, AttributeError, KeyError) as exc:
             answer = {"error": f"bad request: {exc}"}
         else:
             sys.stdout.flush()

@@ -27,7 +27,6 @@ import asyncio
 import json
 import os
 import pwd
-import resource
 import shutil
 import subprocess
 import time
@@ -39,6 +38,7 @@ from traitlets import Bool, Integer, List, Unicode
 from ..bank.i18n import normalise_language
 from ..records import participant as pt
 from . import DEFAULT_PREFIX, code_for, counselor_name
+from .forkserver import limits_preexec
 
 NOTEBOOKS = "notebooks"
 DATA = "reconnect-data"
@@ -183,19 +183,6 @@ def runtime_folder(base: str | Path, user: pwd.struct_passwd) -> Path:
         os.lchown(folder, user.pw_uid, user.pw_gid)
     os.chmod(folder, 0o700)
     return folder
-
-
-def limits_preexec(base, memory_mb: int, processes: int):
-    """Wrap a preexec function: set the ceilings (as root, before dropping to the participant)."""
-
-    def preexec():
-        if memory_mb:
-            resource.setrlimit(resource.RLIMIT_AS, (memory_mb * MB, memory_mb * MB))
-        if processes:
-            resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
-        base()
-
-    return preexec
 
 
 class WorkshopSpawner(LocalProcessSpawner):
