@@ -73,38 +73,43 @@ def _read_line(conn: socket.socket, limit: int = 1 << 20) -> bytes:
     return data
 
 
-def _kernel(request: dict) -> None:
-    """In the forked child: become the kernel the request describes; never returns."""
+def start_child(env: dict, *, become=None, output_to_stderr: bool = False) -> None:
+    """The first steps of a forked child, before it runs anything of its own.
+
+    A session of its own; standard input ``/dev/null`` (and, with ``output_to_stderr``, standard output
+    where standard error goes); every other descriptor closed, so nothing the parent held (its pipes, its
+    sockets) stays reachable; Python's default signal handlers; ``become()`` (e.g. dropping to an account),
+    then exactly ``env`` as the environment and a random state of its own. Used by the room's fork server
+    (``hub/forkserver.py``) and the kernel fork servers here.
+    """
+    os.setsid()
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    if output_to_stderr:
+        os.dup2(2, 1)
+    os.closerange(3, 1 << 16)
+    for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1):
+        signal.signal(sig, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    if become is not None:
+        become()
+    os.environ.clear()
+    os.environ.update({str(k): str(v) for k, v in env.items()})
+    import random
+
+    random.seed()
+
+
+def run_child(steps) -> None:
+    """Run ``steps()`` in a forked child and end the process there with its exit status, whatever happens.
+
+    The child never returns into its parent's code (a fork server's loop): an exception is printed and
+    the process ends with status 1; ``SystemExit`` gives its own status.
+    """
     code = 1
     try:
-        parent = os.getppid()
-        os.setsid()
-        devnull = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(devnull, 0)
-        os.closerange(3, 1 << 16)  # the socket and its connection among them
-        for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1):
-            signal.signal(sig, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        os.environ.clear()
-        os.environ.update({str(k): str(v) for k, v in request["env"].items()})
-        os.environ["JPY_PARENT_PID"] = str(parent)  # the kernel stops if its fork server goes
-        os.chdir(request["cwd"])
-        import random
-
-        random.seed()
-        sys.argv = ["ipykernel_launcher", *[str(a) for a in request["argv"]]]
-        # no IPython history file: a room's pages run the notebooks' own code, and the file (with its thread and
-        # its cache) would be one more thing each page writes and holds (about 1.4 MB a kernel)
-        sys.argv.append("--HistoryManager.enabled=False")
-        if "ipywidgets" in sys.modules:
-            # imported before this kernel existed (the room's fork server imports it once for everyone), so it
-            # has not registered the widget manager's comm targets, as it does on import inside a kernel
-            sys.argv.append(f"--IPKernelApp.exec_lines={WIDGETS_HOOK}")
-        sys.path[0] = os.getcwd()  # as `python -m ipykernel_launcher` started here would have it
-        from ipykernel import kernelapp
-
         try:
-            kernelapp.launch_new_instance()
+            steps()
             code = 0
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
@@ -118,6 +123,30 @@ def _kernel(request: dict) -> None:
             sys.stderr.flush()
         finally:
             os._exit(code)
+
+
+def _kernel(request: dict) -> None:
+    """In the forked child: become the kernel the request describes; never returns."""
+
+    def steps() -> None:
+        parent = os.getppid()
+        start_child(request["env"])
+        os.environ["JPY_PARENT_PID"] = str(parent)  # the kernel stops if its fork server goes
+        os.chdir(request["cwd"])
+        sys.argv = ["ipykernel_launcher", *[str(a) for a in request["argv"]]]
+        # no IPython history file: a room's pages run the notebooks' own code, and the file (with its thread and
+        # its cache) would be one more thing each page writes and holds (about 1.4 MB a kernel)
+        sys.argv.append("--HistoryManager.enabled=False")
+        if "ipywidgets" in sys.modules:
+            # imported before this kernel existed (the room's fork server imports it once for everyone), so it
+            # has not registered the widget manager's comm targets, as it does on import inside a kernel
+            sys.argv.append(f"--IPKernelApp.exec_lines={WIDGETS_HOOK}")
+        sys.path[0] = os.getcwd()  # as `python -m ipykernel_launcher` started here would have it
+        from ipykernel import kernelapp
+
+        kernelapp.launch_new_instance()
+
+    run_child(steps)
 
 
 def _answer(conn: socket.socket) -> None:

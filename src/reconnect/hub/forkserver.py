@@ -157,43 +157,20 @@ def _preload() -> None:
 
 def _child(request: dict) -> None:
     """In the forked child: become the participant, then run the entry; never returns."""
-    code = 1
-    try:
-        os.setsid()
-        devnull = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(devnull, 0)
-        os.dup2(2, 1)
-        os.closerange(3, 1 << 16)  # the pipes to the hub among them: nothing here can ask for a server
-        for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1):
-            signal.signal(sig, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        from jupyterhub.spawner import set_user_setuid
+    from jupyterhub.spawner import set_user_setuid
 
-        limits_preexec(set_user_setuid(request["user"]), int(request["memory_mb"]), int(request["processes"]))()
-        os.environ.clear()
-        os.environ.update({str(k): str(v) for k, v in request["env"].items()})
-        import random
+    from ..apps.kernel_forks import run_child, start_child
 
-        random.seed()
+    def steps() -> None:
+        drop = limits_preexec(set_user_setuid(request["user"]), int(request["memory_mb"]), int(request["processes"]))
+        start_child(request["env"], become=drop, output_to_stderr=True)  # the pipes to the hub are closed there
         module, function = ENTRIES[request["entry"]]
         sys.argv = [module, *[str(a) for a in request["argv"]]]
         import importlib
 
-        try:
-            getattr(importlib.import_module(module), function)()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    except BaseException:  # noqa: BLE001 - the child must end here, whatever happened
-        import traceback
+        getattr(importlib.import_module(module), function)()
 
-        traceback.print_exc()
-    finally:
-        try:
-            sys.stdout.flush()
-            sys.stderr.flush()
-        finally:
-            os._exit(code)
+    run_child(steps)
 
 
 def serve(stdin=None, stdout=None) -> None:
