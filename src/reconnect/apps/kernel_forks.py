@@ -42,6 +42,8 @@ import time
 
 from jupyter_client.provisioning import LocalProvisioner
 
+from ..core.settings_env import raw
+
 #: The environment variable naming a server's kernel fork server socket (set by the room's spawner).
 SOCKET_ENV = "RECONNECT_KERNEL_FORKS"
 #: The provisioner's name (entry point ``jupyter_client.kernel_provisioners``).
@@ -129,9 +131,8 @@ def _kernel(request: dict) -> None:
     """In the forked child: become the kernel the request describes; never returns."""
 
     def steps() -> None:
-        parent = os.getppid()
-        start_child(request["env"])
-        os.environ["JPY_PARENT_PID"] = str(parent)  # the kernel stops if its fork server goes
+        # JPY_PARENT_PID names the kernel fork server: the kernel stops if it goes
+        start_child({**request["env"], "JPY_PARENT_PID": str(os.getppid())})
         os.chdir(request["cwd"])
         sys.argv = ["ipykernel_launcher", *[str(a) for a in request["argv"]]]
         # no IPython history file: a room's pages run the notebooks' own code, and the file (with its thread and
@@ -269,7 +270,7 @@ class ForkedKernelProvisioner(LocalProvisioner):
     """jupyter_client's local provisioner, launching through the server's kernel fork server when it has one."""
 
     async def launch_kernel(self, cmd: list[str], **kwargs):
-        path = os.environ.get(SOCKET_ENV, "")
+        path = raw(SOCKET_ENV)
         if path and cmd[1:3] == LAUNCHER:
             for _ in range(50):  # the fork server may still be starting beside a server that just started
                 if os.path.exists(path):

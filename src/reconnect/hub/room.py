@@ -328,6 +328,7 @@ _ACCEPTS = {
     "HUB_PREFIX": (r"[a-z][a-z0-9_-]{0,15}", "a short account-name prefix: lower-case letters, digits, - or _"),
     "HUB_WORKSHOP": (r"[A-Za-z0-9][A-Za-z0-9 _.\-]{0,39}", "a workshop code: up to 40 letters, digits, spaces, dots, dashes or underscores"),
     "HUB_IP": (r"[0-9A-Za-z.:\-]{1,253}", "an IP address or host name, e.g. 127.0.0.1 or 0.0.0.0"),
+    "HUB_FORK": (r"yes|no", "yes (servers and kernels forked from prepared processes) or no (each started alone)"),
 }
 
 
