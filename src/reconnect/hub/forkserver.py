@@ -46,6 +46,8 @@ import subprocess
 import sys
 import threading
 
+MB = 1024 * 1024
+
 #: What the fork server imports before it waits: what every participant's server imports when it starts.
 PRELOAD = (
     "jupyterhub.singleuser",
@@ -134,8 +136,6 @@ def limits_preexec(base, memory_mb: int, processes: int):
 
     return preexec
 
-
-MB = 1024 * 1024
 
 
 class ForkServerError(RuntimeError):

@@ -43,7 +43,6 @@ from .forkserver import limits_preexec
 NOTEBOOKS = "notebooks"
 DATA = "reconnect-data"
 STORE = "workshop-store"
-MB = 1024 * 1024
 _account_lock: asyncio.Lock | None = None
 _fork_server = None  # the room's fork server (reconnect.hub.forkserver), made at the first start
 # Servers get ports below Linux's ephemeral range (32768-60999), where kernels take theirs: a port
